@@ -1,0 +1,50 @@
+// One error type for the whole app, with a stable code the UI and tests can rely on.
+// Anything thrown that is not a VerdictError is reported as `internal`: its stack is logged in
+// main and never sent to the renderer.
+
+export type ErrorCode =
+  | 'api.unknown-method'
+  | 'api.invalid-args'
+  | 'api.unauthorised'
+  | 'dicom.not-dicom'
+  | 'dicom.unsupported-syntax'
+  | 'dicom.missing-tag'
+  | 'dicom.bad-value'
+  | 'dicom.decode-failed'
+  | 'dicom.no-pixel-data'
+  | 'series.inconsistent'
+  | 'lidc.bad-xml'
+  | 'isic.bad-labels'
+  | 'isic.bad-image'
+  | 'import.cancelled'
+  | 'import.busy'
+  | 'import.nothing-found'
+  | 'db.newer-schema'
+  | 'db.migrations-out-of-order'
+  | 'db.migration-failed'
+  | 'db.corrupt'
+  | 'file.not-found'
+  | 'file.changed'
+  | 'not-found'
+  | 'internal';
+
+export type ErrorDetail = Record<string, string | number>;
+
+export class VerdictError extends Error {
+  readonly code: ErrorCode;
+  readonly detail?: ErrorDetail;
+  constructor(code: ErrorCode, message: string, detail?: ErrorDetail) {
+    super(message);
+    this.name = 'VerdictError';
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+/** What crosses a host boundary: never a stack trace. */
+export type WireError = { code: ErrorCode; message: string; detail?: ErrorDetail };
+
+export const toWireError = (e: unknown): WireError =>
+  e instanceof VerdictError
+    ? { code: e.code, message: e.message, ...(e.detail ? { detail: e.detail } : {}) }
+    : { code: 'internal', message: 'Internal error (see the main-process log).' };

@@ -1,0 +1,30 @@
+// One-line adapters from API endpoints to services. Arguments arrive already validated.
+import { basename } from 'node:path';
+import type { Handlers, HostKind } from '../../app/api';
+import type { StudyDb } from '../services/study/open-db';
+import type { CaseService } from '../services/study/case-service';
+import type { ImagingService } from '../services/imaging/imaging-service';
+import type { ImportService } from '../services/import/import-service';
+import { APP_VERSION } from '../version';
+
+export type HandlerDeps = {
+  study: StudyDb;
+  host: HostKind;
+  cases: CaseService;
+  imaging: ImagingService;
+  imports: ImportService;
+  pickFolder?: (title?: string) => Promise<string | null>;
+};
+
+export const buildHandlers = (d: HandlerDeps): Handlers => ({
+  'app.info': () => ({ version: APP_VERSION, host: d.host, studyName: basename(d.study.path), schemaVersion: d.study.schemaVersion, caseCount: d.cases.count() }),
+  'host.pickFolder': async (a) => ({ path: d.pickFolder ? await d.pickFolder(a.title) : null }),
+  'cases.list': () => d.cases.list(),
+  'cases.get': (a) => d.cases.get(a.caseId),
+  'imaging.slice': (a) => d.imaging.ctSlice(a.seriesId, a.index),
+  'imaging.dermoImage': (a) => d.imaging.dermoImage(a.imageId),
+  'imaging.mask': (a) => d.imaging.mask(a.maskId),
+  'import.start': (a) => ({ jobId: d.imports.start(a.path) }),
+  'import.cancel': (a) => ({ cancelled: d.imports.cancel(a.jobId) }),
+  'import.jobs': () => d.imports.jobs(),
+});

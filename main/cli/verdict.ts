@@ -1,0 +1,31 @@
+// `verdict`: the same services as the app, headless. Each subcommand is one small module.
+import { VerdictError } from '../../app/errors';
+import { importCommand } from './import-command';
+import { infoCommand } from './info-command';
+
+const USAGE = `Usage:
+  verdict import PATH --db FILE [--json]   import a folder (DICOM CT, LIDC XML, ISIC images) into a study database
+  verdict info --db FILE [--json]          summarise a study database`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  import: importCommand,
+  info: infoCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    console.error(name && name !== '--help' ? `verdict: unknown command ${name}\n\n${USAGE}` : USAGE);
+    return name && name !== '--help' ? 2 : 0;
+  }
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof VerdictError ? `verdict: ${e.message}` : e);
+    process.exit(1);
+  },
+);

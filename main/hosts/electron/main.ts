@@ -1,0 +1,126 @@
+// The Electron host: one hardened window over the same API and services as the loopback host.
+// Transport and window management only; every call goes through `dispatch`.
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainInvokeEvent } from 'electron';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { dispatch } from '../../../app/api/dispatch';
+import type { EventMessage } from '../../../app/events';
+import { VerdictError } from '../../../app/errors';
+import { createVerdict, type Verdict } from '../../verdict';
+import { consoleLog } from '../../log';
+import { demoDir, rendererDir } from '../../paths';
+import { APP_ORIGIN, CALL_CHANNEL, EVENT_CHANNEL } from './channels';
+import { buildMenu } from './menu';
+import { registerSchemePrivileges, serveRenderer } from './app-protocol';
+
+// Packaged: migrations, demo and renderer sit in the resources folder; `npm start` sets the
+// variable to the repository root instead.
+process.env.VERDICT_RESOURCES ??= process.resourcesPath;
+
+let win: BrowserWindow | null = null;
+let verdict: Verdict | null = null;
+let unsubscribe: () => void = () => {};
+
+registerSchemePrivileges();
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (win?.isMinimized()) win.restore();
+    win?.focus();
+  });
+  app.whenReady().then(start).catch((e) => fatal(e));
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => verdict?.close());
+}
+
+function fatal(e: unknown) {
+  consoleLog.error('Verdict could not start', e);
+  dialog.showErrorBox('Verdict could not start', e instanceof VerdictError ? e.message : String(e));
+  app.exit(1);
+}
+
+const pickFolder = async (title?: string) => {
+  const r = await dialog.showOpenDialog(win!, { title: title ?? 'Import folder', properties: ['openDirectory'] });
+  return r.canceled ? null : r.filePaths[0];
+};
+
+function openStudy(dbPath: string, importDemoIfNew: boolean) {
+  const isNew = !existsSync(dbPath);
+  const next = createVerdict({ dbPath, host: 'electron', pickFolder, sqliteBinding: process.env.VERDICT_SQLITE_BINDING });
+  unsubscribe();
+  verdict?.close();
+  verdict = next;
+  unsubscribe = next.events.subscribe((m: EventMessage) => win?.webContents.send(EVENT_CHANNEL, m));
+  if (isNew && importDemoIfNew && existsSync(demoDir())) next.imports.start(demoDir());
+  next.events.emit('study.changed', { studyName: dbPath });
+}
+
+function isOurRenderer(e: IpcMainInvokeEvent) {
+  return e.senderFrame?.url.startsWith(`${APP_ORIGIN}/`) === true;
+}
+
+async function start() {
+  // Deny every permission (camera, notifications, …) and every navigation away from the app.
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  serveRenderer(rendererDir());
+  const dataDir = app.getPath('userData');
+  mkdirSync(dataDir, { recursive: true });
+  openStudy(join(dataDir, 'study.db'), true);
+
+  ipcMain.handle(CALL_CHANNEL, (e, msg: unknown) => {
+    if (!isOurRenderer(e)) return { ok: false, error: { code: 'api.unauthorised', message: 'Calls are accepted from the Verdict window only.' } };
+    const { name, args } = (msg ?? {}) as { name?: unknown; args?: unknown };
+    return dispatch(verdict!.handlers, name, args, (n, err) => consoleLog.error(`API ${n} failed`, err));
+  });
+
+  win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    backgroundColor: '#111418',
+    title: 'Verdict',
+    webPreferences: {
+      preload: join(import.meta.dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+
+  const send = (command: 'import-folder' | 'open-study' | 'export', path?: string) =>
+    win?.webContents.send(EVENT_CHANNEL, { event: 'menu.command', payload: { command, path } });
+  const menu = buildMenu(
+    {
+      importFolder: async () => {
+        const path = await pickFolder();
+        if (path) send('import-folder', path);
+      },
+      openStudy: async () => {
+        const r = await dialog.showOpenDialog(win!, { title: 'Open study', properties: ['openFile', 'promptToCreate'], filters: [{ name: 'Verdict study', extensions: ['db'] }] });
+        if (r.canceled) return;
+        try {
+          openStudy(r.filePaths[0], false);
+          send('open-study', r.filePaths[0]);
+        } catch (e) {
+          dialog.showErrorBox('Cannot open study', e instanceof VerdictError ? e.message : String(e));
+        }
+      },
+      exportStudy: async () => {
+        const r = await dialog.showSaveDialog(win!, { title: 'Export a copy of the study database', defaultPath: 'verdict-study-copy.db' });
+        if (r.canceled || !r.filePath) return;
+        await verdict!.study.db.backup(r.filePath);
+        send('export', r.filePath);
+      },
+      quit: () => app.quit(),
+    },
+    process.platform === 'darwin',
+  );
+  Menu.setApplicationMenu(menu);
+  await win.loadURL(`${APP_ORIGIN}/index.html`);
+}

@@ -1,0 +1,58 @@
+// `npm run serve`: the loopback host. Opens (or creates) the study database, imports the bundled
+// demo study on first launch, and serves the built renderer and the API on 127.0.0.1.
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createVerdict } from '../../verdict';
+import { consoleLog } from '../../log';
+import { demoDir, rendererDir } from '../../paths';
+import { VerdictError } from '../../../app/errors';
+import { startServeHost } from './server';
+
+const USAGE = `Usage: npm run serve -- [--data DIR | --db FILE] [--port N] [--no-demo]
+  --data DIR   folder holding study.db (default: $VERDICT_HOME or ~/.verdict)
+  --db FILE    a study database file (created if missing)
+  --port N     port on 127.0.0.1 (default: a free one)
+  --no-demo    do not import the bundled demo study into a new database`;
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' }, db: { type: 'string' }, port: { type: 'string' },
+      'no-demo': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return void console.log(USAGE);
+  const dataDir = resolve(values.data ?? process.env.VERDICT_HOME ?? join(homedir(), '.verdict'));
+  const dbPath = resolve(values.db ?? join(dataDir, 'study.db'));
+  mkdirSync(resolve(dbPath, '..'), { recursive: true });
+  const firstLaunch = !existsSync(dbPath);
+  const verdict = createVerdict({ dbPath, host: 'serve' });
+  const host = await startServeHost({
+    handlers: () => verdict.handlers,
+    events: verdict.events,
+    staticDir: rendererDir(),
+    log: consoleLog,
+    port: values.port ? Number(values.port) : undefined,
+  });
+  if (firstLaunch && !values['no-demo'] && existsSync(demoDir())) {
+    consoleLog.info(`first launch: importing the demo study from ${demoDir()}`);
+    verdict.imports.start(demoDir());
+  }
+  console.log(`Verdict is serving ${dbPath}`);
+  console.log(`Open ${host.url}`);
+  console.log(`VERDICT_URL=${host.url}`);
+  const stop = async () => {
+    await host.close();
+    verdict.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e) => {
+  console.error(e instanceof VerdictError ? `verdict: ${e.message}` : e);
+  process.exit(1);
+});

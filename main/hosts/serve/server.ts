@@ -1,0 +1,130 @@
+// The loopback host: serves the built renderer and the typed API over one WebSocket, on
+// 127.0.0.1 only, behind a per-launch token. Transport and nothing else: every call goes
+// through the same dispatch as the Electron host.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { dispatch } from '../../../app/api/dispatch';
+import type { Handlers } from '../../../app/api';
+import { decodeFrame, encodeFrame } from '../../../app/wire';
+import type { EventBus } from '../../event-bus';
+import type { Log } from '../../log';
+import { contentSecurityPolicy } from '../csp';
+import { TOKEN_COOKIE, checkRequest } from './auth';
+import { readStatic } from './static-files';
+
+export type ServeOptions = {
+  handlers: () => Handlers;
+  events: EventBus;
+  staticDir: string;
+  log: Log;
+  port?: number;
+  token?: string;
+};
+
+export type ServeHost = { url: string; port: number; token: string; close: () => Promise<void> };
+
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
+  const token = opts.token ?? randomBytes(32).toString('base64url');
+  let port = 0;
+  const server = createServer((req, res) => {
+    void serveHttp(req, res).catch((e) => {
+      opts.log.error('HTTP request failed', e);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  async function serveHttp(req: IncomingMessage, res: ServerResponse) {
+    const gate = checkRequest(req, token, port);
+    if (!gate.ok) {
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(`Verdict refused this request (${gate.reason}). Open the URL that \`npm run serve\` printed; it carries this launch's token.\n`);
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://loopback');
+    if (gate.queryToken) {
+      // Trade the URL token for a same-site cookie and drop it from the address bar.
+      url.searchParams.delete('token');
+      res.writeHead(302, {
+        'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: url.pathname + (url.search || ''),
+        'Cache-Control': 'no-store',
+      });
+      res.end();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
+    const file = (await readStatic(opts.staticDir, url.pathname)) ?? (!url.pathname.includes('.') ? await readStatic(opts.staticDir, '/') : null);
+    if (!file) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end(url.pathname === '/' ? 'The renderer is not built: run `npm run build`.' : 'Not found');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': file.type,
+      'Content-Security-Policy': contentSecurityPolicy([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]),
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cache-Control': 'no-store',
+    });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const gate = checkRequest(req, token, port);
+    if (!gate.ok || new URL(req.url ?? '/', 'http://loopback').pathname !== '/api') {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+  });
+
+  function serveSocket(ws: WebSocket) {
+    const unsubscribe = opts.events.subscribe((m) => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeFrame(m));
+    });
+    ws.on('close', unsubscribe);
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      void (async () => {
+        let id: unknown = null;
+        try {
+          if (!isBinary) throw new Error('text frame');
+          const msg = decodeFrame(data) as { id?: unknown; name?: unknown; args?: unknown };
+          id = msg.id;
+          if (typeof id !== 'number') throw new Error('missing id');
+          const result = await dispatch(opts.handlers(), msg.name, msg.args, (name, e) => opts.log.error(`API ${name} failed`, e));
+          if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ id, ...result }));
+        } catch (e) {
+          opts.log.error('Malformed API message', e);
+          if (typeof id === 'number') ws.send(encodeFrame({ id, ok: false, error: { code: 'api.invalid-args', message: 'Malformed message.' } }));
+          else ws.close(1003, 'malformed message');
+        }
+      })();
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

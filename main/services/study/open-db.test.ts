@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrationsDir } from '../../paths';
+import { loadMigrations } from './migrations';
+import { openStudyDb } from './open-db';
+
+const migrations = loadMigrations(migrationsDir());
+const tmp = () => mkdtempSync(join(tmpdir(), 'verdict-db-'));
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('openStudyDb', () => {
+  it('creates a database with every migration applied, WAL and foreign keys on', () => {
+    const file = join(tmp(), 'study.db');
+    const { db, schemaVersion } = openStudyDb(file, migrations);
+    expect(schemaVersion).toBe(migrations.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    const recorded = db.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all();
+    expect(recorded).toEqual(migrations.map((m) => ({ id: m.id, name: m.name })));
+    for (const table of ['study_case', 'series', 'image', 'lidc_reading', 'lidc_mark', 'lidc_contour', 'nodule', 'dermo_truth', 'mask', 'model', 'explanation', 'reader', 'answer', 'event']) {
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name=?").get(table), table).toBeTruthy();
+    }
+    // Foreign keys are enforced: a series cannot point at a missing case.
+    expect(() => db.prepare("INSERT INTO series (case_id, series_uid, modality, rows, columns, slice_count, transfer_syntax) VALUES (999, 'x', 'CT', 1, 1, 1, '1.2')").run()).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
+  it('re-opens an up-to-date database without re-applying anything', () => {
+    const file = join(tmp(), 'study.db');
+    openStudyDb(file, migrations).db.close();
+    const again = openStudyDb(file, migrations);
+    expect(again.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: migrations.length });
+    again.db.close();
+  });
+
+  it('refuses a database written by a newer version and leaves its bytes untouched', () => {
+    const file = join(tmp(), 'newer.db');
+    const { db } = openStudyDb(file, migrations);
+    db.prepare("INSERT INTO schema_migrations (id, name, checksum, applied_at) VALUES (?, '9999_future.sql', 'x', 'now')").run(migrations.length + 1);
+    db.pragma('journal_mode = DELETE');
+    db.close();
+    const before = sha(file);
+    expect(() => openStudyDb(file, migrations)).toThrow(/newer version of Verdict \(schema \d+; this version knows up to \d+\)/);
+    expect(sha(file)).toBe(before);
+  });
+
+  it('refuses a database whose applied migrations differ from ours', () => {
+    const file = join(tmp(), 'forked.db');
+    const { db } = openStudyDb(file, migrations);
+    db.prepare("UPDATE schema_migrations SET checksum = 'tampered' WHERE id = 1").run();
+    db.close();
+    expect(() => openStudyDb(file, migrations)).toThrow(expect.objectContaining({ code: 'db.migrations-out-of-order' }));
+  });
+
+  it('refuses a file that is not a database, naming it', () => {
+    const file = join(tmp(), 'notes.db');
+    writeFileSync(file, 'this is not sqlite'.repeat(100));
+    expect(() => openStudyDb(file, migrations)).toThrow(expect.objectContaining({ code: 'db.corrupt', message: expect.stringContaining('notes.db') }));
+    expect(readFileSync(file, 'utf8').startsWith('this is not sqlite')).toBe(true);
+  });
+
+  it('rolls back every pending migration when one fails', () => {
+    const dir = tmp();
+    const mdir = join(dir, 'migrations');
+    mkdirSync(mdir);
+    copyFileSync(join(migrationsDir(), '0001_initial.sql'), join(mdir, '0001_initial.sql'));
+    writeFileSync(join(mdir, '0002_broken.sql'), '-- 0002_broken.sql: fails on purpose.\nCREATE TABLE ok_table (id INTEGER);\nCREATE TABLE study_case (id INTEGER);\n');
+    const file = join(dir, 'study.db');
+    expect(() => openStudyDb(file, loadMigrations(mdir))).toThrow(/0002_broken\.sql failed/);
+    const db = new Sqlite(file);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('study_case', 'ok_table', 'schema_migrations')").all()).toEqual([]);
+    db.close();
+  });
+
+  it('refuses migration files with a gap in their numbers', () => {
+    const dir = join(tmp(), 'm');
+    mkdirSync(dir);
+    writeFileSync(join(dir, '0001_a.sql'), 'SELECT 1;');
+    writeFileSync(join(dir, '0003_c.sql'), 'SELECT 1;');
+    expect(() => loadMigrations(dir)).toThrow(/without gaps/);
+  });
+});

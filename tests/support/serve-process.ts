@@ -1,0 +1,67 @@
+// Starts the real loopback host (`main/hosts/serve/main.ts`) as a child process on a fresh temp
+// folder and connects a typed API client to it — what each integration and e2e test uses.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { ApiClient } from '../../renderer/lib/api-client';
+import { connectWsBridge, type WsBridge } from '../../renderer/lib/ws-bridge';
+
+export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+export const sharedData = resolve(repoRoot, '../shared/data');
+
+export type ServeProcess = {
+  url: string;
+  origin: string;
+  token: string;
+  dataDir: string;
+  child: ChildProcess;
+  output: () => string;
+  api: () => Promise<ApiClient & { close: () => void }>;
+  stop: () => Promise<void>;
+};
+
+export async function startServeProcess(opts: { demo?: boolean; dataDir?: string } = {}): Promise<ServeProcess> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'verdict-host-'));
+  const args = ['--import', 'tsx', join(repoRoot, 'main/hosts/serve/main.ts'), '--data', dataDir];
+  if (!opts.demo) args.push('--no-demo');
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve host did not start in 30 s:\n${out}`)), 30_000);
+    child.stdout!.on('data', () => {
+      const m = /VERDICT_URL=(\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve host exited (${code}):\n${out}`));
+    });
+  });
+  const parsed = new URL(url);
+  const token = parsed.searchParams.get('token')!;
+  const origin = parsed.origin;
+  return {
+    url, origin, token, dataDir, child,
+    output: () => out,
+    api: async () => {
+      const bridge: WsBridge = await connectWsBridge(`ws://${parsed.host}/api?token=${token}`, WebSocket as unknown as new (u: string) => globalThis.WebSocket);
+      const client = new ApiClient(bridge) as ApiClient & { close: () => void };
+      client.close = () => bridge.close();
+      return client;
+    },
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
