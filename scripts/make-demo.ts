@@ -37,7 +37,7 @@ function lidc() {
       kept++;
     }
   }
-  copyFileSync(join(data, 'lidc/series/ATTRIBUTION'), join(out, 'lidc/ATTRIBUTION'));
+  copyFileSync(join(data, 'lidc/series/ATTRIBUTION'), join(out, 'lidc/ATTRIBUTION.txt'));
   return kept;
 }
 
@@ -83,7 +83,7 @@ Made by \`npx tsx scripts/make-demo.ts\` from ../shared/data; files are copied u
 Models trained on ../shared/data must hold these patients and lesions out of training.
 
 ## Credits
-- LIDC-IDRI (CC BY 3.0): see lidc/ATTRIBUTION. Armato SG III et al., Medical Physics 38:915–931 (2011);
+- LIDC-IDRI (CC BY 3.0): see lidc/ATTRIBUTION.txt. Armato SG III et al., Medical Physics 38:915–931 (2011);
   doi:10.7937/K9/TCIA.2015.LO9QL9SX.
 - HAM10000 (CC BY-NC 4.0): Tschandl P. et al., The HAM10000 dataset, Sci. Data 5, 180161 (2018).
 - ISIC 2018 (CC BY-NC 4.0; Task 1–2 images and ground truth CC0, see isic/*ATTRIBUTION.txt):

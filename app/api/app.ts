@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { noArgs } from './ids';
 
-export type HostKind = 'electron' | 'serve';
+export type HostKind = 'electron' | 'serve' | 'cli';
 export type AppInfo = {
   version: string;
   host: HostKind;

@@ -3,14 +3,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ApiClient } from '../../renderer/lib/api-client';
 import { connectWsBridge, type WsBridge } from '../../renderer/lib/ws-bridge';
+import { repoRoot } from './data';
 
-export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-export const sharedData = resolve(repoRoot, '../shared/data');
+export { repoRoot, sharedData } from './data';
 
 export type ServeProcess = {
   url: string;
