@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
@@ -6,6 +7,12 @@ export default defineConfig({
   root: 'renderer',
   base: './',
   plugins: [svelte()],
+  resolve: {
+    alias: {
+      // vtk.js's XML reader (never used by the viewer) imports this Node-only module; see the stub.
+      xmlbuilder2: fileURLToPath(new URL('./renderer/lib/stubs/xmlbuilder2.ts', import.meta.url)),
+    },
+  },
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

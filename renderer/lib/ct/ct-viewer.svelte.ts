@@ -1,0 +1,123 @@
+// The CT viewer's controller: owns the Cornerstone viewport of one open series and mirrors what
+// is on screen (slice, window, zoom, HU under the cursor, first-slice time) as reactive state
+// for the overlay, toolbar and contour layer. Pixels come from the reading state's slice source.
+import { cache } from '@cornerstonejs/core';
+import { setupCornerstone, type RenderBackend } from './cornerstone-setup';
+import { ctImageIds } from './ct-image-id';
+import { setCtSliceSource } from './ct-image-loader';
+import { FALLBACK_WINDOW, registerSeries } from './ct-metadata';
+import { ctKeyAction, type CtKeyAction } from './ct-keys';
+import type { CtReadingState } from './ct-reading-state.svelte';
+import { CtViewport, type HuProbe, type ViewSnapshot } from './ct-viewport';
+import type { Projector } from './projection';
+import type { Window } from './window-presets';
+
+export class CtViewerController {
+  readonly #reading: CtReadingState;
+  index = $state(0);
+  count = $state(0);
+  window = $state<Window>({ width: 0, center: 0 });
+  zoom = $state(1);
+  hu = $state<HuProbe | null>(null);
+  firstSliceMs = $state<number | null>(null);
+  backend = $state.raw<RenderBackend | null>(null);
+  projector = $state.raw<Projector | null>(null);
+  error = $state<string | null>(null);
+  #viewport: CtViewport | null = null;
+  #pointer: [number, number] | null = null;
+
+  constructor(reading: CtReadingState) {
+    this.#reading = reading;
+  }
+
+  /** Position of the slice on screen along the slice normal, mm. */
+  get position(): number | null {
+    return this.#reading.series.slicePositions[this.index] ?? null;
+  }
+
+  /** Mounts Cornerstone on `element` and shows the series; `openedAt` starts the first-slice clock. */
+  async attach(element: HTMLDivElement, openedAt: number): Promise<void> {
+    try {
+      this.backend = setupCornerstone();
+      const series = this.#reading.series;
+      if (registerSeries(series)) cache.purgeCache();
+      setCtSliceSource(this.#reading.fetchSlice);
+      this.#viewport = new CtViewport(
+        element,
+        (v) => this.#update(v),
+        (message) => (this.error = message),
+      );
+      const start = Math.floor(series.sliceCount / 2);
+      this.firstSliceMs = await this.#viewport.open(ctImageIds(series.id, series.sliceCount), start, series.window ?? FALLBACK_WINDOW, openedAt);
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  detach(): void {
+    this.#viewport?.destroy();
+    this.#viewport = null;
+  }
+
+  goTo(index: number): void {
+    void this.#viewport?.goTo(index).catch((e: unknown) => (this.error = e instanceof Error ? e.message : String(e)));
+  }
+
+  setWindow(w: Window): void {
+    this.#viewport?.setWindow(w);
+  }
+
+  zoomBy(factor: number): void {
+    this.#viewport?.zoomBy(factor);
+  }
+
+  reset(): void {
+    this.#viewport?.reset();
+  }
+
+  /** Shows the nodule's largest slice with the nodule in the middle of the view. */
+  async showNodule(sliceIndex: number, x: number, y: number): Promise<void> {
+    const vp = this.#viewport;
+    if (!vp) return;
+    await vp.goTo(sliceIndex);
+    vp.centreOn(x, y, 2);
+  }
+
+  /** Handles a viewer key; returns false for keys the viewer does not use. */
+  key(key: string): boolean {
+    const action = ctKeyAction(key);
+    if (!action) return false;
+    this.#apply(action);
+    return true;
+  }
+
+  pointer(px: number, py: number): void {
+    this.#pointer = [px, py];
+    this.hu = this.#viewport?.probe(px, py) ?? null;
+  }
+
+  pointerLeft(): void {
+    this.#pointer = null;
+    this.hu = null;
+  }
+
+  #apply(a: CtKeyAction): void {
+    if (a.kind === 'step') this.goTo(this.index + a.delta);
+    else if (a.kind === 'first') this.goTo(0);
+    else if (a.kind === 'last') this.goTo(this.count - 1);
+    else if (a.kind === 'preset') this.setWindow(a.preset);
+    else if (a.kind === 'zoom') this.zoomBy(a.factor);
+    else this.reset();
+  }
+
+  #update(v: ViewSnapshot): void {
+    if (v.index !== this.index) this.error = null;
+    this.index = v.index;
+    this.count = v.count;
+    this.window = v.window;
+    this.zoom = v.zoom;
+    this.projector = this.#viewport?.projector() ?? null;
+    // The pixel under a still cursor changes when the slice or the camera does.
+    if (this.#pointer) this.hu = this.#viewport?.probe(...this.#pointer) ?? null;
+  }
+}

@@ -1,0 +1,26 @@
+// Maps image pixel coordinates to screen points for overlays drawn over the viewport (reader
+// contours, point marks). A planar view is an affine map, so three projected points define it
+// exactly; projecting every contour vertex through Cornerstone would cost far more per render.
+
+export type Point = readonly [number, number];
+export type Projector = (x: number, y: number) => [number, number];
+
+/** `o`, `ex`, `ey`: where pixels (0,0), (1,0) and (0,1) land on screen. */
+export function affineProjector(o: Point, ex: Point, ey: Point): Projector {
+  const ax = ex[0] - o[0];
+  const ay = ex[1] - o[1];
+  const bx = ey[0] - o[0];
+  const by = ey[1] - o[1];
+  return (x, y) => [o[0] + x * ax + y * bx, o[1] + x * ay + y * by];
+}
+
+/** An SVG path ("M x y L … Z") for a closed contour given as flat [x0, y0, x1, y1, …] pixels. */
+export function contourPath(points: readonly number[], project: Projector, close = true): string {
+  if (points.length < 2) return '';
+  let d = '';
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    const [sx, sy] = project(points[i], points[i + 1]);
+    d += `${i === 0 ? 'M' : 'L'}${sx.toFixed(1)} ${sy.toFixed(1)}`;
+  }
+  return close && points.length > 2 ? `${d}Z` : d;
+}
