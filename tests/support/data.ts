@@ -5,7 +5,8 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-export const sharedData = resolve(repoRoot, '../shared/data');
+/** ../shared/data beside the repository (CI has it there too); VERDICT_SHARED_DATA overrides. */
+export const sharedData = process.env.VERDICT_SHARED_DATA ?? resolve(repoRoot, '../shared/data');
 export const lidc0001 = join(sharedData, 'lidc/series/LIDC-IDRI-0001');
 export const xml0003 = join(sharedData, 'lidc/xml-only/LIDC-IDRI-0003-072.xml');
 export const isicImages = join(sharedData, 'isic/ham10000-224');

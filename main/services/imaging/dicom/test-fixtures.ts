@@ -1,12 +1,10 @@
 // Test helpers (imported by *.test.ts only): where the shared real data lives, and a small
 // writer for synthetic DICOM files, so that each odd case a test needs is built in plain sight
 // rather than kept as an opaque binary.
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { sharedData } from '../../../../tests/support/data';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** ../shared/data beside the repository (CI has it there too); VERDICT_SHARED_DATA overrides. */
-export const SHARED_DATA = process.env.VERDICT_SHARED_DATA ?? resolve(here, '../../../../../shared/data');
+export const SHARED_DATA = sharedData;
 export const CONFORMANCE = join(SHARED_DATA, 'dicom-conformance');
 export const LIDC_0001 = join(SHARED_DATA, 'lidc/series/LIDC-IDRI-0001');
 export const LIDC_0001_SERIES = join(

@@ -86,7 +86,7 @@ describe('invalid label files', () => {
   });
   test('unknown diagnosis', () => {
     expect(bad('image_id,lesion_id,dx\nISIC_1,HAM_1,nv\nISIC_2,HAM_2,scc\n')).toBe(
-      'study/labels.csv: line 3, column dx (3): unknown diagnosis "scc" (expected one of nv, mel, bkl, bcc, akiec, vasc, df)',
+      'study/labels.csv: line 3, column dx (3): unknown diagnosis "scc" (expected one of mel, nv, bcc, akiec, bkl, df, vasc)',
     );
   });
   test('missing image id column', () => {

@@ -1,9 +1,11 @@
 // Types for ISIC / HAM10000 dermoscopy: diagnosis labels, a scanned folder, decoded pixels.
 
-/** HAM10000 diagnosis codes (the seven ISIC 2018 Task 3 classes). */
-export type IsicDx = 'nv' | 'mel' | 'bkl' | 'bcc' | 'akiec' | 'vasc' | 'df';
+import { ISIC_DIAGNOSIS_NAMES, type IsicDiagnosis } from '../../../../app/domain';
 
-export const ISIC_DX: readonly IsicDx[] = ['nv', 'mel', 'bkl', 'bcc', 'akiec', 'vasc', 'df'];
+/** HAM10000 diagnosis codes (the seven ISIC 2018 Task 3 classes). */
+export type IsicDx = IsicDiagnosis;
+
+export const ISIC_DX = Object.keys(ISIC_DIAGNOSIS_NAMES) as readonly IsicDx[];
 
 /** The ISIC 2018 Task 3 ground-truth column of each class, in that file's column order. */
 export const TASK3_COLUMNS: Readonly<Record<string, IsicDx>> = {

@@ -5,7 +5,8 @@ import { clusterNodules, type LidcClustering } from './cluster';
 import { parseLidcXml } from './parse-xml';
 import { medianSpacing } from './slices';
 import { RATINGS_CSV, readSlices, readText, series0001Dir, XML_0003 } from './test-data';
-import { CHARACTERISTIC_NAMES, type LidcReadingSession } from './types';
+import { LIDC_CHARACTERISTICS as CHARACTERISTIC_NAMES } from '../../../../app/domain';
+import type { LidcReadingSession } from './types';
 
 const summary = (c: LidcClustering) =>
   c.nodules.map((n) => n.marks.map((m) => `${m.readerIndex}:${m.noduleId}:${m.characteristics?.malignancy}`));

@@ -31,4 +31,3 @@ export type {
   Point,
   Vec3,
 } from './types';
-export { CHARACTERISTIC_NAMES } from './types';

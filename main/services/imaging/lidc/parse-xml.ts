@@ -6,8 +6,8 @@
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { VerdictError } from '../../../../app/errors';
+import { LIDC_CHARACTERISTICS } from '../../../../app/domain';
 import {
-  CHARACTERISTIC_NAMES,
   type LidcCharacteristics,
   type LidcNoduleMark,
   type LidcNonNodule,
@@ -98,7 +98,7 @@ function parseCharacteristics(value: unknown, where: Where): LidcCharacteristics
   // Some writers emit an empty <characteristics/> for small nodules: treat it as absent.
   if (!c || Object.keys(c).length === 0) return undefined;
   const out = {} as LidcCharacteristics;
-  for (const name of CHARACTERISTIC_NAMES) {
+  for (const name of LIDC_CHARACTERISTICS) {
     const t = optText(c[name]);
     if (t === undefined) return fail(where, `characteristics has no ${name}`);
     const v = Number(t);

@@ -1,11 +1,11 @@
 // Paths to the real LIDC files in ../shared/data (see its README), for the tests only.
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import * as dicomParser from 'dicom-parser';
+import { sharedData } from '../../../../tests/support/data';
 import type { SliceRef } from './slices';
 
-export const DATA_DIR = fileURLToPath(new URL('../../../../../shared/data/', import.meta.url));
+export const DATA_DIR = sharedData;
 export const XML_0003 = join(DATA_DIR, 'lidc/xml-only/LIDC-IDRI-0003-072.xml');
 export const RATINGS_CSV = join(DATA_DIR, 'lidc/nodule-crops/ratings.csv');
 

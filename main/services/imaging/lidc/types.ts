@@ -4,30 +4,11 @@
 /** A point in image pixel coordinates (column x, row y), as the XML gives it. */
 export type Point = { x: number; y: number };
 
-/** The nine LIDC ratings; integers (calcification 1–6, internalStructure 1–4, the rest 1–5). */
-export type LidcCharacteristics = {
-  subtlety: number;
-  internalStructure: number;
-  calcification: number;
-  sphericity: number;
-  margin: number;
-  lobulation: number;
-  spiculation: number;
-  texture: number;
-  malignancy: number;
-};
+import type { LidcCharacteristics } from '../../../../app/domain';
 
-export const CHARACTERISTIC_NAMES: readonly (keyof LidcCharacteristics)[] = [
-  'subtlety',
-  'internalStructure',
-  'calcification',
-  'sphericity',
-  'margin',
-  'lobulation',
-  'spiculation',
-  'texture',
-  'malignancy',
-];
+/** The nine LIDC ratings (integers; calcification 1–6, internalStructure 1–4, the rest 1–5). */
+export type { LidcCharacteristics };
+
 
 /** One `roi`: a contour on one slice. */
 export type LidcRoi = {
