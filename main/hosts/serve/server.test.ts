@@ -73,3 +73,21 @@ describe('serve host', () => {
     api.close();
   });
 });
+
+describe('first launch', () => {
+  it('imports the bundled demo study into a new database', async () => {
+    const first = await startServeProcess({ demo: true });
+    try {
+      const api = await first.api();
+      await expect.poll(async () => (await api.call('import.jobs', {}))[0]?.report?.status, { timeout: 60_000 }).toBe('done');
+      const cases = await api.call('cases.list', {});
+      expect(cases.filter((c) => c.source === 'lidc')).toHaveLength(1);
+      expect(cases.filter((c) => c.modality === 'dermoscopy').length).toBeGreaterThanOrEqual(20);
+      const ct = await api.call('cases.get', { caseId: cases.find((c) => c.source === 'lidc')!.id });
+      expect(ct.nodules.some((n) => n.readerCount === 4)).toBe(true);
+      api.close();
+    } finally {
+      await first.stop();
+    }
+  });
+});
