@@ -1,5 +1,7 @@
 // The shell around the viewers: an empty study invites an import, and a folder that cannot be
 // imported is reported in words, not swallowed.
+import { join } from 'node:path';
+import { sharedData } from '../support/serve-process';
 import { expect, screenshot, test } from './fixtures';
 
 test('an empty study offers an import; a missing folder is refused with a clear message', async ({ app: page, problems }) => {
@@ -24,4 +26,22 @@ test('an empty study offers an import; a missing folder is refused with a clear 
   await expect(panel).toHaveCount(0);
   // An expected refusal is not a page error; only the refusal notice may be on the console.
   expect(problems.filter((p) => !p.startsWith('console error'))).toEqual([]);
+});
+
+test('a long import shows its progress and can be cancelled, keeping only whole cases', async ({ app: page, api }) => {
+  // The 7,496 HAM10000 images take far longer to import than it takes to press Cancel.
+  await page.getByTestId('open-import').click();
+  await page.getByTestId('import-path').fill(join(sharedData, 'isic'));
+  await page.getByTestId('import-start').click();
+  const progress = page.getByTestId('import-progress');
+  await expect(progress).toBeVisible();
+  await expect(progress).toContainText(/\d+\s*\/\s*\d+/);
+  await page.getByTestId('import-cancel').click();
+  const report = page.getByTestId('import-report');
+  await expect(report).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
+  await screenshot(page, 'import-cancelled');
+  // Whatever was saved before the cancel is whole: every case has its image.
+  const cases = await api.call('cases.list', {});
+  expect(cases.length).toBeLessThan(7496);
+  for (const c of cases) expect(c.imageCount).toBe(1);
 });
