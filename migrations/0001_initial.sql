@@ -152,22 +152,37 @@ CREATE TABLE mask (
   UNIQUE (image_id, name)
 ) STRICT;
 
--- Filled by later work: model packs, cached explanation maps, readers, answers, and the
--- append-only, hash-chained event log.
+-- Model packs (a folder with manifest.json and ONNX graphs; every file's SHA-256 is kept),
+-- named concepts for concept CDAM, and the cache of computed explanation maps.
 CREATE TABLE model (
   id INTEGER PRIMARY KEY,
+  pack_id TEXT NOT NULL,
   name TEXT NOT NULL,
   version TEXT NOT NULL,
-  modality TEXT NOT NULL,
+  modality TEXT NOT NULL CHECK (modality IN ('CT', 'dermoscopy')),
   path TEXT NOT NULL,
   sha256 TEXT NOT NULL,
+  files_json TEXT NOT NULL,
   manifest_json TEXT NOT NULL,
   added_at TEXT NOT NULL,
-  UNIQUE (name, version, sha256)
+  UNIQUE (pack_id, version, sha256)
 ) STRICT;
 
+CREATE TABLE concept (
+  id INTEGER PRIMARY KEY,
+  model_id INTEGER NOT NULL REFERENCES model(id),
+  name TEXT NOT NULL,
+  vector BLOB NOT NULL,
+  examples_json TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (model_id, name)
+) STRICT;
+
+-- One computed map: keyed by what determines it (model hash, case, nodule, method, target,
+-- parameters), so the same request is answered from here; the provider that ran it is kept.
 CREATE TABLE explanation (
   id INTEGER PRIMARY KEY,
+  cache_key TEXT NOT NULL UNIQUE,
   model_id INTEGER NOT NULL REFERENCES model(id),
   case_id INTEGER NOT NULL REFERENCES study_case(id) ON DELETE CASCADE,
   nodule_id INTEGER REFERENCES nodule(id) ON DELETE CASCADE,
@@ -176,12 +191,15 @@ CREATE TABLE explanation (
   params_json TEXT NOT NULL,
   provider TEXT NOT NULL,
   outputs_json TEXT NOT NULL,
-  map_width INTEGER NOT NULL,
-  map_height INTEGER NOT NULL,
+  grid_rows INTEGER NOT NULL,
+  grid_cols INTEGER NOT NULL,
   map BLOB NOT NULL,
+  placement_json TEXT NOT NULL,
+  compute_ms REAL NOT NULL,
   created_at TEXT NOT NULL
 ) STRICT;
 
+-- Filled by later work: readers, answers, and the append-only, hash-chained event log.
 CREATE TABLE reader (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,

@@ -16,7 +16,7 @@ const SUMMARY_SQL = `
   FROM study_case c`;
 
 export function listCases(db: Database): CaseSummary[] {
-  return db.prepare(`${SUMMARY_SQL} ORDER BY c.modality, c.label`).all() as CaseSummary[];
+  return db.prepare(`${SUMMARY_SQL} ORDER BY c.modality, c.id`).all() as CaseSummary[];
 }
 
 export function getCase(db: Database, caseId: number): CaseDetail {
