@@ -1,5 +1,6 @@
 // Events pushed from main to the renderer (progress, results of long jobs, menu commands).
 import type { ImportProgress, ImportReport } from './domain';
+import type { ExplainProgress } from './explain';
 
 export type MenuCommand = 'import-folder' | 'open-study' | 'export';
 
@@ -7,6 +8,7 @@ export type Events = {
   'import.progress': ImportProgress;
   'import.finished': ImportReport;
   'study.changed': { studyName: string };
+  'explain.progress': ExplainProgress;
   'menu.command': { command: MenuCommand; path?: string };
 };
 export type EventName = keyof Events;

@@ -1,14 +1,18 @@
 // The composition root: opens the study database and wires every service to the API handlers.
 // Both hosts and the CLI build a Verdict this way; nothing here imports Electron.
+import { join } from 'node:path';
 import type { Handlers, HostKind } from '../app/api';
 import { EventBus } from './event-bus';
 import { consoleLog, type Log } from './log';
-import { migrationsDir } from './paths';
+import { migrationsDir, resourcesDir } from './paths';
 import { loadMigrations } from './services/study/migrations';
 import { openStudyDb, type StudyDb } from './services/study/open-db';
 import { CaseService } from './services/study/case-service';
 import { ImagingService } from './services/imaging/imaging-service';
 import { ImportService } from './services/import/import-service';
+import { ModelService } from './services/models/model-service';
+import type { ProviderName } from './services/models/execution-providers';
+import { ExplanationService } from './services/explain/explain-service';
 import { buildHandlers } from './api/handlers';
 
 export type VerdictOptions = {
@@ -20,6 +24,10 @@ export type VerdictOptions = {
   pickFolder?: (title?: string) => Promise<string | null>;
   /** better-sqlite3 compiled for Electron's ABI when it differs from Node's (`npm start`). */
   sqliteBinding?: string;
+  /** Folders searched for bundled model packs (default: `<resources>/models`). */
+  modelRoots?: string[];
+  /** ONNX Runtime execution providers to try, best first (default: this platform's, CPU last). */
+  providers?: ProviderName[];
 };
 
 export type Verdict = {
@@ -28,6 +36,8 @@ export type Verdict = {
   cases: CaseService;
   imaging: ImagingService;
   imports: ImportService;
+  models: ModelService;
+  explain: ExplanationService;
   handlers: Handlers;
   close: () => void;
 };
@@ -40,11 +50,17 @@ export function createVerdict(opts: VerdictOptions): Verdict {
   const cases = new CaseService(study.db);
   const imaging = new ImagingService(study.db);
   const imports = new ImportService(study.db, events, log, now);
-  const handlers = buildHandlers({ study, host: opts.host, cases, imaging, imports, pickFolder: opts.pickFolder });
+  const models = new ModelService(study.db, log, { bundledRoots: opts.modelRoots ?? [join(resourcesDir(), 'models')], providers: opts.providers, now });
+  const explain = new ExplanationService({ db: study.db, models, cases, imaging, events, now });
+  // The app hosts register bundled packs at start-up; the CLI and tests on first use.
+  if (opts.host !== 'cli') void models.registerBundled();
+  const handlers = buildHandlers({ study, host: opts.host, cases, imaging, imports, models, explain, pickFolder: opts.pickFolder });
   return {
-    study, events, cases, imaging, imports, handlers,
+    study, events, cases, imaging, imports, models, explain, handlers,
     close: () => {
       imports.cancelAll();
+      // Sessions are released only once no job is inside ORT; a cancelled job touches the DB no more.
+      void explain.close().then(() => models.close());
       study.db.close();
     },
   };

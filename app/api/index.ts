@@ -4,6 +4,7 @@ import { appEndpoints } from './app';
 import { caseEndpoints } from './cases';
 import { imagingEndpoints } from './imaging';
 import { importEndpoints } from './import';
+import { explainEndpoints } from './explain';
 import type { ApiOf, HandlersOf } from './endpoint';
 
 export const endpoints = {
@@ -11,6 +12,7 @@ export const endpoints = {
   ...caseEndpoints,
   ...imagingEndpoints,
   ...importEndpoints,
+  ...explainEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

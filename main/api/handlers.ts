@@ -5,6 +5,8 @@ import type { StudyDb } from '../services/study/open-db';
 import type { CaseService } from '../services/study/case-service';
 import type { ImagingService } from '../services/imaging/imaging-service';
 import type { ImportService } from '../services/import/import-service';
+import type { ModelService } from '../services/models/model-service';
+import type { ExplanationService } from '../services/explain/explain-service';
 import { APP_VERSION } from '../version';
 
 export type HandlerDeps = {
@@ -13,6 +15,8 @@ export type HandlerDeps = {
   cases: CaseService;
   imaging: ImagingService;
   imports: ImportService;
+  models: ModelService;
+  explain: ExplanationService;
   pickFolder?: (title?: string) => Promise<string | null>;
 };
 
@@ -27,4 +31,11 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'import.start': (a) => ({ jobId: d.imports.start(a.path) }),
   'import.cancel': (a) => ({ cancelled: d.imports.cancel(a.jobId) }),
   'import.jobs': () => d.imports.jobs(),
+  'models.list': () => d.models.list(),
+  'models.add': (a) => d.models.add(a.path),
+  'explain.predict': (a) => d.explain.predict(a),
+  'explain.map': (a) => d.explain.map(a),
+  'explain.cancel': () => d.explain.cancel(),
+  'concepts.list': (a) => d.explain.listConcepts(a.modelId),
+  'concepts.create': (a) => d.explain.createConcept(a),
 });

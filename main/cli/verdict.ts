@@ -1,15 +1,19 @@
 // `verdict`: the same services as the app, headless. Each subcommand is one small module.
 import { VerdictError } from '../../app/errors';
+import { explainCommand } from './explain-command';
 import { importCommand } from './import-command';
 import { infoCommand } from './info-command';
 
 const USAGE = `Usage:
   verdict import PATH --db FILE [--json]   import a folder (DICOM CT, LIDC XML, ISIC images) into a study database
-  verdict info --db FILE [--json]          summarise a study database`;
+  verdict info --db FILE [--json]          summarise a study database
+  verdict explain --db FILE --model PACK --case ID --method METHOD --target NAME [--nodule ID] [--json]
+                                           one explanation map (cdam, smooth-cdam, integrated-cdam, attention, concept-cdam)`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   import: importCommand,
   info: infoCommand,
+  explain: explainCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { endpoint } from './endpoint';
+import { noArgs, rowId } from './ids';
+import { METHOD_IDS, type Concept, type ExplanationMap, type ModelSummary, type Prediction } from '../explain';
+
+const subject = { modelId: rowId, caseId: rowId, noduleId: rowId.nullable().optional() };
+
+export const explainParams = z
+  .object({
+    samples: z.number().int().min(1).max(500).optional(),
+    noiseLevel: z.number().min(0).max(1).optional(),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    steps: z.number().int().min(2).max(500).optional(),
+    head: z.number().int().min(0).max(64).optional(),
+  })
+  .strict();
+
+export const explainEndpoints = {
+  'models.list': endpoint<ModelSummary[]>()(noArgs),
+  /** Registers a model pack folder after validating it; returns what was added. */
+  'models.add': endpoint<ModelSummary>()(z.object({ path: z.string().min(1).max(4096) }).strict()),
+  'explain.predict': endpoint<Prediction>()(z.object(subject).strict()),
+  /** Computes (or reads from the cache) one explanation map; progress arrives as events. */
+  'explain.map': endpoint<ExplanationMap>()(
+    z.object({ ...subject, method: z.enum(METHOD_IDS as [string, ...string[]]), target: z.string().min(1).max(200), params: explainParams.optional() }).strict(),
+  ),
+  'explain.cancel': endpoint<{ cancelled: number }>()(noArgs),
+  'concepts.list': endpoint<Concept[]>()(z.object({ modelId: rowId }).strict()),
+  /** A concept = the mean CLS embedding of the example cases, saved under a name. */
+  'concepts.create': endpoint<Concept>()(
+    z.object({ modelId: rowId, name: z.string().trim().min(1).max(100), examples: z.array(z.object({ caseId: rowId, noduleId: rowId.nullable().optional() }).strict()).min(1).max(200) }).strict(),
+  ),
+};

@@ -1,0 +1,110 @@
+// Models and their explanations as main and renderer both see them.
+import type { CaseId, ImageId, NoduleId, SeriesId } from './domain';
+
+export type ModelId = number;
+export type ConceptId = number;
+
+/** The explanation methods a pack can offer (see main/services/explain/methods for references). */
+export type MethodId = 'attention' | 'cdam' | 'smooth-cdam' | 'integrated-cdam' | 'concept-cdam';
+export const METHOD_IDS: readonly MethodId[] = ['attention', 'cdam', 'smooth-cdam', 'integrated-cdam', 'concept-cdam'];
+
+export type OutputKind = 'class-logits' | 'regression';
+
+/** One output unit of a model, which is also a target an explanation can be asked for. */
+export type ModelTarget = {
+  /** Unique within the pack, e.g. "malignant", "spiculation", "MEL". */
+  name: string;
+  label: string;
+  /** The head it belongs to; class logits of one head share a softmax. */
+  head: string;
+  kind: OutputKind;
+  /** For regression targets: the scale the value is on (e.g. a 1–5 LIDC rating), if any. */
+  range: [number, number] | null;
+};
+
+export type ModelCard = {
+  intendedUse: string;
+  training: string;
+  metrics: Record<string, number | string>;
+  notes: string[];
+};
+
+export type ModelSummary = {
+  id: ModelId;
+  packId: string;
+  name: string;
+  version: string;
+  modality: 'CT' | 'dermoscopy';
+  sha256: string;
+  methods: MethodId[];
+  targets: ModelTarget[];
+  /** Heads of the last attention block (for per-head attention maps). */
+  attentionHeads: number;
+  input: { channels: number; height: number; width: number };
+  card: ModelCard;
+  /** Set once the model has been opened: the ONNX Runtime execution provider that runs it. */
+  provider: string | null;
+};
+
+export type PredictedOutput = {
+  name: string;
+  head: string;
+  kind: OutputKind;
+  /** Raw output: a logit or a regression value. */
+  value: number;
+  /** Softmax over its head, for class logits. */
+  probability: number | null;
+};
+
+export type Prediction = {
+  modelId: ModelId;
+  caseId: CaseId;
+  noduleId: NoduleId | null;
+  outputs: PredictedOutput[];
+  provider: string;
+  ms: number;
+};
+
+/** Where a map lies on the image the viewer shows, in that image's pixel coordinates. */
+export type MapPlacement =
+  | { kind: 'ct-slice'; seriesId: SeriesId; sliceIndex: number; x: number; y: number; width: number; height: number }
+  | { kind: 'image'; imageId: ImageId; x: number; y: number; width: number; height: number };
+
+export type ExplainParams = {
+  /** Smooth CDAM: number of noisy samples (default 50). */
+  samples?: number;
+  /** Smooth CDAM: noise σ as a share of the residual stream's range (default 0.05). */
+  noiseLevel?: number;
+  /** Smooth CDAM: seed of the noise, so a map can be reproduced. */
+  seed?: number;
+  /** Integrated CDAM: steps from the zero baseline (default 50; step 0 dropped). */
+  steps?: number;
+  /** Attention: one head (0-based); absent = mean over heads. */
+  head?: number;
+};
+
+export type ExplanationMap = {
+  id: number;
+  modelId: ModelId;
+  caseId: CaseId;
+  noduleId: NoduleId | null;
+  method: MethodId;
+  /** Output name, concept name (concept CDAM), or "attention". */
+  target: string;
+  params: ExplainParams;
+  /** Signed maps (CDAM family) are evidence (>0) vs counter-evidence (<0); attention is ≥ 0. */
+  signed: boolean;
+  grid: { rows: number; cols: number };
+  /** Float32, rows × cols, row-major: one value per patch token. */
+  values: ArrayBuffer;
+  range: { min: number; max: number };
+  placement: MapPlacement;
+  provider: string;
+  cached: boolean;
+  ms: number;
+  outputs: PredictedOutput[];
+};
+
+export type Concept = { id: ConceptId; modelId: ModelId; name: string; examples: { caseId: CaseId; noduleId: NoduleId | null }[]; createdAt: string };
+
+export type ExplainProgress = { jobId: string; label: string; done: number; total: number };

@@ -1,0 +1,155 @@
+// Explanations of a model's reading of a case: predictions, explanation maps (cached in the
+// study database) and named concepts. Every inference runs through one queue, one job at a
+// time, with progress events and cancel. Plain Node; ORT's run is async, so nothing blocks.
+import { performance } from 'node:perf_hooks';
+import type { Database } from 'better-sqlite3';
+import type { Concept, ExplainParams, ExplanationMap, MethodId, Prediction } from '../../../app/explain';
+import { VerdictError } from '../../../app/errors';
+import type { EventBus } from '../../event-bus';
+import type { CaseService } from '../study/case-service';
+import type { ImagingService } from '../imaging/imaging-service';
+import type { ModelService } from '../models/model-service';
+import type { RegisteredModel } from '../models/model-rows';
+import { dimsOf } from '../models/model-runtime';
+import { assertNewConcept, insertConcept, listConcepts } from './concept-store';
+import { cacheKey, readCached, saveMap } from './explanation-cache';
+import { loadModelInput, resolveSubject, type Subject } from './input/model-input';
+import { checkCancelled, JobQueue } from './job-queue';
+import { method, normaliseParams } from './methods';
+import { predictedOutputs } from './outputs';
+import { resolveTarget } from './resolve-target';
+
+export type MapRequest = { modelId: number; caseId: number; noduleId?: number | null; method: MethodId | string; target: string; params?: ExplainParams };
+export type SubjectRequest = { modelId: number; caseId: number; noduleId?: number | null };
+
+export type ExplainDeps = { db: Database; models: ModelService; cases: CaseService; imaging: ImagingService; events: EventBus; now?: () => Date };
+
+/** Backbone passes per ORT call when averaging concept examples. */
+const CONCEPT_BATCH = 16;
+
+export class ExplanationService {
+  readonly #db: Database;
+  readonly #models: ModelService;
+  readonly #cases: CaseService;
+  readonly #imaging: ImagingService;
+  readonly #now: () => Date;
+  readonly #queue: JobQueue;
+
+  constructor(d: ExplainDeps) {
+    this.#db = d.db;
+    this.#models = d.models;
+    this.#cases = d.cases;
+    this.#imaging = d.imaging;
+    this.#now = d.now ?? (() => new Date());
+    this.#queue = new JobQueue((jobId, label, done, total) => d.events.emit('explain.progress', { jobId, label, done, total }));
+  }
+
+  /** One explanation map: from the cache when this exact map was computed before. */
+  async map(req: MapRequest): Promise<ExplanationMap> {
+    const model = this.#models.get(req.modelId);
+    const m = method(req.method);
+    if (!model.manifest.methods.includes(m.id)) {
+      throw new VerdictError('explain.unsupported-method', `${model.manifest.name} does not offer ${m.label}; it offers ${model.manifest.methods.join(', ')}.`, { method: m.id });
+    }
+    const subject = this.#subject(model, req.caseId, req.noduleId);
+    const params = normaliseParams(m, req.params, model.manifest.vit.heads);
+    const { target, conceptSha256 } = resolveTarget(this.#db, model.id, model.manifest, m, req.target);
+    const key = cacheKey({ modelSha256: model.sha256, caseId: subject.caseId, noduleId: subject.noduleId, method: m.id, target: req.target, params, conceptSha256 });
+    const hit = readCached(this.#db, key, m.signed);
+    if (hit) return hit;
+    const label = `${m.label} of ${req.target} — ${this.#cases.get(subject.caseId).label}`;
+    return this.#queue.run(label, async ({ signal, progress }) => {
+      const again = readCached(this.#db, key, m.signed);
+      if (again) return again;
+      progress(0, 4);
+      const runtime = await this.#models.runtime(model.id);
+      checkCancelled(signal, label);
+      progress(1, 4);
+      const t0 = performance.now();
+      const input = await loadModelInput(this.#imaging, model.manifest, subject);
+      checkCancelled(signal, label);
+      const pass = await runtime.backbone(input.image, 1);
+      checkCancelled(signal, label);
+      progress(2, 4);
+      const values = await m.compute({ model: runtime, pass, target, params });
+      const ms = performance.now() - t0;
+      checkCancelled(signal, label);
+      progress(3, 4);
+      if (!values.every(Number.isFinite)) throw new VerdictError('explain.inference-failed', `${label}: the map has values that are not finite.`, { method: m.id });
+      const saved = saveMap(this.#db, {
+        key, modelId: model.id, caseId: subject.caseId, noduleId: subject.noduleId, method: m.id, target: req.target, params,
+        provider: runtime.provider, outputs: predictedOutputs(model.manifest, pass.outputs), grid: runtime.dims.grid, values,
+        placement: input.placement, ms,
+      }, m.signed, this.#now().toISOString());
+      progress(4, 4);
+      return saved;
+    });
+  }
+
+  /** The model's outputs for a case (softmax probabilities for class logits). */
+  async predict(req: SubjectRequest): Promise<Prediction> {
+    const model = this.#models.get(req.modelId);
+    const subject = this.#subject(model, req.caseId, req.noduleId);
+    return this.#queue.run(`Prediction — ${this.#cases.get(subject.caseId).label}`, async ({ signal, progress }) => {
+      progress(0, 2);
+      const runtime = await this.#models.runtime(model.id);
+      checkCancelled(signal);
+      const t0 = performance.now();
+      const input = await loadModelInput(this.#imaging, model.manifest, subject);
+      const pass = await runtime.backbone(input.image, 1);
+      const ms = performance.now() - t0;
+      checkCancelled(signal);
+      progress(2, 2);
+      return { modelId: model.id, caseId: subject.caseId, noduleId: subject.noduleId, outputs: predictedOutputs(model.manifest, pass.outputs), provider: runtime.provider, ms };
+    });
+  }
+
+  /** Cancels every queued and running inference job. */
+  cancel(): { cancelled: number } {
+    return { cancelled: this.#queue.cancelAll() };
+  }
+
+  /** Cancels all jobs and waits until none is still inside ONNX Runtime (before sessions are released). */
+  async close(): Promise<void> {
+    this.#queue.cancelAll();
+    await this.#queue.idle();
+  }
+
+  listConcepts(modelId: number): Concept[] {
+    this.#models.get(modelId);
+    return listConcepts(this.#db, modelId);
+  }
+
+  /** A concept = the mean CLS embedding of the examples (CT examples name a nodule). */
+  async createConcept(req: { modelId: number; name: string; examples: { caseId: number; noduleId?: number | null }[] }): Promise<Concept> {
+    const model = this.#models.get(req.modelId);
+    const name = req.name.trim();
+    assertNewConcept(this.#db, model.id, name);
+    const subjects = req.examples.map((e) => this.#subject(model, e.caseId, e.noduleId));
+    const dims = dimsOf(model.manifest);
+    const inputSize = dims.channels * dims.height * dims.width;
+    return this.#queue.run(`Concept "${name}"`, async ({ signal, progress }) => {
+      const runtime = await this.#models.runtime(model.id);
+      const sum = new Float64Array(dims.dim);
+      for (let start = 0; start < subjects.length; start += CONCEPT_BATCH) {
+        const chunk = subjects.slice(start, start + CONCEPT_BATCH);
+        const images = new Float32Array(chunk.length * inputSize);
+        for (let i = 0; i < chunk.length; i++) {
+          images.set((await loadModelInput(this.#imaging, model.manifest, chunk[i])).image, i * inputSize);
+          checkCancelled(signal);
+        }
+        const pass = await runtime.backbone(images, chunk.length);
+        for (let i = 0; i < pass.embedding.length; i++) sum[i % dims.dim] += pass.embedding[i];
+        checkCancelled(signal);
+        progress(Math.min(start + CONCEPT_BATCH, subjects.length), subjects.length);
+      }
+      const vector = Float32Array.from(sum, (v) => v / subjects.length);
+      const examples = subjects.map((s) => ({ caseId: s.caseId, noduleId: s.noduleId }));
+      return insertConcept(this.#db, { modelId: model.id, name, vector, examples, now: this.#now().toISOString() });
+    });
+  }
+
+  #subject(model: RegisteredModel, caseId: number, noduleId: number | null | undefined): Subject {
+    return resolveSubject(model.manifest, this.#cases.get(caseId), noduleId);
+  }
+}

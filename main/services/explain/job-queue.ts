@@ -1,0 +1,86 @@
+// The one queue all inference goes through: jobs run one at a time, in order, so a model's
+// sessions are never used by two jobs at once. Cancelling rejects queued jobs at once and the
+// running one as soon as it is cancelled (its callers get `explain.cancelled`); the queue
+// still waits for the running job's ONNX call to return before it starts the next.
+import { VerdictError } from '../../../app/errors';
+
+export type JobContext = { jobId: string; signal: AbortSignal; progress: (done: number, total: number) => void };
+
+type Job = {
+  id: string;
+  label: string;
+  work: (ctx: JobContext) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  controller: AbortController;
+};
+
+export const cancelledError = (label: string) => new VerdictError('explain.cancelled', `${label}: cancelled.`);
+
+/** Throws `explain.cancelled` when the job was cancelled; methods call it between steps. */
+export function checkCancelled(signal: AbortSignal, label = 'Explanation'): void {
+  if (signal.aborted) throw cancelledError(label);
+}
+
+export class JobQueue {
+  readonly #queue: Job[] = [];
+  readonly #onProgress: (jobId: string, label: string, done: number, total: number) => void;
+  #running: Job | null = null;
+  #settled: Promise<void> = Promise.resolve();
+  #next = 1;
+
+  constructor(onProgress: (jobId: string, label: string, done: number, total: number) => void = () => {}) {
+    this.#onProgress = onProgress;
+  }
+
+  get size(): number {
+    return this.#queue.length + (this.#running ? 1 : 0);
+  }
+
+  run<T>(label: string, work: (ctx: JobContext) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const id = `xj-${this.#next++}`;
+      this.#queue.push({ id, label, work, resolve: resolve as (v: unknown) => void, reject, controller: new AbortController() });
+      this.#pump();
+    });
+  }
+
+  /** Resolves once no job's work is still running (a cancelled job's ORT call included). */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#settled;
+  }
+
+  /** Cancels every queued and running job; returns how many. */
+  cancelAll(): number {
+    const queued = this.#queue.splice(0);
+    for (const j of queued) j.reject(cancelledError(j.label));
+    let n = queued.length;
+    const running = this.#running;
+    if (running && !running.controller.signal.aborted) {
+      running.controller.abort();
+      running.reject(cancelledError(running.label));
+      n++;
+    }
+    return n;
+  }
+
+  #pump(): void {
+    if (this.#running) return;
+    const job = this.#queue.shift();
+    if (!job) return;
+    this.#running = job;
+    const progress = (done: number, total: number) => {
+      if (!job.controller.signal.aborted) this.#onProgress(job.id, job.label, done, total);
+    };
+    this.#settled = (async () => {
+      try {
+        job.resolve(await job.work({ jobId: job.id, signal: job.controller.signal, progress }));
+      } catch (e) {
+        job.reject(e);
+      } finally {
+        this.#running = null;
+        this.#pump();
+      }
+    })();
+  }
+}

@@ -1,0 +1,32 @@
+// Which target a request names, checked against what the method explains: an output of the
+// model (CDAM, Smooth, Integrated), one of the model's concepts (concept CDAM), or "attention".
+import type { Database } from 'better-sqlite3';
+import { VerdictError } from '../../../app/errors';
+import { targetsOf, type Manifest } from '../models/manifest';
+import { conceptNames, conceptVector } from './concept-store';
+import type { MethodDefinition, ResolvedTarget } from './methods';
+
+const badTarget = (message: string, target: string, valid: string[]) =>
+  new VerdictError('explain.bad-target', message, { target, valid: valid.join(', ') });
+
+export function resolveTarget(db: Database, modelId: number, manifest: Manifest, m: MethodDefinition, target: string): { target: ResolvedTarget; conceptSha256: string | null } {
+  if (m.target === 'attention') {
+    if (target !== 'attention') throw badTarget(`${m.label} maps have one target, "attention" (not "${target}").`, target, ['attention']);
+    return { target: { kind: 'attention', name: 'attention' }, conceptSha256: null };
+  }
+  if (m.target === 'concept') {
+    const c = conceptVector(db, modelId, target);
+    if (!c) {
+      const names = conceptNames(db, modelId);
+      throw badTarget(
+        names.length ? `"${target}" is not a concept of ${manifest.name}; its concepts are ${names.map((n) => `"${n}"`).join(', ')}.` : `${manifest.name} has no concepts yet; create one (concepts.create) before asking for concept CDAM of "${target}".`,
+        target, names,
+      );
+    }
+    return { target: { kind: 'concept', name: target, vector: c.vector }, conceptSha256: c.sha256 };
+  }
+  const names = targetsOf(manifest).map((t) => t.name);
+  const index = names.indexOf(target);
+  if (index < 0) throw badTarget(`"${target}" is not an output of ${manifest.name}; valid targets are ${names.map((n) => `"${n}"`).join(', ')}.`, target, names);
+  return { target: { kind: 'output', name: target, index }, conceptSha256: null };
+}

@@ -1,0 +1,37 @@
+// Known answers from models/exporter/prng.py (the exporter's generator), and the first values
+// recorded in each test pack's fixtures.json.
+import { describe, expect, it } from 'vitest';
+import { ISIC_PACK, LIDC_PACK, readFixtures } from '../models/test-packs';
+import { mulberry32, SeededNormal } from './seeded-normal';
+
+describe('seeded normals', () => {
+  it('mulberry32 gives prng.py\'s uniforms', () => {
+    const u = mulberry32(1234);
+    expect([u(), u(), u()]).toEqual([0.07329497812315822, 0.7034119898453355, 0.9028560190927237]);
+    const z = mulberry32(0);
+    expect([z(), z()]).toEqual([0.26642920868471265, 0.0003297457005828619]);
+  });
+
+  it('Box–Muller pairs give prng.py\'s normals (cos first, then sin)', () => {
+    const ours = Array.from(new SeededNormal(42).take(5));
+    const python = [-0.956162229384149, 0.3220702493215296, -0.2730261048826104, -0.4946727576767142, -1.8416271847835968];
+    ours.forEach((v, i) => expect(v).toBeCloseTo(python[i], 14));
+  });
+
+  it.each([['lidc', LIDC_PACK], ['isic', ISIC_PACK]])('equals the first values recorded in the %s fixtures', (_name, pack) => {
+    const { seed, first } = readFixtures(pack).normals;
+    const ours = new SeededNormal(seed).take(first.length);
+    first.forEach((v, i) => expect(ours[i]).toBeCloseTo(v, 14));
+  });
+
+  it('is reproducible from its seed and differs between seeds', () => {
+    expect(Array.from(new SeededNormal(7).take(100))).toEqual(Array.from(new SeededNormal(7).take(100)));
+    expect(new SeededNormal(7).next()).not.toBe(new SeededNormal(8).next());
+    const many = new SeededNormal(3).take(20000);
+    const mean = many.reduce((a, b) => a + b, 0) / many.length;
+    const variance = many.reduce((a, b) => a + (b - mean) ** 2, 0) / many.length;
+    expect(Math.abs(mean)).toBeLessThan(0.03);
+    expect(variance).toBeGreaterThan(0.95);
+    expect(variance).toBeLessThan(1.05);
+  });
+});

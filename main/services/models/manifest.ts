@@ -1,0 +1,156 @@
+// The model-pack manifest (models/README.md, format `verdict-model-pack/1`) as a zod schema.
+// Everything Verdict does with a pack follows from this file, so it is checked strictly: an
+// invalid manifest is refused with the field named, e.g.
+// `manifest.json: outputs[1].units[0].name: expected string`.
+import { z } from 'zod';
+import { METHOD_IDS, type MethodId, type ModelTarget } from '../../../app/explain';
+import { VerdictError } from '../../../app/errors';
+
+export const MANIFEST_FORMAT = 'verdict-model-pack/1';
+
+const shape = z.array(z.number().int().min(-1)).min(1).max(8);
+const tensors = z.record(z.string().min(1), shape);
+const graph = z.object({ inputs: tensors, outputs: tensors });
+const fileRef = z.object({ path: z.string().min(1).max(1024), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case hex SHA-256') });
+const positive = z.number().int().positive();
+
+const unit = z.object({
+  name: z.string().min(1).max(200),
+  label: z.string().max(200).optional(),
+  range: z.tuple([z.number(), z.number()]).nullable().optional(),
+});
+
+const manifestSchema = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  id: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, ".", "_" or "-"'),
+  version: z.string().min(1).max(100),
+  name: z.string().min(1).max(300),
+  modality: z.enum(['CT', 'dermoscopy']),
+  input: z.object({
+    kind: z.enum(['ct-crop', 'rgb-image']),
+    channels: positive.max(16),
+    height: positive.max(4096),
+    width: positive.max(4096),
+    ct: z.object({
+      cropPixels: positive.max(4096),
+      window: z.object({ center: z.number(), width: z.number().positive() }),
+    }).optional(),
+    normalise: z.object({ mean: z.array(z.number()).min(1), std: z.array(z.number().positive()).min(1) }),
+  }),
+  vit: z.object({
+    patchSize: positive,
+    grid: z.tuple([positive, positive]),
+    tokens: positive,
+    dim: positive,
+    heads: positive,
+    depth: positive.optional(),
+  }),
+  outputs: z.array(z.object({ head: z.string().min(1).max(200), kind: z.enum(['class-logits', 'regression']), units: z.array(unit).min(1) })).min(1),
+  methods: z.array(z.enum(METHOD_IDS as [MethodId, ...MethodId[]])).min(1),
+  files: z.object({ backbone: fileRef, tail: fileRef }).catchall(fileRef),
+  graphs: z.object({ backbone: graph, tail: graph }),
+  card: z.object({
+    intendedUse: z.string(),
+    training: z.string(),
+    metrics: z.record(z.string(), z.union([z.number(), z.string()])).default({}),
+    notes: z.array(z.string()).default([]),
+  }),
+  export: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/** `a.b[2].c` — the form the error message names a field in. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
+  return out || '(top level)';
+}
+
+const invalid = (file: string, field: string, message: string) =>
+  new VerdictError('model.invalid-manifest', `${file}: ${field}: ${message}`, { file, field });
+
+/** Parses and checks a manifest's text; `file` names it in messages (e.g. `lidc-pack/manifest.json`). */
+export function parseManifest(text: string, file = 'manifest.json'): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw invalid(file, '(file)', `not valid JSON (${(e as Error).message})`);
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalid(file, fieldPath(issue.path), issue.message);
+  }
+  checkConsistent(parsed.data, file);
+  return parsed.data;
+}
+
+/** What the schema cannot say alone: the parts of the manifest must agree with each other. */
+function checkConsistent(m: Manifest, file: string): void {
+  const names = new Set<string>();
+  m.outputs.forEach((o, h) =>
+    o.units.forEach((u, i) => {
+      if (names.has(u.name)) throw invalid(file, `outputs[${h}].units[${i}].name`, `target name "${u.name}" is used twice; target names must be unique`);
+      if (u.name === 'attention') throw invalid(file, `outputs[${h}].units[${i}].name`, '"attention" is reserved for the attention map');
+      names.add(u.name);
+    }),
+  );
+  const { input, vit } = m;
+  if (input.kind === 'ct-crop' && !input.ct) throw invalid(file, 'input.ct', 'required when input.kind is "ct-crop"');
+  if ((input.kind === 'ct-crop') !== (m.modality === 'CT')) throw invalid(file, 'input.kind', `"${input.kind}" does not fit modality "${m.modality}"`);
+  if (input.kind === 'rgb-image' && input.channels !== 3) throw invalid(file, 'input.channels', 'expected 3 for "rgb-image"');
+  for (const k of ['mean', 'std'] as const) {
+    const n = input.normalise[k].length;
+    if (n !== 1 && n !== input.channels) throw invalid(file, `input.normalise.${k}`, `expected 1 or ${input.channels} values, got ${n}`);
+  }
+  const [rows, cols] = vit.grid;
+  if (rows * vit.patchSize !== input.height || cols * vit.patchSize !== input.width) {
+    throw invalid(file, 'vit.grid', `${rows}×${cols} patches of ${vit.patchSize} px do not tile the ${input.height}×${input.width} input`);
+  }
+  if (vit.tokens !== rows * cols + 1) throw invalid(file, 'vit.tokens', `expected ${rows * cols + 1} (the patches plus CLS), got ${vit.tokens}`);
+  for (const g of ['backbone', 'tail'] as const) {
+    for (const io of ['inputs', 'outputs'] as const) {
+      for (const [name, rank] of Object.entries(TENSOR_RANKS[g][io])) {
+        const got = m.graphs[g][io][name];
+        if (!got) throw invalid(file, `graphs.${g}.${io}`, `missing tensor "${name}"`);
+        if (got.length !== rank) throw invalid(file, `graphs.${g}.${io}.${name}`, `expected ${rank} dimensions, got [${got.join(', ')}]`);
+        if (got[0] !== -1) throw invalid(file, `graphs.${g}.${io}.${name}[0]`, `the batch dimension must be free (-1), got ${got[0]}`);
+      }
+    }
+  }
+}
+
+/** The tensors every pack's graphs have (models/README.md), with their ranks. */
+const TENSOR_RANKS = {
+  backbone: { inputs: { image: 4 }, outputs: { outputs: 2, attention: 3, residual: 3, embedding: 2 } },
+  tail: { inputs: { residual: 3, seed: 2, concept: 2 }, outputs: { outputs: 2, cdam: 2 } },
+} as const;
+
+/** The shapes the graphs must have, from the manifest's input, vit and outputs sections. */
+export function expectedGraphShapes(m: Manifest): Record<'backbone' | 'tail', { inputs: Record<string, number[]>; outputs: Record<string, number[]> }> {
+  const { input, vit } = m;
+  const k = outputCount(m);
+  const n = vit.grid[0] * vit.grid[1];
+  return {
+    backbone: {
+      inputs: { image: [-1, input.channels, input.height, input.width] },
+      outputs: { outputs: [-1, k], attention: [-1, vit.heads, n], residual: [-1, vit.tokens, vit.dim], embedding: [-1, vit.dim] },
+    },
+    tail: {
+      inputs: { residual: [-1, vit.tokens, vit.dim], seed: [-1, k], concept: [-1, vit.dim] },
+      outputs: { outputs: [-1, k], cdam: [-1, n] },
+    },
+  };
+}
+
+/** K: the number of output units, heads concatenated in manifest order. */
+export const outputCount = (m: Manifest): number => m.outputs.reduce((n, o) => n + o.units.length, 0);
+
+/** Every output unit as an explainable target, in the order of the `outputs` columns. */
+export function targetsOf(m: Manifest): ModelTarget[] {
+  return m.outputs.flatMap((o) =>
+    o.units.map((u) => ({ name: u.name, label: u.label ?? u.name, head: o.head, kind: o.kind, range: u.range ?? null })),
+  );
+}

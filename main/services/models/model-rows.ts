@@ -1,0 +1,72 @@
+// The `model` table: one row per validated pack content (pack id, version, pack hash). A pack
+// whose files change gets a new row; old rows stay so cached explanations keep pointing at the
+// model that computed them. "Current" models are the newest row per pack folder.
+import type { Database } from 'better-sqlite3';
+import type { ModelSummary } from '../../../app/explain';
+import { VerdictError } from '../../../app/errors';
+import { parseManifest, targetsOf, type Manifest } from './manifest';
+import type { LoadedPack } from './load-pack';
+
+export type ModelRow = {
+  id: number; pack_id: string; name: string; version: string; modality: 'CT' | 'dermoscopy';
+  path: string; sha256: string; files_json: string; manifest_json: string; added_at: string;
+};
+
+export type RegisteredModel = { id: number; dir: string; sha256: string; manifest: Manifest };
+
+/** Whether a pack with this hash was validated and registered before (its graphs need no re-check). */
+export const knownHash = (db: Database, sha256: string): boolean => db.prepare('SELECT 1 FROM model WHERE sha256 = ?').get(sha256) !== undefined;
+
+/** Inserts the pack, or (same id, version and hash) updates where it lives. One transaction. */
+export function upsertModel(db: Database, pack: LoadedPack, now: string): { id: number; added: boolean } {
+  return db.transaction(() => {
+    const m = pack.manifest;
+    const existing = db.prepare('SELECT id FROM model WHERE pack_id = ? AND version = ? AND sha256 = ?').get(m.id, m.version, pack.sha256) as { id: number } | undefined;
+    if (existing) {
+      // Touch added_at too: the newest row for a folder is the one that folder holds now.
+      db.prepare('UPDATE model SET path = ?, added_at = ? WHERE id = ?').run(pack.dir, now, existing.id);
+      return { id: existing.id, added: false };
+    }
+    const r = db.prepare(`INSERT INTO model (pack_id, name, version, modality, path, sha256, files_json, manifest_json, added_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(m.id, m.name, m.version, m.modality, pack.dir, pack.sha256, JSON.stringify(pack.files), pack.manifestText, now);
+    return { id: Number(r.lastInsertRowid), added: true };
+  })();
+}
+
+const CURRENT_SQL = `SELECT * FROM model m WHERE NOT EXISTS (
+  SELECT 1 FROM model n WHERE n.path = m.path AND (n.added_at > m.added_at OR (n.added_at = m.added_at AND n.id > m.id)))`;
+
+export function currentRows(db: Database): ModelRow[] {
+  return db.prepare(`${CURRENT_SQL} ORDER BY m.pack_id, m.version, m.id`).all() as ModelRow[];
+}
+
+export function modelRow(db: Database, id: number): ModelRow {
+  const row = db.prepare('SELECT * FROM model WHERE id = ?').get(id) as ModelRow | undefined;
+  if (!row) throw new VerdictError('not-found', `No model with id ${id}.`, { modelId: id });
+  return row;
+}
+
+/** The current row registered under a pack id (the newest, if several folders hold it). */
+export function rowByPackId(db: Database, packId: string): ModelRow | undefined {
+  return db.prepare(`${CURRENT_SQL} AND m.pack_id = ? ORDER BY m.added_at DESC, m.id DESC LIMIT 1`).get(packId) as ModelRow | undefined;
+}
+
+export const registered = (row: ModelRow): RegisteredModel => ({ id: row.id, dir: row.path, sha256: row.sha256, manifest: parseManifest(row.manifest_json, `${row.pack_id}/manifest.json`) });
+
+export function summaryOf(row: ModelRow, provider: string | null): ModelSummary {
+  const m = registered(row).manifest;
+  return {
+    id: row.id,
+    packId: m.id,
+    name: m.name,
+    version: m.version,
+    modality: m.modality,
+    sha256: row.sha256,
+    methods: m.methods,
+    targets: targetsOf(m),
+    attentionHeads: m.vit.heads,
+    input: { channels: m.input.channels, height: m.input.height, width: m.input.width },
+    card: { intendedUse: m.card.intendedUse, training: m.card.training, metrics: m.card.metrics, notes: m.card.notes },
+    provider,
+  };
+}

@@ -1,0 +1,127 @@
+// Model packs: validated and registered in the study database (bundled packs found under the
+// resources folder at start-up, others added by path), and opened lazily as ONNX Runtime
+// sessions with execution-provider fallback. Plain Node; no Electron.
+import type { Database } from 'better-sqlite3';
+import type { ModelSummary } from '../../../app/explain';
+import { VerdictError } from '../../../app/errors';
+import type { Log } from '../../log';
+import { defaultProviders, type ProviderName } from './execution-providers';
+import { findPackDirs } from './find-packs';
+import { loadPack } from './load-pack';
+import type { ModelRuntime } from './model-runtime';
+import { openRuntime } from './open-runtime';
+import { currentRows, knownHash, modelRow, registered, rowByPackId, summaryOf, upsertModel, type RegisteredModel } from './model-rows';
+
+export type ModelServiceOptions = {
+  /** Folders searched for bundled packs (`<resources>/models`). */
+  bundledRoots?: string[];
+  /** Execution providers to try, best first (default: this platform's, CPU last). */
+  providers?: ProviderName[];
+  now?: () => Date;
+};
+
+export class ModelService {
+  readonly #db: Database;
+  readonly #log: Log;
+  readonly #roots: string[];
+  readonly #providers: ProviderName[];
+  readonly #now: () => Date;
+  readonly #runtimes = new Map<number, Promise<ModelRuntime>>();
+  readonly #providerOf = new Map<number, string>();
+  #bundled: Promise<void> | null = null;
+  #closed = false;
+
+  constructor(db: Database, log: Log, opts: ModelServiceOptions = {}) {
+    this.#db = db;
+    this.#log = log;
+    this.#roots = opts.bundledRoots ?? [];
+    this.#providers = opts.providers ?? defaultProviders();
+    this.#now = opts.now ?? (() => new Date());
+  }
+
+  /**
+   * Registers (or refreshes) every bundled pack once per run; later calls wait for the same scan.
+   * A bundled pack that fails its checks is logged and left out — the app still starts.
+   */
+  registerBundled(): Promise<void> {
+    this.#bundled ??= (async () => {
+      for (const root of this.#roots) {
+        for (const dir of await findPackDirs(root)) {
+          if (this.#closed) return;
+          try {
+            await this.#register(dir);
+          } catch (e) {
+            this.#log.error(`bundled model pack ${dir} was not registered: ${e instanceof VerdictError ? e.message : ''}`, e instanceof VerdictError ? undefined : e);
+          }
+        }
+      }
+    })();
+    return this.#bundled;
+  }
+
+  async list(): Promise<ModelSummary[]> {
+    await this.registerBundled();
+    return currentRows(this.#db).map((r) => summaryOf(r, this.#providerOf.get(r.id) ?? null));
+  }
+
+  /** Validates the pack folder at `path` and registers it; returns its summary. */
+  async add(path: string): Promise<ModelSummary> {
+    await this.registerBundled();
+    const id = await this.#register(path);
+    return this.summary(id);
+  }
+
+  summary(id: number): ModelSummary {
+    return summaryOf(modelRow(this.#db, id), this.#providerOf.get(id) ?? null);
+  }
+
+  get(id: number): RegisteredModel {
+    return registered(modelRow(this.#db, id));
+  }
+
+  /** A model named by a registered pack id or a pack folder path (registering the folder). */
+  async resolve(packIdOrPath: string): Promise<RegisteredModel> {
+    await this.registerBundled();
+    const row = rowByPackId(this.#db, packIdOrPath);
+    if (row) return registered(row);
+    return this.get(await this.#register(packIdOrPath));
+  }
+
+  /** The opened model; the first call creates its sessions (the graphs' hashes are checked again). */
+  runtime(id: number): Promise<ModelRuntime> {
+    let r = this.#runtimes.get(id);
+    if (!r) {
+      r = this.#open(this.get(id));
+      this.#runtimes.set(id, r);
+      r.catch(() => this.#runtimes.delete(id));
+    }
+    return r;
+  }
+
+  /** The provider a model runs on, once opened. */
+  providerOf(id: number): string | null {
+    return this.#providerOf.get(id) ?? null;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const opened = [...this.#runtimes.values()];
+    this.#runtimes.clear();
+    await Promise.allSettled(opened.map(async (r) => (await r).release()));
+  }
+
+  async #register(path: string): Promise<number> {
+    const pack = await loadPack(path, { trusted: (sha256) => knownHash(this.#db, sha256) });
+    const m = pack.manifest;
+    if (this.#closed) throw new VerdictError('internal', 'The model service is closed.');
+    const { id, added } = upsertModel(this.#db, pack, this.#now().toISOString());
+    if (added) this.#log.info(`model pack ${m.id} ${m.version} registered from ${pack.dir} (id ${id}, sha256 ${pack.sha256.slice(0, 12)}…)`);
+    return id;
+  }
+
+  async #open(model: RegisteredModel): Promise<ModelRuntime> {
+    const runtime = await openRuntime(model.dir, model.manifest, this.#providers, this.#log);
+    this.#providerOf.set(model.id, runtime.provider);
+    return runtime;
+  }
+}

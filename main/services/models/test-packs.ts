@@ -1,0 +1,33 @@
+// The two small test packs the exporter writes (models/test-vit/, random weights) and their
+// fixtures.json, for the tests only.
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, tempDir } from '../../../tests/support/data';
+
+export const LIDC_PACK = join(repoRoot, 'models/test-vit/lidc-pack');
+export const ISIC_PACK = join(repoRoot, 'models/test-vit/isic-pack');
+
+export type FixtureCase = {
+  name: string;
+  image: number[];
+  outputs: number[];
+  /** [heads, N]: the CLS query's attention over the patches. */
+  attention: number[];
+  residual: number[];
+  embedding: number[];
+  cdam: Record<string, number[]>;
+  conceptCdam: { concept: number[]; cdam: number[] };
+  smoothCdam: { target: string; samples: number; noiseLevel: number; seed: number; cdam: number[] };
+  integratedCdam: { target: string; steps: number; cdam: number[] };
+};
+
+export type Fixtures = { format: string; tolerance: number; normals: { seed: number; first: number[] }; cases: FixtureCase[] };
+
+export const readFixtures = (pack: string): Fixtures => JSON.parse(readFileSync(join(pack, 'fixtures.json'), 'utf8')) as Fixtures;
+
+/** A copy of a pack in a fresh temp folder (for hostile variants); returns the copy's path. */
+export function copyPack(pack: string): string {
+  const dir = join(tempDir('verdict-pack-'), 'pack');
+  cpSync(pack, dir, { recursive: true });
+  return dir;
+}
