@@ -1,5 +1,6 @@
 // `npm run bench`: Verdict's speed against reference implementations run on the same machine.
 // Prints numbers and ratios; it asserts nothing (timed tests would flake on shared machines).
+import { runCdamBenchmark } from './cdam';
 import { formatDicomBench, runDicomBenchmark } from './dicom-volume';
 import { formatFirstSlice, runFirstSliceBenchmark } from './first-slice';
 
@@ -7,3 +8,5 @@ console.log('== DICOM: LIDC-IDRI-0001 folder → HU volume, against pydicom (goa
 console.log(formatDicomBench(await runDicomBenchmark()));
 console.log('\n== Viewer: first slice on screen');
 console.log(formatFirstSlice(await runFirstSliceBenchmark()));
+console.log('\n== Explanations: CDAM family, against torch.autograd the reference way');
+console.log((await runCdamBenchmark()).join('\n'));

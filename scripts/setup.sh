@@ -11,7 +11,7 @@ purpose="${1:-serve}"
 debs=()
 case "$purpose" in
   test) [ -x /usr/bin/chromium ] || debs+=(chromium) ;;
-  bench) /usr/bin/python3 -c 'import pydicom, numpy' 2>/dev/null || debs+=(python3-pydicom python3-numpy) ;;
+  bench) /usr/bin/python3 -c "import pydicom, numpy, torch" 2>/dev/null || debs+=(python3-pydicom python3-numpy python3-torch libopenblas0-pthread) ;;
 esac
 if [ ${#debs[@]} -gt 0 ]; then
   sudo=""

@@ -6,9 +6,12 @@ Explained score, per batch row:  f = Σ_k seed_k · output_k + ⟨embedding, con
 CDAM (Brocki, Binda, Chung):      cdam_i = Σ_d T_id · ∂f/∂T_id,  T = blocks[-1].norm1(residual)
 for the patch tokens i ≥ 1 (obzai/CDAM, maps.py `get_concept_map`).
 
-Only the CLS row reaches the outputs, so after the attention only that row is carried forward,
-and the backward pass starts from it. The derivation, step by step, is in the comments; the
-exporter checks the result against torch.autograd and refuses to write a pack that differs.
+Only the CLS row reaches the outputs, so only the CLS query is formed, and the backward pass is
+folded into per-token dot products (no N×N attention, no key/value matrices, no N×D×D
+backward matmul): the cost per map is a small multiple of N·D·heads, which is what makes
+Smooth and Integrated CDAM (50 maps, one batched call) cheap. The algebra is exact, step by
+step in the comments; the exporter checks the result against torch.autograd and refuses to
+write a pack that differs.
 """
 import math
 
@@ -58,42 +61,75 @@ class CdamTail(nn.Module):
         }.items():
             self.register_buffer(name, t.detach().clone())
 
+    def cls_forward(self, residual):
+        """The last block, the final norm and the head, for the CLS query only.
+
+        Only the CLS row of the attention reaches the outputs. Keys and values of all tokens are
+        never formed: with u_h = W_k,hᵀ q0_h the CLS logits are scale·(T_i·u_h + b_k,h·q0_h), and
+        the CLS output of head h is W_v,h (Σ_i a_hi T_i) + b_v,h (the weights sum to one)."""
+        b, n, d = residual.shape
+        h, dh = self.heads, d // self.heads
+        w_q, w_k, w_v = self.qkv_w[:d], self.qkv_w[d:2 * d], self.qkv_w[2 * d:]
+        b_q, b_k, b_v = self.qkv_b[:d], self.qkv_b[d:2 * d], self.qkv_b[2 * d:]
+        w_k_heads = w_k.reshape(h, dh, d)                                                # [H, dh, D]
+        w_v_heads = w_v.reshape(h, dh, d)
+        tokens, _, _ = _layer_norm(residual, self.n1_w, self.n1_b, self.eps1)           # T: [B, N, D]
+        q0 = (tokens[:, 0] @ w_q.t() + b_q).reshape(b, h, 1, dh)                         # [B, H, 1, dh]
+        u = (q0 @ w_k_heads).squeeze(-2)                                                # [B, H, D]
+        t_dot_u = u @ tokens.transpose(1, 2)                                            # T_i·u_h: [B, H, N]
+        q0_dot_bk = (q0.squeeze(-2) * b_k.reshape(h, dh)).sum(-1, keepdim=True)        # [B, H, 1]
+        a0 = (self.scale * (t_dot_u + q0_dot_bk)).softmax(dim=-1)                       # [B, H, N]
+        t_bar = a0 @ tokens                                                             # Σ_i a_hi T_i: [B, H, D]
+        o0 = (t_bar.unsqueeze(-2) @ w_v_heads.transpose(1, 2)).squeeze(-2) + b_v.reshape(h, dh)  # [B, H, dh]
+        x1 = residual[:, 0] + o0.reshape(b, d) @ self.proj_w.t() + self.proj_b          # [B, D]
+        u2, xhat2, rstd2 = _layer_norm(x1, self.n2_w, self.n2_b, self.eps2)
+        hidden = u2 @ self.fc1_w.t() + self.fc1_b
+        x2 = x1 + torch.nn.functional.gelu(hidden) @ self.fc2_w.t() + self.fc2_b
+        emb, xhat_f, rstd_f = _layer_norm(x2, self.nf_w, self.nf_b, self.eps_f)
+        outputs = emb @ self.head_w.t() + self.head_b                                   # [B, K]
+        return {'tokens': tokens, 't_dot_u': t_dot_u, 'a0': a0, 'hidden': hidden, 'xhat2': xhat2, 'rstd2': rstd2,
+                'xhat_f': xhat_f, 'rstd_f': rstd_f, 'embedding': emb, 'outputs': outputs}
+
     def forward(self, residual, seed, concept):
         b, n, d = residual.shape
         h, dh = self.heads, d // self.heads
-
-        # ---- forward through the last block, keeping what the backward pass needs ----
-        tokens, _, _ = _layer_norm(residual, self.n1_w, self.n1_b, self.eps1)           # T: [B, N, D]
-        qkv = (tokens @ self.qkv_w.t() + self.qkv_b).reshape(b, n, 3, h, dh).permute(2, 0, 3, 1, 4)
-        q, k, v = qkv[0], qkv[1], qkv[2]                                              # [B, H, N, dh]
-        attn = ((q @ k.transpose(-2, -1)) * self.scale).softmax(dim=-1)               # [B, H, N, N]
-        # Only the CLS query row matters downstream.
-        a0 = attn[:, :, 0, :]                                                          # [B, H, N]
-        o0 = (a0.unsqueeze(-2) @ v).squeeze(-2)                                        # [B, H, dh]
-        x1 = residual[:, 0] + o0.reshape(b, d) @ self.proj_w.t() + self.proj_b         # [B, D]
-        u, xhat2, rstd2 = _layer_norm(x1, self.n2_w, self.n2_b, self.eps2)
-        hidden = u @ self.fc1_w.t() + self.fc1_b
-        x2 = x1 + torch.nn.functional.gelu(hidden) @ self.fc2_w.t() + self.fc2_b
-        emb, xhat_f, rstd_f = _layer_norm(x2, self.nf_w, self.nf_b, self.eps_f)
-        outputs = emb @ self.head_w.t() + self.head_b                                  # [B, K]
+        w_v_heads = self.qkv_w[2 * d:].reshape(h, dh, d)
+        b_v = self.qkv_b[2 * d:]
+        f = self.cls_forward(residual)
+        tokens, t_dot_u, a0, hidden = f['tokens'], f['t_dot_u'], f['a0'], f['hidden']
 
         # ---- backward of f = seed·outputs + concept·emb, by hand ----
-        g_emb = seed @ self.head_w + concept                                           # ∂f/∂emb
-        g_x2 = _layer_norm_backward(g_emb, xhat_f, rstd_f, self.nf_w)                  # ∂f/∂x2
+        g_emb = seed @ self.head_w + concept                                            # ∂f/∂emb
+        g_x2 = _layer_norm_backward(g_emb, f['xhat_f'], f['rstd_f'], self.nf_w)                   # ∂f/∂x2
         g_hidden = (g_x2 @ self.fc2_w) * _gelu_grad(hidden)
-        g_x1 = g_x2 + _layer_norm_backward(g_hidden @ self.fc1_w, xhat2, rstd2, self.n2_w)
-        g_o0 = (g_x1 @ self.proj_w).reshape(b, h, dh)                                  # ∂f/∂(attention output, CLS row)
-        # o0 = Σ_j a0_j v_j  ⇒  ∂f/∂a0_j = g_o0·v_j,  ∂f/∂v_j = a0_j·g_o0
-        g_a0 = (v @ g_o0.unsqueeze(-1)).squeeze(-1)                                    # [B, H, N]
-        g_v = a0.unsqueeze(-1) * g_o0.unsqueeze(-2)                                    # [B, H, N, dh]
-        # softmax backward on the CLS row: ∂f/∂logit_j = a0_j·(∂f/∂a0_j − Σ_l a0_l ∂f/∂a0_l)
+        g_x1 = g_x2 + _layer_norm_backward(g_hidden @ self.fc1_w, f['xhat2'], f['rstd2'], self.n2_w)
+        g_o0 = (g_x1 @ self.proj_w).reshape(b, h, 1, dh)                                # ∂f/∂o0_h
+        # o0_h = Σ_i a_hi v_hi  ⇒  ∂f/∂a_hi = g_o0_h·v_hi = T_i·w_h + g_o0_h·b_v,h  with w_h = W_v,hᵀ g_o0_h
+        w = (g_o0 @ w_v_heads).squeeze(-2)                                              # [B, H, D]
+        t_dot_w = w @ tokens.transpose(1, 2)                                            # T_i·w_h: [B, H, N]
+        g_a0 = t_dot_w + (g_o0.squeeze(-2) * b_v.reshape(h, dh)).sum(-1, keepdim=True)
+        # softmax backward on the CLS row: ∂f/∂logit_hi = a_hi·(∂f/∂a_hi − Σ_l a_hl ∂f/∂a_hl)
         g_logit = a0 * (g_a0 - (a0 * g_a0).sum(-1, keepdim=True))
-        # logit_j = scale·q0·k_j  ⇒  ∂f/∂q0 = scale·Σ_j g_logit_j k_j,  ∂f/∂k_j = scale·g_logit_j q0
-        g_q0 = self.scale * (g_logit.unsqueeze(-2) @ k).squeeze(-2)                    # [B, H, dh]
-        g_k = self.scale * g_logit.unsqueeze(-1) * q[:, :, :1, :]                      # [B, H, N, dh]
-        # Queries of other tokens do not reach the CLS row: their gradient is zero.
-        g_q = torch.cat([g_q0.unsqueeze(-2), torch.zeros_like(k[:, :, 1:, :])], dim=2)
-        g_qkv = torch.stack([g_q, g_k, g_v], dim=0).permute(1, 3, 0, 2, 4).reshape(b, n, 3 * d)
-        g_tokens = g_qkv @ self.qkv_w                                                  # ∂f/∂T
-        cdam = (tokens * g_tokens).sum(-1)[:, 1:]                                      # [B, N−1]
-        return outputs, cdam
+        # Token i ≥ 1 reaches f through its key and its value only:
+        #   ∂f/∂k_hi = scale·g_logit_hi·q0_h  and  ∂f/∂v_hi = a_hi·g_o0_h, so with T_i's part of
+        #   k and v being W_k T_i and W_v T_i:  T_i·∂f/∂T_i = Σ_h scale·g_logit_hi·(T_i·u_h) + a_hi·(T_i·w_h).
+        cdam = (self.scale * g_logit * t_dot_u + a0 * t_dot_w).sum(1)[:, 1:]            # [B, N−1]
+        return f['outputs'], cdam
+
+
+class Backbone(nn.Module):
+    """What backbone.onnx computes: image → outputs, CLS attention per head over the patch tokens,
+    the residual stream entering the last block, and the CLS embedding. The last block runs for
+    the CLS query only (the same exact algebra as the tail), since nothing else of it is used."""
+
+    def __init__(self, vit: ViT):
+        super().__init__()
+        self.vit = vit
+        self.last = CdamTail(vit)
+
+    def forward(self, image):
+        x = self.vit.tokens_in(image)
+        for block in self.vit.blocks[:-1]:
+            x, _ = block(x)
+        f = self.last.cls_forward(x)
+        return f['outputs'], f['a0'][:, :, 1:], x, f['embedding']

@@ -1,10 +1,11 @@
-"""The exporter's gate: the explicit-gradient tail must equal torch.autograd's CDAM."""
+"""The exporter's gate: the explicit-gradient tail must equal torch.autograd's CDAM, and the
+backbone graph (whose last block runs for the CLS query only) the plain model's forward pass."""
 import copy
 
 import torch
 
 from .reference import cdam_from_image
-from .tail import CdamTail
+from .tail import Backbone, CdamTail
 from .vit import ViT
 
 
@@ -23,7 +24,8 @@ def verify_tail(vit: ViT, trials: int = 4, tolerance: float = 1e-5, seed: int = 
     tail32 = CdamTail(vit).eval()
     tail64 = CdamTail(vit64).double().eval()
     g = torch.Generator().manual_seed(seed)
-    worst32 = worst64 = worst_out = 0.0
+    backbone64 = Backbone(vit64).double().eval()
+    worst32 = worst64 = worst_out = worst_backbone = 0.0
     for _ in range(trials):
         image = torch.randn(1, cfg.in_chans, cfg.img_size, cfg.img_size, generator=g, dtype=torch.float64)
         seed_vec = torch.randn(1, cfg.n_outputs, generator=g, dtype=torch.float64)
@@ -36,7 +38,11 @@ def verify_tail(vit: ViT, trials: int = 4, tolerance: float = 1e-5, seed: int = 
         worst64 = max(worst64, max_rel_diff(cdam64[0], expected))
         worst32 = max(worst32, max_rel_diff(cdam32[0], expected))
         worst_out = max(worst_out, max_rel_diff(out32[0], parts['outputs'][0]))
-    result = {'cdam_float64': worst64, 'cdam_float32': worst32, 'outputs_float32': worst_out}
-    if worst64 > 1e-9 or worst32 > tolerance or worst_out > tolerance:
+        with torch.no_grad():
+            b_out, b_attn, b_res, b_emb = backbone64(image)
+        worst_backbone = max(worst_backbone, max_rel_diff(b_out[0], parts['outputs'][0]), max_rel_diff(b_attn[0], parts['attention'][0, :, 0, 1:]),
+                             max_rel_diff(b_res[0], parts['residual'][0]), max_rel_diff(b_emb[0], parts['embedding'][0]))
+    result = {'cdam_float64': worst64, 'cdam_float32': worst32, 'outputs_float32': worst_out, 'backbone_float64': worst_backbone}
+    if worst64 > 1e-9 or worst_backbone > 1e-9 or worst32 > tolerance or worst_out > tolerance:
         raise ValueError(f'the explicit CDAM tail differs from torch.autograd: {result} (tolerance {tolerance})')
     return result

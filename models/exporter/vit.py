@@ -105,14 +105,3 @@ class ViT(nn.Module):
         return self.forward_parts(image)['outputs']
 
 
-class Backbone(nn.Module):
-    """What backbone.onnx computes: image → outputs, CLS attention per head over the patch tokens,
-    the residual stream entering the last block, and the CLS embedding."""
-
-    def __init__(self, vit: ViT):
-        super().__init__()
-        self.vit = vit
-
-    def forward(self, image):
-        p = self.vit.forward_parts(image)
-        return p['outputs'], p['attention'][:, :, 0, 1:], p['residual'], p['embedding']

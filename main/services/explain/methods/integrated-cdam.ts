@@ -3,7 +3,7 @@
 // Exactly obzai/CDAM maps.py concept_map_intgrad (m = 50, mean of ig_maps[1:], zero baseline,
 // no noise). Sundararajan, Taly & Yan, "Axiomatic Attribution for Deep Networks", ICML 2017;
 // Brocki, Binda & Chung, arXiv:2312.02364.
-import { batchedResidual, concepts, meanOverBatch, seeds } from './tail-inputs';
+import { concepts, meanOverBatch, scaledCopies, seeds } from './tail-inputs';
 import type { MethodDefinition } from './types';
 
 export const integratedCdam: MethodDefinition = {
@@ -16,7 +16,7 @@ export const integratedCdam: MethodDefinition = {
   compute: async ({ model, pass, target, params }) => {
     const steps = params.steps!;
     const batch = steps - 1;
-    const scaled = batchedResidual(pass.residual, batch, (v, b) => (v * (b + 1)) / steps);
+    const scaled = scaledCopies(pass.residual, Array.from({ length: batch }, (_, b) => (b + 1) / steps));
     const r = await model.tail(scaled, seeds(target, model.dims, batch), concepts(target, model.dims, batch), batch);
     return meanOverBatch(r.cdam, batch, model.dims.patches);
   },

@@ -4,8 +4,8 @@
 // sample → token → feature, so a map is reproducible and equals the exporter's.
 // Smilkov et al., "SmoothGrad: removing noise by adding noise", arXiv:1706.03825 (2017);
 // Brocki, Binda & Chung, arXiv:2312.02364; obzai/CDAM maps.py concept_map_smoothgrad.
-import { SeededNormal } from '../seeded-normal';
-import { batchedResidual, concepts, meanOverBatch, seeds } from './tail-inputs';
+import { normalTable } from '../seeded-normal';
+import { concepts, meanOverBatch, noisyCopies, seeds } from './tail-inputs';
 import type { MethodDefinition } from './types';
 
 /** σ for a residual stream: noiseLevel times its range. */
@@ -29,8 +29,7 @@ export const smoothCdam: MethodDefinition = {
   compute: async ({ model, pass, target, params }) => {
     const samples = params.samples!;
     const sigma = noiseSigma(pass.residual, params.noiseLevel!);
-    const normal = new SeededNormal(params.seed!);
-    const noisy = batchedResidual(pass.residual, samples, (v) => v + sigma * normal.next());
+    const noisy = noisyCopies(pass.residual, samples, sigma, normalTable(params.seed!, samples * pass.residual.length));
     const r = await model.tail(noisy, seeds(target, model.dims, samples), concepts(target, model.dims, samples), samples);
     return meanOverBatch(r.cdam, samples, model.dims.patches);
   },

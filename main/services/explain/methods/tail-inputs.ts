@@ -25,12 +25,19 @@ export function meanOverBatch(maps: Float32Array, batch: number, n: number): Flo
   return Float32Array.from(acc, (v) => v / batch);
 }
 
-/** `batch` copies of one image's residual stream [N+1, D], each transformed by `f(value, sample, flatIndex)`. */
-export function batchedResidual(residual: Float32Array, batch: number, f: (v: number, b: number) => number): Float32Array {
-  const out = new Float32Array(batch * residual.length);
-  for (let b = 0; b < batch; b++) {
+/** `samples` copies of one image's residual stream [N+1, D] plus σ·z, z read from `normals` in order sample → token → feature. */
+export function noisyCopies(residual: Float32Array, samples: number, sigma: number, normals: Float32Array): Float32Array {
+  const out = new Float32Array(samples * residual.length);
+  for (let i = 0, n = out.length, m = residual.length; i < n; i++) out[i] = residual[i % m] + sigma * normals[i];
+  return out;
+}
+
+/** Copies of one image's residual stream, copy b scaled by scales[b]. */
+export function scaledCopies(residual: Float32Array, scales: number[]): Float32Array {
+  const out = new Float32Array(scales.length * residual.length);
+  scales.forEach((s, b) => {
     const base = b * residual.length;
-    for (let i = 0; i < residual.length; i++) out[base + i] = f(residual[i], b);
-  }
+    for (let i = 0; i < residual.length; i++) out[base + i] = residual[i] * s;
+  });
   return out;
 }
