@@ -31,7 +31,7 @@ export class AppState {
         else this.errors.info(`“${command}” is not available in this version yet.`);
       }),
       api.on('study.changed', () => {
-        this.current = null;
+        this.close();
         void this.start();
       }),
     ];
@@ -52,17 +52,20 @@ export class AppState {
 
   async open(caseId: number): Promise<void> {
     if (this.current?.caseId === caseId && !this.current.error) return;
-    const c = new CaseState(this.#api, this.errors, caseId);
+    const c = new CaseState(this.#api, this.errors, caseId, () => this.worklist.cases);
+    this.current?.dispose();
     this.current = c;
     this.importOpen = false;
     await c.load();
   }
 
   close(): void {
+    this.current?.dispose();
     this.current = null;
   }
 
   dispose(): void {
+    this.current?.dispose();
     for (const u of this.#unsubscribe) u();
     this.imports.dispose();
   }

@@ -1,8 +1,11 @@
-// One open case: its detail from main and the state of whichever viewer it needs.
+// One open case: its detail from main, the state of whichever viewer it needs, and its
+// explanations (models, maps, predictions).
 import type { CaseDetail } from '../../../app/domain';
 import type { ApiClient } from '../api-client';
 import { CtReadingState } from '../ct/ct-reading-state.svelte';
 import { DermoState } from '../dermo/dermo-state.svelte';
+import type { CandidateCase } from '../explain/concept-state.svelte';
+import { ExplainState } from '../explain/explain-state.svelte';
 import type { ErrorState } from './error-state.svelte';
 
 export class CaseState {
@@ -12,15 +15,19 @@ export class CaseState {
   detail = $state.raw<CaseDetail | null>(null);
   ct = $state.raw<CtReadingState | null>(null);
   dermo = $state.raw<DermoState | null>(null);
+  explain = $state.raw<ExplainState | null>(null);
   loading = $state(true);
   error = $state<string | null>(null);
   readonly #api: ApiClient;
   readonly #errors: ErrorState;
+  /** The worklist, where concept examples are picked from. */
+  readonly #candidates: () => readonly CandidateCase[];
 
-  constructor(api: ApiClient, errors: ErrorState, caseId: number, openedAt = performance.now()) {
+  constructor(api: ApiClient, errors: ErrorState, caseId: number, candidates: () => readonly CandidateCase[] = () => [], openedAt = performance.now()) {
     this.#api = api;
     this.#errors = errors;
     this.caseId = caseId;
+    this.#candidates = candidates;
     this.openedAt = openedAt;
   }
 
@@ -34,11 +41,20 @@ export class CaseState {
         void this.dermo.load();
       }
       if (!this.ct && !this.dermo) this.error = 'This case has no images to show.';
+      else if (detail.modality !== 'other') {
+        this.explain = new ExplainState(this.#api, this.#errors, detail.id, detail.modality, this.#candidates);
+        void this.explain.start();
+      }
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
       this.#errors.report('Could not open the case', e);
     } finally {
       this.loading = false;
     }
+  }
+
+  /** The case is closed: stop listening for explanation progress. */
+  dispose(): void {
+    this.explain?.dispose();
   }
 }

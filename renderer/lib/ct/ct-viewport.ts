@@ -1,7 +1,7 @@
 // One Cornerstone StackViewport with Verdict's mouse bindings, as a small imperative object the
 // CT viewer component drives. It knows nothing of Svelte or the API: it reports what is on screen
 // through `onView` and takes commands (go to slice, window, centre, reset).
-import { Enums, RenderingEngine, eventTarget, utilities, type Types } from '@cornerstonejs/core';
+import { Enums, RenderingEngine, eventTarget, getShouldUseCPURendering, utilities, type Types } from '@cornerstonejs/core';
 import { Enums as ToolEnums, PanTool, StackScrollTool, ToolGroupManager, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
 import { CtPrefetcher } from './ct-prefetch';
 import { affineProjector, type Projector } from './projection';
@@ -125,7 +125,7 @@ export class CtViewport {
   centreOn(x: number, y: number, minZoom = 1): void {
     const vp = this.viewport;
     const camera = vp.getCamera();
-    const target = utilities.imageToWorldCoords(vp.getCurrentImageId(), [x + 0.5, y + 0.5]);
+    const target = utilities.imageToWorldCoords(vp.getCurrentImageId(), [x + 0.5 + cpuShift(), y + 0.5 + cpuShift()]);
     if (!target) return;
     const focal = camera.focalPoint!;
     const position = camera.position!;
@@ -139,13 +139,22 @@ export class CtViewport {
     vp.render();
   }
 
-  /** Maps pixel-index coordinates of the current slice to element (CSS) pixels. */
+  /**
+   * Maps image coordinates of the current slice to element (CSS) pixels: (0, 0) is the top-left
+   * corner of the first pixel, so pixel i spans [i, i+1] on screen (Cornerstone's image
+   * coordinates; imageToWorldCoords puts pixel i's centre, the DICOM position, at i + 0.5).
+   */
   projector(): Projector | null {
     const vp = this.viewport;
     const imageId = vp.getCurrentImageId();
     if (!imageId || !vp.getCornerstoneImage()) return null;
-    const toCanvas = (x: number, y: number) => vp.worldToCanvas(utilities.imageToWorldCoords(imageId, [x, y]) as Types.Point3);
-    return affineProjector(toCanvas(0.5, 0.5), toCanvas(1.5, 0.5), toCanvas(0.5, 1.5));
+    // The two render paths disagree by half a pixel: vtk (GPU) draws pixel i's centre at its
+    // world position, Cornerstone's CPU path draws pixel i's top-left corner there. Measured on
+    // LIDC-IDRI-0001 at 8 px per pixel: sampling the screen at projected pixel centres matches
+    // the HU best with this shift on each path (tests/e2e/explain.spec.ts checks alignment).
+    const shift = cpuShift();
+    const toCanvas = (x: number, y: number) => vp.worldToCanvas(utilities.imageToWorldCoords(imageId, [x + shift, y + shift]) as Types.Point3);
+    return affineProjector(toCanvas(0, 0), toCanvas(1, 0), toCanvas(0, 1));
   }
 
   /** HU of the pixel under element point (px, py), or null off the image. */
@@ -156,9 +165,9 @@ export class CtViewport {
     const world = vp.canvasToWorld([px, py]);
     const coords = utilities.worldToImageCoords(vp.getCurrentImageId(), world);
     if (!coords) return null;
-    const [ix, iy] = coords;
-    const x = Math.floor(ix);
-    const y = Math.floor(iy);
+    // The same half-pixel difference between the render paths as in projector().
+    const x = Math.floor(coords[0] - cpuShift());
+    const y = Math.floor(coords[1] - cpuShift());
     if (x < 0 || y < 0 || x >= image.columns || y >= image.rows) return null;
     return { x, y, hu: image.getPixelData()[y * image.columns + x] };
   }
@@ -221,6 +230,9 @@ export class CtViewport {
     });
   };
 }
+
+/** Image-coordinate offset of Cornerstone's CPU path relative to its GPU path (see projector()). */
+const cpuShift = () => (getShouldUseCPURendering() ? 0.5 : 0);
 
 const VIEW_EVENTS = [Enums.Events.IMAGE_RENDERED, Enums.Events.CAMERA_MODIFIED, Enums.Events.VOI_MODIFIED];
 

@@ -1,6 +1,7 @@
-// Maps image pixel coordinates to screen points for overlays drawn over the viewport (reader
-// contours, point marks). A planar view is an affine map, so three projected points define it
-// exactly; projecting every contour vertex through Cornerstone would cost far more per render.
+// Maps image coordinates (pixel i spans [i, i+1]) to screen points for overlays drawn over the
+// viewport (reader contours, point marks, explanation maps). A planar view is an affine map, so
+// three projected points define it exactly; projecting every contour vertex through Cornerstone
+// would cost far more per render.
 
 export type Point = readonly [number, number];
 export type Projector = (x: number, y: number) => [number, number];

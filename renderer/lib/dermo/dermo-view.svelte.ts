@@ -1,5 +1,6 @@
 // Zoom and pan of the dermoscopy viewer as reactive state: wheel zooms about the cursor, drag
 // pans, keys zoom/pan/reset. Until the reader zooms or pans, the image stays fitted to the box.
+import { affineProjector, type Projector } from '../ct/projection';
 import { fitView, panBy, zoomAt, type Size, type View } from './pan-zoom';
 
 const WHEEL_STEP = 1.15;
@@ -13,6 +14,10 @@ export class DermoViewState {
   #touched = false;
   /** Zoom relative to "fit" (1 = whole image in view). */
   readonly zoom = $derived(this.view.scale / this.#fitScale);
+  /** Image → viewer coordinates: the transform the image and its masks are drawn with, for overlays outside the stage. */
+  readonly projector: Projector = $derived(
+    affineProjector([this.view.tx, this.view.ty], [this.view.tx + this.view.scale, this.view.ty], [this.view.tx, this.view.ty + this.view.scale]),
+  );
 
   setBox(box: Size): void {
     this.#box = box;

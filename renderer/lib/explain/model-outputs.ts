@@ -1,0 +1,64 @@
+// A model's outputs as the panel shows them: class probabilities per head (softmax over the
+// head's logits where main did not send one), and for LIDC the regression biomarkers beside the
+// readers' ratings of the same characteristic.
+import type { LidcCharacteristics, Nodule } from '../../../app/domain';
+import type { ModelTarget, PredictedOutput } from '../../../app/explain';
+
+export type OutputBar = { name: string; label: string; value: number; probability: number };
+export type HeadBars = { head: string; bars: OutputBar[] };
+
+/** Numerically stable softmax. */
+export function softmax(logits: readonly number[]): number[] {
+  const m = Math.max(...logits);
+  const e = logits.map((v) => Math.exp(v - m));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
+
+/** Class-logit heads, in the model's order, each unit with its probability. */
+export function classHeads(outputs: readonly PredictedOutput[], targets: readonly ModelTarget[]): HeadBars[] {
+  const label = (name: string) => targets.find((t) => t.name === name)?.label ?? name;
+  const heads: HeadBars[] = [];
+  for (const o of outputs) {
+    if (o.kind !== 'class-logits') continue;
+    let h = heads.find((x) => x.head === o.head);
+    if (!h) heads.push((h = { head: o.head, bars: [] }));
+    h.bars.push({ name: o.name, label: label(o.name), value: o.value, probability: o.probability ?? NaN });
+  }
+  for (const h of heads) {
+    if (h.bars.some((b) => !Number.isFinite(b.probability))) {
+      const p = softmax(h.bars.map((b) => b.value));
+      h.bars.forEach((b, i) => (b.probability = p[i]));
+    }
+  }
+  return heads;
+}
+
+/** Regression outputs that are not LIDC characteristics (e.g. a general-purpose score). */
+export function otherRegressions(outputs: readonly PredictedOutput[]): PredictedOutput[] {
+  return outputs.filter((o) => o.kind === 'regression' && !isCharacteristic(o.name) && o.name !== 'diameter');
+}
+
+const CHARACTERISTIC_KEYS: readonly string[] = [
+  'subtlety', 'internalStructure', 'calcification', 'sphericity', 'margin', 'lobulation', 'spiculation', 'texture', 'malignancy',
+];
+const isCharacteristic = (name: string): name is keyof LidcCharacteristics => CHARACTERISTIC_KEYS.includes(name);
+
+/** The model's prediction of each LIDC characteristic it predicts (regression outputs named like the characteristic). */
+export function characteristicPredictions(outputs: readonly PredictedOutput[]): Partial<Record<keyof LidcCharacteristics, number>> {
+  const out: Partial<Record<keyof LidcCharacteristics, number>> = {};
+  for (const o of outputs) if (o.kind === 'regression' && isCharacteristic(o.name)) out[o.name] = o.value;
+  return out;
+}
+
+/** Predicted diameter (mm) against the readers' consensus diameter of the nodule, when the model has one. */
+export function diameterComparison(outputs: readonly PredictedOutput[], nodule: Pick<Nodule, 'diameterMm'>): { model: number; readers: number | null } | null {
+  const d = outputs.find((o) => o.kind === 'regression' && o.name === 'diameter');
+  return d ? { model: d.value, readers: nodule.diameterMm } : null;
+}
+
+/** Mean of the readers' ratings of one characteristic (those who rated it). */
+export function readerMean(nodule: Pick<Nodule, 'marks'>, key: keyof LidcCharacteristics): number | null {
+  const r = nodule.marks.flatMap((m) => (m.characteristics ? [m.characteristics[key]] : []));
+  return r.length ? r.reduce((a, b) => a + b, 0) / r.length : null;
+}
