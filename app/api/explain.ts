@@ -4,6 +4,8 @@ import { noArgs, rowId } from './ids';
 import { METHOD_IDS, type Concept, type ExplanationMap, type ModelSummary, type Prediction } from '../explain';
 
 const subject = { modelId: rowId, caseId: rowId, noduleId: rowId.nullable().optional() };
+/** A job id the caller chooses, so it can tell its own `explain.progress` events and cancel only its own work. */
+const jobId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/);
 
 export const explainParams = z
   .object({
@@ -19,12 +21,13 @@ export const explainEndpoints = {
   'models.list': endpoint<ModelSummary[]>()(noArgs),
   /** Registers a model pack folder after validating it; returns what was added. */
   'models.add': endpoint<ModelSummary>()(z.object({ path: z.string().min(1).max(4096) }).strict()),
-  'explain.predict': endpoint<Prediction>()(z.object(subject).strict()),
+  'explain.predict': endpoint<Prediction>()(z.object({ ...subject, jobId: jobId.optional() }).strict()),
   /** Computes (or reads from the cache) one explanation map; progress arrives as events. */
   'explain.map': endpoint<ExplanationMap>()(
-    z.object({ ...subject, method: z.enum(METHOD_IDS as [string, ...string[]]), target: z.string().min(1).max(200), params: explainParams.optional() }).strict(),
+    z.object({ ...subject, method: z.enum(METHOD_IDS as [string, ...string[]]), target: z.string().min(1).max(200), params: explainParams.optional(), jobId: jobId.optional() }).strict(),
   ),
-  'explain.cancel': endpoint<{ cancelled: number }>()(noArgs),
+  /** Cancels the job with this id, or every queued and running job when none is given. */
+  'explain.cancel': endpoint<{ cancelled: number }>()(z.object({ jobId: jobId.optional() }).strict()),
   'concepts.list': endpoint<Concept[]>()(z.object({ modelId: rowId }).strict()),
   /** A concept = the mean CLS embedding of the example cases, saved under a name. */
   'concepts.create': endpoint<Concept>()(

@@ -35,7 +35,7 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'models.add': (a) => d.models.add(a.path),
   'explain.predict': (a) => d.explain.predict(a),
   'explain.map': (a) => d.explain.map(a),
-  'explain.cancel': () => d.explain.cancel(),
+  'explain.cancel': (a) => d.explain.cancel(a.jobId),
   'concepts.list': (a) => d.explain.listConcepts(a.modelId),
   'concepts.create': (a) => d.explain.createConcept(a),
 });

@@ -193,4 +193,19 @@ describe('the inference queue', () => {
     expect(progress.at(-1)).toMatchObject({ done: 4, total: 4 });
     expect(progress.at(-1)!.label).toMatch(/^Smooth CDAM of NV — Derm-00\d$/);
   });
+
+  it('cancels only the job a caller names, and tags progress with the caller\'s job id', async () => {
+    events.length = 0;
+    const ask = (seed: number, jobId: string) =>
+      dispatch(v.handlers, 'explain.map', { modelId: isicModel.id, caseId: derm[1].id, method: 'smooth-cdam', target: 'NV', params: { seed, samples: 50 }, jobId });
+    const mine = ask(200, 'window-a-1');
+    const theirs = ask(201, 'window-b-1');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await call<{ cancelled: number }>('explain.cancel', { jobId: 'window-a-1' })).toEqual({ cancelled: 1 });
+    expect(await mine).toMatchObject({ ok: false, error: { code: 'explain.cancelled' } });
+    expect(await theirs).toMatchObject({ ok: true });
+    const ids = new Set(events.filter((e) => e.event === 'explain.progress').map((e) => (e.payload as { jobId: string }).jobId));
+    expect(ids.has('window-b-1')).toBe(true);
+    expect(await refusal('explain.cancel', { jobId: 'bad id with spaces' })).toMatchObject({ code: 'api.invalid-args' });
+  });
 });

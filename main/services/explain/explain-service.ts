@@ -19,8 +19,8 @@ import { method, normaliseParams } from './methods';
 import { predictedOutputs } from './outputs';
 import { resolveTarget } from './resolve-target';
 
-export type MapRequest = { modelId: number; caseId: number; noduleId?: number | null; method: MethodId | string; target: string; params?: ExplainParams };
-export type SubjectRequest = { modelId: number; caseId: number; noduleId?: number | null };
+export type MapRequest = SubjectRequest & { method: MethodId | string; target: string; params?: ExplainParams };
+export type SubjectRequest = { modelId: number; caseId: number; noduleId?: number | null; jobId?: string };
 
 export type ExplainDeps = { db: Database; models: ModelService; cases: CaseService; imaging: ImagingService; events: EventBus; now?: () => Date };
 
@@ -83,7 +83,7 @@ export class ExplanationService {
       }, m.signed, this.#now().toISOString());
       progress(4, 4);
       return saved;
-    });
+    }, req.jobId);
   }
 
   /** The model's outputs for a case (softmax probabilities for class logits). */
@@ -101,12 +101,12 @@ export class ExplanationService {
       checkCancelled(signal);
       progress(2, 2);
       return { modelId: model.id, caseId: subject.caseId, noduleId: subject.noduleId, outputs: predictedOutputs(model.manifest, pass.outputs), provider: runtime.provider, ms };
-    });
+    }, req.jobId);
   }
 
-  /** Cancels every queued and running inference job. */
-  cancel(): { cancelled: number } {
-    return { cancelled: this.#queue.cancelAll() };
+  /** Cancels the job with this id, or every queued and running inference job. */
+  cancel(jobId?: string): { cancelled: number } {
+    return { cancelled: jobId ? this.#queue.cancel((id) => id === jobId) : this.#queue.cancelAll() };
   }
 
   /** Cancels all jobs and waits until none is still inside ONNX Runtime (before sessions are released). */

@@ -37,9 +37,9 @@ export class JobQueue {
     return this.#queue.length + (this.#running ? 1 : 0);
   }
 
-  run<T>(label: string, work: (ctx: JobContext) => Promise<T>): Promise<T> {
+  /** Queues a job; `id` is the caller's (to match progress and cancel), else one is made up. */
+  run<T>(label: string, work: (ctx: JobContext) => Promise<T>, id = `xj-${this.#next++}`): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const id = `xj-${this.#next++}`;
       this.#queue.push({ id, label, work, resolve: resolve as (v: unknown) => void, reject, controller: new AbortController() });
       this.#pump();
     });
@@ -52,11 +52,19 @@ export class JobQueue {
 
   /** Cancels every queued and running job; returns how many. */
   cancelAll(): number {
-    const queued = this.#queue.splice(0);
-    for (const j of queued) j.reject(cancelledError(j.label));
+    return this.cancel(() => true);
+  }
+
+  /** Cancels the queued and running jobs `which` selects; returns how many. */
+  cancel(which: (jobId: string) => boolean): number {
+    const queued = this.#queue.filter((j) => which(j.id));
+    for (const j of queued) {
+      this.#queue.splice(this.#queue.indexOf(j), 1);
+      j.reject(cancelledError(j.label));
+    }
     let n = queued.length;
     const running = this.#running;
-    if (running && !running.controller.signal.aborted) {
+    if (running && which(running.id) && !running.controller.signal.aborted) {
       running.controller.abort();
       running.reject(cancelledError(running.label));
       n++;

@@ -8,6 +8,9 @@ import type { ErrorState } from '../app/error-state.svelte';
 import { ConceptState, type CandidateCase } from './concept-state.svelte';
 import { compareSelection, defaultCompareMethod, defaultTarget, isRunnable, requestTarget, type MapSelection } from './methods';
 
+/** Numbers this window's explanation jobs (with a random part, unique across windows). */
+let jobCounter = 0;
+
 type Slot = 'a' | 'b';
 
 export class ExplainState {
@@ -33,16 +36,17 @@ export class ExplainState {
   /** Bumped whenever the subject or model changes, so late answers for the old one are dropped. */
   #generation = 0;
 
+  #jobId = '';
+
   constructor(api: ApiClient, errors: ErrorState, caseId: number, modality: CaseModality, candidates: () => readonly CandidateCase[]) {
     this.#api = api;
     this.#errors = errors;
     this.caseId = caseId;
     this.modality = modality;
     this.concepts = new ConceptState(api, errors, modality, candidates);
-    // Progress events carry main's job id, which explain.map does not return; one window runs
-    // one explanation at a time, so while ours runs the events are ours.
+    // Our calls carry a job id we chose, so progress from other windows' jobs is not ours.
     this.#unsubscribe = api.on('explain.progress', (p) => {
-      if (this.running) this.progress = p;
+      if (this.running && p.jobId === this.#jobId) this.progress = p;
     });
   }
 
@@ -147,7 +151,7 @@ export class ExplainState {
   async cancel(): Promise<void> {
     if (!this.running) return;
     try {
-      await this.#api.call('explain.cancel', {});
+      await this.#api.call('explain.cancel', { jobId: this.#jobId });
     } catch (e) {
       this.#errors.report('Could not cancel the explanation', e);
     }
@@ -164,8 +168,10 @@ export class ExplainState {
     this.running = slot;
     this.progress = null;
     this.error = null;
+    this.#jobId = `ui-${this.caseId}-${++jobCounter}-${Math.random().toString(36).slice(2, 8)}`;
     try {
       const map = await this.#api.call('explain.map', {
+        jobId: this.#jobId,
         modelId: model.id,
         caseId: this.caseId,
         noduleId: this.noduleId,
@@ -193,7 +199,7 @@ export class ExplainState {
 
   #clear(): void {
     // What is still running answers a question nobody asks any more.
-    if (this.running) void this.#api.call('explain.cancel', {}).catch(() => {});
+    if (this.running) void this.#api.call('explain.cancel', { jobId: this.#jobId }).catch(() => {});
     this.#generation++;
     this.mapA = null;
     this.mapB = null;
