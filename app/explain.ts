@@ -29,8 +29,12 @@ export type ModelCard = {
   notes: string[];
 };
 
+/** demo: a model to read with; sanity-check: randomized weights (hidden catch trials); test: software tests only. */
+export type ModelPurpose = 'demo' | 'sanity-check' | 'test';
+
 export type ModelSummary = {
   id: ModelId;
+  purpose: ModelPurpose;
   packId: string;
   name: string;
   version: string;

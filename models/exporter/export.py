@@ -86,6 +86,7 @@ def export_pack(vit: ViT, spec: dict, out_dir: str) -> dict:
         manifest = {
             'format': FORMAT,
             'id': spec['id'], 'version': spec['version'], 'name': spec['name'], 'modality': spec['modality'],
+            'purpose': spec.get('purpose', 'demo'),
             'input': spec['input'],
             'vit': {'patchSize': cfg.patch_size, 'grid': [cfg.grid, cfg.grid], 'tokens': cfg.tokens, 'dim': cfg.dim, 'heads': cfg.heads, 'depth': cfg.depth},
             'outputs': spec['outputs'],

@@ -23,7 +23,7 @@ LIDC_BIOMARKERS = [
 ]
 
 LIDC = {
-    'id': 'test-vit-lidc', 'version': '0.1.0', 'name': 'Test ViT for LIDC nodule crops (random weights)', 'modality': 'CT',
+    'id': 'test-vit-lidc', 'purpose': 'test', 'version': '0.1.0', 'name': 'Test ViT for LIDC nodule crops (random weights)', 'modality': 'CT',
     'input': {'kind': 'ct-crop', 'channels': 1, 'height': 64, 'width': 64,
               'ct': {'cropPixels': 64, 'window': {'center': -300, 'width': 1400}},
               'normalise': {'mean': [0.5], 'std': [0.25]}},
@@ -42,7 +42,7 @@ ISIC_CLASSES = [('MEL', 'Melanoma'), ('NV', 'Melanocytic nevus'), ('BCC', 'Basal
                 ('DF', 'Dermatofibroma'), ('VASC', 'Vascular lesion')]
 
 ISIC = {
-    'id': 'test-vit-isic', 'version': '0.1.0', 'name': 'Test ViT for ISIC dermoscopy (random weights)', 'modality': 'dermoscopy',
+    'id': 'test-vit-isic', 'purpose': 'test', 'version': '0.1.0', 'name': 'Test ViT for ISIC dermoscopy (random weights)', 'modality': 'dermoscopy',
     'input': {'kind': 'rgb-image', 'channels': 3, 'height': 64, 'width': 64,
               'normalise': {'mean': [0.485, 0.456, 0.406], 'std': [0.229, 0.224, 0.225]}},
     'outputs': [{'head': 'diagnosis', 'kind': 'class-logits', 'units': [{'name': n, 'label': label} for n, label in ISIC_CLASSES]}],

@@ -8,7 +8,8 @@ import type { EventMessage } from '../../../app/events';
 import { VerdictError } from '../../../app/errors';
 import { createVerdict, type Verdict } from '../../verdict';
 import { consoleLog } from '../../log';
-import { demoDir, rendererDir } from '../../paths';
+import { rendererDir } from '../../paths';
+import { openDemoStudy } from '../../demo-study';
 import { APP_ORIGIN, CALL_CHANNEL, EVENT_CHANNEL } from './channels';
 import { buildMenu } from './menu';
 import { registerSchemePrivileges, serveRenderer } from './app-protocol';
@@ -52,7 +53,7 @@ function openStudy(dbPath: string, importDemoIfNew: boolean) {
   verdict?.close();
   verdict = next;
   unsubscribe = next.events.subscribe((m: EventMessage) => win?.webContents.send(EVENT_CHANNEL, m));
-  if (isNew && importDemoIfNew && existsSync(demoDir())) next.imports.start(demoDir());
+  if (isNew && importDemoIfNew) void openDemoStudy(next, consoleLog).catch((e) => consoleLog.error('demo study failed', e));
   next.events.emit('study.changed', { studyName: dbPath });
 }
 

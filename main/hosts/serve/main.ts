@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createVerdict } from '../../verdict';
 import { consoleLog } from '../../log';
-import { demoDir, rendererDir } from '../../paths';
+import { rendererDir } from '../../paths';
+import { openDemoStudy } from '../../demo-study';
 import { VerdictError } from '../../../app/errors';
 import { startServeHost } from './server';
 
@@ -36,10 +37,7 @@ async function main() {
     log: consoleLog,
     port: values.port ? Number(values.port) : undefined,
   });
-  if (firstLaunch && !values['no-demo'] && existsSync(demoDir())) {
-    consoleLog.info(`first launch: importing the demo study from ${demoDir()}`);
-    verdict.imports.start(demoDir());
-  }
+  if (firstLaunch && !values['no-demo']) void openDemoStudy(verdict, consoleLog).catch((e) => consoleLog.error('demo study failed', e));
   console.log(`Verdict is serving ${dbPath}`);
   console.log(`Open ${host.url}`);
   console.log(`VERDICT_URL=${host.url}`);

@@ -26,6 +26,8 @@ const manifestSchema = z.object({
   version: z.string().min(1).max(100),
   name: z.string().min(1).max(300),
   modality: z.enum(['CT', 'dermoscopy']),
+  /** demo: a model to read with; sanity-check: randomized weights for hidden catch trials; test: software tests only. */
+  purpose: z.enum(['demo', 'sanity-check', 'test']).default('demo'),
   input: z.object({
     kind: z.enum(['ct-crop', 'rgb-image']),
     channels: positive.max(16),

@@ -57,6 +57,7 @@ export function summaryOf(row: ModelRow, provider: string | null): ModelSummary 
   const m = registered(row).manifest;
   return {
     id: row.id,
+    purpose: m.purpose,
     packId: m.id,
     name: m.name,
     version: m.version,

@@ -66,7 +66,9 @@ export class ExplainState {
   async start(): Promise<void> {
     try {
       const all = await this.#api.call('models.list', {});
-      this.models = all.filter((m) => m.modality === this.modality);
+      // Models to read with first; sanity-check and test packs after them, never the default.
+      const rank = { demo: 0, 'sanity-check': 1, test: 2 } as const;
+      this.models = all.filter((m) => m.modality === this.modality).sort((a, b) => rank[a.purpose] - rank[b.purpose] || a.id - b.id);
     } catch (e) {
       this.#errors.report('Could not list the models', e);
     } finally {
