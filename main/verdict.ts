@@ -14,6 +14,8 @@ import { ModelService } from './services/models/model-service';
 import type { ProviderName } from './services/models/execution-providers';
 import { ExplanationService } from './services/explain/explain-service';
 import { buildHandlers } from './api/handlers';
+import { Caller } from './services/access/caller';
+import type { CallContext } from '../app/api/endpoint';
 
 export type VerdictOptions = {
   dbPath: string;
@@ -39,6 +41,8 @@ export type Verdict = {
   models: ModelService;
   explain: ExplanationService;
   handlers: Handlers;
+  /** A fresh caller (not signed in) for a new connection or window. */
+  newCaller: () => CallContext;
   close: () => void;
 };
 
@@ -57,6 +61,7 @@ export function createVerdict(opts: VerdictOptions): Verdict {
   const handlers = buildHandlers({ study, host: opts.host, cases, imaging, imports, models, explain, pickFolder: opts.pickFolder });
   return {
     study, events, cases, imaging, imports, models, explain, handlers,
+    newCaller: () => new Caller(study.db),
     close: () => {
       imports.cancelAll();
       // Sessions are released only once no job is inside ORT; a cancelled job touches the DB no more.

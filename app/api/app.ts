@@ -13,7 +13,7 @@ export type AppInfo = {
 };
 
 export const appEndpoints = {
-  'app.info': endpoint<AppInfo>()(noArgs),
+  'app.info': endpoint<AppInfo>('anyone')(noArgs),
   /** Native folder picker where the host has one (Electron); null otherwise. */
   'host.pickFolder': endpoint<{ path: string | null }>()(z.object({ title: z.string().max(200).optional() }).strict()),
 };

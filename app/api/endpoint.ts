@@ -1,12 +1,21 @@
-// An endpoint is its input schema (validated at the host boundary) plus its output type.
-// The output type exists only for TypeScript: `_out` is never set at run time.
+// An endpoint is its input schema (validated at the host boundary), who may call it, and its
+// output type. The output type exists only for TypeScript: `_out` is never set at run time.
 import type { z } from 'zod';
 
-export type Endpoint<In extends z.ZodType, Out> = { input: In; _out?: Out };
+/**
+ * Who may call an endpoint:
+ * - 'anyone': any connected window, signed in or not (app info, signing in);
+ * - 'reader': a signed-in reader or admin (reading a study: blinded stimuli, own answers);
+ * - 'staff': the workstation's coordinator — a signed-in admin, or anyone while the study
+ *   database has no admin yet (a single-user workstation before any reader study is set up).
+ */
+export type Access = 'anyone' | 'reader' | 'staff';
+
+export type Endpoint<In extends z.ZodType, Out> = { input: In; access: Access; _out?: Out };
 
 export const endpoint =
-  <Out>() =>
-  <In extends z.ZodType>(input: In): Endpoint<In, Out> => ({ input });
+  <Out>(access: Access = 'staff') =>
+  <In extends z.ZodType>(input: In): Endpoint<In, Out> => ({ input, access });
 
 export type EndpointMap = Record<string, Endpoint<z.ZodType, unknown>>;
 
@@ -17,7 +26,18 @@ type ParsedOf<E> = E extends Endpoint<infer I, unknown> ? z.output<I> : never;
 /** What a caller sees: one async function per endpoint. */
 export type ApiOf<M extends EndpointMap> = { [K in keyof M]: (args: InOf<M[K]>) => Promise<OutOf<M[K]>> };
 
-/** What main implements: one handler per endpoint, given validated arguments. */
+/**
+ * The caller as main knows it: one per connection (a WebSocket, an Electron window). Hosts
+ * create it; services decide what it may do and who is signed in.
+ */
+export type CallContext = {
+  allows: (access: Access) => boolean;
+  readonly readerId: number | null;
+  signIn: (readerId: number) => void;
+  signOut: () => void;
+};
+
+/** What main implements: one handler per endpoint, given validated arguments and the caller. */
 export type HandlersOf<M extends EndpointMap> = {
-  [K in keyof M]: (args: ParsedOf<M[K]>) => OutOf<M[K]> | Promise<OutOf<M[K]>>;
+  [K in keyof M]: (args: ParsedOf<M[K]>, caller: CallContext) => OutOf<M[K]> | Promise<OutOf<M[K]>>;
 };

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { dispatch } from '../../../app/api/dispatch';
 import type { EventMessage } from '../../../app/events';
+import type { CallContext } from '../../../app/api/endpoint';
 import { VerdictError } from '../../../app/errors';
 import { createVerdict, type Verdict } from '../../verdict';
 import { consoleLog } from '../../log';
@@ -20,6 +21,7 @@ process.env.VERDICT_RESOURCES ??= process.resourcesPath;
 
 let win: BrowserWindow | null = null;
 let verdict: Verdict | null = null;
+let caller: CallContext | null = null;
 let unsubscribe: () => void = () => {};
 
 registerSchemePrivileges();
@@ -53,6 +55,8 @@ function openStudy(dbPath: string, importDemoIfNew: boolean) {
   verdict?.close();
   verdict = next;
   unsubscribe = next.events.subscribe((m: EventMessage) => win?.webContents.send(EVENT_CHANNEL, m));
+  // One window, one caller; a newly opened study starts signed out.
+  caller = next.newCaller();
   if (isNew && importDemoIfNew) void openDemoStudy(next, consoleLog).catch((e) => consoleLog.error('demo study failed', e));
   next.events.emit('study.changed', { studyName: dbPath });
 }
@@ -72,7 +76,7 @@ async function start() {
   ipcMain.handle(CALL_CHANNEL, (e, msg: unknown) => {
     if (!isOurRenderer(e)) return { ok: false, error: { code: 'api.unauthorised', message: 'Calls are accepted from the Verdict window only.' } };
     const { name, args } = (msg ?? {}) as { name?: unknown; args?: unknown };
-    return dispatch(verdict!.handlers, name, args, (n, err) => consoleLog.error(`API ${n} failed`, err));
+    return dispatch(verdict!.handlers, caller!, name, args, (n, err) => consoleLog.error(`API ${n} failed`, err));
   });
 
   win = new BrowserWindow({

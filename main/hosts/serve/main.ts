@@ -32,6 +32,7 @@ async function main() {
   const verdict = createVerdict({ dbPath, host: 'serve' });
   const host = await startServeHost({
     handlers: () => verdict.handlers,
+    newCaller: () => verdict.newCaller(),
     events: verdict.events,
     staticDir: rendererDir(),
     log: consoleLog,

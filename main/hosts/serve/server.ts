@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { dispatch } from '../../../app/api/dispatch';
 import type { Handlers } from '../../../app/api';
+import type { CallContext } from '../../../app/api/endpoint';
 import { decodeFrame, encodeFrame } from '../../../app/wire';
 import type { EventBus } from '../../event-bus';
 import type { Log } from '../../log';
@@ -16,6 +17,8 @@ import { readStatic } from './static-files';
 
 export type ServeOptions = {
   handlers: () => Handlers;
+  /** A caller per connection: who is signed in on that socket. */
+  newCaller: () => CallContext;
   events: EventBus;
   staticDir: string;
   log: Log;
@@ -87,6 +90,7 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
   });
 
   function serveSocket(ws: WebSocket) {
+    const caller = opts.newCaller();
     const unsubscribe = opts.events.subscribe((m) => {
       if (ws.readyState === ws.OPEN) ws.send(encodeFrame(m));
     });
@@ -99,7 +103,7 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
           const msg = decodeFrame(data) as { id?: unknown; name?: unknown; args?: unknown };
           id = msg.id;
           if (typeof id !== 'number') throw new Error('missing id');
-          const result = await dispatch(opts.handlers(), msg.name, msg.args, (name, e) => opts.log.error(`API ${name} failed`, e));
+          const result = await dispatch(opts.handlers(), caller, msg.name, msg.args, (name, e) => opts.log.error(`API ${name} failed`, e));
           if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ id, ...result }));
         } catch (e) {
           opts.log.error('Malformed API message', e);

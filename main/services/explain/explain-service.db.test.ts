@@ -13,16 +13,17 @@ import { ISIC_PACK, LIDC_PACK } from '../models/test-packs';
 import { largestNodule } from './input/model-input';
 
 const v = testVerdict();
+const caller = v.newCaller();
 const events: EventMessage[] = [];
 v.events.subscribe((m) => events.push(m));
 
 async function call<T>(name: string, args: unknown): Promise<T> {
-  const r = await dispatch(v.handlers, name, args);
+  const r = await dispatch(v.handlers, caller, name, args);
   if (!r.ok) throw Object.assign(new Error(r.error.message), r.error);
   return r.data as T;
 }
 const refusal = async (name: string, args: unknown): Promise<WireError> => {
-  const r = await dispatch(v.handlers, name, args);
+  const r = await dispatch(v.handlers, caller, name, args);
   if (r.ok) throw new Error(`${name} succeeded`);
   return r.error;
 };
@@ -179,7 +180,7 @@ describe('ISIC explanations and concepts', () => {
 describe('the inference queue', () => {
   it('reports progress and cancels queued and running jobs', async () => {
     events.length = 0;
-    const ask = (seed: number) => dispatch(v.handlers, 'explain.map', { modelId: isicModel.id, caseId: derm[1].id, method: 'smooth-cdam', target: 'NV', params: { seed, samples: 50 } });
+    const ask = (seed: number) => dispatch(v.handlers, caller, 'explain.map', { modelId: isicModel.id, caseId: derm[1].id, method: 'smooth-cdam', target: 'NV', params: { seed, samples: 50 } });
     const jobs = [ask(100), ask(101), ask(102)];
     await new Promise((r) => setTimeout(r, 0));
     const cancel = await call<{ cancelled: number }>('explain.cancel', {});
@@ -197,7 +198,7 @@ describe('the inference queue', () => {
   it('cancels only the job a caller names, and tags progress with the caller\'s job id', async () => {
     events.length = 0;
     const ask = (seed: number, jobId: string) =>
-      dispatch(v.handlers, 'explain.map', { modelId: isicModel.id, caseId: derm[1].id, method: 'smooth-cdam', target: 'NV', params: { seed, samples: 50 }, jobId });
+      dispatch(v.handlers, caller, 'explain.map', { modelId: isicModel.id, caseId: derm[1].id, method: 'smooth-cdam', target: 'NV', params: { seed, samples: 50 }, jobId });
     const mine = ask(200, 'window-a-1');
     const theirs = ask(201, 'window-b-1');
     await new Promise((r) => setTimeout(r, 0));
