@@ -15,6 +15,12 @@ import type { ProviderName } from './services/models/execution-providers';
 import { ExplanationService } from './services/explain/explain-service';
 import { buildHandlers } from './api/handlers';
 import { Caller } from './services/access/caller';
+import { ReaderService } from './services/access/reader-service';
+import { ProtocolService } from './services/study/protocol-service';
+import { StudyService } from './services/study/study-service';
+import { ReadingService } from './services/study/reading-service';
+import { verifyEventLog } from './services/study/event-log';
+import type { IntegrityReport } from '../app/study';
 import type { CallContext } from '../app/api/endpoint';
 
 export type VerdictOptions = {
@@ -40,6 +46,12 @@ export type Verdict = {
   imports: ImportService;
   models: ModelService;
   explain: ExplanationService;
+  readers: ReaderService;
+  protocols: ProtocolService;
+  studies: StudyService;
+  reading: ReadingService;
+  /** The event log as checked when this database was opened. */
+  integrity: IntegrityReport;
   handlers: Handlers;
   /** A fresh caller (not signed in) for a new connection or window. */
   newCaller: () => CallContext;
@@ -56,11 +68,19 @@ export function createVerdict(opts: VerdictOptions): Verdict {
   const imports = new ImportService(study.db, events, log, now);
   const models = new ModelService(study.db, log, { bundledRoots: opts.modelRoots ?? [join(resourcesDir(), 'models')], providers: opts.providers, now });
   const explain = new ExplanationService({ db: study.db, models, cases, imaging, events, now });
+  const readers = new ReaderService(study.db, { now });
+  const protocols = new ProtocolService(study.db, models, now);
+  const studies = new StudyService(study.db, protocols, models, now);
+  const reading = new ReadingService({ db: study.db, explain, imaging, now });
+  // Every open checks the hash-chained event log; a break is reported, and the app still opens
+  // so the coordinator can see it (studies.integrity) and export what is there.
+  const integrity = verifyEventLog(study.db);
+  if (!integrity.ok) log.error(`study database ${opts.dbPath}: the event log is broken at event ${integrity.firstBreak!.eventId}: ${integrity.firstBreak!.reason}`);
   // The app hosts register bundled packs at start-up; the CLI and tests on first use.
   if (opts.host !== 'cli') void models.registerBundled();
-  const handlers = buildHandlers({ study, host: opts.host, cases, imaging, imports, models, explain, pickFolder: opts.pickFolder });
+  const handlers = buildHandlers({ study, host: opts.host, cases, imaging, imports, models, explain, readers, protocols, studies, reading, pickFolder: opts.pickFolder });
   return {
-    study, events, cases, imaging, imports, models, explain, handlers,
+    study, events, cases, imaging, imports, models, explain, readers, protocols, studies, reading, integrity, handlers,
     newCaller: () => new Caller(study.db),
     close: () => {
       imports.cancelAll();

@@ -1,4 +1,4 @@
--- 0001_initial.sql: schema v1 — cases, series, images, ground truth, and the tables later work fills.
+-- 0001_initial.sql: schema v1 — cases, series, images, ground truth, model packs and the explanation cache.
 
 -- What was imported, when, and what was refused (the report is kept whole as JSON).
 CREATE TABLE import_job (
@@ -197,36 +197,4 @@ CREATE TABLE explanation (
   placement_json TEXT NOT NULL,
   compute_ms REAL NOT NULL,
   created_at TEXT NOT NULL
-) STRICT;
-
--- Filled by later work: readers, answers, and the append-only, hash-chained event log.
-CREATE TABLE reader (
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  role TEXT NOT NULL CHECK (role IN ('reader', 'admin')),
-  specialty TEXT,
-  years_experience INTEGER,
-  passphrase_hash TEXT,
-  created_at TEXT NOT NULL
-) STRICT;
-
-CREATE TABLE answer (
-  id INTEGER PRIMARY KEY,
-  reader_id INTEGER NOT NULL REFERENCES reader(id),
-  case_id INTEGER NOT NULL REFERENCES study_case(id),
-  explanation_id INTEGER REFERENCES explanation(id),
-  question_id TEXT NOT NULL,
-  value_json TEXT NOT NULL,
-  display_state_json TEXT NOT NULL DEFAULT '{}',
-  supersedes INTEGER REFERENCES answer(id),
-  created_at TEXT NOT NULL
-) STRICT;
-
-CREATE TABLE event (
-  id INTEGER PRIMARY KEY,
-  at TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  payload_json TEXT NOT NULL,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
 ) STRICT;

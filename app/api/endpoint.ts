@@ -5,7 +5,8 @@ import type { z } from 'zod';
 /**
  * Who may call an endpoint:
  * - 'anyone': any connected window, signed in or not (app info, signing in);
- * - 'reader': a signed-in reader or admin (reading a study: blinded stimuli, own answers);
+ * - 'reader': a signed-in reader, or whoever 'staff' admits (reading a study: blinded stimuli,
+ *   own answers, and the pixels they show);
  * - 'staff': the workstation's coordinator — a signed-in admin, or anyone while the study
  *   database has no admin yet (a single-user workstation before any reader study is set up).
  */

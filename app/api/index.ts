@@ -5,6 +5,7 @@ import { caseEndpoints } from './cases';
 import { imagingEndpoints } from './imaging';
 import { importEndpoints } from './import';
 import { explainEndpoints } from './explain';
+import { studyEndpoints } from './study';
 import type { ApiOf, HandlersOf } from './endpoint';
 
 export const endpoints = {
@@ -13,6 +14,7 @@ export const endpoints = {
   ...imagingEndpoints,
   ...importEndpoints,
   ...explainEndpoints,
+  ...studyEndpoints,
 };
 
 export type Endpoints = typeof endpoints;

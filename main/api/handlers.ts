@@ -7,6 +7,11 @@ import type { ImagingService } from '../services/imaging/imaging-service';
 import type { ImportService } from '../services/import/import-service';
 import type { ModelService } from '../services/models/model-service';
 import type { ExplanationService } from '../services/explain/explain-service';
+import type { ReaderService } from '../services/access/reader-service';
+import type { ProtocolService } from '../services/study/protocol-service';
+import type { StudyService } from '../services/study/study-service';
+import type { ReadingService } from '../services/study/reading-service';
+import { signedInReader as me } from '../services/access/caller';
 import { APP_VERSION } from '../version';
 
 export type HandlerDeps = {
@@ -17,6 +22,10 @@ export type HandlerDeps = {
   imports: ImportService;
   models: ModelService;
   explain: ExplanationService;
+  readers: ReaderService;
+  protocols: ProtocolService;
+  studies: StudyService;
+  reading: ReadingService;
   pickFolder?: (title?: string) => Promise<string | null>;
 };
 
@@ -38,4 +47,24 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'explain.cancel': (a) => d.explain.cancel(a.jobId),
   'concepts.list': (a) => d.explain.listConcepts(a.modelId),
   'concepts.create': (a) => d.explain.createConcept(a),
+  'session.readers': () => d.readers.signInList(),
+  'session.signIn': (a, c) => d.readers.signIn(c, a.readerId, a.passphrase),
+  'session.signOut': (_a, c) => d.readers.signOut(c),
+  'session.current': (_a, c) => d.readers.current(c),
+  'readers.list': () => d.readers.list(),
+  'readers.create': (a) => d.readers.create(a),
+  'protocols.questionBank': () => d.protocols.questionBank(),
+  'protocols.validate': (a) => d.protocols.validate(a.protocol),
+  'protocols.save': (a) => d.protocols.save(a.protocol),
+  'protocols.list': () => d.protocols.list(),
+  'studies.create': (a) => d.studies.create(a.protocolRowId, a.name),
+  'studies.list': () => d.studies.list(),
+  'studies.assign': (a) => d.studies.assign(a.studyId, a.readerId),
+  'studies.integrity': () => d.studies.integrity(),
+  'reading.studies': (_a, c) => d.reading.studies(me(c)),
+  'reading.worklist': (a, c) => d.reading.worklist(me(c), a.studyId),
+  'reading.trial': (a, c) => d.reading.trial(me(c), a.studyId, a.position),
+  'reading.answer': (a, c) => d.reading.answer(me(c), a),
+  'reading.keymap': (_a, c) => d.reading.keymap(me(c)),
+  'reading.setKeymap': (a, c) => d.reading.setKeymap(me(c), a.keymap),
 });

@@ -3,17 +3,28 @@ import { VerdictError } from '../../app/errors';
 import { explainCommand } from './explain-command';
 import { importCommand } from './import-command';
 import { infoCommand } from './info-command';
+import { readerCommand } from './reader-command';
+import { studyCommand } from './study-command';
 
 const USAGE = `Usage:
   verdict import PATH --db FILE [--json]   import a folder (DICOM CT, LIDC XML, ISIC images) into a study database
   verdict info --db FILE [--json]          summarise a study database
   verdict explain --db FILE --model PACK --case ID --method METHOD --target NAME [--nodule ID] [--json]
-                                           one explanation map (cdam, smooth-cdam, integrated-cdam, attention, concept-cdam)`;
+                                           one explanation map (cdam, smooth-cdam, integrated-cdam, attention, concept-cdam)
+  verdict reader add --db FILE --name NAME --role reader|admin [--passphrase-file FILE]
+                                           a reader profile (passphrase from the file or stdin)
+  verdict study create --db FILE --protocol FILE [--name NAME] [--json]
+                                           validate and save a protocol, create a study from it, print its id
+  verdict study assign --db FILE --study ID --reader NAME
+  verdict study status --db FILE [--study ID] [--json]
+                                           readers, progress, answers and the event log's integrity`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   import: importCommand,
   info: infoCommand,
   explain: explainCommand,
+  reader: readerCommand,
+  study: studyCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

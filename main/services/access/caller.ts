@@ -23,8 +23,9 @@ export class Caller implements CallContext {
 
   allows(access: Access): boolean {
     if (access === 'anyone') return true;
-    if (access === 'reader') return this.#readerId !== null;
-    return this.#role === 'admin' || !hasAdmin(this.#db);
+    const staff = this.#role === 'admin' || !hasAdmin(this.#db);
+    // Reading endpoints (pixels among them) serve signed-in readers and the coordinator alike.
+    return access === 'reader' ? this.#readerId !== null || staff : staff;
   }
 
   signIn(readerId: number): void {
@@ -41,3 +42,9 @@ export class Caller implements CallContext {
 }
 
 export const hasAdmin = (db: Database): boolean => db.prepare("SELECT 1 FROM reader WHERE role = 'admin' LIMIT 1").get() !== undefined;
+
+/** The signed-in reader's id, for reading endpoints (which the coordinator may reach unsigned). */
+export function signedInReader(caller: CallContext): number {
+  if (caller.readerId === null) throw new VerdictError('api.unauthorised', 'Sign in with your reader profile to read a study.');
+  return caller.readerId;
+}

@@ -1,0 +1,91 @@
+// The reader-study protocol file (format `verdict-protocol/1`): which cases, which reading
+// conditions (model × explanation method × target), which questions in which phases, repeat
+// reads and sanity-check trials. This zod schema is the one definition: main validates with it,
+// the admin editor builds with it, and `protocol.schema.json` (published beside the migrations,
+// generated from it by scripts/write-protocol-schema.ts) documents it for other tools.
+import { z } from 'zod';
+import { METHOD_IDS, type MethodId } from './explain';
+import { explainParams } from './api/explain';
+
+export const PROTOCOL_FORMAT = 'verdict-protocol/1';
+
+export const PHASES = ['unaided', 'ai', 'ai-explanation'] as const;
+export type PhaseId = (typeof PHASES)[number];
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'expected lower-case letters, digits, "_" or "-" (at most 64)');
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+const base = {
+  id,
+  /** Bumped when the wording or options change, so answers say which version they answered. */
+  version: z.number().int().min(1).default(1),
+  /** case: once per case (and phase); stimulus: once per shown explanation (or pair of them). */
+  level: z.enum(['case', 'stimulus']),
+  /** Case-level questions: the phases they are asked in (default: every phase of the protocol). */
+  phases: z.array(z.enum(PHASES)).min(1).optional(),
+  prompt: text(500),
+  help: z.string().max(2000).optional(),
+  required: z.boolean().default(true),
+};
+
+const option = z.object({ value: id, label: text(200) }).strict();
+
+export const questionSchema = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('likert'), min: z.number().int().default(1), max: z.number().int().default(5), anchors: z.record(z.string().regex(/^-?\d+$/), text(100)).default({}) }).strict(),
+  z.object({ ...base, type: z.literal('single-choice'), options: z.array(option).min(2).max(20) }).strict(),
+  z.object({ ...base, type: z.literal('multiple-choice'), options: z.array(option).min(2).max(20) }).strict(),
+  z.object({ ...base, type: z.literal('yes-no') }).strict(),
+  z.object({ ...base, type: z.literal('number'), min: z.number(), max: z.number(), step: z.number().positive().default(1), unit: z.string().max(20).optional(), slider: z.boolean().default(false) }).strict(),
+  z.object({ ...base, type: z.literal('free-text'), maxLength: z.number().int().min(1).max(10_000).default(2000) }).strict(),
+  /** Which of the two explanations of a comparison stimulus is better (answer: "A" or "B" as the reader saw them). */
+  z.object({ ...base, type: z.literal('forced-choice') }).strict(),
+  /** An evidence mark on the image: a click, a box or a freehand outline. */
+  z.object({ ...base, type: z.literal('roi'), shape: z.enum(['click', 'box', 'freehand']) }).strict(),
+]);
+export type Question = z.output<typeof questionSchema>;
+export type QuestionType = Question['type'];
+
+export const conditionSchema = z.object({
+  id,
+  /** Model pack id (manifest `id`), e.g. "lidc-vit". */
+  model: text(200),
+  method: z.enum(METHOD_IDS as [MethodId, ...MethodId[]]),
+  /** An output name, "attention", or a concept name for concept CDAM. */
+  target: text(200),
+  params: explainParams.optional(),
+}).strict();
+export type Condition = z.output<typeof conditionSchema>;
+
+export const protocolSchema = z.object({
+  format: z.literal(PROTOCOL_FORMAT),
+  id,
+  version: z.number().int().min(1),
+  title: text(200),
+  description: z.string().max(5000).default(''),
+  modality: z.enum(['CT', 'dermoscopy']),
+  cases: z.object({
+    /** Case labels as the worklist shows them (CT-001, Derm-004…); or a filter. */
+    labels: z.array(text(100)).min(1).optional(),
+    filter: z.object({
+      source: z.enum(['lidc', 'isic', 'other']).optional(),
+      diagnosis: z.array(z.enum(['mel', 'nv', 'bcc', 'akiec', 'bkl', 'df', 'vasc'])).min(1).optional(),
+      /** LIDC: only cases with a nodule marked by at least this many readers. */
+      minReaders: z.number().int().min(1).max(4).optional(),
+    }).strict().optional(),
+    limit: z.number().int().min(1).max(10_000).optional(),
+  }).strict(),
+  conditions: z.array(conditionSchema).min(1).max(26),
+  /** Pairs of conditions shown side by side for forced-choice questions. */
+  comparisons: z.array(z.object({ between: z.tuple([id, id]) }).strict()).default([]),
+  phases: z.array(z.enum(PHASES)).min(1).default(['ai-explanation']),
+  questions: z.array(questionSchema).min(1).max(100),
+  /** Stimuli shown a second time at the end, for intra-reader agreement. */
+  repeats: z.object({ count: z.number().int().min(0).max(1000) }).strict().default({ count: 0 }),
+  /** Catch trials: a condition's method and target with the randomized-weights pack. */
+  sanityChecks: z.object({ count: z.number().int().min(0).max(1000), model: text(200) }).strict().nullable().default(null),
+  /** Seed of every reader's counterbalanced order and blinded labels (stored; orders reproducible). */
+  order: z.object({ seed: z.number().int().min(0).max(2 ** 32 - 1) }).strict(),
+}).strict();
+
+export type Protocol = z.output<typeof protocolSchema>;
+export type ProtocolInput = z.input<typeof protocolSchema>;

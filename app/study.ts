@@ -1,0 +1,164 @@
+// Reader studies as main and renderer both see them. What a reader receives (TrialView) never
+// names the model, method or target of what they are shown, nor another reader's answers, nor
+// the ground truth; only the coordinator's (staff) views do.
+import type { CaseId, CaseModality, DermoImageInfo, NoduleId, SeriesInfo } from './domain';
+import type { MapPlacement, PredictedOutput } from './explain';
+import type { PhaseId, Protocol, Question } from './protocol';
+
+export type ReaderId = number;
+export type StudyId = number;
+export type ProtocolRowId = number;
+export type TrialId = number;
+export type AnswerId = number;
+export type Role = 'reader' | 'admin';
+
+export type ReaderProfile = {
+  id: ReaderId;
+  name: string;
+  role: Role;
+  specialty: string | null;
+  yearsExperience: number | null;
+  createdAt: string;
+};
+
+export type ProtocolSummary = {
+  rowId: ProtocolRowId;
+  id: string;
+  version: number;
+  title: string;
+  modality: CaseModality;
+  sha256: string;
+  /** A protocol a started study uses can no longer change: saving it again makes a new version. */
+  frozen: boolean;
+  createdAt: string;
+  protocol: Protocol;
+};
+
+export type StudyStatus = 'open' | 'closed';
+
+export type ReaderProgress = { readerId: ReaderId; name: string; done: number; total: number; timeSpentMs: number; seed: number };
+
+export type StudySummary = {
+  id: StudyId;
+  name: string;
+  protocol: { rowId: ProtocolRowId; id: string; version: number; title: string };
+  status: StudyStatus;
+  createdAt: string;
+  cases: number;
+  readers: ReaderProgress[];
+  answers: number;
+};
+
+/** A key binding a reader can remap: action → key (KeyboardEvent.key). */
+export type KeyAction = 'answer-1' | 'answer-2' | 'answer-3' | 'answer-4' | 'answer-5' | 'next' | 'previous' | 'overlay-toggle' | 'opacity-up' | 'opacity-down' | 'help';
+export type KeyMap = Record<KeyAction, string>;
+export const KEY_ACTIONS: readonly KeyAction[] = ['answer-1', 'answer-2', 'answer-3', 'answer-4', 'answer-5', 'next', 'previous', 'overlay-toggle', 'opacity-up', 'opacity-down', 'help'];
+/** Every reader starts with this map; remapping replaces single entries. */
+export const DEFAULT_KEYMAP: KeyMap = {
+  'answer-1': '1', 'answer-2': '2', 'answer-3': '3', 'answer-4': '4', 'answer-5': '5',
+  next: 'ArrowRight', previous: 'ArrowLeft', 'overlay-toggle': 'h', 'opacity-up': ']', 'opacity-down': '[', help: '?',
+};
+
+/** One step of a reader's session, as the worklist lists it. */
+export type TrialSummary = {
+  id: TrialId;
+  position: number;
+  caseLabel: string;
+  phase: PhaseId;
+  kind: 'case' | 'stimulus' | 'comparison';
+  done: boolean;
+};
+
+export type ReadingWorklist = {
+  studyId: StudyId;
+  title: string;
+  trials: TrialSummary[];
+  done: number;
+  total: number;
+  timeSpentMs: number;
+  /** Where to resume: the first trial with a required question unanswered. */
+  resumeAt: number | null;
+};
+
+/** One explanation as a reader sees it: a blinded label, never its method or model. */
+export type BlindedStimulus = {
+  label: string;
+  signed: boolean;
+  grid: { rows: number; cols: number };
+  /** Float32 rows × cols. */
+  values: ArrayBuffer;
+  range: { min: number; max: number };
+  placement: MapPlacement;
+};
+
+/** What the reader's case view needs: images, and for CT the nodule to read — no truth, no other readers' marks. */
+export type ReaderCase = {
+  caseId: CaseId;
+  label: string;
+  modality: CaseModality;
+  series: SeriesInfo[];
+  images: DermoImageInfo[];
+  nodule: { id: NoduleId; centroid: { x: number; y: number; sliceIndex: number }; largestSliceIndex: number } | null;
+};
+
+export type DisplayState = {
+  window?: { center: number; width: number };
+  sliceIndex?: number;
+  zoom?: number;
+  pan?: [number, number];
+  opacity?: number;
+  colormap?: string;
+  threshold?: number;
+  /** How long the overlay was visible on this trial, ms. */
+  overlayVisibleMs?: number;
+  /** Which blinded stimulus was on screen (comparison trials). */
+  shown?: string;
+};
+
+export type Timings = { timeToFirstInputMs: number | null; timeOnTrialMs: number };
+
+export type Roi =
+  | { shape: 'click'; x: number; y: number; sliceIndex?: number }
+  | { shape: 'box'; x0: number; y0: number; x1: number; y1: number; sliceIndex?: number }
+  | { shape: 'freehand'; points: number[]; sliceIndex?: number };
+
+export type AnswerValue = number | string | boolean | string[] | Roi | null;
+
+/**
+ * pointingHit: the mark's point (a click; a box's centre; a freehand outline's centroid) lies in
+ * the region. iou: the marked area against the region (null for a click, which has no area).
+ */
+export type RoiScores = {
+  /** Against the explanation's top region (patches ≥ half the largest positive value), on the map's slice. */
+  heatmap: { pointingHit: boolean; iou: number | null } | null;
+  /** Against the truth: LIDC readers' contours (union on that slice) or the ISIC lesion segmentation. */
+  truth: { pointingHit: boolean; iou: number | null; against: string } | null;
+};
+
+export type Answer = {
+  id: AnswerId;
+  trialId: TrialId;
+  questionId: string;
+  questionVersion: number;
+  value: AnswerValue;
+  /** 1 for the first answer; an edit appends version n+1 and supersedes the previous. */
+  version: number;
+  scores: RoiScores | null;
+  createdAt: string;
+};
+
+export type TrialView = {
+  studyId: StudyId;
+  trial: TrialSummary;
+  total: number;
+  case: ReaderCase;
+  /** AI phases: the model's outputs (no model name). */
+  prediction: PredictedOutput[] | null;
+  /** The explanation(s) to show: one for a stimulus trial, two (A, B) for a comparison, none otherwise. */
+  stimuli: BlindedStimulus[];
+  questions: Question[];
+  /** This reader's latest answer to each question of this trial. */
+  answers: Answer[];
+};
+
+export type IntegrityReport = { ok: boolean; checked: number; firstBreak: { eventId: number; reason: string } | null };

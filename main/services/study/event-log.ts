@@ -1,0 +1,82 @@
+// The append-only audit log. Each row carries the hash of the row before it:
+//   hash = SHA-256(prev_hash ‖ "\n" ‖ canonicalJson([at, kind, payload])), first prev_hash = 64 zeros,
+// so changing, removing or reordering any row breaks every hash after it. Triggers refuse UPDATE
+// and DELETE; the chain catches edits made around them (a raw file edit, dropped triggers).
+// Appends happen inside the caller's transaction, so an event commits with what it records.
+import type { Database } from 'better-sqlite3';
+import type { IntegrityReport } from '../../../app/study';
+import { canonicalJson, sha256Of } from './canonical-json';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type EventKind =
+  | 'reader.created' | 'reader.signed-in' | 'reader.sign-in-failed'
+  | 'protocol.saved' | 'study.created' | 'study.assigned' | 'stimulus.shown' | 'answer';
+
+type EventRow = { id: number; at: string; kind: string; payload_json: string; prev_hash: string; hash: string };
+
+export const eventHash = (prevHash: string, at: string, kind: string, payload: unknown): string =>
+  sha256Of(`${prevHash}\n${canonicalJson([at, kind, payload])}`);
+
+/** Appends one event; call inside the transaction that makes the change it records. */
+export function appendEvent(db: Database, kind: EventKind, payload: Record<string, unknown>, at: string): number {
+  const last = db.prepare('SELECT hash FROM event ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
+  const prev = last?.hash ?? GENESIS_HASH;
+  const payloadJson = canonicalJson(payload);
+  const hash = eventHash(prev, at, kind, JSON.parse(payloadJson));
+  return Number(db.prepare('INSERT INTO event (at, kind, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?)').run(at, kind, payloadJson, prev, hash).lastInsertRowid);
+}
+
+const APPEND_ONLY_TRIGGERS = ['answer_no_update', 'answer_no_delete', 'event_no_update', 'event_no_delete'];
+
+/**
+ * Walks the chain from the first row: the first row whose prev_hash is not its predecessor's
+ * hash, or whose hash does not match its content, is the break. Then checks that every answer
+ * has its event with the same content hash (a truncated log or an edited answer shows here),
+ * and that the append-only triggers are still in place.
+ */
+export function verifyEventLog(db: Database): IntegrityReport {
+  let prev = GENESIS_HASH;
+  let checked = 0;
+  const answerHashes = new Map<number, string>();
+  for (const row of db.prepare('SELECT id, at, kind, payload_json, prev_hash, hash FROM event ORDER BY id').iterate() as IterableIterator<EventRow>) {
+    const bad = checkRow(row, prev);
+    if (bad) return { ok: false, checked, firstBreak: { eventId: row.id, reason: bad } };
+    if (row.kind === 'answer') {
+      const p = JSON.parse(row.payload_json) as { answerId: number; contentSha256: string };
+      answerHashes.set(p.answerId, p.contentSha256);
+    }
+    prev = row.hash;
+    checked++;
+  }
+  for (const a of db.prepare('SELECT * FROM answer ORDER BY id').iterate() as IterableIterator<AnswerRowContent & { id: number }>) {
+    const recorded = answerHashes.get(a.id);
+    if (recorded === undefined) return { ok: false, checked, firstBreak: { eventId: 0, reason: `answer ${a.id} has no event in the log (the log was cut short, or the answer was inserted around it)` } };
+    if (recorded !== answerContentSha256(a)) return { ok: false, checked, firstBreak: { eventId: 0, reason: `answer ${a.id} differs from what its event recorded` } };
+  }
+  const present = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[]).map((t) => t.name));
+  const missing = APPEND_ONLY_TRIGGERS.filter((t) => !present.has(t));
+  if (missing.length) return { ok: false, checked, firstBreak: { eventId: 0, reason: `the append-only triggers ${missing.join(', ')} are missing` } };
+  return { ok: true, checked, firstBreak: null };
+}
+
+function checkRow(row: EventRow, prev: string): string | null {
+  if (row.prev_hash !== prev) return `event ${row.id} does not follow the event before it (prev_hash ${row.prev_hash.slice(0, 12)}…, expected ${prev.slice(0, 12)}…): a row was removed, inserted or changed`;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(row.payload_json);
+  } catch {
+    return `event ${row.id}: its payload is not valid JSON`;
+  }
+  if (eventHash(prev, row.at, row.kind, payload) !== row.hash) return `event ${row.id} (${row.kind}) does not match its hash: its time, kind or payload was changed`;
+  return null;
+}
+
+/** The columns of an answer row that its event vouches for. */
+export type AnswerRowContent = {
+  trial_id: number; reader_id: number; question_id: string; question_version: number; version: number; supersedes: number | null;
+  value_json: string; scores_json: string | null; display_state_json: string; time_to_first_input_ms: number | null; time_on_trial_ms: number; created_at: string;
+};
+
+export const answerContentSha256 = (a: AnswerRowContent): string =>
+  sha256Of(canonicalJson([a.trial_id, a.reader_id, a.question_id, a.question_version, a.version, a.supersedes, a.value_json, a.scores_json, a.display_state_json, a.time_to_first_input_ms, a.time_on_trial_ms, a.created_at]));

@@ -1,0 +1,139 @@
+// A signed-in reader's side of a study: their studies, worklist and progress, one trial at a
+// time as a blinded view, and answers — each committed with its event in one transaction before
+// the reply (so an acknowledged answer is on disk), edits appended as new versions, evidence
+// marks scored at once. A reader reaches only studies assigned to them; anything else is
+// "not found", whether it exists or not.
+import type { Database } from 'better-sqlite3';
+import type { AnswerValue, DisplayState, KeyMap, ReadingWorklist, RoiScores, Timings, TrialView, TrialSummary } from '../../../app/study';
+import { VerdictError } from '../../../app/errors';
+import type { ExplanationService } from '../explain/explain-service';
+import type { ImagingService } from '../imaging/imaging-service';
+import { checkAnswer } from './answer-check';
+import { answerContentSha256, appendEvent, type AnswerRowContent } from './event-log';
+import { keymapOf, setKeymap } from './keymap';
+import { imageSize, readerCase } from './reader-case';
+import { isicTruth, lidcTruth, scoreRoi } from './roi-scoring';
+import { answerOf, assignmentOf, latestAnswerRows, studyContext, type AssignmentRow, type StudyContext, type TrialRow } from './study-rows';
+import { shownMap, shownPrediction, shownStimuli, stimuliRecorded, type DisplayDeps } from './trial-display';
+import { questionsFor } from './trial-plan';
+import { progressOf, trialStates, type TrialState } from './trial-progress';
+
+export type ReadingDeps = { db: Database; explain: ExplanationService; imaging: ImagingService; now?: () => Date };
+
+export type AnswerInput = { studyId: number; trialId: number; questionId: string; value: AnswerValue; displayState: DisplayState; timings: Timings };
+
+const summaryOf = (s: TrialState, label: string): TrialSummary => ({ id: s.trial.id, position: s.trial.position, caseLabel: label, phase: s.trial.phase, kind: s.trial.kind, done: s.done });
+
+export class ReadingService {
+  readonly #db: Database;
+  readonly #imaging: ImagingService;
+  readonly #now: () => Date;
+  readonly #display: DisplayDeps;
+
+  constructor(d: ReadingDeps) {
+    this.#db = d.db;
+    this.#imaging = d.imaging;
+    this.#now = d.now ?? (() => new Date());
+    this.#display = { db: d.db, explain: d.explain, now: this.#now };
+  }
+
+  studies(readerId: number): { id: number; title: string; done: number; total: number }[] {
+    const rows = this.#db.prepare('SELECT study_id AS id FROM assignment WHERE reader_id = ? ORDER BY study_id').all(readerId) as { id: number }[];
+    return rows.map((r) => {
+      const w = this.worklist(readerId, r.id);
+      return { id: r.id, title: w.title, done: w.done, total: w.total };
+    });
+  }
+
+  worklist(readerId: number, studyId: number): ReadingWorklist {
+    const { ctx, assignment } = this.#reading(readerId, studyId);
+    const states = trialStates(this.#db, ctx.protocol, assignment.id);
+    const labels = this.#caseLabels(studyId);
+    const p = progressOf(states);
+    // The study's name, not the protocol's title: a title may name the methods being compared.
+    return { studyId, title: ctx.study.name, trials: states.map((s) => summaryOf(s, labels.get(s.trial.case_id)!)), ...p };
+  }
+
+  async trial(readerId: number, studyId: number, position: number): Promise<TrialView> {
+    const { ctx, assignment } = this.#reading(readerId, studyId);
+    const trial = this.#db.prepare('SELECT * FROM trial WHERE assignment_id = ? AND position = ?').get(assignment.id, position) as TrialRow | undefined;
+    if (!trial) throw new VerdictError('not-found', `This study has no trial at position ${position}.`, { position });
+    const labels = JSON.parse(assignment.labels_json) as Record<string, string>;
+    const stimuli = await shownStimuli(this.#display, ctx, labels, trial);
+    const prediction = await shownPrediction(this.#display, ctx, trial);
+    this.#db.prepare('INSERT OR IGNORE INTO trial_visit (trial_id, first_opened_at) VALUES (?, ?)').run(trial.id, this.#now().toISOString());
+    const states = trialStates(this.#db, ctx.protocol, assignment.id);
+    const c = readerCase(this.#db, trial.case_id, trial.nodule_id);
+    return {
+      studyId,
+      trial: summaryOf(states[position], c.label),
+      total: states.length,
+      case: c,
+      prediction,
+      stimuli,
+      questions: questionsFor(ctx.protocol, trial.kind, trial.phase),
+      answers: latestAnswerRows(this.#db, assignment.id, trial.id).map(answerOf),
+    };
+  }
+
+  async answer(readerId: number, a: AnswerInput): Promise<{ answerId: number; version: number; scores: RoiScores | null }> {
+    const { ctx, assignment } = this.#reading(readerId, a.studyId);
+    if (ctx.study.status !== 'open') throw new VerdictError('study.closed', 'This study is closed; answers can no longer be given.', { studyId: a.studyId });
+    const trial = this.#db.prepare('SELECT * FROM trial WHERE id = ? AND assignment_id = ?').get(a.trialId, assignment.id) as TrialRow | undefined;
+    if (!trial) throw new VerdictError('not-found', `This study has no trial ${a.trialId} for you.`, { trialId: a.trialId });
+    const question = questionsFor(ctx.protocol, trial.kind, trial.phase).find((q) => q.id === a.questionId);
+    if (!question) throw new VerdictError('answer.invalid', `${a.questionId}: this question is not asked on this trial.`, { questionId: a.questionId });
+    if (trial.kind !== 'case' && stimuliRecorded(this.#db, trial.id) === 0) {
+      throw new VerdictError('study.not-shown', 'Open the trial (reading.trial) before answering: an answer is kept with what it was given to.', { trialId: trial.id });
+    }
+    const c = readerCase(this.#db, trial.case_id, trial.nodule_id);
+    const value = checkAnswer(question, a.value, imageSize(c));
+    const scores = question.type === 'roi' && value !== null ? await this.#score(trial, a, c.images[0]?.id ?? null, imageSize(c)) : null;
+    const at = this.#now().toISOString();
+    return this.#db.transaction(() => {
+      const last = this.#db.prepare('SELECT id, version FROM answer WHERE trial_id = ? AND question_id = ? ORDER BY version DESC LIMIT 1').get(trial.id, question.id) as { id: number; version: number } | undefined;
+      const row: AnswerRowContent = {
+        trial_id: trial.id, reader_id: readerId, question_id: question.id, question_version: question.version, version: (last?.version ?? 0) + 1,
+        supersedes: last?.id ?? null, value_json: JSON.stringify(value), scores_json: scores ? JSON.stringify(scores) : null,
+        display_state_json: JSON.stringify(a.displayState), time_to_first_input_ms: a.timings.timeToFirstInputMs, time_on_trial_ms: a.timings.timeOnTrialMs, created_at: at,
+      };
+      const answerId = Number(this.#db.prepare(`INSERT INTO answer (trial_id, reader_id, question_id, question_version, version, supersedes, value_json, scores_json,
+          display_state_json, time_to_first_input_ms, time_on_trial_ms, created_at)
+        VALUES (@trial_id, @reader_id, @question_id, @question_version, @version, @supersedes, @value_json, @scores_json, @display_state_json, @time_to_first_input_ms, @time_on_trial_ms, @created_at)`).run(row).lastInsertRowid);
+      appendEvent(this.#db, 'answer', { answerId, studyId: a.studyId, trialId: trial.id, readerId, questionId: question.id, version: row.version, contentSha256: answerContentSha256(row) }, at);
+      return { answerId, version: row.version, scores };
+    }).immediate();
+  }
+
+  keymap(readerId: number): KeyMap {
+    return keymapOf(this.#db, readerId);
+  }
+
+  setKeymap(readerId: number, changes: Record<string, string>): KeyMap {
+    return setKeymap(this.#db, readerId, changes, this.#now().toISOString());
+  }
+
+  async #score(trial: TrialRow, a: AnswerInput, imageId: number | null, image: { width: number; height: number }): Promise<RoiScores> {
+    const roi = a.value as Extract<AnswerValue, { shape: string }>;
+    const heatmap = trial.kind === 'stimulus' ? shownMap(this.#db, trial.id) : null;
+    if (trial.nodule_id !== null) {
+      const placed = heatmap?.placement.kind === 'ct-slice' ? heatmap.placement.sliceIndex : null;
+      const nodule = this.#db.prepare('SELECT largest_slice FROM nodule WHERE id = ?').get(trial.nodule_id) as { largest_slice: number };
+      const sliceIndex = roi.sliceIndex ?? a.displayState.sliceIndex ?? placed ?? nodule.largest_slice;
+      return scoreRoi({ roi, image, sliceIndex, heatmap, truth: lidcTruth(this.#db, trial.nodule_id, sliceIndex, image.width, image.height) });
+    }
+    const truth = imageId === null ? null : await isicTruth(this.#db, this.#imaging, imageId);
+    return scoreRoi({ roi, image, sliceIndex: null, heatmap, truth });
+  }
+
+  #reading(readerId: number, studyId: number): { ctx: StudyContext; assignment: AssignmentRow } {
+    const assignment = assignmentOf(this.#db, studyId, readerId);
+    if (!assignment) throw new VerdictError('not-found', `No study ${studyId} is assigned to you.`, { studyId });
+    return { ctx: studyContext(this.#db, studyId), assignment };
+  }
+
+  #caseLabels(studyId: number): Map<number, string> {
+    const rows = this.#db.prepare('SELECT c.id, c.label FROM study_entry e JOIN study_case c ON c.id = e.case_id WHERE e.study_id = ?').all(studyId) as { id: number; label: string }[];
+    return new Map(rows.map((r) => [r.id, r.label]));
+  }
+}
