@@ -16,6 +16,8 @@ import { repoRoot } from '../tests/support/data';
 const PACKS = [
   { id: 'test-vit-lidc', dir: join(repoRoot, 'models/test-vit/lidc-pack') },
   { id: 'test-vit-isic', dir: join(repoRoot, 'models/test-vit/isic-pack') },
+  { id: 'lidc-vit', dir: join(repoRoot, 'models/lidc-vit/pack') },
+  { id: 'isic-vit', dir: join(repoRoot, 'models/isic-vit/pack') },
 ];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];

@@ -21,7 +21,19 @@ from exporter.reference import cdam_from_image, cdam_from_residual, integrated_c
 
 
 def load_model(pack_id: str):
-    """The PyTorch model behind a pack (the packs hold ONNX only)."""
+    """The PyTorch model behind a pack (the packs hold ONNX only): the test packs are rebuilt
+    from their seeds, the demo models from the weights their training scripts saved."""
+    if pack_id in ('lidc-vit', 'isic-vit'):
+        from exporter.vit import ViT  # noqa: E402
+        folder = os.path.join(ROOT, 'models', pack_id)
+        sys.path.insert(0, folder)
+        import importlib.util
+        spec = importlib.util.spec_from_file_location(f'{pack_id}_train', os.path.join(folder, 'train.py'))
+        train = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(train)
+        vit = ViT(train.CONFIG)
+        vit.load_state_dict(torch.load(os.path.join(folder, 'weights.pt')))
+        return vit.eval()
     import make_test_packs as t  # noqa: E402
     specs = {'test-vit-lidc': (t.LIDC, 1, 11), 'test-vit-isic': (t.ISIC, 3, 12)}
     if pack_id not in specs:

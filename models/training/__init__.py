@@ -1,0 +1,1 @@
+"""Shared training code for Verdict's demo models: data, splits, augmentation, metrics, loop."""
