@@ -5,6 +5,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImportReport } from '../../app/domain';
+import { decodeFrame } from '../../app/wire';
 import type { ApiClient } from '../../renderer/lib/api-client';
 import { repoRoot, startServeProcess, type ServeProcess } from '../support/serve-process';
 
@@ -86,4 +87,42 @@ export async function importThroughApi(api: ApiClient, folder: string): Promise<
   } finally {
     off();
   }
+}
+
+/** Signs in on the sign-in screen: picks the name, types the passphrase. */
+export async function signIn(page: Page, name: string, passphrase: string): Promise<void> {
+  const form = page.getByTestId('sign-in');
+  await form.getByRole('radio', { name }).check();
+  await page.getByTestId('passphrase').fill(passphrase);
+  await page.getByTestId('sign-in-submit').click();
+  await expect(page.getByTestId('signed-in')).toContainText(name);
+}
+
+export type ApiExchange = { id: number; name: string; args: unknown; result?: { ok: boolean; data?: unknown; error?: unknown } };
+
+/**
+ * Records the page's API calls and their replies as they cross the loopback WebSocket (decoded
+ * with the same framing main uses), so a test can check what the UI was given, not only what
+ * it shows.
+ */
+export function recordApi(page: Page): ApiExchange[] {
+  const calls: ApiExchange[] = [];
+  const byId = new Map<number, ApiExchange>();
+  const bytes = (p: string | Buffer) => (typeof p === 'string' ? new TextEncoder().encode(p) : new Uint8Array(p));
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) => {
+      const m = decodeFrame(bytes(f.payload)) as { id?: number; name?: string; args?: unknown };
+      if (typeof m.id === 'number' && m.name) {
+        const c = { id: m.id, name: m.name, args: m.args };
+        byId.set(m.id, c);
+        calls.push(c);
+      }
+    });
+    ws.on('framereceived', (f) => {
+      const m = decodeFrame(bytes(f.payload)) as { id?: number; ok?: boolean; data?: unknown; error?: unknown };
+      const c = typeof m.id === 'number' ? byId.get(m.id) : undefined;
+      if (c) c.result = { ok: m.ok === true, data: m.data, error: m.error };
+    });
+  });
+  return calls;
 }

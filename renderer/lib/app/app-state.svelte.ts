@@ -1,14 +1,26 @@
-// The renderer's root state: study info, worklist, import, the open case and messages. It owns
-// the subscriptions to events from main (menu commands, study changes, finished imports).
+// The renderer's root state: who is signed in, study info, worklist, import, the open case, the
+// coordinator's reader-study area, a reader's reading session, and messages. It owns the
+// subscriptions to events from main (menu commands, study changes, finished imports).
 import type { AppInfo } from '../../../app/api';
 import type { ApiClient } from '../api-client';
+import { AdminState } from '../admin/admin-state.svelte';
+import type { ReadingState } from '../reading/reading-state.svelte';
+import { SessionState } from '../session/session-state.svelte';
 import { CaseState } from './case-state.svelte';
 import { ErrorState } from './error-state.svelte';
 import { ImportState } from './import-state.svelte';
 import { WorklistState } from './worklist-state.svelte';
 
+/** The workstation's areas: the case worklist, the coordinator's reader study, the signed-in user's reading. */
+export type View = 'cases' | 'study' | 'reading';
+
 export class AppState {
   info = $state<AppInfo | null>(null);
+  view = $state<View>('cases');
+  /** A reading session, once someone signed in; its module (and Cornerstone) loads on demand. */
+  reading = $state.raw<ReadingState | null>(null);
+  readonly session: SessionState;
+  readonly admin: AdminState;
   current = $state.raw<CaseState | null>(null);
   importOpen = $state(false);
   readonly errors = new ErrorState();
@@ -19,6 +31,8 @@ export class AppState {
 
   constructor(api: ApiClient) {
     this.#api = api;
+    this.session = new SessionState(api, this.errors);
+    this.admin = new AdminState(api, this.errors, (p, pass) => this.session.created(p, pass));
     this.worklist = new WorklistState(api, this.errors);
     this.imports = new ImportState(api, this.errors);
     this.imports.onFinished(() => {
@@ -38,7 +52,54 @@ export class AppState {
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.#loadInfo(), this.worklist.refresh(), this.imports.resume()]);
+    await Promise.all([this.#loadInfo(), this.session.load()]);
+    await this.#enter();
+  }
+
+  async signIn(readerId: number, passphrase: string): Promise<void> {
+    if (!(await this.session.signIn(readerId, passphrase))) return;
+    this.errors.clear();
+    await this.#enter();
+  }
+
+  /** Signs out once the open trial's answers are saved (never with one still on its way). */
+  async signOut(): Promise<void> {
+    if (this.reading && !(await this.reading.leave())) return;
+    this.close();
+    this.errors.clear();
+    await this.session.signOut();
+    await this.#enter();
+  }
+
+  continueUnsigned(): void {
+    this.session.continueUnsigned();
+    void this.#enter();
+  }
+
+  async show(view: View): Promise<void> {
+    if (view !== 'reading' && this.reading && !(await this.reading.leave())) return;
+    this.view = view;
+    if (view === 'study') await this.admin.open(this.admin.tab);
+    if (view === 'reading') await this.reading?.start();
+  }
+
+  /** Sets up what the session's mode needs: the workstation's data, or a reader's studies. */
+  async #enter(): Promise<void> {
+    this.reading?.dispose();
+    this.reading = null;
+    const mode = this.session.mode;
+    const me = this.session.current;
+    if (me) {
+      const { ReadingState } = await import('../reading/reading-state.svelte');
+      this.reading = new ReadingState(this.#api, this.errors, me.id);
+    }
+    if (mode === 'workstation') {
+      this.view = 'cases';
+      await Promise.all([this.worklist.refresh(), this.imports.resume()]);
+    } else if (mode === 'reader') {
+      this.view = 'reading';
+      await this.reading?.start();
+    }
   }
 
   openImport(path?: string): void {
@@ -65,6 +126,7 @@ export class AppState {
   }
 
   dispose(): void {
+    this.reading?.dispose();
     this.current?.dispose();
     for (const u of this.#unsubscribe) u();
     this.imports.dispose();

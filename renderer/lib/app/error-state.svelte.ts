@@ -19,8 +19,16 @@ export class ErrorState {
     this.#push({ id: this.#next++, text: `${context}: ${text}`, code, kind: 'error' });
   }
 
-  info(text: string): void {
-    this.#push({ id: this.#next++, text, code: null, kind: 'info' });
+  /** An information note; it goes by itself after a while (errors stay until dismissed). */
+  info(text: string, showMs = 6000): void {
+    const id = this.#next++;
+    this.#push({ id, text, code: null, kind: 'info' });
+    setTimeout(() => this.dismiss(id), showMs);
+  }
+
+  /** Someone else sits down (sign-in, sign-out): the previous user's messages are not theirs. */
+  clear(): void {
+    this.notices = [];
   }
 
   dismiss(id: number): void {

@@ -5,6 +5,7 @@ import {
 } from '@cornerstonejs/core';
 import { PanTool, StackScrollTool, WindowLevelTool, ZoomTool, addTool, init as initTools } from '@cornerstonejs/tools';
 import { VERDICT_SCHEME } from './ct-image-id';
+import { ROI_TOOLS } from './ct-roi-tools';
 import { loadCtImage } from './ct-image-loader';
 import { ctMetadataProvider } from './ct-metadata';
 
@@ -52,7 +53,7 @@ export function setupCornerstone(mode: RenderMode = requestedRenderMode()): Rend
   registerImageLoader(VERDICT_SCHEME, loadCtImage as Parameters<typeof registerImageLoader>[1]);
   metaData.addProvider(ctMetadataProvider, 10_000);
   cache.setMaxCacheSize(CACHE_BYTES);
-  for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) addTool(tool);
+  for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, ...ROI_TOOLS]) addTool(tool);
   backend = { kind: getShouldUseCPURendering() ? 'cpu' : 'gpu', renderer: caps.renderer ?? '', reason };
   return backend;
 }

@@ -1,19 +1,28 @@
 // The CT viewer's controller: owns the Cornerstone viewport of one open series and mirrors what
 // is on screen (slice, window, zoom, HU under the cursor, first-slice time) as reactive state
-// for the overlay, toolbar and contour layer. Pixels come from the reading state's slice source.
+// for the overlay, toolbar and contour layer. Pixels come from the source's slice fetcher: the
+// workstation's reading state, or a reader's trial (which has no truth to draw).
 import { cache } from '@cornerstonejs/core';
+import type { CtSlice, SeriesInfo } from '../../../app/domain';
+import type { Roi } from '../../../app/study';
 import { setupCornerstone, type RenderBackend } from './cornerstone-setup';
 import { ctImageIds } from './ct-image-id';
 import { setCtSliceSource } from './ct-image-loader';
 import { FALLBACK_WINDOW, registerSeries } from './ct-metadata';
 import { ctKeyAction, type CtKeyAction } from './ct-keys';
-import type { CtReadingState } from './ct-reading-state.svelte';
+import type { CtImageRef } from './ct-image-id';
+import type { RoiShape } from './ct-roi-tools';
 import { CtViewport, type HuProbe, type ViewSnapshot } from './ct-viewport';
 import type { Projector } from './projection';
 import type { Window } from './window-presets';
 
+/** Where a viewer's slices come from. */
+export type CtSource = { readonly series: SeriesInfo; fetchSlice: (ref: CtImageRef) => Promise<CtSlice> };
+/** A slice to open on, centred on pixel (x, y): a reader's nodule. */
+export type CtFocus = { sliceIndex: number; x: number; y: number };
+
 export class CtViewerController {
-  readonly #reading: CtReadingState;
+  readonly #source: CtSource;
   index = $state(0);
   count = $state(0);
   window = $state<Window>({ width: 0, center: 0 });
@@ -24,31 +33,35 @@ export class CtViewerController {
   projector = $state.raw<Projector | null>(null);
   error = $state<string | null>(null);
   #viewport: CtViewport | null = null;
+  /** The drawing asked for, applied again once the viewport exists. */
+  #drawing: { shape: RoiShape | null; ondrawn: (roi: Roi) => void } = { shape: null, ondrawn: () => {} };
   #pointer: [number, number] | null = null;
 
-  constructor(reading: CtReadingState) {
-    this.#reading = reading;
+  constructor(source: CtSource) {
+    this.#source = source;
   }
 
   /** Position of the slice on screen along the slice normal, mm. */
   get position(): number | null {
-    return this.#reading.series.slicePositions[this.index] ?? null;
+    return this.#source.series.slicePositions[this.index] ?? null;
   }
 
   /** Mounts Cornerstone on `element` and shows the series; `openedAt` starts the first-slice clock. */
-  async attach(element: HTMLDivElement, openedAt: number): Promise<void> {
+  async attach(element: HTMLDivElement, openedAt: number, focus: CtFocus | null = null): Promise<void> {
     try {
       this.backend = setupCornerstone();
-      const series = this.#reading.series;
+      const series = this.#source.series;
       if (registerSeries(series)) cache.purgeCache();
-      setCtSliceSource(this.#reading.fetchSlice);
+      setCtSliceSource(this.#source.fetchSlice);
       this.#viewport = new CtViewport(
         element,
         (v) => this.#update(v),
         (message) => (this.error = message),
       );
-      const start = Math.floor(series.sliceCount / 2);
+      const start = focus ? focus.sliceIndex : Math.floor(series.sliceCount / 2);
       this.firstSliceMs = await this.#viewport.open(ctImageIds(series.id, series.sliceCount), start, series.window ?? FALLBACK_WINDOW, openedAt);
+      if (focus) await this.showNodule(focus.sliceIndex, focus.x, focus.y);
+      if (this.#drawing.shape) this.#viewport.setDrawing(this.#drawing.shape, this.#drawing.ondrawn);
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
     }
@@ -81,6 +94,17 @@ export class CtViewerController {
     if (!vp) return;
     await vp.goTo(sliceIndex);
     vp.centreOn(x, y, 2);
+  }
+
+  /** Mouse drawing of an evidence mark with Cornerstone's tools (null: back to window/level). */
+  draw(shape: RoiShape | null, ondrawn: (roi: Roi) => void = () => {}): void {
+    this.#drawing = { shape, ondrawn };
+    this.#viewport?.setDrawing(shape, ondrawn);
+  }
+
+  /** Camera pan of the current view (world mm), for a reader's display state. */
+  get pan(): [number, number] | null {
+    return this.#viewport?.pan ?? null;
   }
 
   /** Handles a viewer key; returns false for keys the viewer does not use. */

@@ -2,7 +2,9 @@
 // CT viewer component drives. It knows nothing of Svelte or the API: it reports what is on screen
 // through `onView` and takes commands (go to slice, window, centre, reset).
 import { Enums, RenderingEngine, eventTarget, getShouldUseCPURendering, utilities, type Types } from '@cornerstonejs/core';
-import { Enums as ToolEnums, PanTool, StackScrollTool, ToolGroupManager, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
+import { Enums as ToolEnums, PanTool, StackScrollTool, ToolGroupManager, WindowLevelTool, ZoomTool, annotation, type Types as ToolTypes } from '@cornerstonejs/tools';
+import type { Roi } from '../../../app/study';
+import { ROI_TOOLS, ROI_TOOL_NAMES, annotationToRoi, type RoiShape } from './ct-roi-tools';
 import { CtPrefetcher } from './ct-prefetch';
 import { affineProjector, type Projector } from './projection';
 import { voiToWindow, windowToVoi, type Window } from './window-presets';
@@ -32,6 +34,8 @@ export class CtViewport {
   #fitScale = 0;
   /** The window the reader chose, from Cornerstone's VOI events. */
   #window: Window | null = null;
+  /** Mouse drawing of an evidence mark: which tool, and who takes the mark. */
+  #drawing: { shape: RoiShape; ondrawn: (roi: Roi) => void } | null = null;
 
   constructor(element: HTMLDivElement, onView: Listener, onError: ErrorListener) {
     const id = nextId++;
@@ -48,7 +52,7 @@ export class CtViewport {
       defaultOptions: { background: [0, 0, 0] },
     });
     const tools = ToolGroupManager.createToolGroup(this.#toolGroupId)!;
-    for (const t of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) tools.addTool(t.toolName);
+    for (const t of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, ...ROI_TOOLS]) tools.addTool(t.toolName);
     // Left drag = window/level (Shift: pan, Ctrl: zoom, for trackpads); middle = pan; right = zoom; wheel = slices.
     tools.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: MouseBindings.Primary }] });
     tools.setToolActive(PanTool.toolName, {
@@ -63,6 +67,7 @@ export class CtViewport {
     for (const e of VIEW_EVENTS) element.addEventListener(e, this.#changed);
     element.addEventListener(Enums.Events.STACK_NEW_IMAGE, this.#newImage);
     eventTarget.addEventListener(Enums.Events.IMAGE_LOAD_ERROR, this.#loadError);
+    eventTarget.addEventListener(ToolEnums.Events.ANNOTATION_COMPLETED, this.#annotationCompleted);
     this.#resize = new ResizeObserver(() => this.#engine.resize(true, true));
     this.#resize.observe(element);
   }
@@ -157,6 +162,31 @@ export class CtViewport {
     return affineProjector(toCanvas(0, 0), toCanvas(1, 0), toCanvas(0, 1));
   }
 
+  /** Camera pan relative to the fitted view, in world units (mm), for a reader's display state. */
+  get pan(): [number, number] {
+    const p = this.viewport.getPan?.() as [number, number] | undefined;
+    return p ? [Math.round(p[0] * 10) / 10, Math.round(p[1] * 10) / 10] : [0, 0];
+  }
+
+  /**
+   * The primary button draws an evidence mark with `shape`'s tool instead of window/level (null:
+   * back to window/level). Each finished mark goes to `ondrawn` in image coordinates.
+   */
+  setDrawing(shape: RoiShape | null, ondrawn: (roi: Roi) => void): void {
+    const tools = ToolGroupManager.getToolGroup(this.#toolGroupId);
+    if (!tools) return;
+    for (const name of Object.values(ROI_TOOL_NAMES)) tools.setToolDisabled(name);
+    this.#drawing = shape ? { shape, ondrawn } : null;
+    const primary = [{ mouseButton: MouseBindings.Primary }];
+    if (shape) {
+      tools.setToolPassive(WindowLevelTool.toolName);
+      tools.setToolActive(ROI_TOOL_NAMES[shape], { bindings: primary });
+    } else {
+      tools.setToolActive(WindowLevelTool.toolName, { bindings: primary });
+    }
+    this.viewport.render();
+  }
+
   /** HU of the pixel under element point (px, py), or null off the image. */
   probe(px: number, py: number): HuProbe | null {
     const vp = this.viewport;
@@ -178,6 +208,7 @@ export class CtViewport {
     for (const e of VIEW_EVENTS) this.element.removeEventListener(e, this.#changed);
     this.element.removeEventListener(Enums.Events.STACK_NEW_IMAGE, this.#newImage);
     eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, this.#loadError);
+    eventTarget.removeEventListener(ToolEnums.Events.ANNOTATION_COMPLETED, this.#annotationCompleted);
     this.element.removeEventListener('contextmenu', preventDefault);
     ToolGroupManager.destroyToolGroup(this.#toolGroupId);
     this.#engine.destroy();
@@ -212,6 +243,23 @@ export class CtViewport {
     if (!detail?.imageId || !this.#imageIds.includes(detail.imageId)) return;
     const error = detail.error;
     this.#onError(error instanceof Error ? error.message : `Slice ${detail.imageId} could not be loaded.`);
+  };
+
+  #annotationCompleted = (e: Event) => {
+    const a = (e as CustomEvent<{ annotation: ToolTypes.Annotation }>).detail?.annotation;
+    const imageId = a?.metadata?.referencedImageId;
+    if (!a || !imageId || !this.#imageIds.includes(imageId)) return;
+    const drawing = this.#drawing;
+    const roi = drawing && a.metadata?.toolName === ROI_TOOL_NAMES[drawing.shape]
+      ? annotationToRoi(a, this.#imageIds.indexOf(imageId), (id, world) => {
+          const xy = utilities.worldToImageCoords(id, world);
+          return xy ? [xy[0] - cpuShift(), xy[1] - cpuShift()] : null;
+        })
+      : null;
+    // The answer is kept and redrawn by the reader's ROI layer, so the annotation goes.
+    if (a.annotationUID) annotation.state.removeAnnotation(a.annotationUID);
+    this.viewport.render();
+    if (roi && drawing) drawing.ondrawn(roi);
   };
 
   #newImage = () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { affineProjector, contourPath } from './projection';
+import { affineProjector, contourPath, invertProjector } from './projection';
 
 describe('affineProjector', () => {
   it('maps pixels through the affine map given by three projected points', () => {
@@ -28,5 +28,16 @@ describe('contourPath', () => {
     expect(contourPath([1, 2], identity)).toBe('M1.0 2.0');
     expect(contourPath([1, 2, 3, 4, 9], identity, false)).toBe('M1.0 2.0L3.0 4.0');
     expect(contourPath([], identity)).toBe('');
+  });
+});
+
+describe('invertProjector', () => {
+  it('takes a screen point back to the image point that projects onto it', () => {
+    const p = affineProjector([100, 50], [100, 52], [97, 50]);
+    const inv = invertProjector(p);
+    const [sx, sy] = p(12.5, -3);
+    const [x, y] = inv(sx, sy);
+    expect(x).toBeCloseTo(12.5, 9);
+    expect(y).toBeCloseTo(-3, 9);
   });
 });

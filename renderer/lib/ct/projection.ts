@@ -25,3 +25,21 @@ export function contourPath(points: readonly number[], project: Projector, close
   }
   return close && points.length > 2 ? `${d}Z` : d;
 }
+
+/** The inverse of an affine projector: screen point → image coordinates (for drawing on the image). */
+export function invertProjector(project: Projector): Projector {
+  const o = project(0, 0);
+  const ex = project(1, 0);
+  const ey = project(0, 1);
+  const a = ex[0] - o[0];
+  const b = ey[0] - o[0];
+  const c = ex[1] - o[1];
+  const d = ey[1] - o[1];
+  const det = a * d - b * c;
+  if (!det) return () => [NaN, NaN];
+  return (sx, sy) => {
+    const dx = sx - o[0];
+    const dy = sy - o[1];
+    return [(d * dx - b * dy) / det, (-c * dx + a * dy) / det];
+  };
+}

@@ -5,7 +5,8 @@
 import { overlayKeyAction } from './overlay-keys';
 import { DEFAULT_STYLE, normaliseStyle, type OverlayStyle } from './overlay-style';
 
-export type CompareMode = 'off' | 'flicker' | 'swipe';
+/** off: A only; b: B only (a reader's blinded comparison); flicker; swipe. */
+export type CompareMode = 'off' | 'b' | 'flicker' | 'swipe';
 /** Flicker rates offered; 0 = only while B is held. */
 export const FLICKER_RATES: readonly number[] = [0, 1, 2, 4];
 
@@ -22,7 +23,7 @@ export class OverlayState {
 
   /** Map B is on screen instead of A (flicker phase or B held). */
   get showingB(): boolean {
-    return this.#holdingB || (this.compare === 'flicker' && this.#phaseB);
+    return this.#holdingB || this.compare === 'b' || (this.compare === 'flicker' && this.#phaseB);
   }
 
   get holdingB(): boolean {

@@ -1,0 +1,63 @@
+// Studies as the coordinator runs them: create one from a saved protocol, give it to readers
+// (which fixes each reader's counterbalanced order), follow each reader's progress, and check
+// the event log's hash chain.
+import type { IntegrityReport, StudySummary } from '../../../app/study';
+import type { ApiClient } from '../api-client';
+import type { ErrorState } from '../app/error-state.svelte';
+
+export class StudiesAdmin {
+  studies = $state.raw<StudySummary[]>([]);
+  integrity = $state.raw<IntegrityReport | null>(null);
+  problem = $state<string | null>(null);
+  busy = $state(false);
+  loadedAt = $state<Date | null>(null);
+  readonly #api: ApiClient;
+  readonly #errors: ErrorState;
+
+  constructor(api: ApiClient, errors: ErrorState) {
+    this.#api = api;
+    this.#errors = errors;
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.studies = await this.#api.call('studies.list', {});
+      this.loadedAt = new Date();
+    } catch (e) {
+      this.#errors.report('Could not list the studies', e);
+    }
+  }
+
+  async create(protocolRowId: number, name: string): Promise<StudySummary | null> {
+    return this.#run(async () => {
+      const s = await this.#api.call('studies.create', { protocolRowId, name: name.trim() });
+      this.studies = [...this.studies, s];
+      return s;
+    });
+  }
+
+  async assign(studyId: number, readerId: number): Promise<StudySummary | null> {
+    return this.#run(async () => {
+      const s = await this.#api.call('studies.assign', { studyId, readerId });
+      this.studies = this.studies.map((x) => (x.id === s.id ? s : x));
+      return s;
+    });
+  }
+
+  async checkIntegrity(): Promise<void> {
+    await this.#run(async () => (this.integrity = await this.#api.call('studies.integrity', {})));
+  }
+
+  async #run<T>(f: () => Promise<T>): Promise<T | null> {
+    this.busy = true;
+    this.problem = null;
+    try {
+      return await f();
+    } catch (e) {
+      this.problem = e instanceof Error ? e.message : String(e);
+      return null;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
