@@ -162,3 +162,10 @@ export type TrialView = {
 };
 
 export type IntegrityReport = { ok: boolean; checked: number; firstBreak: { eventId: number; reason: string } | null };
+
+/** The coordinator's view of one answer (its latest version), unblinded: one row per reader × trial × question. */
+export type AnswerListing = {
+  answerId: AnswerId; reader: string; readerId: ReaderId; position: number; case: string; phase: string; kind: string;
+  condition: string | null; conditionB: string | null; sanity: boolean; repeatOf: number | null;
+  questionId: string; version: number; value: AnswerValue; scores: RoiScores | null; timeOnTrialMs: number; createdAt: string;
+};

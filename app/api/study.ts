@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { noArgs, rowId } from './ids';
-import type { AnswerId, IntegrityReport, KeyMap, ProtocolSummary, ReaderProfile, ReadingWorklist, RoiScores, StudySummary, TrialView } from '../study';
+import type { AnswerId, AnswerListing, IntegrityReport, KeyMap, ProtocolSummary, ReaderProfile, ReadingWorklist, RoiScores, StudySummary, TrialView } from '../study';
 import type { Question } from '../protocol';
 
 const passphrase = z.string().min(8, 'use at least 8 characters').max(200);
@@ -57,6 +57,8 @@ export const studyEndpoints = {
   /** Gives a reader the study: their counterbalanced, seeded order and blinded labels are fixed now. */
   'studies.assign': endpoint<StudySummary>()(z.object({ studyId: rowId, readerId: rowId }).strict()),
   'studies.integrity': endpoint<IntegrityReport>()(noArgs),
+  /** Every answer's latest version with its trial's condition and flags, and ROI scores: unblinded, coordinator only. */
+  'studies.answers': endpoint<AnswerListing[]>()(z.object({ studyId: rowId }).strict()),
 
   // ---- reading (a signed-in reader) ----
   'reading.studies': endpoint<{ id: number; title: string; done: number; total: number }[]>('reader')(noArgs),

@@ -61,6 +61,7 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'studies.list': () => d.studies.list(),
   'studies.assign': (a) => d.studies.assign(a.studyId, a.readerId),
   'studies.integrity': () => d.studies.integrity(),
+  'studies.answers': (a) => d.studies.answers(a.studyId),
   'reading.studies': (_a, c) => d.reading.studies(me(c)),
   'reading.worklist': (a, c) => d.reading.worklist(me(c), a.studyId),
   'reading.trial': (a, c) => d.reading.trial(me(c), a.studyId, a.position),

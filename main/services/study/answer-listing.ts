@@ -2,13 +2,9 @@
 // condition, sanity and repeat flags named), one row per reader × trial × question — what
 // `verdict study status --json` prints and an export starts from.
 import type { Database } from 'better-sqlite3';
-import type { AnswerValue, RoiScores } from '../../../app/study';
+import type { AnswerListing, AnswerValue, RoiScores } from '../../../app/study';
 
-export type AnswerListing = {
-  answerId: number; reader: string; readerId: number; position: number; case: string; phase: string; kind: string;
-  condition: string | null; conditionB: string | null; sanity: boolean; repeatOf: number | null;
-  questionId: string; version: number; value: AnswerValue; scores: RoiScores | null; timeOnTrialMs: number; createdAt: string;
-};
+export type { AnswerListing };
 
 type Row = {
   id: number; reader: string; reader_id: number; position: number; label: string; phase: string; kind: string; condition_id: string | null; condition_b_id: string | null;

@@ -96,6 +96,16 @@ describe('answers', () => {
     expect(await call(v, admin, 'studies.integrity', {})).toMatchObject({ ok: true, firstBreak: null });
   });
 
+  it('lists the latest version of each answer, unblinded, to the coordinator only', async () => {
+    const listing = await call(v, admin, 'studies.answers', { studyId: isicStudy });
+    const diagnosis = listing.filter((a) => a.questionId === 'diagnosis' && a.position === 0);
+    expect(diagnosis).toEqual([expect.objectContaining({ reader: 'Dr Answer', value: 'mel', version: 2, case: expect.stringMatching(/^Derm-/) })]);
+    const evidence = listing.find((a) => a.questionId === 'evidence')!;
+    expect(evidence.condition).toEqual(expect.any(String));
+    expect(evidence.scores?.heatmap).toBeDefined();
+    expect(await refusal(v, reader, 'studies.answers', { studyId: isicStudy })).toMatchObject({ code: 'api.unauthorised' });
+  });
+
   it('refuses UPDATE and DELETE of answers and events in the database itself', () => {
     const db = v.study.db;
     expect(() => db.prepare("UPDATE answer SET value_json = '\"bcc\"'").run()).toThrow(/append-only/);

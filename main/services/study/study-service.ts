@@ -2,7 +2,7 @@
 // resolved now and stored), given to readers (each reader's seeded, counterbalanced trial list
 // is generated once and stored), summarised for the coordinator, and checked for integrity.
 import type { Database } from 'better-sqlite3';
-import type { IntegrityReport, ReaderProgress, StudyId, StudySummary } from '../../../app/study';
+import type { AnswerListing, IntegrityReport, ReaderProgress, StudyId, StudySummary } from '../../../app/study';
 import { VerdictError } from '../../../app/errors';
 import type { ModelService } from '../models/model-service';
 import type { ProtocolService } from './protocol-service';
@@ -13,6 +13,7 @@ import { readerSeed } from './seeded-random';
 import { assignmentsOf, entriesOf, studyContext, trialsOf, type AssignmentRow, type StudyResolved } from './study-rows';
 import { planTrials, type PlannedTrial, type TrialPlan } from './trial-plan';
 import { progressOf, trialStates } from './trial-progress';
+import { answerListing } from './answer-listing';
 
 export class StudyService {
   readonly #db: Database;
@@ -90,6 +91,12 @@ export class StudyService {
       id: study.id, name: study.name, protocol: { rowId: pr.id, id: pr.protocol_id, version: pr.version, title: pr.title },
       status: study.status, createdAt: study.created_at, cases: entriesOf(this.#db, studyId).length, readers, answers,
     };
+  }
+
+  /** Every answer's latest version, unblinded (the coordinator's view). */
+  answers(studyId: StudyId): AnswerListing[] {
+    this.summary(studyId);
+    return answerListing(this.#db, studyId);
   }
 
   integrity(): IntegrityReport {
