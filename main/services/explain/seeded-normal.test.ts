@@ -2,7 +2,8 @@
 // recorded in each test pack's fixtures.json.
 import { describe, expect, it } from 'vitest';
 import { ISIC_PACK, LIDC_PACK, readFixtures } from '../models/test-packs';
-import { mulberry32, normalTable, seededNormals } from './seeded-normal';
+import { mulberry32 } from '../../../app/mulberry32';
+import { normalTable, seededNormals } from './seeded-normal';
 
 describe('seeded normals', () => {
   it('mulberry32 gives prng.py\'s uniforms', () => {

@@ -2,18 +2,7 @@
 // Smooth CDAM map computed here equals the one in a pack's fixtures.json and any map can be
 // reproduced from its seed: mulberry32 uniforms (Tommy Ettinger's 32-bit generator) turned
 // into normals by the Box–Muller transform (Box & Muller, Ann. Math. Stat. 29:610, 1958).
-
-/** mulberry32: uniform numbers in [0, 1) from a 32-bit seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../app/mulberry32';
 
 /**
  * `count` standard normals: each pair of uniforms (u1, u2) gives two, r·cos(2πu2) then

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { protocolSchema, type Protocol } from '../../../app/protocol';
 import { isicProtocol } from './study-fixture';
-import { mulberry32, readerSeed } from './seeded-random';
+import { mulberry32 } from '../../../app/mulberry32';
+import { readerSeed } from './seeded-random';
 import { planTrials, type PlanInput } from './trial-plan';
 import { williamsRows } from './williams';
 

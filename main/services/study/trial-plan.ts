@@ -11,7 +11,8 @@
 // seeded single stimuli close the list.
 import type { PhaseId, Protocol, Question } from '../../../app/protocol';
 import type { TrialSummary } from '../../../app/study';
-import { mulberry32, randomInt, shuffled } from './seeded-random';
+import { mulberry32 } from '../../../app/mulberry32';
+import { randomInt, shuffled } from './seeded-random';
 import { williamsRows } from './williams';
 
 export type TrialKind = TrialSummary['kind'];
