@@ -99,6 +99,23 @@ export const ISIC_DIAGNOSIS_NAMES: Record<IsicDiagnosis, string> = {
   vasc: 'Vascular lesion',
 };
 
+export const ISIC_DIAGNOSES = Object.keys(ISIC_DIAGNOSIS_NAMES) as IsicDiagnosis[];
+
+/** The malignant ISIC 2018 Task 3 classes (the rest are benign): the binary truth readers' malignancy ratings are scored against. */
+export const ISIC_MALIGNANT: readonly IsicDiagnosis[] = ['mel', 'bcc', 'akiec'];
+
+/**
+ * The binary truth of a case: LIDC — the nodule's median malignancy rating ≥4 malignant, ≤2
+ * benign, 3 (indeterminate) or unrated null, as in the CDAM paper's malignancy task; ISIC — the
+ * diagnosis in ISIC_MALIGNANT.
+ */
+export function binaryTruth(t: { medianMalignancy?: number | null; diagnosis?: IsicDiagnosis | null }): 0 | 1 | null {
+  if (t.diagnosis) return ISIC_MALIGNANT.includes(t.diagnosis) ? 1 : 0;
+  const m = t.medianMalignancy;
+  if (m === null || m === undefined) return null;
+  return m >= 4 ? 1 : m <= 2 ? 0 : null;
+}
+
 export type DermoTruth = {
   diagnosis: IsicDiagnosis;
   diagnosisName: string;

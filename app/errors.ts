@@ -51,6 +51,7 @@ export type ErrorCode =
   | 'study.not-shown'
   | 'answer.invalid'
   | 'keymap.invalid'
+  | 'export.write-failed'
   | 'file.not-found'
   | 'file.changed'
   | 'not-found'

@@ -26,6 +26,13 @@ const base = {
   prompt: text(500),
   help: z.string().max(2000).optional(),
   required: z.boolean().default(true),
+  /**
+   * What the answer is scored against, for reader accuracy and the MRMC exports (case level only):
+   * "diagnosis" — a single choice whose option values are ISIC diagnosis codes, right when it names
+   * the case's diagnosis; "malignancy" — a rating (Likert, number, yes/no) of how likely the lesion
+   * is malignant, against the binary truth (LIDC median malignancy ≥4 vs ≤2; ISIC mel/bcc/akiec).
+   */
+  truth: z.enum(['diagnosis', 'malignancy']).optional(),
 };
 
 const option = z.object({ value: id, label: text(200) }).strict();

@@ -3,6 +3,7 @@
 import { runCdamBenchmark } from './cdam';
 import { formatDicomBench, runDicomBenchmark } from './dicom-volume';
 import { formatFirstSlice, runFirstSliceBenchmark } from './first-slice';
+import { runExportBenchmark } from './export-csv';
 
 console.log('== DICOM: LIDC-IDRI-0001 folder → HU volume, against pydicom (goal: ≥ 3× faster)');
 console.log(formatDicomBench(await runDicomBenchmark()));
@@ -10,3 +11,5 @@ console.log('\n== Viewer: first slice on screen');
 console.log(formatFirstSlice(await runFirstSliceBenchmark()));
 console.log('\n== Explanations: CDAM family, against torch.autograd the reference way');
 console.log((await runCdamBenchmark()).join('\n'));
+console.log('\n== Export: long CSV of a study with 100,000 answers (goal: ≤ 1 s)');
+console.log((await runExportBenchmark()).join('\n'));

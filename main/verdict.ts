@@ -20,6 +20,9 @@ import { ProtocolService } from './services/study/protocol-service';
 import { StudyService } from './services/study/study-service';
 import { ReadingService } from './services/study/reading-service';
 import { verifyEventLog } from './services/study/event-log';
+import { ExportService } from './services/export/export-service';
+import { ResultsService } from './services/results/results-service';
+import { APP_VERSION } from './version';
 import type { IntegrityReport } from '../app/study';
 import type { CallContext } from '../app/api/endpoint';
 
@@ -50,6 +53,8 @@ export type Verdict = {
   protocols: ProtocolService;
   studies: StudyService;
   reading: ReadingService;
+  exports: ExportService;
+  results: ResultsService;
   /** The event log as checked when this database was opened. */
   integrity: IntegrityReport;
   handlers: Handlers;
@@ -72,15 +77,17 @@ export function createVerdict(opts: VerdictOptions): Verdict {
   const protocols = new ProtocolService(study.db, models, now);
   const studies = new StudyService(study.db, protocols, models, now);
   const reading = new ReadingService({ db: study.db, explain, imaging, now });
+  const exports = new ExportService(study.db, APP_VERSION, now);
+  const results = new ResultsService(study.db, now);
   // Every open checks the hash-chained event log; a break is reported, and the app still opens
   // so the coordinator can see it (studies.integrity) and export what is there.
   const integrity = verifyEventLog(study.db);
   if (!integrity.ok) log.error(`study database ${opts.dbPath}: the event log is broken at event ${integrity.firstBreak!.eventId}: ${integrity.firstBreak!.reason}`);
   // The app hosts register bundled packs at start-up; the CLI and tests on first use.
   if (opts.host !== 'cli') void models.registerBundled();
-  const handlers = buildHandlers({ study, host: opts.host, cases, imaging, imports, models, explain, readers, protocols, studies, reading, pickFolder: opts.pickFolder });
+  const handlers = buildHandlers({ study, host: opts.host, cases, imaging, imports, models, explain, readers, protocols, studies, reading, exports, results, pickFolder: opts.pickFolder });
   return {
-    study, events, cases, imaging, imports, models, explain, readers, protocols, studies, reading, integrity, handlers,
+    study, events, cases, imaging, imports, models, explain, readers, protocols, studies, reading, exports, results, integrity, handlers,
     newCaller: () => new Caller(study.db),
     close: () => {
       imports.cancelAll();

@@ -3,6 +3,7 @@ import { endpoint } from './endpoint';
 import { noArgs, rowId } from './ids';
 import type { AnswerId, AnswerListing, IntegrityReport, KeyMap, ProtocolSummary, ReaderProfile, ReadingWorklist, RoiScores, StudySummary, TrialView } from '../study';
 import type { Question } from '../protocol';
+import { EXPORT_FORMATS, type ExportedFile, type StudyResults } from '../results';
 
 const passphrase = z.string().min(8, 'use at least 8 characters').max(200);
 const finite = z.number().finite();
@@ -59,6 +60,12 @@ export const studyEndpoints = {
   'studies.integrity': endpoint<IntegrityReport>()(noArgs),
   /** Every answer's latest version with its trial's condition and flags, and ROI scores: unblinded, coordinator only. */
   'studies.answers': endpoint<AnswerListing[]>()(z.object({ studyId: rowId }).strict()),
+  /** The results dashboard: ratings with confidence intervals, agreement, accuracy, timings. */
+  'studies.results': endpoint<StudyResults>()(z.object({ studyId: rowId }).strict()),
+  /** One export file's content (the renderer saves it); `question` picks the question of the MRMC, kappa and ICC files. */
+  'studies.export': endpoint<ExportedFile>()(
+    z.object({ studyId: rowId, format: z.enum(EXPORT_FORMATS), question: z.string().min(1).max(64).optional() }).strict(),
+  ),
 
   // ---- reading (a signed-in reader) ----
   'reading.studies': endpoint<{ id: number; title: string; done: number; total: number }[]>('reader')(noArgs),

@@ -11,6 +11,8 @@ import type { ReaderService } from '../services/access/reader-service';
 import type { ProtocolService } from '../services/study/protocol-service';
 import type { StudyService } from '../services/study/study-service';
 import type { ReadingService } from '../services/study/reading-service';
+import type { ExportService } from '../services/export/export-service';
+import type { ResultsService } from '../services/results/results-service';
 import { signedInReader as me } from '../services/access/caller';
 import { APP_VERSION } from '../version';
 
@@ -26,6 +28,8 @@ export type HandlerDeps = {
   protocols: ProtocolService;
   studies: StudyService;
   reading: ReadingService;
+  exports: ExportService;
+  results: ResultsService;
   pickFolder?: (title?: string) => Promise<string | null>;
 };
 
@@ -62,6 +66,8 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'studies.assign': (a) => d.studies.assign(a.studyId, a.readerId),
   'studies.integrity': () => d.studies.integrity(),
   'studies.answers': (a) => d.studies.answers(a.studyId),
+  'studies.results': (a) => d.results.of(a.studyId),
+  'studies.export': (a) => d.exports.build(a.studyId, a.format, a.question),
   'reading.studies': (_a, c) => d.reading.studies(me(c)),
   'reading.worklist': (a, c) => d.reading.worklist(me(c), a.studyId),
   'reading.trial': (a, c) => d.reading.trial(me(c), a.studyId, a.position),

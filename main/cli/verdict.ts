@@ -1,6 +1,7 @@
 // `verdict`: the same services as the app, headless. Each subcommand is one small module.
 import { VerdictError } from '../../app/errors';
 import { explainCommand } from './explain-command';
+import { exportCommand } from './export-command';
 import { importCommand } from './import-command';
 import { infoCommand } from './info-command';
 import { readerCommand } from './reader-command';
@@ -17,7 +18,9 @@ const USAGE = `Usage:
                                            validate and save a protocol, create a study from it, print its id
   verdict study assign --db FILE --study ID --reader NAME
   verdict study status --db FILE [--study ID] [--json]
-                                           readers, progress, answers and the event log's integrity`;
+                                           readers, progress, answers and the event log's integrity
+  verdict export --db FILE --study ID --format csv|imrmc|mrmcaov|kappa|icc|json --out PATH [--question ID]
+                                           a study's results for analysis (see verdict export --help)`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   import: importCommand,
@@ -25,6 +28,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   explain: explainCommand,
   reader: readerCommand,
   study: studyCommand,
+  export: exportCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

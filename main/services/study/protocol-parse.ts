@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { PHASES, protocolSchema, type Protocol } from '../../../app/protocol';
 import { VerdictError, type ErrorCode } from '../../../app/errors';
 import { fieldPath } from '../models/manifest';
+import { ISIC_DIAGNOSES } from '../../../app/domain';
 
 export const protocolError = (code: ErrorCode, field: string, message: string) =>
   new VerdictError(code, `protocol: ${field}: ${message}`, { field });
@@ -38,6 +39,21 @@ export function parseProtocol(input: unknown): Protocol {
 function duplicate<T>(items: T[], key: (t: T) => string): number {
   const seen = new Set<string>();
   return items.findIndex((t) => (seen.has(key(t)) ? true : (seen.add(key(t)), false)));
+}
+
+const DIAGNOSES: readonly string[] = ISIC_DIAGNOSES;
+
+function checkTruth(q: Protocol['questions'][number], at: string, p: Protocol): void {
+  if (q.level !== 'case') throw invalid(`${at}.truth`, 'only case-level questions are scored against the truth');
+  if (q.truth === 'diagnosis') {
+    if (p.modality !== 'dermoscopy') throw invalid(`${at}.truth`, '"diagnosis" is scored against ISIC diagnoses: a dermoscopy protocol only');
+    if (q.type !== 'single-choice') throw invalid(`${at}.truth`, '"diagnosis" needs a single-choice question whose option values are ISIC diagnosis codes');
+    const bad = q.options.findIndex((o) => !DIAGNOSES.includes(o.value));
+    if (bad >= 0) throw invalid(`${at}.options[${bad}].value`, `"${q.options[bad].value}" is not an ISIC diagnosis code (${DIAGNOSES.join(', ')})`);
+  }
+  if (q.truth === 'malignancy' && q.type !== 'likert' && q.type !== 'number' && q.type !== 'yes-no') {
+    throw invalid(`${at}.truth`, '"malignancy" needs a rating: a likert, number or yes-no question');
+  }
 }
 
 function checkStructure(p: Protocol): void {
@@ -79,6 +95,7 @@ function checkStructure(p: Protocol): void {
       const d = duplicate(q.options, (o) => o.value);
       if (d >= 0) throw invalid(`${at}.options[${d}].value`, `"${q.options[d].value}" is used twice`);
     }
+    if (q.truth) checkTruth(q, at, p);
     if (q.type === 'forced-choice') {
       if (q.level !== 'stimulus') throw invalid(`${at}.level`, 'a forced choice is between two explanations: it must be a stimulus-level question');
       if (p.comparisons.length === 0) throw invalid(at, 'a forced-choice question needs comparisons (pairs of conditions shown side by side); add "comparisons"');

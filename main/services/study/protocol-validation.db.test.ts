@@ -48,6 +48,9 @@ describe('protocols.validate', () => {
     ['sanity pack that is not randomized', isicProtocol({ sanityChecks: { count: 1, model: 'test-vit-isic' } }), 'protocol.unsupported', /sanityChecks\.model: "test-vit-isic" is not a sanity-check pack/],
     ['sanity-check pack as a condition', { ...isicProtocol(), modality: 'CT', cases: { labels: ['CT-001'] }, conditions: [{ id: 'r', model: 'lidc-vit-randomized', method: 'cdam', target: 'malignant' }], questions: [q({})] }, 'protocol.unsupported', /conditions\[0\]\.model: "lidc-vit-randomized" has randomized weights/],
     ['more repeats than stimuli', isicProtocol({ repeats: { count: 19 } }), 'protocol.invalid', /repeats\.count: 19 repeats, but a reader sees only 18 single explanations/],
+    ['truth on a stimulus question', isicProtocol({ questions: [q({ truth: 'malignancy' })] }), 'protocol.invalid', /questions\[0\]\.truth: only case-level questions are scored against the truth/],
+    ['diagnosis truth with codes that are not ISIC diagnoses', isicProtocol({ questions: [q({}), q({ id: 'd', level: 'case', type: 'single-choice', truth: 'diagnosis', options: [{ value: 'mel', label: 'Melanoma' }, { value: 'mole', label: 'Mole' }] })] }), 'protocol.invalid', /questions\[1\]\.options\[1\]\.value: "mole" is not an ISIC diagnosis code/],
+    ['malignancy truth on free text', isicProtocol({ questions: [q({}), q({ id: 'm', level: 'case', type: 'free-text', truth: 'malignancy' })] }), 'protocol.invalid', /questions\[1\]\.truth: "malignancy" needs a rating: a likert, number or yes-no question/],
     ['unknown field', { ...isicProtocol(), shuffle: true }, 'protocol.invalid', /^protocol: \(top level\): /],
   ];
 

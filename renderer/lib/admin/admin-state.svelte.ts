@@ -24,6 +24,10 @@ export class AdminState {
     this.tab = tab;
     if (tab === 'readers') await this.readers.load();
     else if (tab === 'protocols') await this.protocols.load();
-    else await Promise.all([this.studies.load(), this.protocols.load(), this.readers.load()]);
+    else {
+      // The Studies tab leads back to the list from a study's results.
+      this.studies.closeResults();
+      await Promise.all([this.studies.load(), this.protocols.load(), this.readers.load()]);
+    }
   }
 }

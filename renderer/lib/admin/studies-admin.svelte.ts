@@ -1,9 +1,10 @@
 // Studies as the coordinator runs them: create one from a saved protocol, give it to readers
 // (which fixes each reader's counterbalanced order), follow each reader's progress, and check
-// the event log's hash chain.
+// the event log's hash chain; open a study's results.
 import type { IntegrityReport, StudySummary } from '../../../app/study';
 import type { ApiClient } from '../api-client';
 import type { ErrorState } from '../app/error-state.svelte';
+import { ResultsState } from './results-state.svelte';
 
 export class StudiesAdmin {
   studies = $state.raw<StudySummary[]>([]);
@@ -11,6 +12,8 @@ export class StudiesAdmin {
   problem = $state<string | null>(null);
   busy = $state(false);
   loadedAt = $state<Date | null>(null);
+  /** The study whose results dashboard is open, in place of the list. */
+  results = $state.raw<ResultsState | null>(null);
   readonly #api: ApiClient;
   readonly #errors: ErrorState;
 
@@ -42,6 +45,15 @@ export class StudiesAdmin {
       this.studies = this.studies.map((x) => (x.id === s.id ? s : x));
       return s;
     });
+  }
+
+  openResults(study: StudySummary): void {
+    this.results = new ResultsState(this.#api, study);
+    void this.results.load();
+  }
+
+  closeResults(): void {
+    this.results = null;
   }
 
   async checkIntegrity(): Promise<void> {

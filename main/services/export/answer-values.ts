@@ -1,0 +1,82 @@
+// What an answer means, per question type: its label as the reader saw it, its number on the
+// question's scale, whether it is right against the truth, and the category agreement
+// statistics count. One definition, used by every export and the results dashboard.
+import type { PredictedOutput } from '../../../app/explain';
+import type { Question } from '../../../app/protocol';
+import type { AnswerValue } from '../../../app/study';
+import type { AnswerRecord } from './answer-records';
+
+/** The scale an answer's number lies on (null for answers without one). */
+export function scaleOf(q: Question): { min: number; max: number } | null {
+  if (q.type === 'likert' || q.type === 'number') return { min: q.min, max: q.max };
+  if (q.type === 'yes-no') return { min: 0, max: 1 };
+  return null;
+}
+
+/** Likert and number answers as given; yes = 1, no = 0; none for other types. */
+export function numericAnswer(q: Question, v: AnswerValue): number | null {
+  if ((q.type === 'likert' || q.type === 'number') && typeof v === 'number') return v;
+  if (q.type === 'yes-no' && typeof v === 'boolean') return v ? 1 : 0;
+  return null;
+}
+
+/** The answer in the words the reader chose: option labels, Likert anchors, yes/no. */
+export function answerLabel(q: Question, v: AnswerValue): string | null {
+  if (v === null) return null;
+  switch (q.type) {
+    case 'single-choice': return q.options.find((o) => o.value === v)?.label ?? String(v);
+    case 'multiple-choice': return Array.isArray(v) ? v.map((x) => q.options.find((o) => o.value === x)?.label ?? x).join('; ') : null;
+    case 'likert': return typeof v === 'number' ? (q.anchors[String(v)] ?? String(v)) : null;
+    case 'yes-no': return v === true ? 'yes' : v === false ? 'no' : null;
+    case 'roi': return typeof v === 'object' && !Array.isArray(v) ? v.shape : null;
+    default: return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
+  }
+}
+
+/**
+ * Right or wrong against the case's truth, for questions with `truth`: a diagnosis must name
+ * the ISIC diagnosis; a malignancy rating above the scale's midpoint (or "yes") calls the lesion
+ * malignant and is right when the binary truth agrees. Null when there is no truth to score against.
+ */
+export function isCorrect(r: AnswerRecord): boolean | null {
+  const q = r.question;
+  if (q.truth === 'diagnosis') return r.case.truth.diagnosis && typeof r.value === 'string' ? r.value === r.case.truth.diagnosis : null;
+  if (q.truth === 'malignancy') {
+    const x = numericAnswer(q, r.value);
+    const scale = scaleOf(q);
+    if (x === null || !scale || r.case.truth.binary === null) return null;
+    return (x > (scale.min + scale.max) / 2 ? 1 : 0) === r.case.truth.binary;
+  }
+  return null;
+}
+
+/** For a forced choice: the condition the reader preferred (A is the trial's condition, B its comparison's). */
+export function chosenCondition(r: AnswerRecord): string | null {
+  if (r.question.type !== 'forced-choice') return null;
+  return r.value === 'A' ? r.trial.conditionId : r.value === 'B' ? r.trial.conditionBId : null;
+}
+
+/** The value agreement statistics compare between readers: a number on ordinal scales, a category otherwise. */
+export function agreementValue(r: AnswerRecord): number | string | null {
+  const n = numericAnswer(r.question, r.value);
+  if (n !== null) return n;
+  if (r.question.type === 'single-choice' && typeof r.value === 'string') return r.value;
+  if (r.question.type === 'forced-choice') return chosenCondition(r);
+  return null;
+}
+
+/** Questions agreement statistics apply to: one answer per item on a scale or from a list. */
+export const hasAgreement = (q: Question): boolean =>
+  q.type === 'likert' || q.type === 'number' || q.type === 'yes-no' || q.type === 'single-choice' || q.type === 'forced-choice';
+
+/**
+ * The model's call for a case: the most probable class of its first classification head, and
+ * the score of the explained target (probability for a class, value for a regression output).
+ */
+export function predictionOf(outputs: PredictedOutput[], target: string | null): { predicted: string | null; probability: number | null; targetScore: number | null } {
+  const firstHead = outputs.find((o) => o.probability !== null)?.head;
+  const classes = outputs.filter((o) => o.head === firstHead && o.probability !== null);
+  const top = classes.reduce<PredictedOutput | null>((best, o) => (best === null || o.probability! > best.probability! ? o : best), null);
+  const t = target ? outputs.find((o) => o.name === target) : undefined;
+  return { predicted: top?.name ?? null, probability: top?.probability ?? null, targetScore: t ? (t.probability ?? t.value) : null };
+}

@@ -1,0 +1,167 @@
+// Exports of a whole study read by three readers (real database, real packs, answers through the
+// API): the long CSV read back by a CSV parser gives exactly the answers in the database — text
+// with commas, quotes, newlines, non-ASCII and formula-like cells included — and the MRMC,
+// agreement and JSON files hold what the database holds.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnswerValue } from '../../../app/study';
+import type { TestVerdict } from '../study/study-fixture';
+import { readWholeStudy, TRICKY } from './read-study-fixture';
+import { LONG_COLUMNS } from './long-csv';
+import { restoreCell } from './csv-cells';
+
+let v: TestVerdict;
+let studyId: number;
+
+beforeAll(async () => {
+  ({ v, studyId } = await readWholeStudy());
+}, 240_000);
+afterAll(() => v.close());
+
+type DbAnswer = { id: number; reader_id: number; position: number; question_id: string; value_json: string; version: number };
+const latestAnswers = (): DbAnswer[] =>
+  v.study.db.prepare(`SELECT a.id, a.reader_id, t.position, a.question_id, a.value_json, a.version FROM answer a JOIN trial t ON t.id = a.trial_id JOIN assignment s ON s.id = t.assignment_id
+    WHERE s.study_id = ? AND NOT EXISTS (SELECT 1 FROM answer b WHERE b.supersedes = a.id)`).all(studyId) as DbAnswer[];
+
+/** Cases of the study with a diagnosis (an ISIC Task 2 image has none: it cannot enter an ROC analysis). */
+const withTruth = (): number =>
+  (v.study.db.prepare('SELECT COUNT(*) AS n FROM study_entry e JOIN dermo_truth d ON d.case_id = e.case_id WHERE e.study_id = ?').get(studyId) as { n: number }).n;
+const truthOfPosition = (a: DbAnswer): string | null =>
+  (v.study.db.prepare(`SELECT d.diagnosis FROM trial t JOIN assignment s ON s.id = t.assignment_id LEFT JOIN dermo_truth d ON d.case_id = t.case_id
+    WHERE s.study_id = ? AND s.reader_id = ? AND t.position = ?`).get(studyId, a.reader_id, a.position) as { diagnosis: string | null }).diagnosis;
+
+const parseCsv = (text: string): Record<string, string>[] => parse(text, { columns: true, skip_empty_lines: true, relax_column_count: false }) as Record<string, string>[];
+
+describe('long CSV', () => {
+  it('re-read by a CSV parser gives back exactly the answers in the database', () => {
+    const file = v.exports.build(studyId, 'csv');
+    const rows = parseCsv(file.content);
+    expect(Object.keys(rows[0])).toEqual([...LONG_COLUMNS]);
+    const db = latestAnswers();
+    expect(rows).toHaveLength(db.length);
+    const byKey = new Map(rows.map((r) => [`${r.reader_id}|${r.trial_position}|${r.question_id}`, r]));
+    for (const a of db) {
+      const row = byKey.get(`${a.reader_id}|${a.position}|${a.question_id}`);
+      expect(row, `answer ${a.id}`).toBeDefined();
+      const value = JSON.parse(a.value_json) as AnswerValue;
+      const raw = restoreCell(row!.answer_raw);
+      if (typeof value === 'string') expect(raw).toBe(value);
+      else expect(JSON.parse(raw)).toEqual(value);
+      expect(Number(row!.answer_version)).toBe(a.version);
+    }
+    const texts = rows.filter((r) => r.question_id === 'comment').map((r) => restoreCell(r.answer_raw));
+    for (const t of TRICKY.slice(0, 8)) expect(texts).toContain(t);
+    expect(texts).toContain('edited, "final" answer');
+  });
+
+  it('neutralises formula-like text cells and only those', () => {
+    const file = v.exports.build(studyId, 'csv');
+    const rows = parseCsv(file.content);
+    const comments = rows.filter((r) => r.question_id === 'comment').map((r) => r.answer_raw);
+    for (const cell of comments) {
+      expect(cell, cell).not.toMatch(/^[=+\-@\t\r]/);
+    }
+    expect(comments).toContain("'=SUM(A1:A9)");
+    expect(comments).toContain("'-2+3");
+    expect(comments).toContain("''already quoted");
+    expect(comments).toContain('plain words');
+    expect(rows[0].study_name).toBe('Export, "quoted", study');
+  });
+
+  it('carries the trial, case, truth, model and display context of each answer', () => {
+    const rows = parseCsv(v.exports.build(studyId, 'csv').content);
+    const stimulus = rows.find((r) => r.trial_kind === 'stimulus' && r.question_id === 'localisation' && r.is_sanity_check === '0')!;
+    expect(stimulus).toMatchObject({ phase: 'ai-explanation', model_id: 'test-vit-isic', execution_provider: 'cpu', target: 'MEL', scale_min: '1', scale_max: '5', display_opacity: '0.6', display_colormap: 'orange-blue' });
+    expect(stimulus.model_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(stimulus.map_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(['cdam', 'smooth-cdam', 'attention']).toContain(stimulus.method);
+    expect(stimulus.method_blinded).not.toBe(stimulus.method);
+    expect(['mel', 'nv', 'bcc', 'akiec', 'bkl', 'df', 'vasc']).toContain(stimulus.truth_diagnosis);
+    const sanity = rows.filter((r) => r.is_sanity_check === '1');
+    expect(sanity.length).toBeGreaterThan(0);
+    expect(sanity.every((r) => r.model_id === 'isic-vit-randomized')).toBe(true);
+    expect(rows.filter((r) => r.is_repeat === '1').every((r) => Number(r.repeat_of_position) < Number(r.trial_position))).toBe(true);
+    const diagnosis = rows.filter((r) => r.question_id === 'diagnosis');
+    for (const r of diagnosis) expect(r.answer_correct).toBe(r.truth_diagnosis === '' ? '' : r.answer_raw === r.truth_diagnosis ? '1' : '0');
+    expect(diagnosis.filter((r) => r.answer_correct !== '').length).toBe(3 * 3 * withTruth());
+    const preference = rows.filter((r) => r.question_id === 'preference');
+    expect(preference.length).toBe(3 * 6);
+    for (const r of preference) expect(r.preferred_condition).toBe(r.answer_raw === 'A' ? r.condition_id : r.b_condition_id);
+    const ai = rows.find((r) => r.phase === 'ai' && r.question_id === 'malignancy')!;
+    expect(ai.prediction).toMatch(/^(MEL|NV|BCC|AKIEC|BKL|DF|VASC)$/);
+    expect(Number(ai.prediction_probability)).toBeGreaterThan(0);
+  });
+});
+
+describe('MRMC and agreement files', () => {
+  it('iMRMC: truth rows for the cases and one score per reader × case × phase', () => {
+    const text = v.exports.build(studyId, 'imrmc').content;
+    const lines = text.split('\r\n').filter(Boolean);
+    const data = lines.slice(lines.indexOf('BEGIN DATA:') + 1).map((l) => l.split(','));
+    const truth = data.filter((d) => d[0] === 'truth');
+    expect(withTruth()).toBeGreaterThanOrEqual(4);
+    expect(truth).toHaveLength(withTruth());
+    expect(truth.every((d) => d[2] === 'truth' && (d[3] === '0' || d[3] === '1'))).toBe(true);
+    const scores = data.filter((d) => d[0] !== 'truth');
+    expect(scores).toHaveLength(3 * withTruth() * 3);
+    const db = latestAnswers().filter((a) => a.question_id === 'malignancy' && truthOfPosition(a) !== null);
+    expect(scores.map((d) => Number(d[3])).sort()).toEqual(db.map((a) => JSON.parse(a.value_json) as number).sort());
+    expect(new Set(scores.map((d) => d[2]))).toEqual(new Set(['unaided', 'ai', 'ai-explanation']));
+  });
+
+  it('MRMCaov long: reader, treatment, case, truth, rating', () => {
+    const rows = parseCsv(v.exports.build(studyId, 'mrmcaov').content);
+    expect(Object.keys(rows[0])).toEqual(['reader', 'treatment', 'case', 'truth', 'rating']);
+    expect(rows).toHaveLength(3 * withTruth() * 3);
+    expect(rows.every((r) => r.truth === '0' || r.truth === '1')).toBe(true);
+  });
+
+  it('kappa: a wide matrix per question with a column per reader', () => {
+    const rows = parseCsv(v.exports.build(studyId, 'kappa', 'localisation').content);
+    expect(Object.keys(rows[0])).toEqual(['question_id', 'phase', 'condition_id', 'case_id', 'Dr Ames', 'Dr Berg', 'Dr Chen']);
+    expect(rows).toHaveLength(6 * 3);
+    const db = latestAnswers().filter((a) => a.question_id === 'localisation');
+    const fromFile = rows.flatMap((r) => [r['Dr Ames'], r['Dr Berg'], r['Dr Chen']]).map(Number).sort();
+    // Repeat and sanity-check reads are not items of inter-reader agreement.
+    expect(fromFile.length).toBeLessThan(db.length);
+    expect(fromFile.every((x) => x >= 1 && x <= 5)).toBe(true);
+  });
+
+  it('ICC: long targets, raters, ratings for the numeric questions', () => {
+    const rows = parseCsv(v.exports.build(studyId, 'icc').content);
+    expect(Object.keys(rows[0])).toEqual(['question_id', 'phase', 'condition_id', 'target', 'rater', 'rating']);
+    expect(new Set(rows.map((r) => r.question_id))).toEqual(new Set(['malignancy', 'localisation', 'change']));
+    expect(rows.filter((r) => r.question_id === 'localisation')).toHaveLength(6 * 3 * 3);
+  });
+
+  it('refuses an MRMC export for a question without truth, naming it', () => {
+    expect(() => v.exports.build(studyId, 'imrmc', 'localisation')).toThrow(/--question localisation: an MRMC analysis needs a case-level question scored against the truth/);
+  });
+});
+
+describe('JSON dump and files', () => {
+  it('holds every answer version, the trials, and no patient identifiers', () => {
+    const doc = JSON.parse(v.exports.build(studyId, 'json').content) as { answers: { superseded_by: number | null }[]; assignments: { trials: unknown[] }[]; cases: Record<string, unknown>[]; format: string };
+    const total = (v.study.db.prepare('SELECT COUNT(*) AS n FROM answer a JOIN trial t ON t.id = a.trial_id JOIN assignment s ON s.id = t.assignment_id WHERE s.study_id = ?').get(studyId) as { n: number }).n;
+    expect(doc.format).toBe('verdict-study-export/1');
+    expect(doc.answers).toHaveLength(total);
+    expect(doc.answers.filter((a) => a.superseded_by !== null)).toHaveLength(1);
+    expect(doc.assignments).toHaveLength(3);
+    const text = JSON.stringify(doc);
+    const refs = v.study.db.prepare('SELECT source_ref FROM study_case WHERE source_ref IS NOT NULL').all() as { source_ref: string }[];
+    for (const r of refs) expect(text).not.toContain(r.source_ref);
+  });
+
+  it('writes a file whole, and says which path it could not write', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verdict-export-'));
+    const out = join(dir, 'answers.csv');
+    const r = v.exports.write(studyId, 'csv', out);
+    expect(readFileSync(out, 'utf8')).toBe(v.exports.build(studyId, 'csv').content);
+    expect(r.bytes).toBeGreaterThan(1000);
+    expect(() => v.exports.write(studyId, 'csv', join(dir, 'missing-folder', 'x.csv'))).toThrow(/Could not write the csv export to .*missing-folder/);
+  });
+});
+

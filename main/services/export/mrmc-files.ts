@@ -1,0 +1,79 @@
+// Files for multi-reader multi-case ROC analysis of one truth-scored, case-level question
+// (protocol `truth`): each reader's score per case and phase — the phases are the modalities
+// (unaided / AI / AI + explanation) — with the binary truth. Cases without a binary truth (LIDC
+// median malignancy 3) cannot enter an ROC analysis and are left out; the iMRMC header says how many.
+import type { Question } from '../../../app/protocol';
+import { ISIC_MALIGNANT, type IsicDiagnosis } from '../../../app/domain';
+import { VerdictError } from '../../../app/errors';
+import type { AnswerRecord } from './answer-records';
+import type { StudyContext } from '../study/study-rows';
+import { numericAnswer } from './answer-values';
+import { caseKey } from './agreement-items';
+import { toCsv } from './csv-cells';
+
+type Score = { reader: string; caseId: string; phase: string; truth: 0 | 1; score: number };
+
+/** The question scored: the one named, or the protocol's first case-level question with a truth. */
+export function mrmcQuestion(ctx: StudyContext, questionId?: string): Question {
+  const scored = ctx.protocol.questions.filter((q) => q.level === 'case' && q.truth);
+  if (questionId) {
+    const q = ctx.protocol.questions.find((x) => x.id === questionId);
+    if (!q) throw new VerdictError('not-found', `--question ${questionId}: no such question in protocol ${ctx.protocolRow.protocol_id} (questions: ${ctx.protocol.questions.map((x) => x.id).join(', ')})`);
+    if (!q.truth || q.level !== 'case') throw new VerdictError('api.invalid-args', `--question ${questionId}: an MRMC analysis needs a case-level question scored against the truth ("truth" in the protocol)`);
+    return q;
+  }
+  const q = scored.find((x) => x.truth === 'malignancy') ?? scored[0];
+  if (!q) throw new VerdictError('api.invalid-args', `protocol ${ctx.protocolRow.protocol_id} has no case-level question scored against the truth ("truth": "malignancy" or "diagnosis"), so there is nothing for an MRMC analysis`);
+  return q;
+}
+
+/** Malignancy ratings as given; a diagnosis as 1 when the reader named a malignant one (an ROC point, not a curve). */
+function scoreOf(q: Question, r: AnswerRecord): number | null {
+  if (q.truth === 'diagnosis') return typeof r.value === 'string' ? (ISIC_MALIGNANT.includes(r.value as IsicDiagnosis) ? 1 : 0) : null;
+  return numericAnswer(q, r.value);
+}
+
+function scores(q: Question, records: readonly AnswerRecord[]): { scores: Score[]; noTruth: Set<string> } {
+  const out: Score[] = [];
+  const noTruth = new Set<string>();
+  for (const r of records) {
+    if (r.question.id !== q.id || r.trial.sanity || r.trial.repeatOfPosition !== null) continue;
+    const score = scoreOf(q, r);
+    if (score === null) continue;
+    if (r.case.truth.binary === null) {
+      noTruth.add(caseKey(r));
+      continue;
+    }
+    out.push({ reader: r.reader.name, caseId: caseKey(r), phase: r.trial.phase, truth: r.case.truth.binary, score });
+  }
+  return { scores: out, noTruth };
+}
+
+/**
+ * iMRMC's input file (FDA/DIDSR iMRMC, R package and Java app): free-text front matter, the
+ * line "BEGIN DATA:", then readerID,caseID,modalityID,score rows, the truth given by rows with
+ * readerID and modalityID "truth" and score 1 (diseased: malignant) or 0.
+ */
+export function imrmcFile(ctx: StudyContext, records: readonly AnswerRecord[], questionId?: string): string {
+  const q = mrmcQuestion(ctx, questionId);
+  const { scores: s, noTruth } = scores(q, records);
+  const truth = new Map(s.map((x) => [x.caseId, x.truth]));
+  const front = [
+    `Verdict reader study ${ctx.study.id} "${ctx.study.name}", protocol ${ctx.protocolRow.protocol_id} v${ctx.protocolRow.version}`,
+    `Question "${q.id}" (${q.truth}): ${q.prompt.replace(/\s+/g, ' ')}`,
+    `Modalities are the reading phases (${[...new Set(s.map((x) => x.phase))].join(', ')}); truth 1 = malignant.`,
+    `${truth.size} cases with a binary truth; ${noTruth.size} without one left out.`,
+    'BEGIN DATA:',
+  ];
+  const rows = [...truth].map(([c, t]) => `truth,${csvId(c)},truth,${t}`).concat(s.map((x) => `${csvId(x.reader)},${csvId(x.caseId)},${x.phase},${x.score}`));
+  return [...front, ...rows, ''].join('\r\n');
+}
+
+/** iMRMC splits its rows on commas and does not read quotes: ids keep to letters, digits and -_./ */
+const csvId = (id: string): string => id.replace(/[^A-Za-z0-9_./-]/g, '_');
+
+/** MRMCaov's long data (R package MRMCaov, mrmc(..., data)): reader, treatment, case, truth, rating. */
+export function mrmcaovFile(ctx: StudyContext, records: readonly AnswerRecord[], questionId?: string): string {
+  const q = mrmcQuestion(ctx, questionId);
+  return toCsv(['reader', 'treatment', 'case', 'truth', 'rating'], scores(q, records).scores.map((x) => [x.reader, x.phase, x.caseId, x.truth, x.score]));
+}

@@ -1,0 +1,94 @@
+// The dashboard's numbers for a whole study read by three readers, checked against the database
+// and the exported files by a second path (SQL and the CSV files, not the answer records).
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StudyResults } from '../../../app/results';
+import type { TestVerdict } from '../study/study-fixture';
+import { readWholeStudy, READERS } from '../export/read-study-fixture';
+import { countsFromRatings, fleissKappa, meanCI } from './statistics';
+
+let v: TestVerdict;
+let studyId: number;
+let results: StudyResults;
+
+beforeAll(async () => {
+  ({ v, studyId } = await readWholeStudy());
+  results = v.results.of(studyId);
+}, 240_000);
+afterAll(() => v.close());
+
+type Row = { value_json: string; phase: string; condition_id: string | null; sanity: number; repeat_of: number | null; kind: string; reader: string; diagnosis: string | null; time_on_trial_ms: number; trial_id: number };
+const latest = (questionId: string): Row[] =>
+  v.study.db.prepare(`SELECT a.value_json, t.phase, t.condition_id, t.sanity, t.repeat_of, t.kind, r.name AS reader, d.diagnosis, a.time_on_trial_ms, t.id AS trial_id
+    FROM answer a JOIN trial t ON t.id = a.trial_id JOIN assignment s ON s.id = t.assignment_id JOIN reader r ON r.id = s.reader_id LEFT JOIN dermo_truth d ON d.case_id = t.case_id
+    WHERE s.study_id = ? AND a.question_id = ? AND NOT EXISTS (SELECT 1 FROM answer b WHERE b.supersedes = a.id)`).all(studyId, questionId) as Row[];
+
+describe('study results', () => {
+  it('mean ratings per condition, first reads apart from sanity-check reads, with distributions', () => {
+    const loc = results.ratings.find((r) => r.questionId === 'localisation')!;
+    expect(loc.scale).toEqual({ min: 1, max: 5 });
+    const real = loc.groups.filter((g) => !g.sanity);
+    expect(real.map((g) => g.conditionId).sort()).toEqual(['attention', 'cdam-mel', 'smooth-mel']);
+    for (const g of real) {
+      const values = latest('localisation').filter((r) => r.condition_id === g.conditionId && r.sanity === 0 && r.repeat_of === null && r.kind === 'stimulus').map((r) => JSON.parse(r.value_json) as number);
+      expect(g.estimate.n).toBe(values.length);
+      expect(g.estimate.mean).toBeCloseTo(values.reduce((s, x) => s + x, 0) / values.length, 12);
+      expect(g.distribution.map((d) => d.count).reduce((s, c) => s + c, 0)).toBe(values.length);
+      expect(g.distribution.map((d) => d.value)).toEqual([1, 2, 3, 4, 5]);
+      expect(g.estimate.ci![0]).toBeLessThan(g.estimate.mean);
+      expect(g.estimate.ci![1]).toBeGreaterThan(g.estimate.mean);
+    }
+    const sanity = loc.groups.filter((g) => g.sanity);
+    expect(sanity.reduce((s, g) => s + g.estimate.n, 0)).toBe(latest('localisation').filter((r) => r.sanity === 1).length);
+    expect(results.ratings.find((r) => r.questionId === 'malignancy')!.groups.map((g) => g.phase)).toEqual(['unaided', 'ai', 'ai-explanation']);
+  });
+
+  it("inter-reader agreement equals Fleiss' kappa of the exported wide matrix", () => {
+    const rows = parse(v.exports.build(studyId, 'kappa', 'localisation').content, { columns: true }) as Record<string, string>[];
+    const matrix = rows.map((r) => READERS.map((name) => (r[name] === '' ? null : Number(r[name]))));
+    const expected = fleissKappa(countsFromRatings(matrix).counts).kappa!;
+    const loc = results.agreement.find((a) => a.questionId === 'localisation')!;
+    expect(loc.readers).toBe(3);
+    expect(loc.items).toBe(rows.length);
+    expect(loc.fleissKappa!.kappa).toBeCloseTo(expected, 12);
+    expect(loc.weightedKappa!.pairs).toBe(3);
+    expect(loc.icc).not.toBeNull();
+    expect(loc.icc!.single.value).toBeLessThanOrEqual(1);
+    const pref = results.agreement.find((a) => a.questionId === 'preference')!;
+    expect(pref.fleissKappa).not.toBeNull();
+    expect(pref.weightedKappa).toBeNull();
+    expect(pref.icc).toBeNull();
+  });
+
+  it('intra-reader agreement pairs each repeat with its first read', () => {
+    const intra = results.intraReader.filter((r) => r.questionId === 'localisation');
+    expect(intra.map((r) => r.reader).sort()).toEqual([...READERS].sort());
+    for (const r of intra) {
+      expect(r.pairs).toBe(2);
+      expect(r.exactAgreement).toBeGreaterThanOrEqual(0);
+      expect(r.exactAgreement).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("readers' accuracy against the truth per phase, all readers and each", () => {
+    for (const phase of ['unaided', 'ai', 'ai-explanation']) {
+      const rows = latest('diagnosis').filter((r) => r.phase === phase && r.diagnosis !== null);
+      const right = rows.filter((r) => JSON.parse(r.value_json) === r.diagnosis).length;
+      const all = results.accuracy.find((a) => a.questionId === 'diagnosis' && a.phase === phase && a.reader === null)!;
+      expect(all.estimate).toMatchObject({ n: rows.length, successes: right });
+      expect(results.accuracy.filter((a) => a.questionId === 'diagnosis' && a.phase === phase && a.reader !== null)).toHaveLength(3);
+    }
+    expect(results.accuracy.some((a) => a.questionId === 'malignancy')).toBe(true);
+  });
+
+  it('time per trial per phase and kind', () => {
+    const stim = results.timing.find((t) => t.phase === 'ai-explanation' && t.kind === 'stimulus' && t.reader === null)!;
+    const each = results.timing.filter((t) => t.phase === 'ai-explanation' && t.kind === 'stimulus' && t.reader !== null);
+    expect(each.map((t) => t.reader).sort()).toEqual([...READERS].sort());
+    expect(each.reduce((s, t) => s + t.trials, 0)).toBe(stim.trials);
+    const perTrial = new Map<number, number>();
+    for (const q of ['localisation', 'change', 'evidence']) for (const r of latest(q)) if (r.kind === 'stimulus' && r.phase === 'ai-explanation') perTrial.set(r.trial_id, Math.max(perTrial.get(r.trial_id) ?? 0, r.time_on_trial_ms));
+    expect(stim.trials).toBe(perTrial.size);
+    expect(stim.estimate.mean).toBeCloseTo(meanCI([...perTrial.values()]).mean!, 9);
+  });
+});

@@ -1,0 +1,38 @@
+// Reader accuracy against the truth as plot and table rows: per truth-scored question, one row
+// per phase and reader, all readers first, with the Wilson 95% interval.
+import type { AccuracySummary } from '../../../app/results';
+import { PHASE_LABELS, phaseRank, readerName } from './labels';
+
+export type AccuracyRow = {
+  phase: string;
+  reader: string;
+  all: boolean;
+  n: number;
+  successes: number;
+  proportion: number;
+  lo: number | null;
+  hi: number | null;
+};
+
+export type AccuracyQuestion = { questionId: string; rows: AccuracyRow[]; readers: string[]; phases: string[] };
+
+export function accuracyByQuestion(accuracy: readonly AccuracySummary[]): AccuracyQuestion[] {
+  const byQuestion = new Map<string, AccuracySummary[]>();
+  for (const a of accuracy) byQuestion.set(a.questionId, [...(byQuestion.get(a.questionId) ?? []), a]);
+  return [...byQuestion].map(([questionId, list]) => {
+    const readerOrder = [...new Set(list.map((a) => a.reader).filter((r): r is string => r !== null))];
+    const rank = (r: string | null) => (r === null ? -1 : readerOrder.indexOf(r));
+    const sorted = [...list].sort((a, b) => rank(a.reader) - rank(b.reader) || phaseRank(a.phase) - phaseRank(b.phase));
+    const rows = sorted.map((a) => ({
+      phase: PHASE_LABELS[a.phase] ?? a.phase,
+      reader: readerName(a.reader),
+      all: a.reader === null,
+      n: a.estimate.n,
+      successes: a.estimate.successes,
+      proportion: a.estimate.proportion,
+      lo: a.estimate.ci?.[0] ?? null,
+      hi: a.estimate.ci?.[1] ?? null,
+    }));
+    return { questionId, rows, readers: [...new Set(rows.map((r) => r.reader))], phases: [...new Set(rows.map((r) => r.phase))] };
+  });
+}
