@@ -41,7 +41,7 @@ export async function runExportBenchmark(): Promise<string[]> {
     db.transaction(() => {
       for (let i = 0; i < 50; i++) {
         const readerId = Number(addReader.run(`Bench reader ${++n}`, new Date().toISOString()).lastInsertRowid);
-        v.studies.assign(studyId, readerId);
+        v.studies.assignReader(studyId, readerId);
         for (const t of trialsOf(readerId)) {
           const template = templates.get(keyOf(t));
           if (template === undefined) continue;

@@ -95,7 +95,7 @@ export function studyRecords(db: Database, studyId: number): StudyRecords {
     .map(([trialId, modelId, sha256, provider, outputs]) => [trialId, { model: { ...models(modelId), sha256 }, provider, outputs: outputsOf(outputs) }]));
   // The first version's time, for the few answers that were edited.
   const firstAnswered = new Map((db.prepare(`SELECT f.trial_id || '|' || f.question_id, f.created_at FROM answer f JOIN trial t ON t.id = f.trial_id ${OF_STUDY}
-      AND f.version = 1 AND EXISTS (SELECT 1 FROM answer x WHERE x.supersedes = f.id)`).raw(true).all(studyId) as [string, string][]));
+      AND f.version = 1 AND f.id IN (SELECT x.supersedes FROM answer x WHERE x.supersedes IS NOT NULL)`).raw(true).all(studyId) as [string, string][]));
   const displayOf = cachedParse<DisplayState>();
 
   const answers = raw<AnswerRow>(`SELECT a.id, a.trial_id, a.question_id, a.version, a.value_json, a.scores_json, a.display_state_json, a.time_to_first_input_ms, a.time_on_trial_ms, a.created_at

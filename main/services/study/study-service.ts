@@ -54,6 +54,12 @@ export class StudyService {
 
   /** Gives the study to a reader: seed, blinded labels and trial list are fixed now (again: unchanged). */
   assign(studyId: StudyId, readerId: number): StudySummary {
+    this.assignReader(studyId, readerId);
+    return this.summary(studyId);
+  }
+
+  /** The assignment alone, without the study summary (which reads every reader's progress). */
+  assignReader(studyId: StudyId, readerId: number): void {
     const ctx = studyContext(this.#db, studyId);
     if (!this.#db.prepare('SELECT 1 FROM reader WHERE id = ?').get(readerId)) throw new VerdictError('not-found', `No reader with id ${readerId}.`, { readerId });
     const at = this.#now().toISOString();
@@ -74,7 +80,6 @@ export class StudyService {
       }
       appendEvent(this.#db, 'study.assigned', { studyId, readerId, readerIndex, seed, labels: plan.labels, trials: plan.trials.length, trialsSha256 }, at);
     }).immediate();
-    return this.summary(studyId);
   }
 
   summary(studyId: StudyId): StudySummary {
