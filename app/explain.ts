@@ -4,9 +4,14 @@ import type { CaseId, ImageId, NoduleId, SeriesId } from './domain';
 export type ModelId = number;
 export type ConceptId = number;
 
-/** The explanation methods a pack can offer (see main/services/explain/methods for references). */
-export type MethodId = 'attention' | 'cdam' | 'smooth-cdam' | 'integrated-cdam' | 'concept-cdam';
-export const METHOD_IDS: readonly MethodId[] = ['attention', 'cdam', 'smooth-cdam', 'integrated-cdam', 'concept-cdam'];
+/**
+ * The explanation methods (see main/services/explain/methods for references). A pack's manifest
+ * lists the white-box ones it supports; black-box ones (LiMA) need only the model's outputs and
+ * apply to every pack.
+ */
+export type MethodId = 'attention' | 'cdam' | 'smooth-cdam' | 'integrated-cdam' | 'concept-cdam' | 'lima';
+export const METHOD_IDS: readonly MethodId[] = ['attention', 'cdam', 'smooth-cdam', 'integrated-cdam', 'concept-cdam', 'lima'];
+export const BLACK_BOX_METHODS: readonly MethodId[] = ['lima'];
 
 export type OutputKind = 'class-logits' | 'regression';
 
@@ -85,6 +90,10 @@ export type ExplainParams = {
   steps?: number;
   /** Attention: one head (0-based); absent = mean over heads. */
   head?: number;
+  /** LiMA: number of superpixel sub-regions (default 50). */
+  regions?: number;
+  /** LiMA: candidates kept pending in the bidirectional greedy search (default 8). */
+  pending?: number;
 };
 
 export type ExplanationMap = {

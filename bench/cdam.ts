@@ -44,7 +44,7 @@ async function ours(dir: string, runs: number): Promise<Ours> {
   const timed = (id: string) => {
     const m = method(id);
     const params = normaliseParams(m, {}, runtime.dims.heads);
-    return timeMs(runs, async () => m.compute({ model: runtime, pass: await runtime.backbone(image, 1), target, params }));
+    return timeMs(runs, async () => m.compute({ model: runtime, manifest: pack.manifest, image, pass: await runtime.backbone(image, 1), target, params, signal: new AbortController().signal, progress: () => {} }));
   };
   try {
     return { vanilla: await timed('cdam'), smooth: await timed('smooth-cdam'), integrated: await timed('integrated-cdam') };

@@ -4,6 +4,7 @@ import { runCdamBenchmark } from './cdam';
 import { formatDicomBench, runDicomBenchmark } from './dicom-volume';
 import { formatFirstSlice, runFirstSliceBenchmark } from './first-slice';
 import { runExportBenchmark } from './export-csv';
+import { runLimaBenchmark } from './lima';
 
 console.log('== DICOM: LIDC-IDRI-0001 folder → HU volume, against pydicom (goal: ≥ 3× faster)');
 console.log(formatDicomBench(await runDicomBenchmark()));
@@ -13,3 +14,5 @@ console.log('\n== Explanations: CDAM family, against torch.autograd the referenc
 console.log((await runCdamBenchmark()).join('\n'));
 console.log('\n== Export: long CSV of a study with 100,000 answers (goal: ≤ 1 s)');
 console.log((await runExportBenchmark()).join('\n'));
+console.log('\n== LiMA: forward passes per image, naive vs official bidirectional vs ours (goal: ≤ 0.6× official at equal insertion AUC)');
+console.log((await runLimaBenchmark()).join('\n'));

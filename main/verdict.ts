@@ -12,7 +12,7 @@ import { ImagingService } from './services/imaging/imaging-service';
 import { ImportService } from './services/import/import-service';
 import { ModelService } from './services/models/model-service';
 import type { ProviderName } from './services/models/execution-providers';
-import { ExplanationService } from './services/explain/explain-service';
+import { ExplanationService, inferenceQueue } from './services/explain/explain-service';
 import { buildHandlers } from './api/handlers';
 import { Caller } from './services/access/caller';
 import { ReaderService } from './services/access/reader-service';
@@ -21,6 +21,7 @@ import { StudyService } from './services/study/study-service';
 import { ReadingService } from './services/study/reading-service';
 import { verifyEventLog } from './services/study/event-log';
 import { ExportService } from './services/export/export-service';
+import { MetricsService } from './services/explain/metrics/metrics-service';
 import { ResultsService } from './services/results/results-service';
 import { APP_VERSION } from './version';
 import type { IntegrityReport } from '../app/study';
@@ -55,6 +56,7 @@ export type Verdict = {
   reading: ReadingService;
   exports: ExportService;
   results: ResultsService;
+  metrics: MetricsService;
   /** The event log as checked when this database was opened. */
   integrity: IntegrityReport;
   handlers: Handlers;
@@ -72,7 +74,9 @@ export function createVerdict(opts: VerdictOptions): Verdict {
   const imaging = new ImagingService(study.db);
   const imports = new ImportService(study.db, events, log, now);
   const models = new ModelService(study.db, log, { bundledRoots: opts.modelRoots ?? [join(resourcesDir(), 'models')], providers: opts.providers, now });
-  const explain = new ExplanationService({ db: study.db, models, cases, imaging, events, now });
+  const queue = inferenceQueue(events);
+  const explain = new ExplanationService({ db: study.db, models, cases, imaging, events, now, queue });
+  const metrics = new MetricsService({ db: study.db, models, cases, imaging, explain, queue, now });
   const readers = new ReaderService(study.db, { now });
   const protocols = new ProtocolService(study.db, models, now);
   const studies = new StudyService(study.db, protocols, models, now);
@@ -85,9 +89,9 @@ export function createVerdict(opts: VerdictOptions): Verdict {
   if (!integrity.ok) log.error(`study database ${opts.dbPath}: the event log is broken at event ${integrity.firstBreak!.eventId}: ${integrity.firstBreak!.reason}`);
   // The app hosts register bundled packs at start-up; the CLI and tests on first use.
   if (opts.host !== 'cli') void models.registerBundled();
-  const handlers = buildHandlers({ study, host: opts.host, cases, imaging, imports, models, explain, readers, protocols, studies, reading, exports, results, pickFolder: opts.pickFolder });
+  const handlers = buildHandlers({ study, host: opts.host, cases, imaging, imports, models, explain, readers, protocols, studies, reading, exports, results, metrics, pickFolder: opts.pickFolder });
   return {
-    study, events, cases, imaging, imports, models, explain, readers, protocols, studies, reading, exports, results, integrity, handlers,
+    study, events, cases, imaging, imports, models, explain, readers, protocols, studies, reading, exports, results, metrics, integrity, handlers,
     newCaller: () => new Caller(study.db),
     close: () => {
       imports.cancelAll();

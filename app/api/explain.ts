@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { noArgs, rowId } from './ids';
 import { METHOD_IDS, type Concept, type ExplanationMap, type ModelSummary, type Prediction } from '../explain';
+import { METRIC_IDS, type ExplanationMetric } from '../faithfulness';
 
 const subject = { modelId: rowId, caseId: rowId, noduleId: rowId.nullable().optional() };
 /** A job id the caller chooses, so it can tell its own `explain.progress` events and cancel only its own work. */
@@ -14,6 +15,8 @@ export const explainParams = z
     seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
     steps: z.number().int().min(2).max(500).optional(),
     head: z.number().int().min(0).max(64).optional(),
+    regions: z.number().int().min(4).max(400).optional(),
+    pending: z.number().int().min(1).max(64).optional(),
   })
   .strict();
 
@@ -25,6 +28,13 @@ export const explainEndpoints = {
   /** Computes (or reads from the cache) one explanation map; progress arrives as events. */
   'explain.map': endpoint<ExplanationMap>()(
     z.object({ ...subject, method: z.enum(METHOD_IDS as [string, ...string[]]), target: z.string().min(1).max(200), params: explainParams.optional(), jobId: jobId.optional() }).strict(),
+  ),
+  /** Faithfulness metrics of one map (computed, or read back when stored): staff only, never a reader. */
+  'explain.metrics': endpoint<ExplanationMetric[]>()(
+    z.object({
+      ...subject, method: z.enum(METHOD_IDS as [string, ...string[]]), target: z.string().min(1).max(200), params: explainParams.optional(),
+      metrics: z.array(z.enum(METRIC_IDS)).min(1).max(METRIC_IDS.length), jobId: jobId.optional(),
+    }).strict(),
   ),
   /** Cancels the job with this id, or every queued and running job when none is given. */
   'explain.cancel': endpoint<{ cancelled: number }>()(z.object({ jobId: jobId.optional() }).strict()),

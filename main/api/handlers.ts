@@ -12,6 +12,7 @@ import type { ProtocolService } from '../services/study/protocol-service';
 import type { StudyService } from '../services/study/study-service';
 import type { ReadingService } from '../services/study/reading-service';
 import type { ExportService } from '../services/export/export-service';
+import type { MetricsService } from '../services/explain/metrics/metrics-service';
 import type { ResultsService } from '../services/results/results-service';
 import { signedInReader as me } from '../services/access/caller';
 import { APP_VERSION } from '../version';
@@ -29,6 +30,7 @@ export type HandlerDeps = {
   studies: StudyService;
   reading: ReadingService;
   exports: ExportService;
+  metrics: MetricsService;
   results: ResultsService;
   pickFolder?: (title?: string) => Promise<string | null>;
 };
@@ -49,6 +51,7 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'explain.predict': (a) => d.explain.predict(a),
   'explain.map': (a) => d.explain.map(a),
   'explain.cancel': (a) => d.explain.cancel(a.jobId),
+  'explain.metrics': (a) => d.metrics.compute(a),
   'concepts.list': (a) => d.explain.listConcepts(a.modelId),
   'concepts.create': (a) => d.explain.createConcept(a),
   'session.readers': () => d.readers.signInList(),

@@ -27,7 +27,7 @@ describe('verdict CLI', () => {
     const info = await run('info', '--db', db, '--json');
     expect(info.code).toBe(0);
     const parsed = JSON.parse(info.stdout);
-    expect(parsed).toMatchObject({ schemaVersion: 2, cases: 1, bySource: { lidc: 1, isic: 0, other: 0 }, nodules: 1 });
+    expect(parsed).toMatchObject({ schemaVersion: loadMigrations(migrationsDir()).length, cases: 1, bySource: { lidc: 1, isic: 0, other: 0 }, nodules: 1 });
     expect(parsed.caseList[0]).toMatchObject({ label: 'CT-001', readers: 4, series: [{ slices: 133, spacing: 2.5 }] });
   });
 
@@ -54,6 +54,8 @@ describe('verdict CLI', () => {
     const r = await run('import');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/usage: verdict import PATH --db FILE/);
+import { loadMigrations } from '../services/study/migrations';
+import { migrationsDir } from '../paths';
     expect((await run('frobnicate')).code).toBe(2);
   });
 });

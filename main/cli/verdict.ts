@@ -2,6 +2,7 @@
 import { VerdictError } from '../../app/errors';
 import { explainCommand } from './explain-command';
 import { exportCommand } from './export-command';
+import { metricsCommand } from './metrics-command';
 import { importCommand } from './import-command';
 import { infoCommand } from './info-command';
 import { readerCommand } from './reader-command';
@@ -20,7 +21,9 @@ const USAGE = `Usage:
   verdict study status --db FILE [--study ID] [--json]
                                            readers, progress, answers and the event log's integrity
   verdict export --db FILE --study ID --format csv|imrmc|mrmcaov|kappa|icc|json --out PATH [--question ID]
-                                           a study's results for analysis (see verdict export --help)`;
+                                           a study's results for analysis (see verdict export --help)
+  verdict metrics --db FILE --model PACK [--methods LIST] [--metrics LIST] [--cases N] [--json]
+                                           faithfulness tables (CDAM paper, LiMA paper) for a model on the study's cases`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   import: importCommand,
@@ -29,6 +32,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   reader: readerCommand,
   study: studyCommand,
   export: exportCommand,
+  metrics: metricsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -22,7 +22,15 @@ import { resolveTarget } from './resolve-target';
 export type MapRequest = SubjectRequest & { method: MethodId | string; target: string; params?: ExplainParams };
 export type SubjectRequest = { modelId: number; caseId: number; noduleId?: number | null; jobId?: string };
 
-export type ExplainDeps = { db: Database; models: ModelService; cases: CaseService; imaging: ImagingService; events: EventBus; now?: () => Date };
+export type ExplainDeps = {
+  db: Database; models: ModelService; cases: CaseService; imaging: ImagingService; events: EventBus; now?: () => Date;
+  /** The one inference queue, shared with the faithfulness metrics (a fresh one if absent). */
+  queue?: JobQueue;
+};
+
+/** The inference queue whose progress reaches the UI as `explain.progress` events. */
+export const inferenceQueue = (events: EventBus): JobQueue =>
+  new JobQueue((jobId, label, done, total) => events.emit('explain.progress', { jobId, label, done, total }));
 
 /** Backbone passes per ORT call when averaging concept examples. */
 const CONCEPT_BATCH = 16;
@@ -41,14 +49,14 @@ export class ExplanationService {
     this.#cases = d.cases;
     this.#imaging = d.imaging;
     this.#now = d.now ?? (() => new Date());
-    this.#queue = new JobQueue((jobId, label, done, total) => d.events.emit('explain.progress', { jobId, label, done, total }));
+    this.#queue = d.queue ?? inferenceQueue(d.events);
   }
 
   /** One explanation map: from the cache when this exact map was computed before. */
   async map(req: MapRequest): Promise<ExplanationMap> {
     const model = this.#models.get(req.modelId);
     const m = method(req.method);
-    if (!model.manifest.methods.includes(m.id)) {
+    if (!m.blackBox && !model.manifest.methods.includes(m.id)) {
       throw new VerdictError('explain.unsupported-method', `${model.manifest.name} does not offer ${m.label}; it offers ${model.manifest.methods.join(', ')}.`, { method: m.id });
     }
     const subject = this.#subject(model, req.caseId, req.noduleId);
@@ -71,14 +79,15 @@ export class ExplanationService {
       const pass = await runtime.backbone(input.image, 1);
       checkCancelled(signal, label);
       progress(2, 4);
-      const values = await m.compute({ model: runtime, pass, target, params });
+      const values = await m.compute({ model: runtime, manifest: model.manifest, image: input.image, pass, target, params, signal, progress: (done, total) => progress(2 + done / total, 4) });
       const ms = performance.now() - t0;
       checkCancelled(signal, label);
       progress(3, 4);
       if (!values.every(Number.isFinite)) throw new VerdictError('explain.inference-failed', `${label}: the map has values that are not finite.`, { method: m.id });
       const saved = saveMap(this.#db, {
         key, modelId: model.id, caseId: subject.caseId, noduleId: subject.noduleId, method: m.id, target: req.target, params,
-        provider: runtime.provider, outputs: predictedOutputs(model.manifest, pass.outputs), grid: runtime.dims.grid, values,
+        provider: runtime.provider, outputs: predictedOutputs(model.manifest, pass.outputs),
+        grid: m.resolution === 'input' ? { rows: runtime.dims.height, cols: runtime.dims.width } : runtime.dims.grid, values,
         placement: input.placement, ms,
       }, m.signed, this.#now().toISOString());
       progress(4, 4);

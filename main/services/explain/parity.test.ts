@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../log';
 import { loadPack } from '../models/load-pack';
+import type { Manifest } from '../models/manifest';
 import type { ModelRuntime, BackbonePass } from '../models/model-runtime';
 import { openRuntime } from '../models/open-runtime';
 import { ISIC_PACK, LIDC_PACK, readFixtures, type FixtureCase } from '../models/test-packs';
@@ -19,6 +20,7 @@ describe.each([['lidc', LIDC_PACK], ['isic', ISIC_PACK]])('parity with %s fixtur
   const fixtures = readFixtures(dir);
   let runtime: ModelRuntime;
   let targets: string[];
+  let manifest: Manifest;
   const passes = new Map<string, BackbonePass>();
   const worst = new Map<string, number>();
   const check = (what: string, ours: ArrayLike<number>, expected: number[]) => {
@@ -28,12 +30,13 @@ describe.each([['lidc', LIDC_PACK], ['isic', ISIC_PACK]])('parity with %s fixtur
   };
   const run = async (c: FixtureCase, id: string, target: ResolvedTarget, params = {}) => {
     const m = method(id);
-    return m.compute({ model: runtime, pass: passes.get(c.name)!, target, params: normaliseParams(m, params, runtime.dims.heads) });
+    return m.compute({ model: runtime, manifest, image: Float32Array.from(c.image), pass: passes.get(c.name)!, target, params: normaliseParams(m, params, runtime.dims.heads), signal: new AbortController().signal, progress: () => {} });
   };
   const output = (t: string): ResolvedTarget => ({ kind: 'output', name: t, index: targets.indexOf(t) });
 
   beforeAll(async () => {
     const pack = await loadPack(dir);
+    manifest = pack.manifest;
     targets = pack.manifest.outputs.flatMap((o) => o.units.map((u) => u.name));
     runtime = await openRuntime(pack.dir, pack.manifest, ['cpu'], silentLog);
     for (const c of fixtures.cases) passes.set(c.name, await runtime.backbone(Float32Array.from(c.image), 1));

@@ -6,6 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import { binaryTruth, type IsicDiagnosis } from '../../../app/domain';
 import type { PredictedOutput } from '../../../app/explain';
+import type { MetricId } from '../../../app/faithfulness';
 import type { PhaseId, Question } from '../../../app/protocol';
 import type { AnswerValue, DisplayState, RoiScores } from '../../../app/study';
 import { VerdictError } from '../../../app/errors';
@@ -21,6 +22,8 @@ export type ShownStimulus = {
   params: Record<string, unknown>;
   mapSha256: string;
   outputs: PredictedOutput[];
+  /** Faithfulness metrics stored for the map (the latest of each), if any were computed. */
+  metrics: Partial<Record<MetricId, number | null>>;
 };
 
 export type ModelRef = { packId: string; version: string; sha256: string };
@@ -88,7 +91,7 @@ export function studyRecords(db: Database, studyId: number): StudyRecords {
   for (const st of raw<StimulusRow>(`SELECT st.trial_id, st.slot, st.label, st.condition_id, st.explanation_id, st.model_id, st.model_sha256, st.provider, st.method, st.target, st.map_sha256
       FROM stimulus st JOIN trial t ON t.id = st.trial_id ${OF_STUDY}`)) {
     const e = explanations(st[4]);
-    shown.set(`${st[0]}|${st[1]}`, { label: st[2], conditionId: st[3], model: { ...models(st[5]), sha256: st[6] }, provider: st[7], method: st[8], target: st[9], params: e.params, mapSha256: st[10], outputs: e.outputs });
+    shown.set(`${st[0]}|${st[1]}`, { label: st[2], conditionId: st[3], model: { ...models(st[5]), sha256: st[6] }, provider: st[7], method: st[8], target: st[9], params: e.params, mapSha256: st[10], outputs: e.outputs, metrics: e.metrics });
   }
   const outputsOf = cachedParse<PredictedOutput[]>();
   const predictions = new Map(raw<PredictionRow>(`SELECT p.trial_id, p.model_id, p.model_sha256, p.provider, p.outputs_json FROM trial_prediction p JOIN trial t ON t.id = p.trial_id ${OF_STUDY}`)
@@ -138,17 +141,19 @@ function modelLookup(db: Database): (id: number) => Omit<ModelRef, 'sha256'> {
   return (id) => byId.get(id)!;
 }
 
-type ExplanationInfo = { params: Record<string, unknown>; outputs: PredictedOutput[] };
+type ExplanationInfo = { params: Record<string, unknown>; outputs: PredictedOutput[]; metrics: Partial<Record<MetricId, number | null>> };
 
 /** Explanations are few beside answers (one per case × condition): each is parsed once. */
 function explanationLookup(db: Database): (id: number) => ExplanationInfo {
   const get = db.prepare('SELECT params_json, outputs_json FROM explanation WHERE id = ?');
+  const metrics = db.prepare('SELECT metric, value FROM explanation_metric WHERE explanation_id = ? ORDER BY id');
   const cache = new Map<number, ExplanationInfo>();
   return (id) => {
     let e = cache.get(id);
     if (!e) {
       const row = get.get(id) as { params_json: string; outputs_json: string };
-      e = { params: JSON.parse(row.params_json) as Record<string, unknown>, outputs: JSON.parse(row.outputs_json) as PredictedOutput[] };
+      const stored = metrics.all(id) as { metric: MetricId; value: number | null }[];
+      e = { params: JSON.parse(row.params_json) as Record<string, unknown>, outputs: JSON.parse(row.outputs_json) as PredictedOutput[], metrics: Object.fromEntries(stored.map((m) => [m.metric, m.value])) };
       cache.set(id, e);
     }
     return e;

@@ -96,6 +96,21 @@ describe('long CSV', () => {
   });
 });
 
+describe('faithfulness in the exports', () => {
+  it("carries the stored metrics of each shown map, in the CSV and the JSON dump", async () => {
+    const shown = v.study.db.prepare(`SELECT e.model_id, e.case_id, e.method, e.target, e.params_json FROM stimulus st JOIN explanation e ON e.id = st.explanation_id
+      JOIN trial t ON t.id = st.trial_id WHERE st.method = 'cdam' AND t.sanity = 0 LIMIT 1`).get() as { model_id: number; case_id: number; method: string; target: string; params_json: string };
+    const [m] = await v.metrics.compute({ modelId: shown.model_id, caseId: shown.case_id, method: shown.method, target: shown.target, params: JSON.parse(shown.params_json), metrics: ['compactness'] });
+    const label = (v.study.db.prepare('SELECT label FROM study_case WHERE id = ?').get(shown.case_id) as { label: string }).label;
+    const rows = parseCsv(v.exports.build(studyId, 'csv').content).filter((r) => r.case_id === label && r.method === 'cdam' && r.is_sanity_check === '0');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(Number(r.faithfulness_compactness)).toBeCloseTo(m.value!, 12);
+    expect(parseCsv(v.exports.build(studyId, 'csv').content).filter((r) => r.method === 'attention').every((r) => r.faithfulness_compactness === '')).toBe(true);
+    const doc = JSON.parse(v.exports.build(studyId, 'json').content) as { faithfulness: { metric: string; value: number }[] };
+    expect(doc.faithfulness).toEqual([expect.objectContaining({ metric: 'compactness', value: m.value })]);
+  });
+});
+
 describe('MRMC and agreement files', () => {
   it('iMRMC: truth rows for the cases and one score per reader × case × phase', () => {
     const text = v.exports.build(studyId, 'imrmc').content;

@@ -5,6 +5,7 @@ import type { AnswerRecord, ShownStimulus } from './answer-records';
 import type { StudyContext } from '../study/study-rows';
 import { answerLabel, chosenCondition, isCorrect, numericAnswer, predictionOf, scaleOf } from './answer-values';
 import { csvDocument, csvRow, type Cell } from './csv-cells';
+import { METRIC_IDS } from '../../../app/faithfulness';
 
 export const LONG_COLUMNS = [
   'study_id', 'study_name', 'protocol_id', 'protocol_version', 'protocol_sha256', 'app_version',
@@ -13,6 +14,7 @@ export const LONG_COLUMNS = [
   'case_id', 'case_source', 'case_index', 'nodule_id', 'truth_median_malignancy', 'truth_diagnosis', 'truth_binary',
   'model_id', 'model_version', 'model_sha256', 'execution_provider', 'prediction', 'prediction_probability', 'target_score',
   'method_blinded', 'method', 'target', 'method_params', 'map_sha256',
+  ...METRIC_IDS.map((id) => `faithfulness_${id.replaceAll('-', '_')}` as const),
   'b_method_blinded', 'b_condition_id', 'b_model_id', 'b_model_sha256', 'b_method', 'b_target', 'b_map_sha256',
   'question_id', 'question_version', 'question_type', 'question_level', 'answer_version',
   'answer_raw', 'answer_label', 'answer_numeric', 'scale_min', 'scale_max', 'answer_correct', 'preferred_condition',
@@ -38,7 +40,7 @@ function fragments(): (r: AnswerRecord) => string[] {
     if (text === undefined) cache.set(key, (text = csvRow(cells())));
     return text;
   };
-  const none = csvRow(new Array<Cell>(19).fill(null));
+  const none = csvRow(new Array<Cell>(SHOWN_CELLS).fill(null));
   return (r) => [
     once(r.reader, () => [r.reader.id, r.reader.name, r.reader.specialty, r.reader.yearsExperience, r.reader.seed]),
     once(r.trial, () => [r.trial.phase, r.trial.kind, r.trial.conditionId, r.trial.caseOrder, r.trial.position, r.trial.repeatOfPosition !== null, r.trial.repeatOfPosition, r.trial.sanity]),
@@ -48,12 +50,16 @@ function fragments(): (r: AnswerRecord) => string[] {
   ];
 }
 
-/** Model, call, explanation and a comparison's B: 19 cells. */
+/** Model and call (7), explanation (5), its faithfulness metrics, a comparison's B (7). */
+const SHOWN_CELLS = 19 + METRIC_IDS.length;
+
+/** Model, call, explanation, its metrics and a comparison's B: SHOWN_CELLS cells. */
 function shownCells(s: ShownStimulus, b: ShownStimulus | null): Cell[] {
   const p = predictionOf(s.outputs, s.target);
   return [
     s.model.packId, s.model.version, s.model.sha256, s.provider, p.predicted, p.probability, p.targetScore,
     s.label, s.method, s.target, Object.keys(s.params).length ? JSON.stringify(s.params) : null, s.mapSha256,
+    ...METRIC_IDS.map((id) => s.metrics[id] ?? null),
     ...(b ? [b.label, b.conditionId, b.model.packId, b.model.sha256, b.method, b.target, b.mapSha256] : new Array<Cell>(7).fill(null)),
   ];
 }
@@ -61,7 +67,7 @@ function shownCells(s: ShownStimulus, b: ShownStimulus | null): Cell[] {
 /** An AI-phase case trial: the model and its call, no explanation. */
 function predictionCells(pr: NonNullable<AnswerRecord['prediction']>): Cell[] {
   const p = predictionOf(pr.outputs, null);
-  return [pr.model.packId, pr.model.version, pr.model.sha256, pr.provider, p.predicted, p.probability, p.targetScore, ...new Array<Cell>(12).fill(null)];
+  return [pr.model.packId, pr.model.version, pr.model.sha256, pr.provider, p.predicted, p.probability, p.targetScore, ...new Array<Cell>(SHOWN_CELLS - 7).fill(null)];
 }
 
 function answerCells(r: AnswerRecord): Cell[] {

@@ -42,7 +42,7 @@ export function studyJson(db: Database, ctx: StudyContext, appVersion: string, e
       trials: all(db, `SELECT t.id, t.position, t.case_index, t.phase, t.kind, t.condition_id, t.condition_b_id, t.sanity, o.position AS repeat_of_position, v.first_opened_at
           FROM trial t LEFT JOIN trial o ON o.id = t.repeat_of LEFT JOIN trial_visit v ON v.trial_id = t.id WHERE t.assignment_id = ? ORDER BY t.position`, a.id),
     })),
-    stimuli: all(db, `SELECT st.trial_id, st.slot, st.label, st.condition_id, st.model_id, st.model_sha256, st.provider, st.method, st.target, st.map_sha256, st.shown_at, e.params_json
+    stimuli: all(db, `SELECT st.trial_id, st.slot, st.label, st.condition_id, st.explanation_id, st.model_id, st.model_sha256, st.provider, st.method, st.target, st.map_sha256, st.shown_at, e.params_json
         FROM stimulus st JOIN explanation e ON e.id = st.explanation_id JOIN trial t ON t.id = st.trial_id JOIN assignment s ON s.id = t.assignment_id WHERE s.study_id = ? ORDER BY st.trial_id, st.slot`, id)
       .map((r) => parsed(r, 'params_json')),
     predictions: all(db, `SELECT p.trial_id, p.model_id, p.model_sha256, p.provider, p.outputs_json, p.shown_at FROM trial_prediction p JOIN trial t ON t.id = p.trial_id JOIN assignment s ON s.id = t.assignment_id
@@ -51,6 +51,10 @@ export function studyJson(db: Database, ctx: StudyContext, appVersion: string, e
         a.value_json, a.scores_json, a.display_state_json, a.time_to_first_input_ms, a.time_on_trial_ms, a.created_at
         FROM answer a JOIN trial t ON t.id = a.trial_id JOIN assignment s ON s.id = t.assignment_id WHERE s.study_id = ? ORDER BY a.id`, id)
       .map((r) => parsed(r, 'value_json', 'scores_json', 'display_state_json')),
+    // Faithfulness metrics of the maps shown (coordinator data: never shown to readers).
+    faithfulness: all(db, `SELECT m.explanation_id, m.metric, m.params_json, m.value, m.provider, m.forward_passes, m.compute_ms, m.created_at FROM explanation_metric m
+        WHERE m.explanation_id IN (SELECT st.explanation_id FROM stimulus st JOIN trial t ON t.id = st.trial_id JOIN assignment s ON s.id = t.assignment_id WHERE s.study_id = ?) ORDER BY m.explanation_id, m.metric, m.id`, id)
+      .map((r) => parsed(r, 'params_json')),
     eventLog: verifyEventLog(db),
   };
   return `${JSON.stringify(doc, null, 1)}\n`;

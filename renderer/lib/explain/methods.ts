@@ -7,6 +7,7 @@ export const METHOD_LABELS: Record<MethodId, string> = {
   'smooth-cdam': 'Smooth CDAM',
   'integrated-cdam': 'Integrated CDAM',
   'concept-cdam': 'Concept CDAM',
+  lima: 'LiMA (black-box)',
 };
 
 /** Method, target and (attention) head of one requested map. */

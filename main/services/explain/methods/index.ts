@@ -5,12 +5,13 @@ import { attention } from './attention';
 import { cdam } from './cdam';
 import { conceptCdam } from './concept-cdam';
 import { integratedCdam } from './integrated-cdam';
+import { lima } from './lima';
 import { smoothCdam } from './smooth-cdam';
 import type { MethodDefinition } from './types';
 
 export type { MethodDefinition, MethodRun, ResolvedTarget } from './types';
 
-export const METHODS: readonly MethodDefinition[] = [attention, cdam, smoothCdam, integratedCdam, conceptCdam];
+export const METHODS: readonly MethodDefinition[] = [attention, cdam, smoothCdam, integratedCdam, conceptCdam, lima];
 
 export function method(id: string): MethodDefinition {
   const m = METHODS.find((x) => x.id === id);

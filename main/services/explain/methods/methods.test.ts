@@ -6,6 +6,9 @@ import { METHOD_IDS } from '../../../../app/explain';
 import type { BackbonePass, Dims, GraphRunner, TailPass } from '../../models/model-runtime';
 import { METHODS, method, normaliseParams } from './index';
 
+/** White-box methods use neither the input image nor progress. */
+const unused = { manifest: undefined as never, image: new Float32Array(0), signal: new AbortController().signal, progress: () => {} };
+
 const dims: Dims = { channels: 1, height: 4, width: 4, outputs: 3, patches: 4, tokens: 5, dim: 2, heads: 2, grid: { rows: 2, cols: 2 } };
 
 /** synthetic model: cdam = the residual's patch tokens summed over features, times the seed/concept weight. */
@@ -57,24 +60,24 @@ describe('explanation methods', () => {
 
   it('attention: one head, or the mean over heads', async () => {
     const { model } = fakeModel();
-    const run = (params = {}) => method('attention').compute({ model, pass, target: { kind: 'attention', name: 'attention' }, params });
+    const run = (params = {}) => method('attention').compute({ ...unused, model, pass, target: { kind: 'attention', name: 'attention' }, params });
     expect(Array.from(await run({ head: 1 }))).toEqual(Array.from(Float32Array.of(0.5, 0.6, 0.7, 0.8)));
     expect(Array.from(await run())).toEqual(Array.from(Float32Array.of(0.3, 0.4, 0.5, 0.6)));
   });
 
   it('CDAM seeds one-hot on the target; concept CDAM seeds zeros and passes the concept', async () => {
     const { model, calls } = fakeModel();
-    expect(Array.from(await method('cdam').compute({ model, pass, target: { kind: 'output', name: 'c', index: 2 }, params: {} }))).toEqual([3, 6, 9, 12]);
+    expect(Array.from(await method('cdam').compute({ ...unused, model, pass, target: { kind: 'output', name: 'c', index: 2 }, params: {} }))).toEqual([3, 6, 9, 12]);
     expect(Array.from(calls[0].seed)).toEqual([0, 0, 1]);
     expect(Array.from(calls[0].concept)).toEqual([0, 0]);
-    await method('concept-cdam').compute({ model, pass, target: { kind: 'concept', name: 'x', vector: Float32Array.of(0.5, 2) }, params: {} });
+    await method('concept-cdam').compute({ ...unused, model, pass, target: { kind: 'concept', name: 'x', vector: Float32Array.of(0.5, 2) }, params: {} });
     expect(Array.from(calls[1].seed)).toEqual([0, 0, 0]);
     expect(Array.from(calls[1].concept)).toEqual([0.5, 2]);
   });
 
   it('Integrated CDAM: one call, residual × k/steps for k = 1…steps−1, maps averaged', async () => {
     const { model, calls } = fakeModel();
-    const map = await method('integrated-cdam').compute({ model, pass, target: { kind: 'output', name: 'a', index: 0 }, params: { steps: 4 } });
+    const map = await method('integrated-cdam').compute({ ...unused, model, pass, target: { kind: 'output', name: 'a', index: 0 }, params: { steps: 4 } });
     expect(calls).toHaveLength(1);
     expect(calls[0].batch).toBe(3);
     expect(calls[0].residual[10 + 2]).toBeCloseTo(2 / 4); // sample k=2, patch 1
@@ -85,7 +88,7 @@ describe('explanation methods', () => {
 
   it('Smooth CDAM: one call of `samples`, noise σ = level·range, reproducible from the seed', async () => {
     const { model, calls } = fakeModel();
-    const run = (seed: number) => method('smooth-cdam').compute({ model, pass, target: { kind: 'output', name: 'a', index: 0 }, params: { samples: 6, noiseLevel: 0.1, seed } });
+    const run = (seed: number) => method('smooth-cdam').compute({ ...unused, model, pass, target: { kind: 'output', name: 'a', index: 0 }, params: { samples: 6, noiseLevel: 0.1, seed } });
     const a = await run(5);
     expect(calls[0].batch).toBe(6);
     const noise = Array.from(calls[0].residual).map((v, i) => v - pass.residual[i % 10]);

@@ -1,8 +1,10 @@
 // What an explanation method is: an entry in the registry (index.ts) with its reference, the
 // kind of target it explains, the parameters it takes (with defaults), and a computation over
-// one image's backbone pass that returns one value per patch token.
+// one image's backbone pass that returns one value per patch token (or, for black-box methods
+// that perturb the input, one per input pixel).
 import type { ExplainParams, MethodId } from '../../../../app/explain';
 import type { BackbonePass, GraphRunner } from '../../models/model-runtime';
+import type { Manifest } from '../../models/manifest';
 
 export type ResolvedTarget =
   | { kind: 'output'; name: string; index: number }
@@ -11,11 +13,18 @@ export type ResolvedTarget =
 
 export type MethodRun = {
   model: GraphRunner;
+  /** The pack's manifest (heads and their kinds, input normalisation). */
+  manifest: Manifest;
+  /** The model input being explained (C×H×W, normalised), for black-box methods that perturb it. */
+  image: Float32Array;
   /** The backbone's pass over the one image being explained (batch 1). */
   pass: BackbonePass;
   target: ResolvedTarget;
   /** Normalised: only this method's parameters, defaults filled in. */
   params: ExplainParams;
+  /** Long methods check it between model calls and report progress. */
+  signal: AbortSignal;
+  progress: (done: number, total: number) => void;
 };
 
 export type MethodDefinition = {
@@ -27,5 +36,9 @@ export type MethodDefinition = {
   target: ResolvedTarget['kind'];
   /** The parameters the method takes; a key mapped to undefined has no default. */
   defaults: ExplainParams;
+  /** What the returned values cover: one per patch token (default) or one per input pixel. */
+  resolution?: 'patches' | 'input';
+  /** Needs only the model's outputs (no attention, no tail): offered for every pack. */
+  blackBox?: boolean;
   compute: (run: MethodRun) => Promise<Float32Array>;
 };

@@ -1,0 +1,49 @@
+// LiMA's published settings and the forward-pass count each search needs.
+import type { LimaParams, LimaSearch, LimaWeights } from './types';
+
+/**
+ * Objective weights per model type, as RuoyuChen10/LIMA runs them (λ names as in the paper:
+ * consistency, collaboration, confidence, effectiveness; the multimodal CLI orders them
+ * confidence/effectiveness/consistency/collaboration, scripts/lambda_ablation.sh maps the two).
+ */
+export const LIMA_WEIGHTS = {
+  /** A single-modal classifier (their ViT-L/16, ours the LIDC/ISIC ViTs): models/submodular_single_modal.py
+   *  defaults and scripts/vitl.sh (20, 5, 0.01); that objective has no effectiveness term. */
+  classifier: { consistency: 20, collaboration: 5, confidence: 0.01, effectiveness: 0 },
+  /** A vision–language model (CLIP ViT-L zero-shot): scripts/efficientv2-clip_vitl_multigpu.sh. */
+  'vision-language': { consistency: 20, collaboration: 1, confidence: 0, effectiveness: 0.05 },
+  /** The paper-facing baseline of the λ sensitivity study, scripts/lambda_ablation.sh. */
+  'ablation-baseline': { consistency: 20, collaboration: 5, confidence: 0.05, effectiveness: 0.01 },
+} as const satisfies Record<string, LimaWeights>;
+
+export type LimaModelType = keyof typeof LIMA_WEIGHTS;
+
+/**
+ * ~50 regions (SEEDS with num_superpixels = 50, or SLICO region_size 30 on 224², in the repo),
+ * SLICO (compactness 0; see slic.ts), 8 pending samples (scripts/efficientv2-*.sh), the
+ * paper's bidirectional search.
+ */
+export const LIMA_DEFAULTS: LimaParams = {
+  regions: 50,
+  compactness: 0,
+  pending: 8,
+  weights: { ...LIMA_WEIGHTS.classifier },
+  batchSize: 32,
+  search: 'bidirectional',
+};
+
+/**
+ * Forward passes the search needs for `n` regions: the exact count for 'naive' and
+ * 'bidirectional' (search.ts derives both), an upper bound for 'bidirectional-cached'. With an
+ * effectiveness term, n more: one image per region for the embeddings.
+ */
+export function plannedPasses(n: number, pending: number, search: LimaSearch, withEffectiveness: boolean): number {
+  let total = withEffectiveness ? n : 0;
+  if (search === 'naive') return total + n * (n + 1);
+  let r = n;
+  while (r > 1) {
+    if (r > pending) { total += 2 * r + 2 * pending; r -= 2; }
+    else { total += 2 * r; r -= 1; }
+  }
+  return total + 2;
+}
