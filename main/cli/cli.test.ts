@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { conformance, lidc0001, repoRoot, tempDir } from '../../tests/support/data';
+import { loadMigrations } from '../services/study/migrations';
+import { migrationsDir } from '../paths';
 
 const run = async (...args: string[]) => {
   try {
@@ -54,8 +56,6 @@ describe('verdict CLI', () => {
     const r = await run('import');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/usage: verdict import PATH --db FILE/);
-import { loadMigrations } from '../services/study/migrations';
-import { migrationsDir } from '../paths';
     expect((await run('frobnicate')).code).toBe(2);
   });
 });

@@ -2,12 +2,13 @@
 // weights): CDAM of an LIDC nodule on its slice, aligned with the readers' contours under zoom,
 // pan and W/L, gone on other slices, compared with attention by flicker and swipe; an ISIC
 // image's Smooth CDAM over the image, and a concept saved from worklist cases.
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { CaseDetail, Nodule } from '../../app/domain';
 import type { ExplanationMap } from '../../app/explain';
 import type { ApiClient } from '../../renderer/lib/api-client';
 import sharp from 'sharp';
 import { isicFolder, lidc0001 } from '../support/data';
+import { explain, meanDifference, paintedShare } from './explain-helpers';
 import { expect, importThroughApi, screenshot, test } from './fixtures';
 
 type Box = { x: number; y: number; width: number; height: number };
@@ -16,23 +17,6 @@ const largest = (nodules: Nodule[]) =>
   [...nodules].sort((a, b) => (b.diameterMm ?? 0) - (a.diameterMm ?? 0) || b.readerCount - a.readerCount)[0];
 const centre = (b: Box) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
 const contains = (b: Box, p: { x: number; y: number }) => p.x > b.x && p.x < b.x + b.width && p.y > b.y && p.y < b.y + b.height;
-
-/** Mean absolute RGB difference (0–255) between two same-sized PNG screenshots. */
-async function meanDifference(a: Buffer, b: Buffer): Promise<number> {
-  const [x, y] = await Promise.all([a, b].map((png) => sharp(png).removeAlpha().raw().toBuffer()));
-  let sum = 0;
-  for (let i = 0; i < x.length; i++) sum += Math.abs(x[i] - y[i]);
-  return sum / x.length;
-}
-
-/** Share of the canvas' pixels that are not transparent. */
-const paintedShare = (canvas: Locator) =>
-  canvas.evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-    return n / (c.width * c.height);
-  });
 
 async function openLidcNodule(page: Page, api: ApiClient, query = '') {
   expect((await importThroughApi(api, lidc0001)).status).toBe('done');
@@ -47,16 +31,6 @@ async function openLidcNodule(page: Page, api: ApiClient, query = '') {
   await expect(viewer).toHaveAttribute('data-slice-index', String(nodule.largestSliceIndex));
   await expect(page.getByTestId('explain-model')).toContainText('LIDC');
   return { detail, nodule, viewer, modelId: Number(await page.getByTestId('explain-model').inputValue()) };
-}
-
-async function explain(page: Page, method: string, target: string | null) {
-  await page.getByTestId('explain-method').selectOption(method);
-  if (target) await page.getByTestId('explain-target').selectOption(target);
-  await page.getByTestId('explain-run').click();
-  const a = page.getByTestId('heatmap-a');
-  await expect(a).toHaveAttribute('data-method', method);
-  if (target) await expect(a).toHaveAttribute('data-target', target);
-  return a;
 }
 
 test('LIDC: CDAM of the largest nodule on its slice, aligned with the contours, compared with attention', async ({ app: page, api, problems }) => {

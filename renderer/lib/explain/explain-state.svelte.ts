@@ -6,6 +6,7 @@ import type { ExplainProgress, ExplanationMap, MethodId, ModelId, ModelSummary, 
 import { ApiError, type ApiClient } from '../api-client';
 import type { ErrorState } from '../app/error-state.svelte';
 import { ConceptState, type CandidateCase } from './concept-state.svelte';
+import { FaithfulnessState } from './faithfulness-state.svelte';
 import { compareSelection, defaultCompareMethod, defaultTarget, isRunnable, requestTarget, type MapSelection } from './methods';
 
 /** Numbers this window's explanation jobs (with a random part, unique across windows). */
@@ -30,6 +31,8 @@ export class ExplainState {
   progress = $state.raw<ExplainProgress | null>(null);
   error = $state<string | null>(null);
   readonly concepts: ConceptState;
+  /** Faithfulness metrics of map A (staff only). */
+  readonly faithfulness: FaithfulnessState;
   readonly #api: ApiClient;
   readonly #errors: ErrorState;
   readonly #unsubscribe: () => void;
@@ -44,6 +47,7 @@ export class ExplainState {
     this.caseId = caseId;
     this.modality = modality;
     this.concepts = new ConceptState(api, errors, modality, candidates);
+    this.faithfulness = new FaithfulnessState(api, errors);
     // Our calls carry a job id we chose, so progress from other windows' jobs is not ours.
     this.#unsubscribe = api.on('explain.progress', (p) => {
       if (this.running && p.jobId === this.#jobId) this.progress = p;
@@ -160,6 +164,7 @@ export class ExplainState {
   }
 
   dispose(): void {
+    this.faithfulness.dispose();
     this.#unsubscribe();
   }
 
@@ -167,6 +172,8 @@ export class ExplainState {
     const model = this.model;
     if (!model) return null;
     const generation = this.#generation;
+    // A new A makes A's measurement moot, and main runs one job at a time: stop it first.
+    if (slot === 'a') this.faithfulness.forget();
     this.running = slot;
     this.progress = null;
     this.error = null;
@@ -203,6 +210,7 @@ export class ExplainState {
     // What is still running answers a question nobody asks any more.
     if (this.running) void this.#api.call('explain.cancel', { jobId: this.#jobId }).catch(() => {});
     this.#generation++;
+    this.faithfulness.forget();
     this.mapA = null;
     this.mapB = null;
     this.prediction = null;

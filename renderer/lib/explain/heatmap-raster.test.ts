@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blocks, rasterise, upsample } from './heatmap-raster';
+import { MAX_RASTER_SIDE, PIXELS_PER_PATCH, blocks, rasterFactor, rasterise, upsample } from './heatmap-raster';
 import { DEFAULT_STYLE, buildTransferFunction, mapScale } from './overlay-style';
 
 const grid = { rows: 2, cols: 2 };
@@ -41,5 +41,22 @@ describe('rasterise', () => {
     const r = rasterise(new Float32Array([NaN, 1, 1, 1]), grid, tf, false, 1);
     expect([...r.rgba.slice(0, 4)]).toEqual([0, 0, 0, 0]);
     expect(() => rasterise(new Float32Array(3), grid, tf, true)).toThrow(/needs 4 values, not 3/);
+  });
+});
+
+describe('rasterFactor', () => {
+  it('draws a patch grid at 16 pixels per patch and a map at input resolution (LiMA) at no more than the largest side', () => {
+    expect(rasterFactor({ rows: 8, cols: 8 })).toBe(PIXELS_PER_PATCH);
+    expect(rasterFactor({ rows: 64, cols: 64 })).toBe(8);
+    expect(64 * rasterFactor({ rows: 64, cols: 64 })).toBeLessThanOrEqual(MAX_RASTER_SIDE);
+    expect(rasterFactor({ rows: 224, cols: 224 })).toBe(2);
+    expect(rasterFactor({ rows: 1024, cols: 512 })).toBe(1);
+  });
+
+  it('is what rasterise uses by default: a 64×64 map fills a 512×512 canvas', () => {
+    const tf = buildTransferFunction(DEFAULT_STYLE, mapScale({ signed: false, range: { min: 0, max: 1 } }));
+    const big = { rows: 64, cols: 64 };
+    const r = rasterise(new Float32Array(64 * 64).fill(0.5), big, tf, true);
+    expect([r.width, r.height]).toEqual([512, 512]);
   });
 });

@@ -7,6 +7,13 @@ export type Grid = { rows: number; cols: number };
 
 /** Output pixels per patch: enough for a smooth ramp, few enough to repaint instantly. */
 export const PIXELS_PER_PATCH = 16;
+/** The longest canvas side a map is drawn at: a map at input resolution (LiMA, 64×64) needs fewer pixels per cell. */
+export const MAX_RASTER_SIDE = 512;
+
+/** Canvas pixels per map cell: PIXELS_PER_PATCH for a patch grid, fewer for a finer map, at least 1. */
+export function rasterFactor(grid: Grid): number {
+  return Math.max(1, Math.min(PIXELS_PER_PATCH, Math.floor(MAX_RASTER_SIDE / Math.max(grid.rows, grid.cols, 1))));
+}
 
 /**
  * Bilinear upsampling by `factor` with each patch's value at its patch's centre (edges clamp to
@@ -50,7 +57,7 @@ export function blocks(values: Float32Array, grid: Grid, factor: number): Float3
 export type Raster = { width: number; height: number; rgba: Uint8ClampedArray<ArrayBuffer> };
 
 /** RGBA pixels of a map through a transfer function. */
-export function rasterise(values: Float32Array, grid: Grid, tf: TransferFunction, smooth: boolean, factor = PIXELS_PER_PATCH): Raster {
+export function rasterise(values: Float32Array, grid: Grid, tf: TransferFunction, smooth: boolean, factor = rasterFactor(grid)): Raster {
   if (values.length !== grid.rows * grid.cols) {
     throw new Error(`A ${grid.rows}×${grid.cols} map needs ${grid.rows * grid.cols} values, not ${values.length}.`);
   }

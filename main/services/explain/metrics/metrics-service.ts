@@ -45,7 +45,8 @@ export class MetricsService {
     // The wrong target's map is made before the metric job: the queue runs one job at a time.
     const targetFree = own.target !== scored; // attention and concept maps explain no output
     const wrong = req.metrics.includes('class-discrimination') && !targetFree ? wrongTarget(own, scored) : null;
-    const other = wrong ? await this.#d.explain.map({ ...req, target: wrong, jobId: undefined }) : null;
+    // Under the request's job id: its progress shows and its cancel stops it too.
+    const other = wrong ? await this.#d.explain.map({ ...req, target: wrong }) : null;
     const paramsOf = (id: MetricId): Record<string, unknown> => ({
       ...preset(id).params, scoredOutput: preset(id).scorer ? scored : undefined, wrongTarget: id === 'class-discrimination' ? wrong : undefined,
       regions: id.startsWith('lima-') ? LIMA_DEFAULTS.regions : undefined,
