@@ -43,14 +43,11 @@ describe('protocol files', () => {
     expect(providers.length).toBe(1);
   }, 120_000);
 
-  it('the ISIC demo protocol parses; it validates once the isic-vit packs are registered', async () => {
+  it('the ISIC demo protocol parses and validates against the bundled isic-vit packs', async () => {
     const protocol = demoProtocol('isic-demo.json');
     expect(protocolSchema.safeParse(protocol).success).toBe(true);
     const packs = (await v.models.list()).map((m) => m.packId);
-    if (!packs.includes('isic-vit') || !packs.includes('isic-vit-randomized')) {
-      console.warn('isic-vit / isic-vit-randomized are not bundled yet: the ISIC demo protocol is checked against the schema only');
-      return;
-    }
+    expect(packs).toEqual(expect.arrayContaining(['isic-vit', 'isic-vit-randomized']));
     // 6 cases × (unaided + ai + 3 stimuli + 1 comparison + case question) + 2 repeats + 2 sanity checks.
     expect(await call(v, people.admin, 'protocols.validate', { protocol })).toEqual({ cases: 6, trialsPerReader: 6 * 7 + 4 });
   });

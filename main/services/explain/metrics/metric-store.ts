@@ -18,10 +18,6 @@ export function readMetric(db: Database, explanationId: number, metric: MetricId
   return r ? toMetric(r) : null;
 }
 
-export function metricsOf(db: Database, explanationId: number): ExplanationMetric[] {
-  return (db.prepare('SELECT * FROM explanation_metric WHERE explanation_id = ? ORDER BY metric, id').all(explanationId) as Row[]).map(toMetric);
-}
-
 /** Saves a computed metric; the same one computed meanwhile by another job is kept as it was. */
 export function saveMetric(db: Database, m: Omit<ExplanationMetric, 'createdAt'>, now: string): ExplanationMetric {
   db.prepare(`INSERT INTO explanation_metric (explanation_id, metric, params_json, value, detail_json, provider, forward_passes, compute_ms, created_at)

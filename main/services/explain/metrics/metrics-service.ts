@@ -16,7 +16,7 @@ import { checkCancelled, type JobQueue } from '../job-queue';
 import { evaluatePreset, preset, upsampleGrid, type Curve, type MetricInput, type ModelImage } from '../faithfulness';
 import { LIMA_DEFAULTS, slic } from '../lima';
 import { targetsOf } from '../../models/manifest';
-import { metricsOf, readMetric, saveMetric } from './metric-store';
+import { readMetric, saveMetric } from './metric-store';
 import { targetIndexOf, targetScorer } from './model-scorers';
 import { truthMask } from './truth-mask';
 
@@ -31,11 +31,6 @@ export class MetricsService {
   constructor(d: MetricsDeps) {
     this.#d = d;
     this.#now = d.now ?? (() => new Date());
-  }
-
-  /** Stored metrics of one explanation. */
-  of(explanationId: number): ExplanationMetric[] {
-    return metricsOf(this.#d.db, explanationId);
   }
 
   async compute(req: MetricsRequest): Promise<ExplanationMetric[]> {
