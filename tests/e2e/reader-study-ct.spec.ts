@@ -93,10 +93,15 @@ test('CT trial: nodule slice, blinded map, evidence box drawn with Cornerstone t
   await expect(page.getByTestId('question-useful').locator('input:checked')).toHaveValue('4');
 
   // The comparison: two maps named only A and B, compared by swipe and flicker, chosen by key.
+  // Each key waits for the view it acts on: a key pressed while the trial is still changing
+  // (or before the answer is on screen) would act on the wrong trial.
   await page.keyboard.press('ArrowRight');
+  await expect(view).toHaveAttribute('data-position', '1');
   await page.keyboard.press('2');
+  await expect(page.getByTestId('question-useful').locator('input:checked')).toHaveValue('2');
   await expect(page.getByTestId('trial-save')).toHaveAttribute('data-status', 'saved');
   await page.keyboard.press('ArrowRight');
+  await expect(view).toHaveAttribute('data-position', '2');
   await expect(view).toHaveAttribute('data-kind', 'comparison');
   await expect(page.getByTestId('trial-stimuli')).toHaveAttribute('data-count', '2');
   const layer = page.getByTestId('heatmap-layer');

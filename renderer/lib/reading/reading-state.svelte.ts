@@ -22,8 +22,13 @@ export class ReadingState {
   loading = $state(false);
   /** Why the worklist or trial could not be shown or left. */
   notice = $state<string | null>(null);
-  /** A move between trials is under way: keys pressed meanwhile do not start another. */
+  /** A move between trials is under way: keys pressed meanwhile neither start another move nor
+   * answer the trial being left (its answers are already on their way to the database). */
   #moving = false;
+
+  get moving(): boolean {
+    return this.#moving;
+  }
   readonly #api: ApiClient;
   readonly #errors: ErrorState;
   #unsaved: UnsavedAnswers | null = null;
