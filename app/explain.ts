@@ -9,8 +9,8 @@ export type ConceptId = number;
  * lists the white-box ones it supports; black-box ones (LiMA) need only the model's outputs and
  * apply to every pack.
  */
-export type MethodId = 'attention' | 'cdam' | 'smooth-cdam' | 'integrated-cdam' | 'concept-cdam' | 'lima';
-export const METHOD_IDS: readonly MethodId[] = ['attention', 'cdam', 'smooth-cdam', 'integrated-cdam', 'concept-cdam', 'lima'];
+export type MethodId = 'attention' | 'cdam' | 'smooth-cdam' | 'integrated-cdam' | 'concept-cdam' | 'lima' | 'attribute-map' | 'prototype-map';
+export const METHOD_IDS: readonly MethodId[] = ['attention', 'cdam', 'smooth-cdam', 'integrated-cdam', 'concept-cdam', 'lima', 'attribute-map', 'prototype-map'];
 export const BLACK_BOX_METHODS: readonly MethodId[] = ['lima'];
 
 export type OutputKind = 'class-logits' | 'regression';
@@ -53,6 +53,68 @@ export type ModelSummary = {
   card: ModelCard;
   /** Set once the model has been opened: the ONNX Runtime execution provider that runs it. */
   provider: string | null;
+  /** Attribute-token models: the diagnostic axes (targets of attribute maps). */
+  attributes: AttributeAxis[] | null;
+  /** Prototype models: the prototypes (targets of prototype maps) and the class each belongs to. */
+  prototypes: PrototypeSummary[] | null;
+};
+
+/**
+ * The targets a method can explain on a model: "attention" for the attention map, the diagnostic
+ * axes for attribute maps, the prototypes for prototype maps, the outputs otherwise (concept CDAM
+ * takes a concept's name, which the model does not list: none here).
+ */
+export function targetsFor(model: Pick<ModelSummary, 'targets' | 'attributes' | 'prototypes'> | undefined, method: MethodId): string[] {
+  if (method === 'attention') return ['attention'];
+  if (method === 'concept-cdam') return [];
+  if (method === 'attribute-map') return (model?.attributes ?? []).map((a) => a.name);
+  if (method === 'prototype-map') return (model?.prototypes ?? []).map((p) => p.name);
+  return (model?.targets ?? []).map((t) => t.name);
+}
+
+/** A diagnostic axis of an attribute-token model (ExpLICD): its values are the units of one output head. */
+export type AttributeAxis = { name: string; label: string; head: string; values: { name: string; label: string }[] };
+
+export type PrototypeSummary = { name: string; class: string; exemplarCount: number };
+
+/** One axis as the model reads a case: the predicted value and how sure it is (softmax over the axis's values). */
+export type AttributeReading = {
+  axis: string;
+  label: string;
+  value: { name: string; label: string };
+  probability: number;
+  values: { name: string; label: string; probability: number }[];
+};
+
+export type AttributeReport = { modelId: ModelId; caseId: CaseId; provider: string; diagnosis: PredictedOutput[]; axes: AttributeReading[] };
+
+/** A training patch a prototype is closest to ("this looks like that"). */
+export type PrototypeExemplar = { imageId: string; patch: [number, number]; box: [number, number, number, number]; similarity: number; png: ArrayBuffer };
+
+/** One prototype's part in a class score: contribution = weight × activation. */
+export type PrototypeScore = {
+  name: string;
+  /** The class the prototype was learned for. */
+  class: string;
+  activation: number;
+  weight: number;
+  contribution: number;
+  /** Share of the class score (its positive part) this prototype makes up. */
+  share: number;
+  exemplars: PrototypeExemplar[];
+};
+
+/** "This looks like that": the prototypes behind one class score of a case, largest contribution first. */
+export type PrototypeScoreSheet = {
+  modelId: ModelId;
+  caseId: CaseId;
+  provider: string;
+  /** The class explained (the predicted one unless asked otherwise) and its score and probability. */
+  class: string;
+  score: number;
+  probability: number;
+  diagnosis: PredictedOutput[];
+  rows: PrototypeScore[];
 };
 
 export type PredictedOutput = {

@@ -89,7 +89,18 @@ export type BlindedStimulus = {
   values: ArrayBuffer;
   range: { min: number; max: number };
   placement: MapPlacement;
+  /** What a self-explaining model adds to its map: the axis and value it read, or the training patches a prototype stands for. */
+  detail?: StimulusDetail;
 };
+
+/**
+ * An attribute map comes with the axis and the value the model read on it; a prototype map with
+ * the training patches the prototype is closest to ("this looks like that"). Neither names the
+ * method or the model.
+ */
+export type StimulusDetail =
+  | { kind: 'attribute'; axis: string; value: string; probability: number }
+  | { kind: 'prototype'; exemplars: { png: ArrayBuffer; similarity: number }[] };
 
 /** What the reader's case view needs: images, and for CT the nodule to read — no truth, no other readers' marks. */
 export type ReaderCase = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { noArgs, rowId } from './ids';
-import { METHOD_IDS, type Concept, type ExplanationMap, type ModelSummary, type Prediction } from '../explain';
+import { METHOD_IDS, type AttributeReport, type Concept, type ExplanationMap, type ModelSummary, type Prediction, type PrototypeScoreSheet } from '../explain';
 import { METRIC_IDS, type ExplanationMetric } from '../faithfulness';
 
 const subject = { modelId: rowId, caseId: rowId, noduleId: rowId.nullable().optional() };
@@ -35,6 +35,12 @@ export const explainEndpoints = {
       ...subject, method: z.enum(METHOD_IDS as [string, ...string[]]), target: z.string().min(1).max(200), params: explainParams.optional(),
       metrics: z.array(z.enum(METRIC_IDS)).min(1).max(METRIC_IDS.length), jobId: jobId.optional(),
     }).strict(),
+  ),
+  /** An attribute-token model's reading of a case per diagnostic axis (value and probability). */
+  'explain.attributes': endpoint<AttributeReport>()(z.object({ ...subject, jobId: jobId.optional() }).strict()),
+  /** A prototype model's score sheet: the prototypes behind a class score (the predicted one by default), with exemplars. */
+  'explain.prototypes': endpoint<PrototypeScoreSheet>()(
+    z.object({ ...subject, class: z.string().min(1).max(200).optional(), count: z.number().int().min(1).max(500).optional(), jobId: jobId.optional() }).strict(),
   ),
   /** Cancels the job with this id, or every queued and running job when none is given. */
   'explain.cancel': endpoint<{ cancelled: number }>()(z.object({ jobId: jobId.optional() }).strict()),

@@ -50,6 +50,8 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'models.add': (a) => d.models.add(a.path),
   'explain.predict': (a) => d.explain.predict(a),
   'explain.map': (a) => d.explain.map(a),
+  'explain.attributes': (a) => d.explain.attributes(a),
+  'explain.prototypes': (a) => d.explain.prototypeSheet(a),
   'explain.cancel': (a) => d.explain.cancel(a.jobId),
   'explain.metrics': (a) => d.metrics.compute(a),
   'concepts.list': (a) => d.explain.listConcepts(a.modelId),

@@ -2,6 +2,7 @@
 import { VerdictError } from '../../app/errors';
 import { explainCommand } from './explain-command';
 import { exportCommand } from './export-command';
+import { localisationCommand } from './localisation-command';
 import { metricsCommand } from './metrics-command';
 import { importCommand } from './import-command';
 import { infoCommand } from './info-command';
@@ -12,7 +13,8 @@ const USAGE = `Usage:
   verdict import PATH --db FILE [--json]   import a folder (DICOM CT, LIDC XML, ISIC images) into a study database
   verdict info --db FILE [--json]          summarise a study database
   verdict explain --db FILE --model PACK --case ID --method METHOD --target NAME [--nodule ID] [--json]
-                                           one explanation map (cdam, smooth-cdam, integrated-cdam, attention, concept-cdam)
+                                           one explanation map (cdam, smooth-cdam, integrated-cdam, attention, concept-cdam,
+                                           lima, attribute-map, prototype-map — what the pack offers)
   verdict reader add --db FILE --name NAME --role reader|admin [--passphrase-file FILE]
                                            a reader profile (passphrase from the file or stdin)
   verdict study create --db FILE --protocol FILE [--name NAME] [--json]
@@ -23,7 +25,9 @@ const USAGE = `Usage:
   verdict export --db FILE --study ID --format csv|imrmc|mrmcaov|kappa|icc|json --out PATH [--question ID]
                                            a study's results for analysis (see verdict export --help)
   verdict metrics --db FILE --model PACK [--methods LIST] [--metrics LIST] [--cases N] [--json]
-                                           faithfulness tables (CDAM paper, LiMA paper) for a model on the study's cases`;
+                                           faithfulness tables (CDAM paper, LiMA paper) for a model on the study's cases
+  verdict localisation --db FILE --model PACK [--json]
+                                           an attribute model's axis maps against the ISIC Task 2 attribute masks`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   import: importCommand,
@@ -33,6 +37,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   study: studyCommand,
   export: exportCommand,
   metrics: metricsCommand,
+  localisation: localisationCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@
 // time, with progress events and cancel. Plain Node; ORT's run is async, so nothing blocks.
 import { performance } from 'node:perf_hooks';
 import type { Database } from 'better-sqlite3';
-import type { Concept, ExplainParams, ExplanationMap, MethodId, Prediction } from '../../../app/explain';
+import type { AttributeReport, Concept, ExplainParams, ExplanationMap, MethodId, Prediction, PrototypeScoreSheet } from '../../../app/explain';
 import { VerdictError } from '../../../app/errors';
 import type { EventBus } from '../../event-bus';
 import type { CaseService } from '../study/case-service';
@@ -18,9 +18,16 @@ import { checkCancelled, JobQueue } from './job-queue';
 import { method, normaliseParams } from './methods';
 import { predictedOutputs } from './outputs';
 import { resolveTarget } from './resolve-target';
+import { attributeReadings } from './self-explaining/attribute-report';
+import { readExemplar } from './self-explaining/exemplars';
+import { prototypeRows } from './self-explaining/prototype-sheet';
 
 export type MapRequest = SubjectRequest & { method: MethodId | string; target: string; params?: ExplainParams };
 export type SubjectRequest = { modelId: number; caseId: number; noduleId?: number | null; jobId?: string };
+export type SheetRequest = SubjectRequest & { class?: string; count?: number };
+
+/** Rows of a prototype score sheet when the caller does not say. */
+const SHEET_ROWS = 5;
 
 export type ExplainDeps = {
   db: Database; models: ModelService; cases: CaseService; imaging: ImagingService; events: EventBus; now?: () => Date;
@@ -110,6 +117,52 @@ export class ExplanationService {
       checkCancelled(signal);
       progress(2, 2);
       return { modelId: model.id, caseId: subject.caseId, noduleId: subject.noduleId, outputs: predictedOutputs(model.manifest, pass.outputs), provider: runtime.provider, ms };
+    }, req.jobId);
+  }
+
+  /** An attribute-token model's reading of a case, axis by axis (the maps are `attribute-map` explanations). */
+  async attributes(req: SubjectRequest): Promise<AttributeReport> {
+    const model = this.#models.get(req.modelId);
+    if (!model.manifest.attributes) throw new VerdictError('explain.unsupported-method', `${model.manifest.name} has no diagnostic attributes (it is not an attribute-token model).`, { method: 'attribute-map' });
+    const subject = this.#subject(model, req.caseId, req.noduleId);
+    return this.#queue.run(`Attributes — ${this.#cases.get(subject.caseId).label}`, async ({ signal }) => {
+      const runtime = await this.#models.runtime(model.id);
+      checkCancelled(signal);
+      const pass = await runtime.backbone((await loadModelInput(this.#imaging, model.manifest, subject)).image, 1);
+      return {
+        modelId: model.id, caseId: subject.caseId, provider: runtime.provider,
+        diagnosis: predictedOutputs(model.manifest, pass.outputs).filter((o) => o.head === model.manifest.outputs[0].head),
+        axes: attributeReadings(model.manifest, pass.outputs),
+      };
+    }, req.jobId);
+  }
+
+  /** "This looks like that": the prototypes behind a class score (the predicted class unless named), with their exemplars. */
+  async prototypeSheet(req: SheetRequest): Promise<PrototypeScoreSheet> {
+    const model = this.#models.get(req.modelId);
+    const m = model.manifest;
+    if (!m.prototypes) throw new VerdictError('explain.unsupported-method', `${m.name} has no prototypes (it is not a prototype model).`, { method: 'prototype-map' });
+    const classes = m.outputs[0].units.map((u) => u.name);
+    if (req.class !== undefined && !classes.includes(req.class)) {
+      throw new VerdictError('explain.bad-target', `"${req.class}" is not a class of ${m.name}; its classes are ${classes.map((c) => `"${c}"`).join(', ')}.`, { target: req.class, valid: classes.join(', ') });
+    }
+    const subject = this.#subject(model, req.caseId, req.noduleId);
+    return this.#queue.run(`Prototypes — ${this.#cases.get(subject.caseId).label}`, async ({ signal }) => {
+      const runtime = await this.#models.runtime(model.id);
+      checkCancelled(signal);
+      const pass = await runtime.backbone((await loadModelInput(this.#imaging, m, subject)).image, 1);
+      const diagnosis = predictedOutputs(m, pass.outputs).filter((o) => o.head === m.outputs[0].head);
+      const explained = req.class ?? diagnosis.reduce((a, b) => (b.value > a.value ? b : a)).name;
+      const k = classes.indexOf(explained);
+      const rows = prototypeRows(m, pass.prototypeActivations!, k).slice(0, req.count ?? SHEET_ROWS);
+      const withExemplars = [];
+      for (const r of rows) {
+        const unit = m.prototypes!.units.find((u) => u.name === r.name)!;
+        const exemplars = [];
+        for (const e of unit.exemplars) exemplars.push({ imageId: e.imageId, patch: e.patch, box: e.box, similarity: e.similarity, png: await readExemplar(model, e.file) });
+        withExemplars.push({ ...r, exemplars });
+      }
+      return { modelId: model.id, caseId: subject.caseId, provider: runtime.provider, class: explained, score: diagnosis[k].value, probability: diagnosis[k].probability ?? 0, diagnosis, rows: withExemplars };
     }, req.jobId);
   }
 

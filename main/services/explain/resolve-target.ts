@@ -1,5 +1,6 @@
 // Which target a request names, checked against what the method explains: an output of the
-// model (CDAM, Smooth, Integrated), one of the model's concepts (concept CDAM), or "attention".
+// model (CDAM, Smooth, Integrated), one of the model's concepts (concept CDAM), "attention", a
+// diagnostic axis (attribute maps) or a prototype (prototype maps).
 import type { Database } from 'better-sqlite3';
 import { VerdictError } from '../../../app/errors';
 import { targetsOf, type Manifest } from '../models/manifest';
@@ -24,6 +25,15 @@ export function resolveTarget(db: Database, modelId: number, manifest: Manifest,
       );
     }
     return { target: { kind: 'concept', name: target, vector: c.vector }, conceptSha256: c.sha256 };
+  }
+  if (m.target === 'axis' || m.target === 'prototype') {
+    const names = m.target === 'axis' ? (manifest.attributes?.axes ?? []).map((a) => a.name) : (manifest.prototypes?.units ?? []).map((u) => u.name);
+    const index = names.indexOf(target);
+    if (index < 0) {
+      const what = m.target === 'axis' ? 'diagnostic axis' : 'prototype';
+      throw badTarget(`"${target}" is not a ${what} of ${manifest.name}; valid targets are ${names.map((n) => `"${n}"`).join(', ')}.`, target, names);
+    }
+    return { target: { kind: m.target, name: target, index }, conceptSha256: null };
   }
   const names = targetsOf(manifest).map((t) => t.name);
   const index = names.indexOf(target);

@@ -8,7 +8,7 @@
 //    manifest's input, vit and outputs sections imply (e.g. residual [-1, tokens, dim]).
 import type { InferenceSession } from 'onnxruntime-node';
 import { VerdictError } from '../../../app/errors';
-import { expectedGraphShapes, type Manifest } from './manifest';
+import { expectedGraphShapes, graphRoles, type GraphRole, type Manifest } from './manifest';
 
 type Metadata = InferenceSession['inputMetadata'][number];
 type Dim = number | string;
@@ -49,15 +49,15 @@ export function checkGraph(graph: string, declared: Io, session: Pick<InferenceS
  * Step 2: known dimensions against the implied shapes. `sessions` (when the graphs were opened)
  * adds the dimensions the graphs fix where the manifest writes -1.
  */
-export function checkImpliedShapes(m: Manifest, sessions?: Partial<Record<'backbone' | 'tail', Pick<InferenceSession, 'inputMetadata' | 'outputMetadata'>>>): void {
+export function checkImpliedShapes(m: Manifest, sessions?: Partial<Record<GraphRole, Pick<InferenceSession, 'inputMetadata' | 'outputMetadata'>>>): void {
   const implied = expectedGraphShapes(m);
-  for (const role of ['backbone', 'tail'] as const) {
-    const graph = m.files[role].path;
+  for (const role of graphRoles(m)) {
+    const graph = m.files[role]!.path;
     const meta = sessions?.[role];
     const actualOf = new Map([...(meta?.inputMetadata ?? []), ...(meta?.outputMetadata ?? [])].map((x) => [x.name, x.isTensor ? x.shape : []]));
     for (const io of ['inputs', 'outputs'] as const) {
       for (const [name, want] of Object.entries(implied[role][io])) {
-        const declared = m.graphs[role][io][name];
+        const declared = m.graphs[role]![io][name];
         const actual = actualOf.get(name) ?? [];
         const known: Dim[] = declared.map((d, i) => (d >= 0 ? d : typeof actual[i] === 'number' && (actual[i] as number) >= 0 ? actual[i] : (actual[i] ?? -1)));
         const fits = want.every((d, i) => d < 0 || isFree(known[i]) || known[i] === d);

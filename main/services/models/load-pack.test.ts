@@ -3,33 +3,16 @@
 import { readFileSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { VerdictError } from '../../../app/errors';
 import { tempDir } from '../../../tests/support/data';
 import { loadPack } from './load-pack';
 import { sha256Hex } from './pack-files';
-import { copyPack, ISIC_PACK, LIDC_PACK } from './test-packs';
+import { copyPack, ISIC_PACK, LIDC_PACK, packRefusal, packVariant, type ManifestJson } from './test-packs';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = Record<string, any>;
+type Json = ManifestJson;
 
 /** A copy of the LIDC pack with its manifest edited by `edit`. */
-function variant(edit: (m: Json, dir: string) => void): string {
-  const dir = copyPack(LIDC_PACK);
-  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Json;
-  edit(m, dir);
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
-  return dir;
-}
-
-async function refusal(dir: string): Promise<VerdictError> {
-  try {
-    await loadPack(dir);
-  } catch (e) {
-    if (e instanceof VerdictError) return e;
-    throw e;
-  }
-  throw new Error(`${dir} was accepted`);
-}
+const variant = (edit: (m: Json, dir: string) => void): string => packVariant(LIDC_PACK, edit);
+const refusal = packRefusal;
 
 describe('loadPack', () => {
   it('accepts both real test packs and hashes them over every file', async () => {

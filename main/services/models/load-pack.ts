@@ -1,12 +1,12 @@
 // Reads a model pack folder and checks it against its manifest: schema, paths inside the pack,
 // every file's SHA-256, and (unless the caller already trusts this exact pack) that ONNX Runtime
-// loads both graphs and their tensors have the manifest's names and shapes.
+// loads its graphs and their tensors have the manifest's names and shapes.
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { VerdictError } from '../../../app/errors';
 import { inspectGraph } from './execution-providers';
 import { checkGraph, checkImpliedShapes } from './graph-check';
-import { parseManifest, type Manifest } from './manifest';
+import { graphRoles, parseManifest, type GraphRole, type Manifest } from './manifest';
 import { packHash, readVerified, resolvePackPath, sha256Hex, type PackFile } from './pack-files';
 
 export type LoadedPack = {
@@ -19,8 +19,6 @@ export type LoadedPack = {
   sha256: string;
 };
 
-export const GRAPH_ROLES = ['backbone', 'tail'] as const;
-export type GraphRole = (typeof GRAPH_ROLES)[number];
 
 async function packDir(path: string): Promise<string> {
   const info = await stat(path).catch(() => null);
@@ -49,17 +47,17 @@ export async function loadPack(path: string, opts: { trusted?: (sha256: string) 
     const abs = await resolvePackPath(dir, role, ref.path, label);
     const bytes = await readVerified(abs, { role, ...ref }, label);
     files.push({ role, path: ref.path, sha256: ref.sha256, bytes: bytes.length });
-    if ((GRAPH_ROLES as readonly string[]).includes(role)) bytesOf.set(role, bytes);
+    if ((graphRoles(manifest) as string[]).includes(role)) bytesOf.set(role, bytes);
   }
   const sha256 = packHash(sha256Hex(manifestBytes), files);
   if (opts.trusted?.(sha256)) checkImpliedShapes(manifest);
   else {
     const metadata: Parameters<typeof checkImpliedShapes>[1] = {};
-    for (const role of GRAPH_ROLES) {
-      const file = manifest.files[role].path;
+    for (const role of graphRoles(manifest)) {
+      const file = manifest.files[role]!.path;
       const session = await inspectGraph(bytesOf.get(role)!, file);
       try {
-        checkGraph(file, manifest.graphs[role], session);
+        checkGraph(file, manifest.graphs[role]!, session);
         metadata[role] = { inputMetadata: session.inputMetadata, outputMetadata: session.outputMetadata };
       } finally {
         await session.release();
@@ -73,6 +71,7 @@ export async function loadPack(path: string, opts: { trusted?: (sha256: string) 
 /** Reads one graph of a registered pack for a session, checking it is still the file that was registered. */
 export async function readGraph(dir: string, manifest: Manifest, role: GraphRole): Promise<Buffer> {
   const ref = manifest.files[role];
+  if (!ref) throw new VerdictError('model.missing-file', `${basename(dir)} has no ${role} graph.`, { file: role, path: dir });
   const abs = await resolvePackPath(dir, role, ref.path, `${basename(dir)}/manifest.json`);
   return readVerified(abs, { role, ...ref }, `${basename(dir)}/manifest.json`);
 }

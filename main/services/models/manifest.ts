@@ -49,8 +49,32 @@ const manifestSchema = z.object({
   }),
   outputs: z.array(z.object({ head: z.string().min(1).max(200), kind: z.enum(['class-logits', 'regression']), units: z.array(unit).min(1) })).min(1),
   methods: z.array(z.enum(METHOD_IDS as [MethodId, ...MethodId[]])).min(1),
-  files: z.object({ backbone: fileRef, tail: fileRef }).catchall(fileRef),
-  graphs: z.object({ backbone: graph, tail: graph }),
+  /** The tail graph carries the CDAM family; a pack whose head is not the ViT's linear head has none. */
+  files: z.object({ backbone: fileRef, tail: fileRef.optional() }).catchall(fileRef),
+  graphs: z.object({ backbone: graph, tail: graph.optional() }),
+  /** Attribute-token packs (ExpLICD / FiLMed): one map per diagnostic axis, whose values are a class-logits head. */
+  attributes: z.object({
+    reference: z.string().min(1),
+    tokensPerAxis: positive.optional(),
+    axes: z.array(z.object({ name: z.string().min(1).max(200), label: z.string().min(1).max(200), head: z.string().min(1).max(200) })).min(1),
+  }).optional(),
+  /** Prototype packs (ProtoFM): class scores are non-negative weighted sums of prototype activations. */
+  prototypes: z.object({
+    reference: z.string().min(1),
+    activation: z.string().min(1),
+    units: z.array(z.object({
+      name: z.string().min(1).max(200),
+      class: z.string().min(1).max(200),
+      weights: z.array(z.number().min(0)).min(1),
+      exemplars: z.array(z.object({
+        file: z.string().min(1).max(1024),
+        imageId: z.string().min(1).max(200),
+        patch: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+        box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+        similarity: z.number(),
+      })).max(20),
+    })).min(1),
+  }).optional(),
   card: z.object({
     intendedUse: z.string(),
     training: z.string(),
@@ -112,10 +136,11 @@ function checkConsistent(m: Manifest, file: string): void {
     throw invalid(file, 'vit.grid', `${rows}×${cols} patches of ${vit.patchSize} px do not tile the ${input.height}×${input.width} input`);
   }
   if (vit.tokens !== rows * cols + 1) throw invalid(file, 'vit.tokens', `expected ${rows * cols + 1} (the patches plus CLS), got ${vit.tokens}`);
-  for (const g of ['backbone', 'tail'] as const) {
+  checkExplanationParts(m, file);
+  for (const g of graphRoles(m)) {
     for (const io of ['inputs', 'outputs'] as const) {
-      for (const [name, rank] of Object.entries(TENSOR_RANKS[g][io])) {
-        const got = m.graphs[g][io][name];
+      for (const [name, rank] of Object.entries(tensorRanks(m)[g][io])) {
+        const got = m.graphs[g]![io][name];
         if (!got) throw invalid(file, `graphs.${g}.${io}`, `missing tensor "${name}"`);
         if (got.length !== rank) throw invalid(file, `graphs.${g}.${io}.${name}`, `expected ${rank} dimensions, got [${got.join(', ')}]`);
         if (got[0] !== -1) throw invalid(file, `graphs.${g}.${io}.${name}[0]`, `the batch dimension must be free (-1), got ${got[0]}`);
@@ -124,27 +149,90 @@ function checkConsistent(m: Manifest, file: string): void {
   }
 }
 
-/** The tensors every pack's graphs have (models/README.md), with their ranks. */
-const TENSOR_RANKS = {
-  backbone: { inputs: { image: 4 }, outputs: { outputs: 2, attention: 3, residual: 3, embedding: 2 } },
-  tail: { inputs: { residual: 3, seed: 2, concept: 2 }, outputs: { outputs: 2, cdam: 2 } },
-} as const;
+/** The methods that run the tail graph (CDAM of an output or a concept). */
+export const TAIL_METHODS: readonly MethodId[] = ['cdam', 'smooth-cdam', 'integrated-cdam', 'concept-cdam'];
 
-/** The shapes the graphs must have, from the manifest's input, vit and outputs sections. */
-export function expectedGraphShapes(m: Manifest): Record<'backbone' | 'tail', { inputs: Record<string, number[]>; outputs: Record<string, number[]> }> {
+export type GraphRole = 'backbone' | 'tail';
+type GraphShapes = { inputs: Record<string, number[]>; outputs: Record<string, number[]> };
+
+/** The graphs a pack has: the backbone always, the tail when it offers the CDAM family. */
+export const graphRoles = (m: Manifest): GraphRole[] => (m.files.tail ? ['backbone', 'tail'] : ['backbone']);
+
+/** The tensors a pack's graphs have (models/README.md), with their ranks. */
+function tensorRanks(m: Manifest): Record<GraphRole, { inputs: Record<string, number>; outputs: Record<string, number> }> {
+  return {
+    backbone: {
+      inputs: { image: 4 },
+      outputs: {
+        outputs: 2, attention: 3, residual: 3, embedding: 2,
+        ...(m.attributes ? { attributeMaps: 3 } : {}),
+        ...(m.prototypes ? { prototypeMaps: 3, prototypeActivations: 2 } : {}),
+      },
+    },
+    tail: { inputs: { residual: 3, seed: 2, concept: 2 }, outputs: { outputs: 2, cdam: 2 } },
+  };
+}
+
+/** The shapes the graphs must have, from the manifest's input, vit, outputs, attributes and prototypes sections. */
+export function expectedGraphShapes(m: Manifest): Record<GraphRole, GraphShapes> {
   const { input, vit } = m;
   const k = outputCount(m);
   const n = vit.grid[0] * vit.grid[1];
+  const p = m.prototypes?.units.length ?? 0;
   return {
     backbone: {
       inputs: { image: [-1, input.channels, input.height, input.width] },
-      outputs: { outputs: [-1, k], attention: [-1, vit.heads, n], residual: [-1, vit.tokens, vit.dim], embedding: [-1, vit.dim] },
+      outputs: {
+        outputs: [-1, k], attention: [-1, vit.heads, n], residual: [-1, vit.tokens, vit.dim], embedding: [-1, vit.dim],
+        ...(m.attributes ? { attributeMaps: [-1, m.attributes.axes.length, n] } : {}),
+        ...(m.prototypes ? { prototypeMaps: [-1, p, n], prototypeActivations: [-1, p] } : {}),
+      },
     },
     tail: {
       inputs: { residual: [-1, vit.tokens, vit.dim], seed: [-1, k], concept: [-1, vit.dim] },
       outputs: { outputs: [-1, k], cdam: [-1, n] },
     },
   };
+}
+
+/**
+ * The parts a method needs must be there: a tail graph for the CDAM family, the attributes
+ * section (axes naming class-logits heads) for attribute maps, the prototypes section (weights
+ * per diagnosis class, exemplar files the pack lists) for prototype maps.
+ */
+function checkExplanationParts(m: Manifest, file: string): void {
+  if (!m.files.tail !== !m.graphs.tail) throw invalid(file, m.files.tail ? 'graphs.tail' : 'files.tail', 'files.tail and graphs.tail come together');
+  const needsTail = m.methods.find((x) => TAIL_METHODS.includes(x));
+  if (needsTail && !m.files.tail) throw invalid(file, 'files.tail', `required: the pack offers "${needsTail}", which runs the tail graph`);
+  if (m.methods.includes('attribute-map') !== !!m.attributes) {
+    throw invalid(file, m.attributes ? 'methods' : 'attributes', m.attributes ? 'an attributes section needs the method "attribute-map"' : 'required when methods include "attribute-map"');
+  }
+  if (m.methods.includes('prototype-map') !== !!m.prototypes) {
+    throw invalid(file, m.prototypes ? 'methods' : 'prototypes', m.prototypes ? 'a prototypes section needs the method "prototype-map"' : 'required when methods include "prototype-map"');
+  }
+  const axes = new Set<string>();
+  m.attributes?.axes.forEach((a, i) => {
+    const head = m.outputs.find((o) => o.head === a.head);
+    if (!head) throw invalid(file, `attributes.axes[${i}].head`, `no output head "${a.head}"; heads are ${m.outputs.map((o) => `"${o.head}"`).join(', ')}`);
+    if (head.kind !== 'class-logits') throw invalid(file, `attributes.axes[${i}].head`, `"${a.head}" is ${head.kind}; an axis's values are class logits`);
+    if (axes.has(a.name)) throw invalid(file, `attributes.axes[${i}].name`, `axis "${a.name}" is listed twice`);
+    axes.add(a.name);
+  });
+  if (m.prototypes) {
+    const classes = m.outputs[0];
+    const listed = new Set(Object.values(m.files).map((f) => f?.path));
+    const names = new Set<string>();
+    m.prototypes.units.forEach((u, i) => {
+      const at = `prototypes.units[${i}]`;
+      if (names.has(u.name)) throw invalid(file, `${at}.name`, `prototype "${u.name}" is listed twice`);
+      names.add(u.name);
+      if (!classes.units.some((c) => c.name === u.class)) throw invalid(file, `${at}.class`, `"${u.class}" is not a unit of the first head "${classes.head}"`);
+      if (u.weights.length !== classes.units.length) throw invalid(file, `${at}.weights`, `expected ${classes.units.length} (one per unit of "${classes.head}"), got ${u.weights.length}`);
+      u.exemplars.forEach((e, j) => {
+        if (!listed.has(e.file)) throw invalid(file, `${at}.exemplars[${j}].file`, `"${e.file}" is not among the pack's files (files.*.path), so its SHA-256 is not checked`);
+      });
+    });
+  }
 }
 
 /** K: the number of output units, heads concatenated in manifest order. */

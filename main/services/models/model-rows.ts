@@ -70,5 +70,10 @@ export function summaryOf(row: ModelRow, provider: string | null): ModelSummary 
     input: { channels: m.input.channels, height: m.input.height, width: m.input.width },
     card: { intendedUse: m.card.intendedUse, training: m.card.training, metrics: m.card.metrics, notes: m.card.notes },
     provider,
+    attributes: m.attributes?.axes.map((a) => ({
+      name: a.name, label: a.label, head: a.head,
+      values: m.outputs.find((o) => o.head === a.head)!.units.map((u) => ({ name: u.name, label: u.label ?? u.name })),
+    })) ?? null,
+    prototypes: m.prototypes?.units.map((u) => ({ name: u.name, class: u.class, exemplarCount: u.exemplars.length })) ?? null,
   };
 }

@@ -8,19 +8,27 @@ import { outputCount, type Manifest } from './manifest';
 export type Dims = {
   /** Model input channels, height and width. */
   channels: number; height: number; width: number;
-  /** K output units, N patch tokens, N+1 tokens with CLS, D features, attention heads. */
-  outputs: number; patches: number; tokens: number; dim: number; heads: number;
+  /** K output units, N patch tokens, N+1 tokens with CLS, D features, attention heads; attribute axes and prototypes (0 if none). */
+  outputs: number; patches: number; tokens: number; dim: number; heads: number; axes: number; prototypes: number;
   grid: { rows: number; cols: number };
 };
 
 export const dimsOf = (m: Manifest): Dims => ({
   channels: m.input.channels, height: m.input.height, width: m.input.width,
   outputs: outputCount(m), patches: m.vit.grid[0] * m.vit.grid[1], tokens: m.vit.tokens, dim: m.vit.dim, heads: m.vit.heads,
+  axes: m.attributes?.axes.length ?? 0, prototypes: m.prototypes?.units.length ?? 0,
   grid: { rows: m.vit.grid[0], cols: m.vit.grid[1] },
 });
 
-/** Backbone results for a batch, row-major: outputs [B,K], attention [B,heads,N], residual [B,N+1,D], embedding [B,D]. */
-export type BackbonePass = { batch: number; outputs: Float32Array; attention: Float32Array; residual: Float32Array; embedding: Float32Array };
+/**
+ * Backbone results for a batch, row-major: outputs [B,K], attention [B,heads,N], residual [B,N+1,D],
+ * embedding [B,D]; attribute-token packs add attributeMaps [B,axes,N], prototype packs
+ * prototypeMaps [B,P,N] and prototypeActivations [B,P].
+ */
+export type BackbonePass = {
+  batch: number; outputs: Float32Array; attention: Float32Array; residual: Float32Array; embedding: Float32Array;
+  attributeMaps?: Float32Array; prototypeMaps?: Float32Array; prototypeActivations?: Float32Array;
+};
 export type TailPass = { batch: number; outputs: Float32Array; cdam: Float32Array };
 
 /** What methods need from a model; tests can supply a fake. */
@@ -36,9 +44,10 @@ export class ModelRuntime implements GraphRunner {
   readonly provider: string;
   readonly #label: string;
   readonly #backbone: ort.InferenceSession;
-  readonly #tail: ort.InferenceSession;
+  /** Null for packs without the CDAM family (attribute-token and prototype heads). */
+  readonly #tail: ort.InferenceSession | null;
 
-  constructor(label: string, manifest: Manifest, backbone: ort.InferenceSession, tail: ort.InferenceSession, provider: string) {
+  constructor(label: string, manifest: Manifest, backbone: ort.InferenceSession, tail: ort.InferenceSession | null, provider: string) {
     this.#label = label;
     this.dims = dimsOf(manifest);
     this.#backbone = backbone;
@@ -47,7 +56,7 @@ export class ModelRuntime implements GraphRunner {
   }
 
   async backbone(image: Float32Array, batch: number): Promise<BackbonePass> {
-    const { channels, height, width, outputs, heads, patches, tokens, dim } = this.dims;
+    const { channels, height, width, outputs, heads, patches, tokens, dim, axes, prototypes } = this.dims;
     expectLength('image', image, batch * channels * height * width);
     const r = await this.#run(this.#backbone, 'backbone', { image: new ort.Tensor('float32', image, [batch, channels, height, width]) });
     return {
@@ -56,11 +65,14 @@ export class ModelRuntime implements GraphRunner {
       attention: take(r, 'attention', batch * heads * patches),
       residual: take(r, 'residual', batch * tokens * dim),
       embedding: take(r, 'embedding', batch * dim),
+      ...(axes ? { attributeMaps: take(r, 'attributeMaps', batch * axes * patches) } : {}),
+      ...(prototypes ? { prototypeMaps: take(r, 'prototypeMaps', batch * prototypes * patches), prototypeActivations: take(r, 'prototypeActivations', batch * prototypes) } : {}),
     };
   }
 
   async tail(residual: Float32Array, seed: Float32Array, concept: Float32Array, batch: number): Promise<TailPass> {
     const { outputs, tokens, dim, patches } = this.dims;
+    if (!this.#tail) throw new VerdictError('explain.unsupported-method', `${this.#label} has no tail graph, so it offers no CDAM.`, { graph: 'tail' });
     expectLength('residual', residual, batch * tokens * dim);
     expectLength('seed', seed, batch * outputs);
     expectLength('concept', concept, batch * dim);
@@ -82,7 +94,7 @@ export class ModelRuntime implements GraphRunner {
   }
 
   async release(): Promise<void> {
-    await Promise.allSettled([this.#backbone.release(), this.#tail.release()]);
+    await Promise.allSettled([this.#backbone.release(), this.#tail?.release()]);
   }
 }
 

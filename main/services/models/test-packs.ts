@@ -1,8 +1,10 @@
 // The two small test packs the exporter writes (models/test-vit/, random weights) and their
 // fixtures.json, for the tests only.
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { VerdictError } from '../../../app/errors';
 import { repoRoot, tempDir } from '../../../tests/support/data';
+import { loadPack } from './load-pack';
 
 export const LIDC_PACK = join(repoRoot, 'models/test-vit/lidc-pack');
 export const ISIC_PACK = join(repoRoot, 'models/test-vit/isic-pack');
@@ -30,4 +32,27 @@ export function copyPack(pack: string): string {
   const dir = join(tempDir('verdict-pack-'), 'pack');
   cpSync(pack, dir, { recursive: true });
   return dir;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ManifestJson = Record<string, any>;
+
+/** A copy of `pack` with its manifest edited by `edit` (which may also change files in `dir`). */
+export function packVariant(pack: string, edit: (m: ManifestJson, dir: string) => void): string {
+  const dir = copyPack(pack);
+  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ManifestJson;
+  edit(m, dir);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
+  return dir;
+}
+
+/** The error loadPack refuses `dir` with (a test failure if it is accepted). */
+export async function packRefusal(dir: string): Promise<VerdictError> {
+  try {
+    await loadPack(dir);
+  } catch (e) {
+    if (e instanceof VerdictError) return e;
+    throw e;
+  }
+  throw new Error(`${dir} was accepted`);
 }

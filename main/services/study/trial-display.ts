@@ -11,6 +11,7 @@ import { mapRange } from '../explain/explanation-cache';
 import { method } from '../explain/methods';
 import { sha256Of } from './canonical-json';
 import { appendEvent } from './event-log';
+import { stimulusDetail } from './stimulus-detail';
 import type { ResolvedModel } from './protocol-resolve';
 import type { ShownMap } from './roi-scoring';
 import type { StudyContext, TrialRow } from './study-rows';
@@ -52,10 +53,13 @@ export async function shownStimuli(d: DisplayDeps, ctx: StudyContext, labels: Re
     }).immediate();
     rows = storedStimuli(d.db, trial.id);
   }
-  return rows.map((r) => {
+  const out: BlindedStimulus[] = [];
+  for (const r of rows) {
     const m = mapOf(d.db, r.explanation_id);
-    return { label: r.label, signed: method(r.method).signed, grid: m.grid, values: m.values.buffer as ArrayBuffer, range: mapRange(m.values), placement: m.placement };
-  });
+    const detail = await stimulusDetail(d.db, r.explanation_id);
+    out.push({ label: r.label, signed: method(r.method).signed, grid: m.grid, values: m.values.buffer as ArrayBuffer, range: mapRange(m.values), placement: m.placement, ...(detail ? { detail } : {}) });
+  }
+  return out;
 }
 
 /** The map a single-stimulus trial showed (for scoring marks against it); null before it was shown. */

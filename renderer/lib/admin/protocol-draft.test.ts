@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { protocolSchema } from '../../../app/protocol';
 import type { ModelSummary } from '../../../app/explain';
-import { QUESTION_TYPES, blankProtocol, conditionLabel, fieldPath, freeId, newCondition, newQuestion, parseProtocolFile, protocolFileText, schemaIssues } from './protocol-draft';
+import { QUESTION_TYPES, blankProtocol, conditionLabel, defaultTarget, fieldPath, freeId, newCondition, newQuestion, parseProtocolFile, protocolFileText, schemaIssues } from './protocol-draft';
 
 const model = { packId: 'isic-vit', purpose: 'demo', methods: ['attention', 'cdam', 'smooth-cdam'], targets: [{ name: 'MEL', label: 'Melanoma', head: 'dx', kind: 'class-logits', range: null }] } as unknown as ModelSummary;
 
 describe('protocol draft', () => {
+  it('gives each method a target it can explain: an output, attention, an axis or a prototype', () => {
+    const selfExplaining = {
+      ...model, methods: ['attention', 'attribute-map', 'prototype-map'],
+      attributes: [{ name: 'color', label: 'Color', head: 'color', values: [] }, { name: 'border', label: 'Border', head: 'border', values: [] }],
+      prototypes: [{ name: 'MEL-1', class: 'MEL', exemplarCount: 3 }],
+    } as unknown as ModelSummary;
+    expect(defaultTarget(model, 'cdam')).toBe('MEL');
+    expect(defaultTarget(model, 'attention')).toBe('attention');
+    expect(defaultTarget(selfExplaining, 'attribute-map')).toBe('color');
+    expect(defaultTarget(selfExplaining, 'prototype-map')).toBe('MEL-1');
+    // A model without axes has no attribute target to offer.
+    expect(defaultTarget(model, 'attribute-map')).toBe('');
+  });
+
   it('makes a new question of every type that the schema accepts', () => {
     const taken: string[] = [];
     for (const { type } of QUESTION_TYPES) {

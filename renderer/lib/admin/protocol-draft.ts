@@ -3,7 +3,7 @@
 // field they name (written as main writes them: `questions[2].options`).
 import type { z } from 'zod';
 import type { CaseModality } from '../../../app/domain';
-import type { MethodId, ModelSummary } from '../../../app/explain';
+import { targetsFor, type MethodId, type ModelSummary } from '../../../app/explain';
 import { PROTOCOL_FORMAT, protocolSchema, type Condition, type Protocol, type Question, type QuestionType } from '../../../app/protocol';
 import { METHOD_LABELS } from '../explain/methods';
 
@@ -75,9 +75,9 @@ export function newQuestion(type: QuestionType, taken: Iterable<string>): Questi
 /** A bank question copied into a protocol, under an id the protocol does not use yet. */
 export const fromBank = (q: Question, taken: Iterable<string>): Question => ({ ...structuredClone(q), id: freeId(q.id, taken) });
 
-/** The target a condition with `method` defaults to: the model's first class output, or "attention". */
+/** The target a condition with `method` defaults to: the model's first class output, "attention", or the first axis or prototype. */
 export function defaultTarget(model: ModelSummary | undefined, method: MethodId): string {
-  if (method === 'attention') return 'attention';
+  if (method === 'attention' || method === 'attribute-map' || method === 'prototype-map') return targetsFor(model, method)[0] ?? '';
   return model?.targets.find((t) => t.kind === 'class-logits')?.name ?? model?.targets[0]?.name ?? '';
 }
 

@@ -1,7 +1,7 @@
 // The protocol being edited: a draft the coordinator changes through these methods, the schema's
 // complaints as they type, and main's verdict (protocols.validate / protocols.save) with the field
 // it names. Any change makes main's last verdict stale, so it is cleared.
-import type { MethodId, ModelSummary } from '../../../app/explain';
+import { targetsFor, type MethodId, type ModelSummary } from '../../../app/explain';
 import type { Condition, PhaseId, Protocol, Question } from '../../../app/protocol';
 import { PHASES } from '../../../app/protocol';
 import type { ProtocolSummary } from '../../../app/study';
@@ -94,8 +94,7 @@ export class ProtocolEditor {
     const model = this.#models().find((m) => m.packId === next.model);
     if (patch.model !== undefined && model && !model.methods.includes(next.method)) next.method = (model.methods[0] ?? next.method) as MethodId;
     if ((patch.model !== undefined || patch.method !== undefined) && patch.target === undefined) {
-      const targets = next.method === 'attention' ? ['attention'] : (model?.targets.map((t) => t.name) ?? []);
-      if (!targets.includes(next.target)) next.target = defaultTarget(model, next.method);
+      if (!targetsFor(model, next.method).includes(next.target)) next.target = defaultTarget(model, next.method);
     }
     // An id the coordinator never edited follows the method and target.
     if (patch.id === undefined && old.id.replace(/-\d+$/, '') === conditionSlug(old.method, old.target).toLowerCase()) {

@@ -1,13 +1,16 @@
 // Explanations of one open case: which model, method and target the reader picked, the model's
 // prediction, the map on show (A) and the one it is compared with (B), and the progress of a
 // running computation. For CT the subject is the selected nodule; for dermoscopy the image.
+// Self-explaining models (attribute tokens, prototypes) also say what they read in the case.
 import type { CaseModality } from '../../../app/domain';
 import type { ExplainProgress, ExplanationMap, MethodId, ModelId, ModelSummary, Prediction } from '../../../app/explain';
 import { ApiError, type ApiClient } from '../api-client';
 import type { ErrorState } from '../app/error-state.svelte';
 import { ConceptState, type CandidateCase } from './concept-state.svelte';
 import { FaithfulnessState } from './faithfulness-state.svelte';
-import { compareSelection, defaultCompareMethod, defaultTarget, isRunnable, requestTarget, type MapSelection } from './methods';
+import { compareChoices, compareSelection, defaultCompareMethod, EMPTY_SELECTION, isRunnable, requestTarget, selectionFor, type MapSelection } from './methods';
+import { byPanelOrder } from './model-order';
+import { SelfExplainingState } from './self-explaining-state.svelte';
 
 /** Numbers this window's explanation jobs (with a random part, unique across windows). */
 let jobCounter = 0;
@@ -20,8 +23,9 @@ export class ExplainState {
   models = $state.raw<ModelSummary[]>([]);
   modelsLoaded = $state(false);
   modelId = $state<ModelId | null>(null);
-  selection = $state<MapSelection>({ method: 'cdam', target: '', concept: null, head: null });
-  compareMethod = $state<MethodId>('attention');
+  selection = $state<MapSelection>(EMPTY_SELECTION);
+  /** Map B's method; null when the model offers no other method for this selection. */
+  compareMethod = $state<MethodId | null>('attention');
   /** CT: the selected nodule; explanations are per nodule. */
   noduleId = $state<number | null>(null);
   mapA = $state.raw<ExplanationMap | null>(null);
@@ -33,6 +37,8 @@ export class ExplainState {
   readonly concepts: ConceptState;
   /** Faithfulness metrics of map A (staff only). */
   readonly faithfulness: FaithfulnessState;
+  /** An attribute model's reading of the subject, a prototype model's score sheet. */
+  readonly selfExplaining: SelfExplainingState;
   readonly #api: ApiClient;
   readonly #errors: ErrorState;
   readonly #unsubscribe: () => void;
@@ -48,6 +54,7 @@ export class ExplainState {
     this.modality = modality;
     this.concepts = new ConceptState(api, errors, modality, candidates);
     this.faithfulness = new FaithfulnessState(api, errors);
+    this.selfExplaining = new SelfExplainingState(api, errors);
     // Our calls carry a job id we chose, so progress from other windows' jobs is not ours.
     this.#unsubscribe = api.on('explain.progress', (p) => {
       if (this.running && p.jobId === this.#jobId) this.progress = p;
@@ -67,12 +74,15 @@ export class ExplainState {
     return this.ready && this.running === null && isRunnable(this.selection, this.model, this.concepts.concepts);
   }
 
+  /** The methods map B can use beside the current selection. */
+  get compareChoices(): MethodId[] {
+    return compareChoices(this.selection, this.model, this.concepts.concepts);
+  }
+
   async start(): Promise<void> {
     try {
       const all = await this.#api.call('models.list', {});
-      // Models to read with first; sanity-check and test packs after them, never the default.
-      const rank = { demo: 0, 'sanity-check': 1, test: 2 } as const;
-      this.models = all.filter((m) => m.modality === this.modality).sort((a, b) => rank[a.purpose] - rank[b.purpose] || a.id - b.id);
+      this.models = all.filter((m) => m.modality === this.modality).sort(byPanelOrder);
     } catch (e) {
       this.#errors.report('Could not list the models', e);
     } finally {
@@ -85,18 +95,18 @@ export class ExplainState {
     this.modelId = id;
     const model = this.model;
     if (!model) return;
-    const method = model.methods.includes(this.selection.method) ? this.selection.method : (model.methods[0] ?? 'cdam');
-    const target = model.targets.some((t) => t.name === this.selection.target) ? this.selection.target : defaultTarget(model.targets);
-    this.selection = { method, target, concept: null, head: null };
-    this.compareMethod = defaultCompareMethod(method);
+    this.selection = selectionFor(model, this.selection);
+    this.compareMethod = defaultCompareMethod(this.selection, model, []);
     this.#clear();
-    await Promise.all([this.concepts.load(id), this.predict()]);
+    await Promise.all([this.concepts.load(id), this.predict(), this.#readSelfExplaining()]);
   }
 
   setMethod(method: MethodId): void {
     const concept = method === 'concept-cdam' ? (this.selection.concept ?? this.concepts.concepts[0]?.name ?? null) : this.selection.concept;
     this.selection = { ...this.selection, method, concept };
-    if (this.compareMethod === method) this.compareMethod = defaultCompareMethod(method);
+    if (this.compareMethod === null || !this.compareChoices.includes(this.compareMethod)) {
+      this.compareMethod = defaultCompareMethod(this.selection, this.model, this.concepts.concepts);
+    }
   }
 
   setTarget(target: string): void {
@@ -111,6 +121,28 @@ export class ExplainState {
     this.selection = { ...this.selection, head };
   }
 
+  setAxis(axis: string): void {
+    this.selection = { ...this.selection, axis };
+  }
+
+  setPrototype(prototype: string): void {
+    this.selection = { ...this.selection, prototype };
+  }
+
+  /** Overlays an attribute model's map of one diagnostic axis (the attribute panel's rows). */
+  async showAxis(axis: string, withCompare: boolean): Promise<void> {
+    this.setMethod('attribute-map');
+    this.setAxis(axis);
+    await this.run(withCompare);
+  }
+
+  /** Overlays where the case looks like one prototype (the score sheet's rows). */
+  async showPrototype(prototype: string, withCompare: boolean): Promise<void> {
+    this.setMethod('prototype-map');
+    this.setPrototype(prototype);
+    await this.run(withCompare);
+  }
+
   setCompareMethod(method: MethodId): void {
     this.compareMethod = method;
     this.mapB = null;
@@ -121,7 +153,7 @@ export class ExplainState {
     if (noduleId === this.noduleId) return;
     this.noduleId = noduleId;
     this.#clear();
-    await this.predict();
+    await Promise.all([this.predict(), this.#readSelfExplaining()]);
   }
 
   async predict(): Promise<void> {
@@ -146,9 +178,9 @@ export class ExplainState {
   /** Computes map B: the compare method on A's question. */
   async runCompare(): Promise<void> {
     if (!this.mapA || this.running) return;
-    const sel = compareSelection(this.selection, this.compareMethod);
-    if (!isRunnable(sel, this.model, this.concepts.concepts)) {
-      this.error = `${this.model?.name ?? 'This model'} cannot compute ${this.compareMethod} for this selection.`;
+    const sel = this.compareMethod ? compareSelection(this.selection, this.compareMethod) : null;
+    if (!sel || !isRunnable(sel, this.model, this.concepts.concepts)) {
+      this.error = `${this.model?.name ?? 'This model'} cannot compute ${this.compareMethod ?? 'another method'} for this selection.`;
       return;
     }
     await this.#compute('b', sel);
@@ -165,6 +197,7 @@ export class ExplainState {
 
   dispose(): void {
     this.faithfulness.dispose();
+    this.selfExplaining.forget();
     this.#unsubscribe();
   }
 
@@ -206,11 +239,17 @@ export class ExplainState {
     }
   }
 
+  async #readSelfExplaining(): Promise<void> {
+    const model = this.model;
+    if (model && this.ready) await this.selfExplaining.load(model, { modelId: model.id, caseId: this.caseId, noduleId: this.noduleId });
+  }
+
   #clear(): void {
     // What is still running answers a question nobody asks any more.
     if (this.running) void this.#api.call('explain.cancel', { jobId: this.#jobId }).catch(() => {});
     this.#generation++;
     this.faithfulness.forget();
+    this.selfExplaining.forget();
     this.mapA = null;
     this.mapB = null;
     this.prediction = null;

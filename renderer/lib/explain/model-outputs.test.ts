@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PredictedOutput } from '../../../app/explain';
-import { characteristicPredictions, classHeads, diameterComparison, otherRegressions, readerMean, softmax } from './model-outputs';
+import { barOutputs, characteristicPredictions, classHeads, diameterComparison, otherRegressions, readerMean, softmax } from './model-outputs';
 
 const out = (name: string, head: string, kind: PredictedOutput['kind'], value: number, probability: number | null = null): PredictedOutput => ({ name, head, kind, value, probability });
 
@@ -30,6 +30,15 @@ describe('classHeads', () => {
   it('computes the softmax per head when main sent no probabilities', () => {
     const heads = classHeads([out('a', 'h1', 'class-logits', 0), out('b', 'h1', 'class-logits', 0), out('c', 'h2', 'class-logits', 5)], []);
     expect(heads.map((h) => h.bars.map((b) => b.probability))).toEqual([[0.5, 0.5], [1]]);
+  });
+});
+
+describe('barOutputs', () => {
+  it('leaves an attribute-token model’s axis heads to the attribute panel', () => {
+    const outputs = [out('MEL', 'diagnosis', 'class-logits', 1), out('color.0', 'color', 'class-logits', 2), out('shape.1', 'shape', 'class-logits', 3)];
+    const axes = [{ name: 'color', label: 'Color', head: 'color', values: [] }];
+    expect(barOutputs(outputs, axes).map((o) => o.name)).toEqual(['MEL', 'shape.1']);
+    expect(barOutputs(outputs, null)).toBe(outputs);
   });
 });
 

@@ -2,7 +2,7 @@
 // head's logits where main did not send one), and for LIDC the regression biomarkers beside the
 // readers' ratings of the same characteristic.
 import type { LidcCharacteristics, Nodule } from '../../../app/domain';
-import type { ModelTarget, PredictedOutput } from '../../../app/explain';
+import type { AttributeAxis, ModelTarget, PredictedOutput } from '../../../app/explain';
 
 export type OutputBar = { name: string; label: string; value: number; probability: number };
 export type HeadBars = { head: string; bars: OutputBar[] };
@@ -32,6 +32,16 @@ export function classHeads(outputs: readonly PredictedOutput[], targets: readonl
     }
   }
   return heads;
+}
+
+/**
+ * The outputs the bars show: an attribute-token model's axis heads are left to the attribute
+ * panel, which names their values in words rather than as units like "color.3".
+ */
+export function barOutputs(outputs: readonly PredictedOutput[], attributes: readonly AttributeAxis[] | null): readonly PredictedOutput[] {
+  if (!attributes?.length) return outputs;
+  const axisHeads = new Set(attributes.map((a) => a.head));
+  return outputs.filter((o) => !axisHeads.has(o.head));
 }
 
 /** Regression outputs that are not LIDC characteristics (e.g. a general-purpose score). */

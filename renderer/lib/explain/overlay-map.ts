@@ -38,3 +38,15 @@ export function dataAttributes(tags: OverlayMap['tags']): Record<string, string>
   for (const [k, v] of Object.entries(tags)) out[`data-${k}`] = String(v);
   return out;
 }
+
+/**
+ * The colour bar's words for a map's two ends. A prototype map is a cosine similarity, not
+ * evidence for a class; an attribute map is its axis tokens' attention. A blinded stimulus
+ * carries no method, so its words stay neutral (beyond what its sign shows anyway).
+ */
+export function barEnds(map: Pick<OverlayMap, 'signed' | 'tags'>): [string, string] {
+  const method = map.tags.method;
+  if (map.signed) return method === 'prototype-map' ? ['◀ unlike the prototype', 'like the prototype ▶'] : ['◀ counter-evidence', 'evidence ▶'];
+  const what = method === 'attention' || method === 'attribute-map' ? ' attention' : method === 'lima' ? ' importance' : '';
+  return [`low${what}`, `high${what}`];
+}

@@ -2,16 +2,18 @@
 import type { ExplainParams } from '../../../../app/explain';
 import { VerdictError } from '../../../../app/errors';
 import { attention } from './attention';
+import { attributeMap } from './attribute-map';
 import { cdam } from './cdam';
 import { conceptCdam } from './concept-cdam';
 import { integratedCdam } from './integrated-cdam';
 import { lima } from './lima';
+import { prototypeMap } from './prototype-map';
 import { smoothCdam } from './smooth-cdam';
 import type { MethodDefinition } from './types';
 
 export type { MethodDefinition, MethodRun, ResolvedTarget } from './types';
 
-export const METHODS: readonly MethodDefinition[] = [attention, cdam, smoothCdam, integratedCdam, conceptCdam, lima];
+export const METHODS: readonly MethodDefinition[] = [attention, cdam, smoothCdam, integratedCdam, conceptCdam, lima, attributeMap, prototypeMap];
 
 export function method(id: string): MethodDefinition {
   const m = METHODS.find((x) => x.id === id);

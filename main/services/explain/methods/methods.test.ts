@@ -9,7 +9,7 @@ import { METHODS, method, normaliseParams } from './index';
 /** White-box methods use neither the input image nor progress. */
 const unused = { manifest: undefined as never, image: new Float32Array(0), signal: new AbortController().signal, progress: () => {} };
 
-const dims: Dims = { channels: 1, height: 4, width: 4, outputs: 3, patches: 4, tokens: 5, dim: 2, heads: 2, grid: { rows: 2, cols: 2 } };
+const dims: Dims = { channels: 1, height: 4, width: 4, outputs: 3, patches: 4, tokens: 5, dim: 2, heads: 2, axes: 0, prototypes: 0, grid: { rows: 2, cols: 2 } };
 
 /** synthetic model: cdam = the residual's patch tokens summed over features, times the seed/concept weight. */
 function fakeModel() {

@@ -9,7 +9,11 @@ import type { Manifest } from '../../models/manifest';
 export type ResolvedTarget =
   | { kind: 'output'; name: string; index: number }
   | { kind: 'concept'; name: string; vector: Float32Array }
-  | { kind: 'attention'; name: 'attention' };
+  | { kind: 'attention'; name: 'attention' }
+  /** A diagnostic axis of an attribute-token pack, by its row in `attributeMaps`. */
+  | { kind: 'axis'; name: string; index: number }
+  /** A prototype of a prototype pack, by its row in `prototypeMaps`. */
+  | { kind: 'prototype'; name: string; index: number };
 
 export type MethodRun = {
   model: GraphRunner;
