@@ -67,7 +67,18 @@ type PredictionRow = [trialId: number, modelId: number, modelSha: string, provid
 
 const OF_STUDY = 'JOIN assignment s ON s.id = t.assignment_id WHERE s.study_id = ?';
 
+/** Every record at once (the results dashboard and the small exports). */
 export function studyRecords(db: Database, studyId: number): StudyRecords {
+  const { ctx, records } = answerRecords(db, studyId);
+  return { ctx, records: [...records] };
+}
+
+/**
+ * The study's context, and its records made one at a time as the answers are read: a writer that
+ * formats each as it comes (the long CSV) keeps no 100,000 records alive, which the garbage
+ * collector otherwise pays for. Iterate inside the caller's read transaction.
+ */
+export function answerRecords(db: Database, studyId: number): { ctx: StudyContext; records: IterableIterator<AnswerRecord> } {
   const ctx = studyContext(db, studyId);
   const questions = new Map(ctx.protocol.questions.map((q) => [q.id, q]));
   const models = modelLookup(db);
@@ -87,11 +98,11 @@ export function studyRecords(db: Database, studyId: number): StudyRecords {
       ORDER BY t.assignment_id, t.position`);
   const trials = new Map(trialRows.map((t) => [t[0], t]));
   const caseOrder = caseOrders(trialRows);
-  const shown = new Map<string, ShownStimulus>();
+  const shown = new Map<number, ShownStimulus>(); // key: trial id × 2 + slot
   for (const st of raw<StimulusRow>(`SELECT st.trial_id, st.slot, st.label, st.condition_id, st.explanation_id, st.model_id, st.model_sha256, st.provider, st.method, st.target, st.map_sha256
       FROM stimulus st JOIN trial t ON t.id = st.trial_id ${OF_STUDY}`)) {
     const e = explanations(st[4]);
-    shown.set(`${st[0]}|${st[1]}`, { label: st[2], conditionId: st[3], model: { ...models(st[5]), sha256: st[6] }, provider: st[7], method: st[8], target: st[9], params: e.params, mapSha256: st[10], outputs: e.outputs, metrics: e.metrics });
+    shown.set(st[0] * 2 + st[1], { label: st[2], conditionId: st[3], model: { ...models(st[5]), sha256: st[6] }, provider: st[7], method: st[8], target: st[9], params: e.params, mapSha256: st[10], outputs: e.outputs, metrics: e.metrics });
   }
   const outputsOf = cachedParse<PredictedOutput[]>();
   const predictions = new Map(raw<PredictionRow>(`SELECT p.trial_id, p.model_id, p.model_sha256, p.provider, p.outputs_json FROM trial_prediction p JOIN trial t ON t.id = p.trial_id ${OF_STUDY}`)
@@ -101,31 +112,37 @@ export function studyRecords(db: Database, studyId: number): StudyRecords {
       AND f.version = 1 AND f.id IN (SELECT x.supersedes FROM answer x WHERE x.supersedes IS NOT NULL)`).raw(true).all(studyId) as [string, string][]));
   const displayOf = cachedParse<DisplayState>();
 
-  // Iterated, not collected: 100,000 row arrays alive at once cost more in garbage collection
-  // than the query itself.
-  const answers = db.prepare(`SELECT a.id, a.trial_id, a.question_id, a.version, a.value_json, a.scores_json, a.display_state_json, a.time_to_first_input_ms, a.time_on_trial_ms, a.created_at
-    FROM answer a JOIN trial t ON t.id = a.trial_id ${OF_STUDY} AND NOT EXISTS (SELECT 1 FROM answer x WHERE x.supersedes = a.id)
-    ORDER BY s.reader_index, t.position, a.question_id`).raw(true).iterate(studyId) as IterableIterator<AnswerRow>;
+  // Edits are few: the versions they replaced, skipped below (cheaper than asking SQLite, for
+  // every answer, whether a later version supersedes it).
+  const superseded = new Set(db.prepare('SELECT supersedes FROM answer WHERE supersedes IS NOT NULL').pluck().all() as number[]);
   const trialOf = new Map<number, AnswerRecord['trial']>();
-  const records: AnswerRecord[] = [];
-  for (const [id, trialId, questionId, version, valueJson, scoresJson, displayJson, t2fi, tot, createdAt] of answers) {
-    const question = questions.get(questionId);
-    if (!question) throw new VerdictError('internal', `answer ${id}: question "${questionId}" is not in the study's protocol`);
-    const t = trials.get(trialId)!;
-    let trial = trialOf.get(trialId);
-    if (!trial) {
-      trial = { id: trialId, position: t[2], caseOrder: caseOrder.get(t[1])!.get(t[3])!, phase: t[4], kind: t[5], conditionId: t[6], conditionBId: t[7], sanity: t[8] === 1, repeatOfPosition: t[9], firstOpenedAt: t[10] };
-      trialOf.set(trialId, trial);
+  function* records(): IterableIterator<AnswerRecord> {
+    // Iterated, not collected: 100,000 row arrays alive at once cost more in garbage collection
+    // than the query itself. The statement starts when the first record is asked for, so an
+    // iterator never read holds no statement open.
+    const answers = db.prepare(`SELECT a.id, a.trial_id, a.question_id, a.version, a.value_json, a.scores_json, a.display_state_json, a.time_to_first_input_ms, a.time_on_trial_ms, a.created_at
+      FROM answer a JOIN trial t ON t.id = a.trial_id ${OF_STUDY}
+      ORDER BY s.reader_index, t.position, a.question_id`).raw(true).iterate(studyId) as IterableIterator<AnswerRow>;
+    for (const [id, trialId, questionId, version, valueJson, scoresJson, displayJson, t2fi, tot, createdAt] of answers) {
+      if (superseded.has(id)) continue;
+      const question = questions.get(questionId);
+      if (!question) throw new VerdictError('internal', `answer ${id}: question "${questionId}" is not in the study's protocol`);
+      const t = trials.get(trialId)!;
+      let trial = trialOf.get(trialId);
+      if (!trial) {
+        trial = { id: trialId, position: t[2], caseOrder: caseOrder.get(t[1])!.get(t[3])!, phase: t[4], kind: t[5], conditionId: t[6], conditionBId: t[7], sanity: t[8] === 1, repeatOfPosition: t[9], firstOpenedAt: t[10] };
+        trialOf.set(trialId, trial);
+      }
+      yield {
+        answerId: id, version, answeredAt: createdAt, firstAnsweredAt: version === 1 ? createdAt : (firstAnswered.get(`${trialId}|${questionId}`) ?? createdAt),
+        timeToFirstInputMs: t2fi, timeOnTrialMs: tot, displayState: displayOf(displayJson),
+        reader: readers.get(t[1])!, trial, case: cases.get(t[3])!,
+        shown: shown.get(trialId * 2) ?? null, shownB: shown.get(trialId * 2 + 1) ?? null, prediction: predictions.get(trialId) ?? null,
+        question, value: JSON.parse(valueJson) as AnswerValue, scores: scoresJson ? (JSON.parse(scoresJson) as RoiScores) : null,
+      };
     }
-    records.push({
-      answerId: id, version, answeredAt: createdAt, firstAnsweredAt: version === 1 ? createdAt : (firstAnswered.get(`${trialId}|${questionId}`) ?? createdAt),
-      timeToFirstInputMs: t2fi, timeOnTrialMs: tot, displayState: displayOf(displayJson),
-      reader: readers.get(t[1])!, trial, case: cases.get(t[3])!,
-      shown: shown.get(`${trialId}|0`) ?? null, shownB: shown.get(`${trialId}|1`) ?? null, prediction: predictions.get(trialId) ?? null,
-      question, value: JSON.parse(valueJson) as AnswerValue, scores: scoresJson ? (JSON.parse(scoresJson) as RoiScores) : null,
-    });
   }
-  return { ctx, records };
+  return { ctx, records: records() };
 }
 
 /** Parses JSON once per distinct text: display states and model outputs repeat across answers. The result is shared: treat it as read-only. */

@@ -5,7 +5,7 @@
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import type { ExportFormat, ExportedFile } from '../../../app/results';
-import { studyRecords } from './answer-records';
+import { answerRecords, studyRecords } from './answer-records';
 import { longCsv } from './long-csv';
 import { imrmcFile, mrmcaovFile } from './mrmc-files';
 import { iccFile, kappaFile } from './agreement-files';
@@ -39,9 +39,12 @@ export class ExportService {
   build(studyId: number, format: ExportFormat, question?: string): ExportedFile {
     const content = this.#db.transaction(() => {
       if (format === 'json') return studyJson(this.#db, studyContext(this.#db, studyId), this.#appVersion, this.#now().toISOString());
+      if (format === 'csv') {
+        const { ctx, records } = answerRecords(this.#db, studyId);
+        return longCsv(ctx, records, this.#appVersion);
+      }
       const { ctx, records } = studyRecords(this.#db, studyId);
       switch (format) {
-        case 'csv': return longCsv(ctx, records, this.#appVersion);
         case 'imrmc': return imrmcFile(ctx, records, question);
         case 'mrmcaov': return mrmcaovFile(ctx, records, question);
         case 'kappa': return kappaFile(records, question);

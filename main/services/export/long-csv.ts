@@ -24,10 +24,13 @@ export const LONG_COLUMNS = [
   'time_to_first_input_ms', 'time_on_trial_ms', 'trial_first_opened_at', 'first_answered_at', 'answered_at',
 ] as const;
 
-export function longCsv(ctx: StudyContext, records: readonly AnswerRecord[], appVersion: string): string {
+/** `records` may be an iterator: each is formatted as it comes and can be dropped at once. */
+export function longCsv(ctx: StudyContext, records: Iterable<AnswerRecord>, appVersion: string): string {
   const study = csvRow([ctx.study.id, ctx.study.name, ctx.protocolRow.protocol_id, ctx.protocolRow.version, ctx.protocolRow.sha256, appVersion]);
   const f = fragments();
-  return csvDocument(LONG_COLUMNS, records.map((r) => [study, ...f(r), csvRow(answerCells(r))].join(',')));
+  const lines: string[] = [];
+  for (const r of records) lines.push([study, ...f(r), csvRow(answerCells(r))].join(','));
+  return csvDocument(LONG_COLUMNS, lines);
 }
 
 // A row is mostly cells its answer shares with others — the reader's, the trial's, the case's,
