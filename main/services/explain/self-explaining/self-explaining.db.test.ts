@@ -88,6 +88,22 @@ describe('prototype score sheet', () => {
   });
 });
 
+describe('faithfulness of self-explanations', () => {
+  it('measures an attribute map and a prototype map like any map, judged on the predicted class', async () => {
+    const sheet = await call(v, admin, 'explain.prototypes', { modelId: protofm, caseId, count: 1 });
+    for (const [modelId, method, target] of [[explicd, 'attribute-map', 'color'], [protofm, 'prototype-map', sheet.rows[0].name]] as const) {
+      const ms = await call(v, admin, 'explain.metrics', { modelId, caseId, method, target, metrics: ['compactness', 'lima-insertion', 'class-discrimination'] });
+      const by = Object.fromEntries(ms.map((m) => [m.metric, m]));
+      expect(by.compactness.value).toBeGreaterThanOrEqual(0);
+      expect(by.compactness.value).toBeLessThanOrEqual(1);
+      expect(by['lima-insertion'].value).toBeGreaterThan(0);
+      expect(by['lima-insertion'].forwardPasses).toBeGreaterThan(0);
+      // An axis or a prototype is not a class: there is no wrong class to swap in.
+      expect(by['class-discrimination'].value).toBeNull();
+    }
+  });
+});
+
 describe('in a reader study', () => {
   it('an attribute stimulus shows the axis and its value, a prototype stimulus the exemplars', async () => {
     const sheet = await call(v, admin, 'explain.prototypes', { modelId: protofm, caseId, count: 1 });
