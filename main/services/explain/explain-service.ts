@@ -108,13 +108,7 @@ export class ExplanationService {
     const subject = this.#subject(model, req.caseId, req.noduleId);
     return this.#queue.run(`Prediction — ${this.#cases.get(subject.caseId).label}`, async ({ signal, progress }) => {
       progress(0, 2);
-      const runtime = await this.#models.runtime(model.id);
-      checkCancelled(signal);
-      const t0 = performance.now();
-      const input = await loadModelInput(this.#imaging, model.manifest, subject);
-      const pass = await runtime.backbone(input.image, 1);
-      const ms = performance.now() - t0;
-      checkCancelled(signal);
+      const { runtime, pass, ms } = await this.#onePass(model, subject, signal);
       progress(2, 2);
       return { modelId: model.id, caseId: subject.caseId, noduleId: subject.noduleId, outputs: predictedOutputs(model.manifest, pass.outputs), provider: runtime.provider, ms };
     }, req.jobId);
@@ -126,9 +120,7 @@ export class ExplanationService {
     if (!model.manifest.attributes) throw new VerdictError('explain.unsupported-method', `${model.manifest.name} has no diagnostic attributes (it is not an attribute-token model).`, { method: 'attribute-map' });
     const subject = this.#subject(model, req.caseId, req.noduleId);
     return this.#queue.run(`Attributes — ${this.#cases.get(subject.caseId).label}`, async ({ signal }) => {
-      const runtime = await this.#models.runtime(model.id);
-      checkCancelled(signal);
-      const pass = await runtime.backbone((await loadModelInput(this.#imaging, model.manifest, subject)).image, 1);
+      const { runtime, pass } = await this.#onePass(model, subject, signal);
       return {
         modelId: model.id, caseId: subject.caseId, provider: runtime.provider,
         diagnosis: predictedOutputs(model.manifest, pass.outputs).filter((o) => o.head === model.manifest.outputs[0].head),
@@ -148,9 +140,7 @@ export class ExplanationService {
     }
     const subject = this.#subject(model, req.caseId, req.noduleId);
     return this.#queue.run(`Prototypes — ${this.#cases.get(subject.caseId).label}`, async ({ signal }) => {
-      const runtime = await this.#models.runtime(model.id);
-      checkCancelled(signal);
-      const pass = await runtime.backbone((await loadModelInput(this.#imaging, m, subject)).image, 1);
+      const { runtime, pass } = await this.#onePass(model, subject, signal);
       const diagnosis = predictedOutputs(m, pass.outputs).filter((o) => o.head === m.outputs[0].head);
       const explained = req.class ?? diagnosis.reduce((a, b) => (b.value > a.value ? b : a)).name;
       const k = classes.indexOf(explained);
@@ -209,6 +199,18 @@ export class ExplanationService {
       const examples = subjects.map((s) => ({ caseId: s.caseId, noduleId: s.noduleId }));
       return insertConcept(this.#db, { modelId: model.id, name, vector, examples, now: this.#now().toISOString() });
     });
+  }
+
+  /** One backbone pass over the subject's model input (inside a queued job); `ms` covers input and pass. */
+  async #onePass(model: RegisteredModel, subject: Subject, signal: AbortSignal) {
+    const runtime = await this.#models.runtime(model.id);
+    checkCancelled(signal);
+    const t0 = performance.now();
+    const input = await loadModelInput(this.#imaging, model.manifest, subject);
+    const pass = await runtime.backbone(input.image, 1);
+    const ms = performance.now() - t0;
+    checkCancelled(signal);
+    return { runtime, pass, ms };
   }
 
   #subject(model: RegisteredModel, caseId: number, noduleId: number | null | undefined): Subject {

@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3';
 import type { PredictedOutput } from '../../../app/explain';
 import type { StimulusDetail } from '../../../app/study';
 import { modelRow, registered } from '../models/model-rows';
+import { attributeReadings } from '../explain/self-explaining/attribute-report';
 import { readExemplar } from '../explain/self-explaining/exemplars';
 
 type Row = { model_id: number; method: string; target: string; outputs_json: string };
@@ -16,12 +17,10 @@ export async function stimulusDetail(db: Database, explanationId: number): Promi
   const model = registered(modelRow(db, r.model_id));
   const m = model.manifest;
   if (r.method === 'attribute-map') {
-    const axis = m.attributes!.axes.find((a) => a.name === r.target)!;
-    const values = m.outputs.find((o) => o.head === axis.head)!.units;
-    const outputs = JSON.parse(r.outputs_json) as PredictedOutput[];
-    const scored = values.map((u) => ({ label: u.label ?? u.name, probability: outputs.find((o) => o.name === u.name)?.probability ?? 0 }));
-    const best = scored.reduce((a, b) => (b.probability > a.probability ? b : a));
-    return { kind: 'attribute', axis: axis.label, value: best.label, probability: best.probability };
+    // The outputs stored with the map, in manifest order: the model's reading when it was shown.
+    const outputs = Float32Array.from((JSON.parse(r.outputs_json) as PredictedOutput[]).map((o) => o.value));
+    const axis = attributeReadings(m, outputs).find((a) => a.axis === r.target)!;
+    return { kind: 'attribute', axis: axis.label, value: axis.value.label, probability: axis.probability };
   }
   const unit = m.prototypes!.units.find((u) => u.name === r.target)!;
   const exemplars = [];
