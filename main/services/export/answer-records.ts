@@ -105,7 +105,8 @@ export function answerRecords(db: Database, studyId: number): { ctx: StudyContex
     shown.set(st[0] * 2 + st[1], { label: st[2], conditionId: st[3], model: { ...models(st[5]), sha256: st[6] }, provider: st[7], method: st[8], target: st[9], params: e.params, mapSha256: st[10], outputs: e.outputs, metrics: e.metrics });
   }
   const outputsOf = cachedParse<PredictedOutput[]>();
-  const predictions = new Map(raw<PredictionRow>(`SELECT p.trial_id, p.model_id, p.model_sha256, p.provider, p.outputs_json FROM trial_prediction p JOIN trial t ON t.id = p.trial_id ${OF_STUDY}`)
+  // Only case trials: a stimulus trial's outputs are its explanation's (shown.outputs).
+  const predictions = new Map(raw<PredictionRow>(`SELECT p.trial_id, p.model_id, p.model_sha256, p.provider, p.outputs_json FROM trial_prediction p JOIN trial t ON t.id = p.trial_id ${OF_STUDY} AND t.kind = 'case'`)
     .map(([trialId, modelId, sha256, provider, outputs]) => [trialId, { model: { ...models(modelId), sha256 }, provider, outputs: outputsOf(outputs) }]));
   // The first version's time, for the few answers that were edited.
   const firstAnswered = new Map((db.prepare(`SELECT f.trial_id || '|' || f.question_id, f.created_at FROM answer f JOIN trial t ON t.id = f.trial_id ${OF_STUDY}
