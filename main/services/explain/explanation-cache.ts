@@ -6,8 +6,12 @@ import type { Database } from 'better-sqlite3';
 import type { ExplainParams, ExplanationMap, MapPlacement, MethodId, PredictedOutput } from '../../../app/explain';
 import { sha256Hex } from '../models/pack-files';
 
-/** Bump when preprocessing or a method's computation changes, so old maps are not served. */
-export const PIPELINE_VERSION = 1;
+/**
+ * Bump when preprocessing or a method's computation changes, so old maps are not served (rows
+ * already pinned as study stimuli stay; only new requests miss). 2: LiMA's confidence term over
+ * the head's whole distribution instead of target-vs-rest.
+ */
+export const PIPELINE_VERSION = 2;
 
 export type CacheKeyParts = {
   modelSha256: string; caseId: number; noduleId: number | null; method: MethodId; target: string;

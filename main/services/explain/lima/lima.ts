@@ -9,6 +9,7 @@ import { plannedPasses } from './defaults';
 import { importanceMap, objectiveGains } from './importance';
 import { membership, RegionOracle } from './region-oracle';
 import { embeddingDistances } from './scores';
+import { regionNeighbours } from './neighbours';
 import { bidirectionalGreedy, naiveGreedy } from './search';
 import { slic, type Superpixels } from './slic';
 import type { BatchEvaluator, LimaOptions, LimaParams, LimaResult, ModelImage } from './types';
@@ -77,7 +78,8 @@ export async function limaAttribution(image: ModelImage, evaluate: BatchEvaluato
     const { embeddings, dim } = await oracle.images(singles, true);
     dist = embeddingDistances(embeddings, count, dim);
   }
-  const ctx = { oracle, weights: w, dist, pending: params.pending, lazyBatch: params.lazyBatch ?? 2 };
+  const neighbours = params.search === 'bidirectional-cached' ? regionNeighbours(labels, image.width, count) : [];
+  const ctx = { oracle, weights: w, dist, pending: params.pending, lazyBatch: params.lazyBatch ?? 2, neighbours };
   const trace = params.search === 'naive' ? await naiveGreedy(ctx) : await bidirectionalGreedy(ctx, params.search === 'bidirectional-cached');
   opts.progress?.(oracle.passes, oracle.passes);
   return {

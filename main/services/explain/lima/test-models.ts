@@ -92,8 +92,10 @@ export function squareModel(shape: ModelImage, box: Box, opts: { gain?: number; 
 /**
  * p = σ(Σ_r w_r·(kept fraction of region r) − bias): each region adds its own evidence. The
  * embedding is the kept fraction of each region, so region images are mutually orthogonal.
+ * With link 'identity', p = Σ_r w_r·(kept fraction) − bias itself (weights ≥ 0 summing to ≤ 1):
+ * then consistency and collaboration are modular in the kept set.
  */
-export function additiveModel(shape: ModelImage, labels: Int32Array, weights: readonly number[], bias: number): BatchEvaluator {
+export function additiveModel(shape: ModelImage, labels: Int32Array, weights: readonly number[], bias: number, link: 'sigmoid' | 'identity' = 'sigmoid'): BatchEvaluator {
   const n = shape.height * shape.width, size = shape.channels * n, R = weights.length;
   const sizes = new Float64Array(R);
   for (let p = 0; p < n; p++) sizes[labels[p]]++;
@@ -109,7 +111,7 @@ export function additiveModel(shape: ModelImage, labels: Int32Array, weights: re
         z += (weights[r] * kept[r]) / sizes[r];
         embedding[b * R + r] = kept[r] / sizes[r];
       }
-      probability[b] = sigmoid(z);
+      probability[b] = link === 'sigmoid' ? sigmoid(z) : z;
     }
     return { probability, embedding, dim: R };
   };

@@ -56,9 +56,14 @@ export function targetScorer(model: GraphRunner, manifest: Manifest, targetIndex
   };
 }
 
-/** LiMA's evaluator: the target's probability and the CLS embedding of each image. */
+/**
+ * LiMA's evaluator: the target's probability and the CLS embedding of each image and, for a
+ * class head, the head's whole softmax distribution — LiMA's confidence term is 1 − H(p)/log K
+ * over the head's K classes (RuoyuChen10/LIMA proccess_compute_confidence_score). A regression
+ * target has no distribution: LiMA ranks by its raw value and falls back to the binary entropy.
+ */
 export function probabilityAndEmbedding(model: GraphRunner, manifest: Manifest, targetIndex: number): {
-  evaluate: (images: Float32Array, batch: number) => Promise<{ probability: Float64Array; embedding: Float32Array; dim: number }>;
+  evaluate: (images: Float32Array, batch: number) => Promise<{ probability: Float64Array; embedding: Float32Array; dim: number; probabilities?: Float64Array; classes?: number }>;
   readonly passes: number;
 } {
   const head = headOf(manifest, targetIndex);
@@ -70,6 +75,7 @@ export function probabilityAndEmbedding(model: GraphRunner, manifest: Manifest, 
     evaluate: async (images, batch) => {
       const probability = new Float64Array(batch);
       const embedding = new Float32Array(batch * dim);
+      const probabilities = head.classLogits ? new Float64Array(batch * head.size) : undefined;
       for (let start = 0; start < batch; start += SCORE_BATCH) {
         const n = Math.min(SCORE_BATCH, batch - start);
         const pass = await model.backbone(images.subarray(start * size, (start + n) * size), n);
@@ -77,11 +83,14 @@ export function probabilityAndEmbedding(model: GraphRunner, manifest: Manifest, 
         embedding.set(pass.embedding, start * dim);
         for (let i = 0; i < n; i++) {
           const row = pass.outputs.subarray(i * k, (i + 1) * k);
-          // A regression target has no probability: LiMA then ranks by the raw value.
-          probability[start + i] = head.classLogits ? softmax(Array.from(row.subarray(head.start, head.start + head.size)))[targetIndex - head.start] : row[targetIndex];
+          if (probabilities) {
+            const p = softmax(Array.from(row.subarray(head.start, head.start + head.size)));
+            probabilities.set(p, (start + i) * head.size);
+            probability[start + i] = p[targetIndex - head.start];
+          } else probability[start + i] = row[targetIndex];
         }
       }
-      return { probability, embedding, dim };
+      return probabilities ? { probability, embedding, dim, probabilities, classes: head.size } : { probability, embedding, dim };
     },
   };
 }
