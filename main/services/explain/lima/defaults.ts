@@ -34,12 +34,13 @@ export const LIMA_DEFAULTS: LimaParams = {
 
 /**
  * Forward passes the search needs for `n` regions: the exact count for 'naive' and
- * 'bidirectional' (search.ts derives both), an upper bound for 'bidirectional-cached'. With an
- * effectiveness term, n more: one image per region for the embeddings.
+ * 'bidirectional' (search.ts derives both); for a cached search, which never measures a candidate
+ * twice in a step, its full counterpart's count is the upper bound. With an effectiveness term,
+ * n more: one image per region for the embeddings.
  */
 export function plannedPasses(n: number, pending: number, search: LimaSearch, withEffectiveness: boolean): number {
   let total = withEffectiveness ? n : 0;
-  if (search === 'naive') return total + n * (n + 1);
+  if (search === 'naive' || search === 'greedy-cached') return total + n * (n + 1);
   let r = n;
   while (r > 1) {
     if (r > pending) { total += 2 * r + 2 * pending; r -= 2; }

@@ -23,7 +23,7 @@ async function code(p: Promise<unknown>): Promise<string> {
 }
 
 describe('cancellation', () => {
-  it.each(['bidirectional', 'naive', 'bidirectional-cached'] as const)('stops between batches with explain.cancelled (%s)', async (search) => {
+  it.each(['bidirectional', 'naive', 'bidirectional-cached', 'greedy-cached'] as const)('stops between batches with explain.cancelled (%s)', async (search) => {
     const controller = new AbortController();
     const { evaluate, stats } = counting(async (images, batch) => {
       if (stats.calls === 3) controller.abort();

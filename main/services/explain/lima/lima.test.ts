@@ -9,7 +9,7 @@ import { binaryConfidence } from './scores';
 import { additiveModel, type Box, counting, gridLabels, squareImage, squareModel } from './test-models';
 import type { BatchEvaluator, LimaParams, LimaSearch, ModelImage } from './types';
 
-const SEARCHES: LimaSearch[] = ['bidirectional', 'naive', 'bidirectional-cached'];
+const SEARCHES: LimaSearch[] = ['bidirectional', 'naive', 'bidirectional-cached', 'greedy-cached'];
 const params = (over: Partial<LimaParams> = {}): LimaParams => ({ ...LIMA_DEFAULTS, ...over });
 
 /** The image keeping the given regions, the rest 0 (black). */

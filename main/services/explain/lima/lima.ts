@@ -10,11 +10,11 @@ import { importanceMap, objectiveGains } from './importance';
 import { membership, RegionOracle } from './region-oracle';
 import { embeddingDistances } from './scores';
 import { regionNeighbours } from './neighbours';
-import { bidirectionalGreedy, naiveGreedy } from './search';
+import { bidirectionalGreedy, greedy } from './search';
 import { slic, type Superpixels } from './slic';
 import type { BatchEvaluator, LimaOptions, LimaParams, LimaResult, ModelImage } from './types';
 
-const SEARCHES = ['bidirectional', 'naive', 'bidirectional-cached'] as const;
+const SEARCHES = ['bidirectional', 'naive', 'bidirectional-cached', 'greedy-cached'] as const;
 
 function bad(message: string, param: string): never {
   throw new VerdictError('explain.bad-params', message, { method: 'lima', param });
@@ -78,9 +78,10 @@ export async function limaAttribution(image: ModelImage, evaluate: BatchEvaluato
     const { embeddings, dim } = await oracle.images(singles, true);
     dist = embeddingDistances(embeddings, count, dim);
   }
-  const neighbours = params.search === 'bidirectional-cached' ? regionNeighbours(labels, image.width, count) : [];
+  const cached = params.search === 'bidirectional-cached' || params.search === 'greedy-cached';
+  const neighbours = cached ? regionNeighbours(labels, image.width, count) : [];
   const ctx = { oracle, weights: w, dist, pending: params.pending, lazyBatch: params.lazyBatch ?? 2, neighbours };
-  const trace = params.search === 'naive' ? await naiveGreedy(ctx) : await bidirectionalGreedy(ctx, params.search === 'bidirectional-cached');
+  const trace = params.search === 'naive' || params.search === 'greedy-cached' ? await greedy(ctx, cached) : await bidirectionalGreedy(ctx, cached);
   opts.progress?.(oracle.passes, oracle.passes);
   return {
     labels,

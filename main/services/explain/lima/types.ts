@@ -27,9 +27,11 @@ export type LimaWeights = { consistency: number; collaboration: number; confiden
  * 'bidirectional-cached': ours — the same bidirectional search, but forward scores measured at
  * earlier steps are kept (Minoux's accelerated greedy): each step re-measures only the candidates
  * whose estimate most likely moved (neighbours of the last picks, the oldest estimates) and those
- * whose estimate could still win. ~0.56× the passes; see search.ts and bench/lima.ts.
+ * whose estimate could still win. ~0.56× the passes; see search.ts and bench/lima.ts;
+ * 'greedy-cached': ours — the plain greedy ('naive') with the same cached forward step: no D side,
+ * every region ranked by the forward search. ~0.46× the bidirectional search's passes.
  */
-export type LimaSearch = 'bidirectional' | 'naive' | 'bidirectional-cached';
+export type LimaSearch = 'bidirectional' | 'naive' | 'bidirectional-cached' | 'greedy-cached';
 
 export type LimaParams = {
   regions: number /* ~50 */;
@@ -38,7 +40,7 @@ export type LimaParams = {
   weights: LimaWeights;
   batchSize: number;
   search: LimaSearch;
-  /** 'bidirectional-cached' only: stale candidates re-measured per lazy round (default 2). */
+  /** The cached searches only: stale candidates re-measured per lazy round (default 2). */
   lazyBatch?: number;
 };
 

@@ -3,10 +3,10 @@
 // bidirectional greedy search; each pixel gets its region's importance. Chen et al., "Less is
 // More: Efficient Black-box Attribution via Minimal Interpretable Subset Selection",
 // arXiv:2504.00470; RuoyuChen10/LIMA. Needs only outputs and the CLS embedding, so every pack
-// offers it. Search: the paper's bidirectional greedy (8 pending). Our cached variant
-// ('bidirectional-cached') needs 0.56× the passes; its insertion AUC is equal within noise on the
-// demo images but 0.7% lower on 100 ISIC images (npm run bench, bench/lima.ts), so the paper's
-// search stays the default.
+// offers it. Search: the paper's bidirectional greedy (8 pending), the method as published. Our
+// cached searches (search.ts, npm run bench) are faster: 'bidirectional-cached' (0.56× the passes,
+// insertion AUC 0.7% lower on 100 ISIC images) and 'greedy-cached' (0.46×, higher insertion AUC
+// but worse deletion AUC, as naive greedy); neither is the paper's ranking, so neither is the default.
 import { LIMA_DEFAULTS, limaAttribution } from '../lima';
 import { probabilityAndEmbedding } from '../metrics/model-scorers';
 import type { MethodDefinition } from './types';
