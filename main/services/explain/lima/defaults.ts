@@ -32,6 +32,14 @@ export const LIMA_DEFAULTS: LimaParams = {
   search: 'bidirectional',
 };
 
+/** What each search is: the bidirectional search with a D side or plain greedy, and whether its forward step is cached. */
+export const SEARCH_SHAPES = {
+  bidirectional: { bidirectional: true, cached: false },
+  naive: { bidirectional: false, cached: false },
+  'bidirectional-cached': { bidirectional: true, cached: true },
+  'greedy-cached': { bidirectional: false, cached: true },
+} as const satisfies Record<LimaSearch, { bidirectional: boolean; cached: boolean }>;
+
 /**
  * Forward passes the search needs for `n` regions: the exact count for 'naive' and
  * 'bidirectional' (search.ts derives both); for a cached search, which never measures a candidate
@@ -40,7 +48,7 @@ export const LIMA_DEFAULTS: LimaParams = {
  */
 export function plannedPasses(n: number, pending: number, search: LimaSearch, withEffectiveness: boolean): number {
   let total = withEffectiveness ? n : 0;
-  if (search === 'naive' || search === 'greedy-cached') return total + n * (n + 1);
+  if (!SEARCH_SHAPES[search].bidirectional) return total + n * (n + 1);
   let r = n;
   while (r > 1) {
     if (r > pending) { total += 2 * r + 2 * pending; r -= 2; }

@@ -5,16 +5,16 @@
 // RuoyuChen10/LIMA. Its predecessor: Chen et al., "Less is More: Fewer Interpretable Region via
 // Submodular Subset Selection", ICLR 2024; RuoyuChen10/SMDL-Attribution.
 import { VerdictError } from '../../../../app/errors';
-import { plannedPasses } from './defaults';
+import { plannedPasses, SEARCH_SHAPES } from './defaults';
 import { importanceMap, objectiveGains } from './importance';
 import { membership, RegionOracle } from './region-oracle';
 import { embeddingDistances } from './scores';
 import { regionNeighbours } from './neighbours';
 import { bidirectionalGreedy, greedy } from './search';
 import { slic, type Superpixels } from './slic';
-import type { BatchEvaluator, LimaOptions, LimaParams, LimaResult, ModelImage } from './types';
+import type { BatchEvaluator, LimaOptions, LimaParams, LimaResult, LimaSearch, ModelImage } from './types';
 
-const SEARCHES = ['bidirectional', 'naive', 'bidirectional-cached', 'greedy-cached'] as const;
+const SEARCHES = Object.keys(SEARCH_SHAPES) as LimaSearch[];
 
 function bad(message: string, param: string): never {
   throw new VerdictError('explain.bad-params', message, { method: 'lima', param });
@@ -78,10 +78,10 @@ export async function limaAttribution(image: ModelImage, evaluate: BatchEvaluato
     const { embeddings, dim } = await oracle.images(singles, true);
     dist = embeddingDistances(embeddings, count, dim);
   }
-  const cached = params.search === 'bidirectional-cached' || params.search === 'greedy-cached';
+  const { bidirectional, cached } = SEARCH_SHAPES[params.search];
   const neighbours = cached ? regionNeighbours(labels, image.width, count) : [];
   const ctx = { oracle, weights: w, dist, pending: params.pending, lazyBatch: params.lazyBatch ?? 2, neighbours };
-  const trace = params.search === 'naive' || params.search === 'greedy-cached' ? await greedy(ctx, cached) : await bidirectionalGreedy(ctx, cached);
+  const trace = bidirectional ? await bidirectionalGreedy(ctx, cached) : await greedy(ctx, cached);
   opts.progress?.(oracle.passes, oracle.passes);
   return {
     labels,
