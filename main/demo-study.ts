@@ -2,10 +2,12 @@
 // the demo models' explanations for its cases in the background, so a reader finds them ready
 // (they are cached in the study database like any other map).
 import { existsSync } from 'node:fs';
+import type { ModelSummary, PredictedOutput } from '../app/explain';
 import type { Verdict } from './verdict';
 import type { Log } from './log';
 import { demoDir } from './paths';
 import { largestNodule } from './services/explain/input/model-input';
+import { method, type MethodDefinition } from './services/explain/methods';
 
 export async function openDemoStudy(verdict: Verdict, log: Log): Promise<void> {
   if (!existsSync(demoDir())) return;
@@ -16,9 +18,12 @@ export async function openDemoStudy(verdict: Verdict, log: Log): Promise<void> {
   log.info(`demo study ready: ${report.cases.length} cases, ${made} explanation maps computed`);
 }
 
+type Subject = { modelId: number; caseId: number; noduleId: number | null };
+type MapAsk = { method: string; target: string };
+
 /**
- * For each case and each demo model of its modality: CDAM for the class the model predicts
- * and the attention map (for CT, of the case's largest nodule). Returns how many maps were made.
+ * For each case and each demo model of its modality: the maps the viewer opens first, for what
+ * that pack offers (for CT, of the case's largest nodule). Returns how many maps were made.
  */
 export async function prepareExplanations(verdict: Verdict, caseIds: number[], log: Log): Promise<number> {
   const models = (await verdict.models.list()).filter((m) => m.purpose === 'demo');
@@ -29,12 +34,11 @@ export async function prepareExplanations(verdict: Verdict, caseIds: number[], l
     if (c.modality === 'CT' && noduleId === null) continue;
     for (const model of models.filter((m) => m.modality === c.modality)) {
       try {
-        const prediction = await verdict.explain.predict({ modelId: model.id, caseId, noduleId });
-        const classes = prediction.outputs.filter((o) => o.probability !== null);
-        const predicted = classes.reduce((a, b) => (b.probability! > a.probability! ? b : a), classes[0]);
-        if (predicted) await verdict.explain.map({ modelId: model.id, caseId, noduleId, method: 'cdam', target: predicted.name });
-        await verdict.explain.map({ modelId: model.id, caseId, noduleId, method: 'attention', target: 'attention' });
-        made += predicted ? 2 : 1;
+        const subject = { modelId: model.id, caseId, noduleId };
+        for (const ask of await firstMaps(verdict, model, subject)) {
+          await verdict.explain.map({ ...subject, ...ask });
+          made++;
+        }
       } catch (e) {
         log.error(`demo explanations for case ${c.label} with ${model.name} failed`, e);
       }
@@ -42,3 +46,42 @@ export async function prepareExplanations(verdict: Verdict, caseIds: number[], l
   }
   return made;
 }
+
+/**
+ * One method per kind of target the pack's own methods explain — the first it lists, so CDAM
+ * rather than its 50-pass Smooth and Integrated variants — with the targets a viewer opens:
+ * the predicted class, every diagnostic axis, the predicted class's leading prototypes, the
+ * attention map. Black-box methods (seconds per map) and concepts (the user's own) are left to
+ * the user.
+ */
+async function firstMaps(verdict: Verdict, model: ModelSummary, subject: Subject): Promise<MapAsk[]> {
+  const byKind = new Map<MethodDefinition['target'], MethodDefinition>();
+  for (const m of model.methods.map(method)) if (!m.blackBox && !byKind.has(m.target)) byKind.set(m.target, m);
+  const asks: MapAsk[] = [];
+  for (const [kind, m] of byKind) {
+    const targets = await targetsToShow(verdict, model, subject, kind);
+    asks.push(...targets.map((target) => ({ method: m.id, target })));
+  }
+  return asks;
+}
+
+async function targetsToShow(verdict: Verdict, model: ModelSummary, subject: Subject, kind: MethodDefinition['target']): Promise<string[]> {
+  switch (kind) {
+    case 'attention':
+      return ['attention'];
+    case 'output': {
+      const { outputs } = await verdict.explain.predict(subject);
+      const top = predictedClass(outputs);
+      return top ? [top.name] : [];
+    }
+    case 'axis':
+      return (model.attributes ?? []).map((a) => a.name);
+    case 'prototype':
+      return (await verdict.explain.prototypeSheet(subject)).rows.map((r) => r.name);
+    case 'concept':
+      return [];
+  }
+}
+
+const predictedClass = (outputs: PredictedOutput[]): PredictedOutput | undefined =>
+  outputs.filter((o) => o.probability !== null).reduce<PredictedOutput | undefined>((a, b) => (!a || b.probability! > a.probability! ? b : a), undefined);

@@ -18,6 +18,8 @@ export type ServeProcess = {
   dataDir: string;
   child: ChildProcess;
   output: () => string;
+  /** What the host wrote to stderr alone: where main's log puts errors and their stacks. */
+  errors: () => string;
   api: () => Promise<ApiClient & { close: () => void }>;
   stop: () => Promise<void>;
 };
@@ -28,8 +30,12 @@ export async function startServeProcess(opts: { demo?: boolean; dataDir?: string
   if (!opts.demo) args.push('--no-demo');
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+    err += d.toString();
+  });
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve host did not start in 30 s:\n${out}`)), 30_000);
     child.stdout!.on('data', () => {
@@ -50,6 +56,7 @@ export async function startServeProcess(opts: { demo?: boolean; dataDir?: string
   return {
     url, origin, token, dataDir, child,
     output: () => out,
+    errors: () => err,
     api: async () => {
       const bridge: WsBridge = await connectWsBridge(`ws://${parsed.host}/api?token=${token}`, WebSocket as unknown as new (u: string) => globalThis.WebSocket);
       const client = new ApiClient(bridge) as ApiClient & { close: () => void };
