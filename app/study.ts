@@ -50,12 +50,13 @@ export type StudySummary = {
 };
 
 /** A key binding a reader can remap: action → key (KeyboardEvent.key). */
-export type KeyAction = 'answer-1' | 'answer-2' | 'answer-3' | 'answer-4' | 'answer-5' | 'next' | 'previous' | 'overlay-toggle' | 'opacity-up' | 'opacity-down' | 'help';
+export type KeyAction = 'answer-1' | 'answer-2' | 'answer-3' | 'answer-4' | 'answer-5' | 'answer-6' | 'answer-7' | 'answer-8' | 'answer-9' | 'next' | 'previous' | 'overlay-toggle' | 'opacity-up' | 'opacity-down' | 'help';
 export type KeyMap = Record<KeyAction, string>;
-export const KEY_ACTIONS: readonly KeyAction[] = ['answer-1', 'answer-2', 'answer-3', 'answer-4', 'answer-5', 'next', 'previous', 'overlay-toggle', 'opacity-up', 'opacity-down', 'help'];
+export const KEY_ACTIONS: readonly KeyAction[] = ['answer-1', 'answer-2', 'answer-3', 'answer-4', 'answer-5', 'answer-6', 'answer-7', 'answer-8', 'answer-9', 'next', 'previous', 'overlay-toggle', 'opacity-up', 'opacity-down', 'help'];
 /** Every reader starts with this map; remapping replaces single entries. */
 export const DEFAULT_KEYMAP: KeyMap = {
   'answer-1': '1', 'answer-2': '2', 'answer-3': '3', 'answer-4': '4', 'answer-5': '5',
+  'answer-6': '6', 'answer-7': '7', 'answer-8': '8', 'answer-9': '9',
   next: 'ArrowRight', previous: 'ArrowLeft', 'overlay-toggle': 'h', 'opacity-up': ']', 'opacity-down': '[', help: '?',
 };
 

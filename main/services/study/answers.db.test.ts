@@ -10,6 +10,7 @@ import { call, demoVerdict, isicProtocol, refusal, signedIn, type TestVerdict } 
 let v: TestVerdict;
 let admin: CallContext;
 let reader: CallContext;
+let readerRowId: number;
 let isicStudy: number;
 let ctStudy: number;
 
@@ -37,6 +38,7 @@ beforeAll(async () => {
   let readers;
   ({ admin, readers } = await signedIn(v, ['Dr Answer']));
   reader = readers[0].caller;
+  readerRowId = readers[0].id;
   for (const [protocol, name] of [[isicProtocol(), 'ISIC'], [ctProtocol, 'CT']] as const) {
     const saved = await call(v, admin, 'protocols.save', { protocol });
     const s = await call(v, admin, 'studies.create', { protocolRowId: saved.rowId, name });
@@ -213,5 +215,14 @@ describe('key map', () => {
     expect((await call(v, reader, 'reading.keymap', {})).next).toBe('Enter');
     expect(await refusal(v, reader, 'reading.setKeymap', { keymap: { previous: 'Enter' } })).toMatchObject({ code: 'keymap.invalid', message: '"Enter" would serve both next and previous.' });
     expect(await refusal(v, reader, 'reading.setKeymap', { keymap: { fly: 'f' } })).toMatchObject({ code: 'keymap.invalid' });
+  });
+
+  it('loads a map stored before answers 6–9 existed, leaving a new action unbound where the reader took its key', async () => {
+    const old = { 'answer-1': '1', 'answer-2': '2', 'answer-3': '3', 'answer-4': '4', 'answer-5': '5', next: '6', previous: 'ArrowLeft', 'overlay-toggle': 'h', 'opacity-up': ']', 'opacity-down': '[', help: '?' };
+    v.study.db.prepare('UPDATE reader_keymap SET keymap_json = ? WHERE reader_id = ?').run(JSON.stringify(old), readerRowId);
+    const map = await call(v, reader, 'reading.keymap', {});
+    expect(map).toMatchObject({ next: '6', 'answer-6': '', 'answer-7': '7', 'answer-9': '9' });
+    // The loaded map can be saved again: an unbound action serves no key twice.
+    expect((await call(v, reader, 'reading.setKeymap', { keymap: { 'answer-6': 'y' } }))['answer-6']).toBe('y');
   });
 });

@@ -2,11 +2,13 @@
 // change names actions the reading view knows, and no key may serve two actions.
 import type { Database } from 'better-sqlite3';
 import { DEFAULT_KEYMAP, KEY_ACTIONS, type KeyAction, type KeyMap } from '../../../app/study';
+import { completeKeymap, UNBOUND } from '../../../app/keymap';
 import { VerdictError } from '../../../app/errors';
 
 export function keymapOf(db: Database, readerId: number): KeyMap {
   const row = db.prepare('SELECT keymap_json FROM reader_keymap WHERE reader_id = ?').get(readerId) as { keymap_json: string } | undefined;
-  return row ? { ...DEFAULT_KEYMAP, ...(JSON.parse(row.keymap_json) as Partial<KeyMap>) } : { ...DEFAULT_KEYMAP };
+  // A map stored before actions were added (answer-6…9) still loads, the new ones completed.
+  return row ? completeKeymap(JSON.parse(row.keymap_json) as Partial<Record<string, unknown>>) : { ...DEFAULT_KEYMAP };
 }
 
 export function setKeymap(db: Database, readerId: number, changes: Record<string, string>, at: string): KeyMap {
@@ -18,6 +20,7 @@ export function setKeymap(db: Database, readerId: number, changes: Record<string
     }
     const byKey = new Map<string, KeyAction>();
     for (const a of KEY_ACTIONS) {
+      if (next[a] === UNBOUND) continue;
       const other = byKey.get(next[a]);
       if (other) throw new VerdictError('keymap.invalid', `"${next[a]}" would serve both ${other} and ${a}.`, { key: next[a] });
       byKey.set(next[a], a);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KEYMAP, actionFor, answerDigit, completeKeymap, remapProblem } from './keymap';
+import { DEFAULT_KEYMAP, actionFor, answerDigit, choiceKey, completeKeymap, extraChoiceLetters, extraChoiceNumber, remapProblem } from './keymap';
 
 const press = (key: string, mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({ key, ctrlKey: false, altKey: false, metaKey: false, ...mods });
 
@@ -24,13 +24,44 @@ describe('keymap', () => {
     expect(remapProblem(DEFAULT_KEYMAP, 'next', DEFAULT_KEYMAP.previous)).toMatch(/Previous trial/);
     expect(remapProblem(DEFAULT_KEYMAP, 'next', 'f')).toMatch(/viewer/);
     expect(remapProblem(DEFAULT_KEYMAP, 'next', 'Tab')).toMatch(/usual meaning/);
-    expect(remapProblem(DEFAULT_KEYMAP, 'next', 'j')).toBeNull();
+    expect(remapProblem(DEFAULT_KEYMAP, 'next', 'j')).toMatch(/viewer/);
+    expect(remapProblem(DEFAULT_KEYMAP, 'next', 'k')).toBeNull();
     expect(remapProblem(DEFAULT_KEYMAP, 'next', 'N')).toBeNull();
     expect(remapProblem(DEFAULT_KEYMAP, 'next', DEFAULT_KEYMAP.next)).toBeNull();
   });
 
+  it('answers with 1–9 by default, each remappable', () => {
+    for (let n = 1; n <= 9; n++) expect(actionFor(DEFAULT_KEYMAP, press(String(n)))).toBe(`answer-${n}`);
+    expect(actionFor({ ...DEFAULT_KEYMAP, 'answer-7': 'y' }, press('Y'))).toBe('answer-7');
+    expect(actionFor({ ...DEFAULT_KEYMAP, 'answer-7': 'y' }, press('7'))).toBeNull();
+  });
+
+  it('loads a map stored before answers 6–9: new actions take their defaults unless the reader used that key', () => {
+    const old = { 'answer-1': '1', 'answer-2': '2', 'answer-3': '3', 'answer-4': '4', 'answer-5': '5', next: '6', previous: 'ArrowLeft', 'overlay-toggle': 'h', 'opacity-up': ']', 'opacity-down': '[', help: '?' };
+    const m = completeKeymap(old);
+    expect(m.next).toBe('6');
+    expect(m['answer-6']).toBe('');
+    expect(m['answer-7']).toBe('7');
+    // An unbound action matches no key, and '6' still moves on.
+    expect(actionFor(m, press('6'))).toBe('next');
+    expect(choiceKey(m, 5)).toBeNull();
+  });
+
+  it('gives options beyond nine letters no action or viewer uses', () => {
+    const letters = extraChoiceLetters(DEFAULT_KEYMAP);
+    for (const used of ['h', 'f', 'b', 'r', 'j', 'c']) expect(letters).not.toContain(used);
+    expect(letters.slice(0, 3)).toEqual(['a', 'd', 'e']);
+    expect([0, 6, 8, 9, 10].map((i) => choiceKey(DEFAULT_KEYMAP, i))).toEqual(['1', '7', '9', 'a', 'd']);
+    expect(extraChoiceNumber(DEFAULT_KEYMAP, press('D'))).toBe(11);
+    expect(extraChoiceNumber(DEFAULT_KEYMAP, press('h'))).toBeNull();
+    expect(extraChoiceNumber(DEFAULT_KEYMAP, press('a', { ctrlKey: true }))).toBeNull();
+    // A letter the reader binds leaves the list.
+    expect(extraChoiceLetters({ ...DEFAULT_KEYMAP, next: 'a' })[0]).toBe('d');
+  });
+
   it('reads the digit of an answer action', () => {
     expect(answerDigit('answer-4')).toBe(4);
+    expect(answerDigit('answer-9')).toBe(9);
     expect(answerDigit('next')).toBeNull();
   });
 });

@@ -39,6 +39,11 @@ describe('questions', () => {
     expect(digitValue(yn, 2)).toBe(false);
     expect(digitValue(fc, 1)).toBe('A');
     expect(digitValue(text, 1)).toBeUndefined();
+    // The 7-class ISIC diagnosis: 6 and 7 pick its last two options; a 12-option list takes 10–12 (letters).
+    const dx = { ...choice, options: ['mel', 'nv', 'bcc', 'akiec', 'bkl', 'df', 'vasc'].map((v) => ({ value: v, label: v })) };
+    expect([6, 7, 8].map((n) => digitValue(dx, n))).toEqual(['df', 'vasc', undefined]);
+    const long = { ...choice, options: Array.from({ length: 12 }, (_, i) => ({ value: `o${i + 1}`, label: `O${i + 1}` })) };
+    expect(digitValue(long, 12)).toBe('o12');
   });
 
   it('sends a digit to the focused question, else the first unanswered one', () => {
