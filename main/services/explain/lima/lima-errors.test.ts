@@ -69,4 +69,20 @@ describe('refusals', () => {
     expect(await code(limaAttribution(image, noEmbedding, withEffectiveness, { labels }))).toBe('explain.inference-failed');
     expect(await code(limaAttribution(image, noEmbedding, params(), { labels }))).toBe('resolved'); // no effectiveness, no embeddings read
   });
+
+  it.each(['bidirectional', 'naive', 'bidirectional-cached', 'greedy-cached'] as const)('refuses a score that is not a probability or a term that is NaN, naming the term, instead of ranking by id (%s)', async (search) => {
+    const failure = async (evaluate: BatchEvaluator) => {
+      try {
+        await limaAttribution(image, evaluate, params({ search }), { labels });
+      } catch (e) {
+        return { code: (e as VerdictError).code, term: (e as VerdictError).detail?.term, message: (e as Error).message };
+      }
+      return null;
+    };
+    // A regression output's raw value (3.2 and around): once, it reached the confidence term as NaN.
+    const raw: BatchEvaluator = async (images, batch) => ({ ...(await model(images, batch)), probability: new Float64Array(batch).fill(3.2) });
+    expect(await failure(raw)).toMatchObject({ code: 'explain.inference-failed', term: 'consistency', message: expect.stringMatching(/returned 3\.2/) });
+    const nanDistribution: BatchEvaluator = async (images, batch) => ({ ...(await model(images, batch)), probabilities: new Float64Array(2 * batch).fill(NaN), classes: 2 });
+    expect(await failure(nanDistribution)).toMatchObject({ code: 'explain.inference-failed', term: 'confidence', message: expect.stringMatching(/confidence term is NaN/) });
+  });
 });

@@ -61,7 +61,9 @@ export class RegionOracle {
       }
       for (let b = 0; b < batch; b++) {
         const p = r.probability[b];
-        if (!Number.isFinite(p)) throw new VerdictError('explain.inference-failed', `The evaluator returned a non-finite probability (${p}).`, { batch });
+        if (!(p >= 0 && p <= 1)) {
+          throw new VerdictError('explain.inference-failed', `LiMA: the evaluator returned ${p} as the target's probability; LiMA's terms need a probability in [0, 1] (a regression output's raw value is not one).`, { method: 'lima', term: 'consistency' });
+        }
         const conf = r.probabilities ? entropyConfidence(r.probabilities, b * classes, classes) : binaryConfidence(p);
         evals.push({ p, conf });
       }

@@ -47,3 +47,23 @@ describe('the model part of F', () => {
     expect(modelScore(w, e)).toBeCloseTo(20 * 0.8 + 5 * 0.9 + 0.01 * 0.3, 12);
   });
 });
+
+describe('a term that is not a number', () => {
+  const w = { consistency: 20, collaboration: 5, confidence: 0, effectiveness: 0 };
+  const named = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return { code: (e as { code?: string }).code, term: (e as { detail?: { term?: string } }).detail?.term, message: (e as Error).message };
+    }
+    return null;
+  };
+
+  it('is refused, naming the term — even with weight 0 (0 · NaN is NaN)', () => {
+    // p = 3.2 (a regression value): 1 − p is finite, but the binary entropy is NaN.
+    expect(named(() => modelScore(w, { inside: { p: 0.5, conf: binaryConfidence(3.2) }, outside: { p: 0.1, conf: 0 } }))).toMatchObject({ code: 'explain.inference-failed', term: 'confidence' });
+    expect(named(() => modelScore(w, { inside: { p: NaN, conf: 0 }, outside: { p: 0.1, conf: 0 } }))).toMatchObject({ term: 'consistency' });
+    expect(named(() => modelScore(w, { inside: { p: 0.5, conf: 0 }, outside: { p: NaN, conf: 0 } }))?.message).toMatch(/collaboration term is NaN/);
+    expect(named(() => embeddingDistances(Float32Array.from([1, 0, NaN, 1]), 2, 2))).toMatchObject({ term: 'effectiveness' });
+  });
+});

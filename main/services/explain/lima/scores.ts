@@ -12,6 +12,7 @@
 // proccess_compute_effectiveness_score: min over the distance row with the diagonal raised to 1,
 // zero for singletons). For models without an evidential head LiMA uses this entropy confidence
 // (the ICLR 2024 SMDL used an EDL uncertainty model instead, models/submodular_cub_v2.py).
+import { VerdictError } from '../../../../app/errors';
 import type { LimaWeights } from './types';
 
 /** One evaluated image: the target's probability and the prediction's confidence. */
@@ -51,7 +52,7 @@ export function embeddingDistances(embeddings: Float32Array, n: number, dim: num
       let dot = 0;
       for (let d = 0; d < dim; d++) dot += embeddings[i * dim + d] * embeddings[j * dim + d];
       const cos = Math.min(1, Math.max(-1, dot / (norms[i] * norms[j])));
-      out[i * n + j] = out[j * n + i] = Math.acos(cos) / Math.PI;
+      out[i * n + j] = out[j * n + i] = finiteTerm('effectiveness', Math.acos(cos) / Math.PI, `the embeddings of regions ${i} and ${j}`);
     }
   }
   return out;
@@ -69,7 +70,25 @@ export function effectiveness(members: readonly number[], dist: Float64Array | n
   return total;
 }
 
+export type Term = keyof LimaWeights;
+
+/**
+ * A term's value, refused unless finite: a NaN would make every comparison of the search false,
+ * and the greedy pick would fall to the lowest region id without a word (it did, for a
+ * regression output's raw value). Checked whatever the term's weight, since 0 · NaN is NaN.
+ */
+export function finiteTerm(term: Term, value: number, where: string): number {
+  if (!Number.isFinite(value)) {
+    throw new VerdictError('explain.inference-failed', `LiMA: the ${term} term is ${value} for ${where}; the search cannot rank regions by it (is the target a class probability?).`, { method: 'lima', term });
+  }
+  return value;
+}
+
 /** The model-dependent part of F (everything but effectiveness) for a set whose pair was evaluated. */
 export function modelScore(w: LimaWeights, e: PairEvaluated): number {
-  return w.consistency * e.inside.p + w.collaboration * (1 - e.outside.p) + w.confidence * e.inside.conf;
+  return (
+    w.consistency * finiteTerm('consistency', e.inside.p, 'the image keeping the set') +
+    w.collaboration * finiteTerm('collaboration', 1 - e.outside.p, 'the image without the set') +
+    w.confidence * finiteTerm('confidence', e.inside.conf, 'the image keeping the set')
+  );
 }

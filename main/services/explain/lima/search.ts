@@ -110,7 +110,7 @@ async function startLazy(ctx: SearchContext): Promise<LazyState> {
   const { oracle, weights: w } = ctx;
   const n = oracle.regionCount;
   const ends = (await oracle.pairs([membership(n, range(n))]))[0];
-  const fEmpty = w.consistency * ends.outside.p + w.collaboration * (1 - ends.inside.p) + w.confidence * ends.outside.conf;
+  const fEmpty = modelScore(w, { inside: ends.outside, outside: ends.inside }); // the empty set: keeps the black image
   return { ends, gain: new Float64Array(n).fill(NaN), measuredAt: new Int32Array(n).fill(-1), fS: fEmpty, step: 0, lastS: -1, lastD: -1 };
 }
 

@@ -107,4 +107,12 @@ describe('LiMA', () => {
     const lima = byId(await v.metrics.compute({ modelId: isicModel, caseId: withMask, method: 'lima', target: 'MEL', metrics: ['lima-insertion', 'lima-deletion'] }));
     expect(lima.get('lima-insertion')!.value).toBeGreaterThan(0);
   }, 120_000);
+
+  it('refuses a regression target (an LIDC biomarker) with a message that names it and says why', async () => {
+    const ask = v.explain.map({ modelId: lidcModel, ...ct, method: 'lima', target: 'spiculation' });
+    await expect(ask).rejects.toMatchObject({ code: 'explain.bad-target', detail: { method: 'lima', target: 'spiculation', head: 'biomarkers', kind: 'regression' } });
+    await expect(ask).rejects.toThrow(/LiMA cannot explain "spiculation": it is a regression output .*class probabilities/);
+    const rows = v.study.db.prepare("SELECT count(*) AS n FROM explanation WHERE method = 'lima' AND target = 'spiculation'").get() as { n: number };
+    expect(rows.n).toBe(0);
+  }, 60_000);
 });

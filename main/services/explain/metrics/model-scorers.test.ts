@@ -1,6 +1,7 @@
 // The model as metrics and LiMA see it: per image the target's score within its head, chunked
 // through the backbone — checked with a fake backbone whose logits are known.
 import { describe, expect, it } from 'vitest';
+import { VerdictError } from '../../../../app/errors';
 import type { BackbonePass, Dims, GraphRunner } from '../../models/model-runtime';
 import type { Manifest } from '../../models/manifest';
 import { probabilityAndEmbedding, targetScorer } from './model-scorers';
@@ -58,10 +59,16 @@ describe('probabilityAndEmbedding (LiMA)', () => {
     expect(ev.passes).toBe(40);
   });
 
-  it('gives a regression target its raw value and no distribution', async () => {
-    const r = await probabilityAndEmbedding(fakeModel(), manifest, 3).evaluate(images, 40);
-    expect(r.probabilities).toBeUndefined();
-    expect(r.probability[7]).toBe(17);
+  it('refuses a regression target, naming it, its head and why (LiMA scores class probabilities)', () => {
+    let error: unknown;
+    try {
+      probabilityAndEmbedding(fakeModel(), manifest, 3);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(VerdictError);
+    expect(error).toMatchObject({ code: 'explain.bad-target', detail: { method: 'lima', target: 'mm', head: 'size', kind: 'regression' } });
+    expect((error as Error).message).toMatch(/LiMA cannot explain "mm": it is a regression output \(head "size"\).*class probabilities/);
   });
 });
 
