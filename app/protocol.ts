@@ -80,7 +80,18 @@ export const protocolSchema = z.object({
       minReaders: z.number().int().min(1).max(4).optional(),
     }).strict().optional(),
     limit: z.number().int().min(1).max(10_000).optional(),
+    /**
+     * CT: the nodule read in a case, by case label → nodule number n ("Nodule n", as the
+     * workstation and the editor list a case's nodules). n is the nodule's place in the order the
+     * LIDC readers' marks are clustered from the case's XML, so it is the same in every study
+     * database imported from the same files (nodule row ids are not). A case not listed reads its
+     * default nodule: the largest one at least 3 of the 4 LIDC readers marked, else the one most
+     * readers marked. One nodule per case: a study's reading unit is the case.
+     */
+    nodules: z.record(text(100), z.number().int().min(1).max(1000)).optional(),
   }).strict(),
+  /** Whether a stimulus trial states what its map explains ("Evidence for: spiculation"); hidden keeps targets blinded too. */
+  stimulusTargets: z.enum(['shown', 'hidden']).default('shown'),
   conditions: z.array(conditionSchema).min(1).max(26),
   /** Pairs of conditions shown side by side for forced-choice questions. */
   comparisons: z.array(z.object({ between: z.tuple([id, id]) }).strict()).default([]),

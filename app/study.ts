@@ -92,6 +92,8 @@ export type BlindedStimulus = {
   placement: MapPlacement;
   /** What a self-explaining model adds to its map: the axis and value it read, or the training patches a prototype stands for. */
   detail?: StimulusDetail;
+  /** What the map explains, in the reader's words ("Evidence for: spiculation"); absent when the protocol hides targets. Never names the method or model. */
+  explains?: string;
 };
 
 /**
@@ -110,7 +112,13 @@ export type ReaderCase = {
   modality: CaseModality;
   series: SeriesInfo[];
   images: DermoImageInfo[];
-  nodule: { id: NoduleId; centroid: { x: number; y: number; sliceIndex: number }; largestSliceIndex: number } | null;
+  nodule: {
+    id: NoduleId;
+    centroid: { x: number; y: number; sliceIndex: number };
+    largestSliceIndex: number;
+    /** Where the marker goes: the box (image pixels) and slice range the readers' outlines span — its place and size, never its outline. */
+    extent: { x0: number; y0: number; x1: number; y1: number; firstSlice: number; lastSlice: number } | null;
+  } | null;
 };
 
 export type DisplayState = {
@@ -171,6 +179,8 @@ export type TrialView = {
   questions: Question[];
   /** This reader's latest answer to each question of this trial. */
   answers: Answer[];
+  /** The last phase's case trial: the explanations this reader was shown for this case, as they were labelled and captioned. */
+  seen?: BlindedStimulus[];
 };
 
 export type IntegrityReport = { ok: boolean; checked: number; firstBreak: { eventId: number; reason: string } | null };

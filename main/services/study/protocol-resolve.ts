@@ -12,6 +12,7 @@ import { targetsOf } from '../models/manifest';
 import { method, normaliseParams } from '../explain/methods';
 import { resolveTarget } from '../explain/resolve-target';
 import { protocolError } from './protocol-parse';
+import { caseNodules, defaultNodule } from './case-nodules';
 
 export type ResolvedCase = { caseId: number; label: string; noduleId: number | null };
 export type ResolvedModel = { modelId: number; sha256: string };
@@ -85,8 +86,6 @@ function checkOffers(db: Database, model: RegisteredModel, c: Protocol['conditio
   }
 }
 
-type NoduleRow = { id: number; case_id: number; diameter_mm: number | null; reader_count: number };
-
 function resolveCases(db: Database, p: Protocol): ResolvedCase[] {
   const all = listCases(db);
   const byLabel = new Map(all.map((c) => [c.label, c]));
@@ -108,19 +107,28 @@ function resolveCases(db: Database, p: Protocol): ResolvedCase[] {
   const f = p.cases.filter;
   if (f?.source) chosen = chosen.filter((c) => c.source === f.source);
   if (f?.diagnosis) chosen = chosen.filter((c) => c.diagnosis !== null && (f.diagnosis as string[]).includes(c.diagnosis));
-  const minReaders = f?.minReaders ?? 1;
-  const nodules = db.prepare('SELECT id, case_id, diameter_mm, reader_count FROM nodule WHERE case_id = ? AND reader_count >= ? ORDER BY coalesce(diameter_mm, -1) DESC, reader_count DESC, id')
+  const picks = p.cases.nodules ?? {};
+  for (const label of Object.keys(picks)) {
+    if (!chosen.some((c) => c.label === label)) throw protocolError('protocol.unknown-case', `cases.nodules.${label}`, `"${label}" is not among the protocol's cases, so no nodule of it is read`);
+  }
   const resolved: ResolvedCase[] = [];
   for (const c of chosen) {
     let noduleId: number | null = null;
     if (p.modality === 'CT') {
-      // The nodule read is the case's largest (as the models explain by default), among those enough readers marked.
-      const n = nodules.get(c.id, minReaders) as NoduleRow | undefined;
-      if (!n) {
-        if (p.cases.labels && !f?.minReaders) throw protocolError('protocol.unknown-case', `cases.labels[${p.cases.labels.indexOf(c.label)}]`, `case "${c.label}" has no nodule to read`);
-        continue;
+      const nodules = caseNodules(db, c.id);
+      const picked = picks[c.label];
+      if (picked !== undefined) {
+        const n = nodules.find((x) => x.number === picked);
+        if (!n) throw protocolError('protocol.unknown-case', `cases.nodules.${c.label}`, `case "${c.label}" has no nodule ${picked} (it has ${nodules.length})`);
+        noduleId = n.id;
+      } else {
+        const n = defaultNodule(nodules.filter((x) => x.readerCount >= (f?.minReaders ?? 1)));
+        if (!n) {
+          if (p.cases.labels && !f?.minReaders) throw protocolError('protocol.unknown-case', `cases.labels[${p.cases.labels.indexOf(c.label)}]`, `case "${c.label}" has no nodule to read`);
+          continue;
+        }
+        noduleId = n.id;
       }
-      noduleId = n.id;
     }
     resolved.push({ caseId: c.id, label: c.label, noduleId });
   }

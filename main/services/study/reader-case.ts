@@ -2,6 +2,7 @@
 // only). No ground truth (diagnosis, masks, readers' ratings and contours), no other nodules,
 // no dataset identifiers (the series UID would name the LIDC case).
 import type { Database } from 'better-sqlite3';
+import type { Nodule } from '../../../app/domain';
 import type { ReaderCase } from '../../../app/study';
 import { getCase } from './case-queries';
 
@@ -14,8 +15,30 @@ export function readerCase(db: Database, caseId: number, noduleId: number | null
     modality: c.modality,
     series: c.series.map((s) => ({ ...s, seriesInstanceUid: `series-${s.id}` })),
     images: c.images.map((i) => ({ ...i, masks: [] })),
-    nodule: n ? { id: n.id, centroid: n.centroid, largestSliceIndex: n.largestSliceIndex } : null,
+    nodule: n ? { id: n.id, centroid: n.centroid, largestSliceIndex: n.largestSliceIndex, extent: extentOf(n) } : null,
   };
+}
+
+/**
+ * The box and slices the readers' outlines of a nodule span (their union), for the reader's
+ * marker: where the nodule is and how big, which the image shows anyway — not the outline itself.
+ */
+export function extentOf(n: Nodule): NonNullable<ReaderCase['nodule']>['extent'] {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, firstSlice = Infinity, lastSlice = -Infinity;
+  for (const m of n.marks) {
+    for (const c of m.contours) {
+      if (!c.inclusion) continue;
+      firstSlice = Math.min(firstSlice, c.sliceIndex);
+      lastSlice = Math.max(lastSlice, c.sliceIndex);
+      for (let i = 0; i + 1 < c.points.length; i += 2) {
+        x0 = Math.min(x0, c.points[i]);
+        x1 = Math.max(x1, c.points[i]);
+        y0 = Math.min(y0, c.points[i + 1]);
+        y1 = Math.max(y1, c.points[i + 1]);
+      }
+    }
+  }
+  return Number.isFinite(x0) ? { x0, y0, x1, y1, firstSlice, lastSlice } : null;
 }
 
 /** The pixel size of the image a mark is drawn on (CT: the series' slices). */

@@ -15,6 +15,7 @@ import { imageSize, readerCase } from './reader-case';
 import { isicTruth, lidcTruth, scoreRoi } from './roi-scoring';
 import { answerOf, assignmentOf, latestAnswerRows, studyContext, type AssignmentRow, type StudyContext, type TrialRow } from './study-rows';
 import { shownMap, shownPrediction, shownStimuli, stimuliRecorded, type DisplayDeps } from './trial-display';
+import { seenExplanations } from './seen-explanations';
 import { questionsFor } from './trial-plan';
 import { progressOf, trialStates, type TrialState } from './trial-progress';
 
@@ -61,6 +62,7 @@ export class ReadingService {
     const labels = JSON.parse(assignment.labels_json) as Record<string, string>;
     const stimuli = await shownStimuli(this.#display, ctx, labels, trial);
     const prediction = await shownPrediction(this.#display, ctx, trial);
+    const seen = await seenExplanations(this.#display, ctx, labels, trial);
     this.#db.prepare('INSERT OR IGNORE INTO trial_visit (trial_id, first_opened_at) VALUES (?, ?)').run(trial.id, this.#now().toISOString());
     const states = trialStates(this.#db, ctx.protocol, assignment.id);
     const c = readerCase(this.#db, trial.case_id, trial.nodule_id);
@@ -73,6 +75,7 @@ export class ReadingService {
       stimuli,
       questions: questionsFor(ctx.protocol, trial.kind, trial.phase),
       answers: latestAnswerRows(this.#db, assignment.id, trial.id).map(answerOf),
+      ...seen,
     };
   }
 

@@ -12,6 +12,7 @@ import { method } from '../explain/methods';
 import { sha256Of } from './canonical-json';
 import { appendEvent } from './event-log';
 import { stimulusDetail } from './stimulus-detail';
+import { captionOf } from './stimulus-caption';
 import type { ResolvedModel } from './protocol-resolve';
 import type { ShownMap } from './roi-scoring';
 import type { StudyContext, TrialRow } from './study-rows';
@@ -57,7 +58,7 @@ export async function shownStimuli(d: DisplayDeps, ctx: StudyContext, labels: Re
   for (const r of rows) {
     const m = mapOf(d.db, r.explanation_id);
     const detail = await stimulusDetail(d.db, r.explanation_id);
-    out.push({ label: r.label, signed: method(r.method).signed, grid: m.grid, values: m.values.buffer as ArrayBuffer, range: mapRange(m.values), placement: m.placement, ...(detail ? { detail } : {}) });
+    out.push({ label: r.label, signed: method(r.method).signed, grid: m.grid, values: m.values.buffer as ArrayBuffer, range: mapRange(m.values), placement: m.placement, ...(detail ? { detail } : {}), ...captionOf(d.db, ctx, trial, r.slot) });
   }
   return out;
 }
