@@ -17,7 +17,8 @@ describe('CT image loader', () => {
     expect([...image.getPixelData()]).toEqual([-1000, 0, 40, 3071]);
     expect(image.getPixelData()).toBeInstanceOf(Int16Array);
     expect([image.slope, image.intercept, image.minPixelValue, image.maxPixelValue]).toEqual([1, 0, -1000, 3071]);
-    expect([image.windowWidth, image.windowCenter, image.rowPixelSpacing, image.columnPixelSpacing]).toEqual([400, 40, 0.5, 0.25]);
+    // The header's window (W 400 / L 40) gives way to the opening preset, which a button matches.
+    expect([image.windowWidth, image.windowCenter, image.rowPixelSpacing, image.columnPixelSpacing]).toEqual([1500, -600, 0.5, 0.25]);
   });
 
   it('refuses a buffer that does not fit rows × columns', () => {

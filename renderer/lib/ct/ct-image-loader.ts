@@ -5,7 +5,8 @@
 import { Enums, utilities, type Types } from '@cornerstonejs/core';
 import type { CtSlice } from '../../../app/domain';
 import { parseCtImageId, type CtImageRef } from './ct-image-id';
-import { FALLBACK_WINDOW, seriesInfo } from './ct-metadata';
+import { seriesInfo } from './ct-metadata';
+import { OPENING_WINDOW } from './window-presets';
 
 export type CtSliceSource = (ref: CtImageRef) => Promise<CtSlice>;
 
@@ -46,7 +47,7 @@ export function ctSliceToImage(imageId: string, slice: CtSlice, loadTimeInMS = 0
   }
   const info = seriesInfo(slice.seriesId);
   const [rowSpacing, colSpacing] = info?.pixelSpacing ?? [1, 1];
-  const window = info?.window ?? FALLBACK_WINDOW;
+  const window = OPENING_WINDOW;
   const [min, max] = minMax(pixels);
   const voxelManager = utilities.VoxelManager.createImageVoxelManager({
     width: columns,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SeriesInfo } from '../../../app/domain';
 import { ctImageId } from './ct-image-id';
-import { FALLBACK_WINDOW, ctMetadataProvider, registerSeries } from './ct-metadata';
+import { ctMetadataProvider, registerSeries } from './ct-metadata';
+import { presetOf } from './window-presets';
 
 const series = (over: Partial<SeriesInfo> = {}): SeriesInfo => ({
   id: 41, seriesInstanceUid: '1.2.3', modality: 'CT', description: '', rows: 512, columns: 400, sliceCount: 3,
@@ -18,11 +19,15 @@ describe('ctMetadataProvider', () => {
     });
   });
 
-  it('declares HU (identity modality LUT, signed 16 bit) and the lung window when the files give none', () => {
+  it('declares HU (identity modality LUT, signed 16 bit) and the lung preset as the window, whatever the files give', () => {
     registerSeries(series());
     expect(ctMetadataProvider('modalityLutModule', ctImageId(41, 0))).toEqual({ rescaleSlope: 1, rescaleIntercept: 0, rescaleType: 'HU' });
     expect(ctMetadataProvider('imagePixelModule', ctImageId(41, 0))).toMatchObject({ pixelRepresentation: 1, bitsStored: 16 });
-    expect(ctMetadataProvider('voiLutModule', ctImageId(41, 0))).toMatchObject({ windowCenter: [FALLBACK_WINDOW.center], windowWidth: [FALLBACK_WINDOW.width] });
+    expect(ctMetadataProvider('voiLutModule', ctImageId(41, 0))).toMatchObject({ windowCenter: [-600], windowWidth: [1500] });
+    // LIDC headers say W 1600 / L −600, which no preset button matches; the viewer opens at one that does.
+    registerSeries(series({ window: { center: -600, width: 1600 } }));
+    const voi = ctMetadataProvider('voiLutModule', ctImageId(41, 0)) as { windowCenter: number[]; windowWidth: number[] };
+    expect(presetOf({ width: voi.windowWidth[0], center: voi.windowCenter[0] })?.id).toBe('lung');
   });
 
   it('answers nothing for unknown series, slices past the end, other schemes or modules', () => {

@@ -4,9 +4,7 @@
 // contours are in pixel coordinates, so nothing that we draw depends on the patient frame.
 import type { SeriesInfo } from '../../../app/domain';
 import { parseCtImageId } from './ct-image-id';
-
-/** Used when a series carries no window: the lung window, since our CT is chest CT. */
-export const FALLBACK_WINDOW = { center: -600, width: 1500 };
+import { OPENING_WINDOW } from './window-presets';
 
 const series = new Map<number, SeriesInfo>();
 
@@ -36,7 +34,8 @@ export function ctMetadataProvider(type: string, imageId: string): Module | unde
   if (!ref || !info || ref.index >= info.sliceCount) return undefined;
   const [rowSpacing, colSpacing] = info.pixelSpacing ?? [1, 1];
   const z = info.slicePositions[ref.index] ?? ref.index;
-  const window = info.window ?? FALLBACK_WINDOW;
+  // Cornerstone resets to this window (R): the opening preset, whatever the header says.
+  const window = OPENING_WINDOW;
   switch (type) {
     case 'imagePlaneModule':
       return {

@@ -8,13 +8,13 @@ import type { Roi } from '../../../app/study';
 import { setupCornerstone, type RenderBackend } from './cornerstone-setup';
 import { ctImageIds } from './ct-image-id';
 import { setCtSliceSource } from './ct-image-loader';
-import { FALLBACK_WINDOW, registerSeries } from './ct-metadata';
+import { registerSeries } from './ct-metadata';
 import { ctKeyAction, type CtKeyAction } from './ct-keys';
 import type { CtImageRef } from './ct-image-id';
 import type { RoiShape } from './ct-roi-tools';
 import { CtViewport, type HuProbe, type ViewSnapshot } from './ct-viewport';
 import type { Projector } from './projection';
-import type { Window } from './window-presets';
+import { OPENING_WINDOW, type Window } from './window-presets';
 
 /** Where a viewer's slices come from. */
 export type CtSource = { readonly series: SeriesInfo; fetchSlice: (ref: CtImageRef) => Promise<CtSlice> };
@@ -59,7 +59,7 @@ export class CtViewerController {
         (message) => (this.error = message),
       );
       const start = focus ? focus.sliceIndex : Math.floor(series.sliceCount / 2);
-      this.firstSliceMs = await this.#viewport.open(ctImageIds(series.id, series.sliceCount), start, series.window ?? FALLBACK_WINDOW, openedAt);
+      this.firstSliceMs = await this.#viewport.open(ctImageIds(series.id, series.sliceCount), start, OPENING_WINDOW, openedAt);
       if (focus) await this.showNodule(focus.sliceIndex, focus.x, focus.y);
       if (this.#drawing.shape) this.#viewport.setDrawing(this.#drawing.shape, this.#drawing.ondrawn);
     } catch (e) {

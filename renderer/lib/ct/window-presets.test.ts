@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WINDOW_PRESETS, formatWindow, presetOf, voiToWindow, windowToVoi } from './window-presets';
+import { OPENING_WINDOW, WINDOW_PRESETS, formatWindow, presetOf, voiToWindow, windowToVoi } from './window-presets';
 
 describe('window presets', () => {
   it('are the usual chest CT windows', () => {
@@ -13,6 +13,11 @@ describe('window presets', () => {
   it('convert with DICOM’s linear VOI function, both ways exactly', () => {
     expect(windowToVoi({ width: 1500, center: -600 })).toEqual({ lower: -1350, upper: 149 });
     for (const p of WINDOW_PRESETS) expect(voiToWindow(windowToVoi(p))).toEqual({ width: p.width, center: p.center });
+  });
+
+  it('open at a window a preset button matches (the lung window)', () => {
+    expect(presetOf(OPENING_WINDOW)?.id).toBe('lung');
+    expect(presetOf({ width: 1600, center: -600 })).toBeUndefined();
   });
 
   it('recognise a preset and format a window', () => {

@@ -23,6 +23,15 @@ export const voiToWindow = ({ lower, upper }: { lower: number; upper: number }):
 
 export const formatWindow = (w: Window) => `W ${Math.round(w.width)} / L ${Math.round(w.center)}`;
 
+/**
+ * Every CT series opens at the lung preset (and R returns to it), not at the window its DICOM
+ * header suggests: LIDC headers carry windows such as W 1600 / L −600 that no button matches, so
+ * a reader could not get back to the opening view, and readers of different cases would start
+ * from different displays. Our CT is chest CT read for lung nodules, hence the lung window.
+ */
+export const OPENING_PRESET: WindowPreset = WINDOW_PRESETS[0];
+export const OPENING_WINDOW: Window = { width: OPENING_PRESET.width, center: OPENING_PRESET.center };
+
 /** The preset a window matches (to within 1 HU), for highlighting its button. */
 export const presetOf = (w: Window): WindowPreset | undefined =>
   WINDOW_PRESETS.find((p) => Math.abs(p.width - w.width) < 1 && Math.abs(p.center - w.center) < 1);

@@ -21,6 +21,11 @@ export class OverlayState {
   #holdingB = $state(false);
   #timer: ReturnType<typeof setInterval> | null = null;
 
+  /** Starts from `style`: the modality's default (defaultStyleFor). */
+  constructor(style: OverlayStyle = DEFAULT_STYLE) {
+    this.style = normaliseStyle(style);
+  }
+
   /** Map B is on screen instead of A (flicker phase or B held). */
   get showingB(): boolean {
     return this.#holdingB || this.compare === 'b' || (this.compare === 'flicker' && this.#phaseB);

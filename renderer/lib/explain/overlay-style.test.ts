@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STYLE, buildTransferFunction, colourBarTicks, formatValue, mapScale, normaliseStyle, rgbaOf, type OverlayStyle } from './overlay-style';
+import { CT_STYLE, DEFAULT_STYLE, buildTransferFunction, colourBarTicks, defaultStyleFor, formatValue, mapScale, normaliseStyle, rgbaOf, type OverlayStyle } from './overlay-style';
 
 const signed = mapScale({ signed: true, range: { min: -0.5, max: 2 } });
 const style = (over: Partial<OverlayStyle> = {}): OverlayStyle => ({ ...DEFAULT_STYLE, ...over });
@@ -76,5 +76,32 @@ describe('colour bar', () => {
     expect(formatValue(0.000123)).toBe('1.23e-4');
     expect(formatValue(123456)).toBe('1.23e5');
     expect(formatValue(-1.23456)).toBe('-1.23');
+  });
+});
+
+describe('CT default style', () => {
+  // A nodule at the lung window (W 1500 / L −600): +50 HU shows as grey 238 of 255.
+  const nodule = Math.round(((50 + 1350) / 1500) * 255);
+  const scale = mapScale({ signed: true, range: { min: -1, max: 1 } });
+  /** Mean change (0–255 per channel) a value's overlay makes on the nodule's grey. */
+  const change = (style: typeof CT_STYLE, v: number) => {
+    const [r, g, b, a] = rgbaOf(buildTransferFunction(style, scale), v);
+    return ((a / 255) * (Math.abs(r - nodule) + Math.abs(g - nodule) + Math.abs(b - nodule))) / 3;
+  };
+
+  it('is the style CT opens with; dermoscopy keeps the general default', () => {
+    expect(defaultStyleFor('CT')).toBe(CT_STYLE);
+    expect(defaultStyleFor('dermoscopy')).toBe(DEFAULT_STYLE);
+  });
+
+  it('changes a bright nodule at half the maximum well over twice as much as the faded default', () => {
+    expect(change(DEFAULT_STYLE, 0.5)).toBeLessThan(35);
+    expect(change(CT_STYLE, 0.5)).toBeGreaterThan(70);
+    expect(change(CT_STYLE, -0.5)).toBeGreaterThan(40);
+  });
+
+  it('leaves the weakest quarter transparent: no neutral haze over the parenchyma', () => {
+    expect(rgbaOf(buildTransferFunction(CT_STYLE, scale), 0.1)[3]).toBe(0);
+    expect(rgbaOf(buildTransferFunction(CT_STYLE, scale), -0.2)[3]).toBe(0);
   });
 });

@@ -27,6 +27,30 @@ export const DEFAULT_STYLE: OverlayStyle = {
   smooth: true,
 };
 
+/**
+ * CT opens with a style that stays visible on a window-levelled nodule. At the lung window a
+ * nodule is near white, and the general default's fading (alpha ∝ |value|, 0.6 at the maximum)
+ * mixes at most 30 % colour into most of the evidence — nearly invisible there. For CT:
+ * - no fading: every drawn value gets the full opacity, and its colour alone says how strong it
+ *   is (as the colour bar shows), so mid-strength evidence is as visible as the peak;
+ * - threshold 0.25: the weakest quarter of the scale stays transparent, so the near-neutral
+ *   colours around 0 do not lay a pale haze over the parenchyma once fading is off;
+ * - opacity 0.7: the anatomy under the map still shows through (30 %);
+ * - blue–orange kept: its ends (#0072B2, #D55E00) are saturated mid-lightness colours, at least
+ *   100 levels away from both white (nodule, bone) and black (lung) in one channel, and readable
+ *   with the common colour-vision deficiencies.
+ * The e2e (explain.spec) measures the change this style makes on the nodule region.
+ */
+export const CT_STYLE: OverlayStyle = {
+  ...DEFAULT_STYLE,
+  opacity: 0.7,
+  threshold: 0.25,
+  fade: false,
+};
+
+/** The style an overlay opens with on a modality's images (also the reading view's fallback). */
+export const defaultStyleFor = (modality: 'CT' | 'dermoscopy' | string): OverlayStyle => (modality === 'CT' ? CT_STYLE : DEFAULT_STYLE);
+
 /** Keeps a style's numbers in range, whatever a slider or key sent. */
 export function normaliseStyle(s: OverlayStyle): OverlayStyle {
   const clamp = (v: number) => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0);

@@ -16,9 +16,6 @@ export const ACTION_LABELS: Record<KeyAction, string> = {
 /** Keys that keep their browser meaning (focus, leaving a dialog, typing modifiers). */
 const RESERVED = new Set(['Tab', 'Escape', 'Enter', ' ', 'Shift', 'Control', 'Alt', 'Meta', 'CapsLock', 'Dead', 'Unidentified']);
 
-/** Keys that move within the focused control (a scale, a slider, a viewer): there they keep that meaning. */
-export const MOVE_KEYS: readonly string[] = ['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'PageUp', 'PageDown', 'Home', 'End'];
-
 /**
  * The comparison keys (flicker, hold B), the viewers' own letters (R reset, J jump to the
  * explanation's slice) and C (closes an evidence outline), which a reading action would hide.

@@ -1,10 +1,12 @@
 // The reader's keys on a trial, looked at before the viewer sees them (so 1–9 answer a question
 // even while the CT viewer, whose digits pick window presets, has focus). Typing in a text field
-// or number box is left alone, as are keys with Ctrl, Alt or Meta, and a focused scale, slider or
-// viewer keeps its arrow keys (the default next/previous are → and ←).
+// or number box is left alone but for Ctrl+Enter, which moves on from it; so are keys with Ctrl,
+// Alt or Meta, and a focused scale, slider or viewer keeps its arrow keys (the default
+// next/previous are → and ←).
 import type { KeyAction, KeyMap } from '../../../app/study';
 import { OPACITY_STEP } from '../explain/overlay-keys';
-import { MOVE_KEYS, actionFor, answerDigit, extraChoiceNumber } from './keymap';
+import { MOVE_KEYS, focusKind, type FocusKind, type FocusedElement, type KeyPress } from '../keys/focus-kind';
+import { actionFor, answerDigit, extraChoiceNumber } from './keymap';
 
 export type ReadingKeyTarget = {
   digit: (n: number) => boolean;
@@ -15,38 +17,41 @@ export type ReadingKeyTarget = {
   help: () => void;
 };
 
-/** Elements where a key is text being typed, not a command. */
-export function isTyping(el: Element | null): boolean {
-  if (!el) return false;
-  if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
-  if (el instanceof HTMLInputElement) return !['radio', 'checkbox', 'range', 'button', 'submit'].includes(el.type);
-  return (el as HTMLElement).isContentEditable === true;
-}
+/** What a key press asks of the trial: an action, or an answer by number (1–9 and letters beyond). */
+export type ReadingCommand = { kind: 'action'; action: Exclude<KeyAction, `answer-${number}`> } | { kind: 'answer'; n: number };
 
-/** Elements that move something with the arrow keys: a radio group, a slider, a viewer. */
-export function movesWithArrows(el: Element | null): boolean {
-  if (!el) return false;
-  if (el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'range')) return true;
-  return el.closest('[role=application], [role=slider], [role=radiogroup]') !== null;
-}
+/** Moves on from a text field, where → moves the caret: Ctrl+Enter (⌘+Enter on a Mac). */
+export const MOVE_ON_FROM_TEXT = 'Ctrl+Enter';
+const movesOnFromText = (e: KeyPress) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !e.altKey;
 
-/** Runs the action a key press maps to; returns it (the caller stops the event) or null. */
-export function readingKey(map: KeyMap, e: KeyboardEvent, target: ReadingKeyTarget): KeyAction | 'answer-letter' | null {
-  const focused = document.activeElement;
-  if (isTyping(focused) || (MOVE_KEYS.includes(e.key) && movesWithArrows(focused))) return null;
+/** The command a key press is, given what has focus; null leaves the key to the focused control. */
+export function readingCommand(map: KeyMap, e: KeyPress, focus: FocusKind): ReadingCommand | null {
+  if (focus === 'typing') return movesOnFromText(e) ? { kind: 'action', action: 'next' } : null;
+  if (focus === 'dialog') return null;
+  if (MOVE_KEYS.includes(e.key) && (focus === 'arrows' || focus === 'viewer')) return null;
   const action = actionFor(map, e);
   if (!action) {
-    // Options beyond nine answer by letters; the returned action names the press as an answer.
     const n = extraChoiceNumber(map, e);
-    return n !== null && target.digit(n) ? 'answer-letter' : null;
+    return n === null ? null : { kind: 'answer', n };
   }
   const digit = answerDigit(action);
-  if (digit !== null) return target.digit(digit) ? action : null;
-  if (action === 'next') target.next();
-  else if (action === 'previous') target.previous();
-  else if (action === 'overlay-toggle') target.toggleOverlay();
-  else if (action === 'opacity-up') target.opacity(OPACITY_STEP);
-  else if (action === 'opacity-down') target.opacity(-OPACITY_STEP);
+  return digit !== null ? { kind: 'answer', n: digit } : { kind: 'action', action: action as Exclude<KeyAction, `answer-${number}`> };
+}
+
+/** Runs the command a key press is; returns it (the caller stops the event) or null. */
+export function readingKey(map: KeyMap, e: KeyboardEvent, target: ReadingKeyTarget): ReadingCommand | null {
+  const c = readingCommand(map, e, focusKind(document.activeElement as unknown as FocusedElement | null));
+  if (!c) return null;
+  if (c.kind === 'answer') return target.digit(c.n) ? c : null;
+  const a = c.action;
+  if (a === 'next') {
+    // Leaving a text field: its answer is flushed by its blur before the next trial opens.
+    (document.activeElement as HTMLElement | null)?.blur?.();
+    target.next();
+  } else if (a === 'previous') target.previous();
+  else if (a === 'overlay-toggle') target.toggleOverlay();
+  else if (a === 'opacity-up') target.opacity(OPACITY_STEP);
+  else if (a === 'opacity-down') target.opacity(-OPACITY_STEP);
   else target.help();
-  return action;
+  return c;
 }

@@ -13,7 +13,7 @@ import { DermoState } from '../dermo/dermo-state.svelte';
 import { DermoViewState } from '../dermo/dermo-view.svelte';
 import { stimulusOverlay, type OverlayMap } from '../explain/overlay-map';
 import { OverlayState } from '../explain/overlay-state.svelte';
-import { colormapOf } from '../explain/overlay-style';
+import { colormapOf, defaultStyleFor } from '../explain/overlay-style';
 import { AnswerQueue, type AnswerJournal, type SaveStatus } from './answer-queue';
 import { digitTarget, digitValue, isAnswered, missingMessage, missingRequired } from './questions';
 import type { RoiShape } from './roi';
@@ -68,6 +68,7 @@ export class TrialState {
     if (series) {
       const fetchSlice = (ref: CtImageRef): Promise<CtSlice> => this.#api.call('imaging.slice', { seriesId: ref.seriesId, index: ref.index });
       this.ct = new CtViewerController({ series, fetchSlice });
+      this.overlay.applyStyle(defaultStyleFor('CT'));
     } else if (view.case.images[0]) {
       // A reader never sees the truth: no masks, whatever the image info lists.
       this.dermo = new DermoState(api, errors, { ...view.case.images[0], masks: [] });
