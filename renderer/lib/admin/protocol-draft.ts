@@ -38,6 +38,7 @@ export function blankProtocol(modality: StudyModality, seed = randomSeed()): Pro
     questions: [],
     repeats: { count: 0 },
     sanityChecks: null,
+    stimulusTargets: 'shown',
     order: { seed },
   };
 }

@@ -6,6 +6,7 @@ import type { Condition, PhaseId, Protocol, Question } from '../../../app/protoc
 import { PHASES } from '../../../app/protocol';
 import type { ProtocolSummary } from '../../../app/study';
 import { ApiError, type ApiClient } from '../api-client';
+import { CaseNodules } from './case-nodules.svelte';
 import { conditionSlug, defaultTarget, freeId, newCondition, protocolFileText, randomSeed, schemaIssues } from './protocol-draft';
 
 export type Verdict = { ok: true; cases: number; trialsPerReader: number } | { ok: false; field: string | null; message: string };
@@ -19,11 +20,14 @@ export class ProtocolEditor {
   readonly issues = $derived(schemaIssues(this.draft));
   /** Set when the draft started from a protocol a study uses: saving needs a new version. */
   readonly frozenVersion: number | null;
+  /** CT cases' nodules, for picking the one each case reads. */
+  readonly nodules: CaseNodules;
   readonly #api: ApiClient;
   readonly #models: () => readonly ModelSummary[];
 
   constructor(api: ApiClient, draft: Protocol, models: () => readonly ModelSummary[], frozenVersion: number | null = null) {
     this.#api = api;
+    this.nodules = new CaseNodules(api);
     this.draft = structuredClone(draft);
     this.#models = models;
     this.frozenVersion = frozenVersion;

@@ -18,6 +18,7 @@ import { AnswerQueue, type AnswerJournal, type SaveStatus } from './answer-queue
 import { digitTarget, digitValue, isAnswered, missingMessage, missingRequired } from './questions';
 import type { RoiShape } from './roi';
 import { TrialClock } from './stopwatch';
+import { SeenExplanations } from './seen-explanations.svelte';
 
 /** Free text and numbers are sent after this pause in typing (and at once on leaving the field). */
 export const TYPING_PAUSE_MS = 1000;
@@ -40,6 +41,8 @@ export class TrialState {
   readonly ct: CtViewerController | null = null;
   readonly dermo: DermoState | null = null;
   readonly dermoView: DermoViewState | null = null;
+  /** The last phase's case trial: the explanations seen for this case, flipped through on the image. */
+  readonly seen: SeenExplanations;
   values = $state<Record<string, AnswerValue | undefined>>({});
   statuses = $state<Record<string, SaveStatus>>({});
   saveErrors = $state<Record<string, string | null>>({});
@@ -61,6 +64,7 @@ export class TrialState {
     this.view = view;
     this.questions = view.questions;
     const comparison = view.stimuli.length > 1;
+    this.seen = new SeenExplanations(view.seen ?? []);
     this.maps = view.stimuli.map((s, i) => stimulusOverlay(comparison ? { ...s, label: i === 0 ? 'A' : 'B' } : s));
     this.clock = new TrialClock(undefined, options.prior);
     for (const a of view.answers) this.values[a.questionId] = a.value;
