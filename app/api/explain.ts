@@ -34,6 +34,8 @@ export const explainEndpoints = {
     z.object({
       ...subject, method: z.enum(METHOD_IDS as [string, ...string[]]), target: z.string().min(1).max(200), params: explainParams.optional(),
       metrics: z.array(z.enum(METRIC_IDS)).min(1).max(METRIC_IDS.length), jobId: jobId.optional(),
+      /** The papers' blur σ (set at 224 px): scaled by the input side/224 (default) or as written. */
+      blur: z.enum(['scaled', 'paper']).optional(),
     }).strict(),
   ),
   /** An attribute-token model's reading of a case per diagnostic axis (value and probability). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../../app/mulberry32';
-import { BOX_SENSITIVITY, boxSensitivity, boxSides } from './box-sensitivity';
+import { BOX_SENSITIVITY, areaOverSizes, boxSensitivity, boxSides } from './box-sensitivity';
 import { pearson } from './stats';
 import { MAP_4X4, RAMP_4X4, expectVerdictAsync, linearScorer } from './test-fixtures';
 import type { ModelImage } from './types';
@@ -34,23 +34,46 @@ describe('box sensitivity', () => {
     expect(r.sizes[0].relevance).toEqual(relevance);
     expect(r.sizes[0].outputChange).toEqual(drop);
     expect(r.sizes[0].correlation).toBe(pearson(relevance, drop));
-    expect(r.mean).toBe(r.sizes[0].correlation);
+    expect(r.area).toBe(r.sizes[0].correlation); // one size: the area is its r
     expect(r.forwardPasses).toBe(4);
   });
 
-  it('uses sides of 1/8, 1/4 and 1/2 of the shorter side and 100 boxes each by default', () => {
+  it('uses 8 sides from 1/16 to 1/2 of the shorter side and 100 boxes each by default', () => {
     expect(BOX_SENSITIVITY.samples).toBe(100);
-    expect(boxSides(BOX_SENSITIVITY.sides, 224, 224)).toEqual([28, 56, 112]);
+    expect(boxSides(BOX_SENSITIVITY.sides, 224, 224)).toEqual([14, 28, 42, 56, 70, 84, 98, 112]);
+    expect(boxSides(BOX_SENSITIVITY.sides, 64, 64)).toEqual([4, 8, 12, 16, 20, 24, 28, 32]);
     expect(boxSides([0.01], 32, 48)).toEqual([1]);
+  });
+
+  it('takes the area under f_box(s) over the sizes, not the mean of r (worked by hand)', () => {
+    // sides 4, 8, 16 → x = 0, 1/3, 1; r = 0.9, 0.6, 0.3:
+    // area = (1/3)(0.9 + 0.6)/2 + (2/3)(0.6 + 0.3)/2 = 0.25 + 0.3 = 0.55; the mean of r is 0.6.
+    expect(areaOverSizes([4, 8, 16], [0.9, 0.6, 0.3])).toBeCloseTo(0.55, 12);
+    expect(areaOverSizes([4, 8, 12], [0.9, 0.6, 0.3])).toBeCloseTo(0.6, 12); // evenly spaced: the two agree
+    expect(areaOverSizes([5], [0.4])).toBe(0.4);
+    expect(areaOverSizes([4, 8], [0.5, NaN])).toBeNaN();
+  });
+
+  it('runs over the sizes: per-size r from the boxes, the area from those r', async () => {
+    const { image, weights, contribution } = toy(5);
+    const noisy = Float32Array.from(contribution, (v, i) => v + 0.6 * Math.sin(i * 12.9898)); // a map that is partly right
+    const r = await boxSensitivity(image, noisy, linearScorer(weights), { sides: [1 / 8, 1 / 4, 1 / 2], samples: 40, substrate: { kind: 'zero' } });
+    expect(r.sizes.map((s) => s.side)).toEqual([4, 8, 16]);
+    for (const s of r.sizes) expect(s.correlation).toBe(pearson(s.relevance, s.outputChange));
+    const [a, b, c] = r.sizes.map((s) => s.correlation);
+    expect(r.area).toBeCloseTo(((1 / 3) * (a + b)) / 2 + ((2 / 3) * (b + c)) / 2, 12);
+    expect(r.area).not.toBeCloseTo((a + b + c) / 3, 6);
+    expect(r.forwardPasses).toBe(121);
+    await expectVerdictAsync(boxSensitivity(image, noisy, linearScorer(weights), { sides: [1 / 2, 1 / 4] }), 'explain.bad-params', 'sides');
   });
 
   it('gives correlation 1 when the map is the true contribution of each pixel', async () => {
     const { image, weights, contribution } = toy(11);
     const r = await boxSensitivity(image, contribution, linearScorer(weights), { substrate: { kind: 'zero' } });
-    expect(r.sizes.map((s) => s.side)).toEqual([4, 8, 16]);
+    expect(r.sizes.map((s) => s.side)).toEqual([2, 4, 6, 8, 10, 12, 14, 16]);
     for (const s of r.sizes) expect(Math.abs(s.correlation - 1)).toBeLessThan(1e-9);
-    expect(Math.abs(r.mean - 1)).toBeLessThan(1e-9);
-    expect(r.forwardPasses).toBe(301);
+    expect(Math.abs(r.area - 1)).toBeLessThan(1e-9);
+    expect(r.forwardPasses).toBe(801);
   });
 
   it('gives a correlation near 0 for the same map shuffled', async () => {

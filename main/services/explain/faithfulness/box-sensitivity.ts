@@ -1,33 +1,43 @@
-// Box sensitivity: square boxes of a few sizes are placed at random and replaced by the
-// substrate; for each size, the Pearson correlation between the map's summed importance inside
-// the box and the drop in the target's output f(x) − f(x_box) (higher is better), and the mean
-// over sizes.
+// Box sensitivity: square boxes of a range of sizes are placed at random and replaced by the
+// substrate; for each size s, f_box(s) = the Pearson correlation between the map's summed
+// importance inside the box and the drop in the target's output f(x) − f(x_box); the value is
+// the area under f_box(s) over the range of sizes (higher is better).
 //
 // Sensitivity-n with boxes: Ancona et al., "Towards better understanding of gradient-based
-// attribution methods for deep neural networks", ICLR 2018 (arXiv:1711.06104), as the CDAM
-// authors implement it in obzai/obzai src/obz/xai/eval_tool.py (box_sensitivity, perturb_box):
-// 100 boxes per size, the box filled with the Gaussian blur of σ = 14, raw logits, the change
-// taken as original − perturbed, and the summed map inside the box.
-// The box sides the CDAM paper used could not be confirmed; the default sides are 1/8, 1/4 and
-// 1/2 of the image's shorter side (28, 56 and 112 px at 224), rounded, at least 1 px.
+// attribution methods for deep neural networks", ICLR 2018 (arXiv:1711.06104), as the CDAM paper
+// (Brocki, Binda & Chung, arXiv:2312.02364) defines it — the area under f_box(s) over box sizes —
+// and its authors implement the per-size part in obzai/obzai src/obz/xai/eval_tool.py
+// (box_sensitivity, perturb_box): 100 boxes per size, the box filled with the Gaussian blur of
+// σ = 14 (at 224 px; scaled to the input by default, gaussian-blur.ts blurAtInput), raw logits,
+// the change taken as original − perturbed, and the summed map inside the box. That code returns
+// the samples of one size and leaves the aggregation to the caller.
+// Sizes: the paper's exact range could not be confirmed; the default is 8 evenly spaced sides
+// from 1/16 to 1/2 of the shorter image side (4…32 px at 64, 14…112 px at 224), rounded, at
+// least 1 px. Area: the trapezoid rule over the sides rescaled to [0, 1], so the value is the
+// curve's mean height on the correlation scale (−1…1), comparable across input sizes; with one
+// size it is that size's correlation. (Before: the plain mean of r over three sides, 1/8, 1/4
+// and 1/2, which weights the sizes alike only when they are evenly spaced.)
 // Positions: the top-left corner is uniform over every position that keeps the box inside the
 // image, x = floor(u·(W − s + 1)) then y = floor(u·(H − s + 1)) from mulberry32(seed), sizes in
 // the given order and 100 boxes each (obzai draws np.random.randint(0, size − s), which never
 // reaches the last position). A size whose correlation is undefined (a constant sample) gives
-// NaN, and so does the mean.
+// NaN, and so does the area.
 import { VerdictError } from '../../../../app/errors';
 import { mulberry32 } from '../../../../app/mulberry32';
 import { checkSaliency } from './perturbation-curve';
 import { DEFAULT_BATCH_SIZE, scoreInBatches } from './score-in-batches';
-import { pearson } from './stats';
+import { blurAtInput, type BlurScale } from './gaussian-blur';
+import { pearson, trapezoid } from './stats';
 import { checkImage, substrateImage } from './substrate';
 import type { BatchScorer, ModelImage, Substrate } from './types';
 
-export const BOX_SENSITIVITY = { sides: [1 / 8, 1 / 4, 1 / 2], samples: 100, sigma: 14, score: 'logit' } as const;
+export const BOX_SENSITIVITY = { sides: [1 / 16, 2 / 16, 3 / 16, 4 / 16, 5 / 16, 6 / 16, 7 / 16, 8 / 16], samples: 100, sigma: 14, score: 'logit' } as const;
 
 export type BoxSensitivityOptions = {
-  /** Box sides as fractions of the shorter image side. */
+  /** Box sides as fractions of the shorter image side, ascending. */
   sides?: readonly number[];
+  /** The blur σ: the paper's 14 px scaled to the input (default) or as written; ignored with `substrate`. */
+  blur?: BlurScale;
   samples?: number;
   substrate?: Substrate;
   seed?: number;
@@ -35,7 +45,17 @@ export type BoxSensitivityOptions = {
   signal?: AbortSignal;
 };
 export type BoxSize = { side: number; correlation: number; relevance: number[]; outputChange: number[] };
-export type BoxSensitivity = { sizes: BoxSize[]; mean: number; forwardPasses: number };
+/** `area`: the area under f_box(s) over the sides rescaled to [0, 1] (the headline value). */
+export type BoxSensitivity = { sizes: BoxSize[]; area: number; forwardPasses: number };
+
+/** The area under f_box(s): the trapezoid rule over the sides rescaled to [0, 1]; one side gives its own r. */
+export function areaOverSizes(sides: readonly number[], correlations: readonly number[]): number {
+  if (sides.length === 1) return correlations[0];
+  const lo = sides[0];
+  const span = sides[sides.length - 1] - lo;
+  if (!(span > 0)) return correlations.reduce((a, b) => a + b, 0) / correlations.length; // every side rounded to the same size
+  return trapezoid(sides.map((s) => (s - lo) / span), correlations);
+}
 
 /** Box sides in pixels for the given fractions of the shorter side of height×width. */
 export function boxSides(fractions: readonly number[], height: number, width: number): number[] {
@@ -44,6 +64,9 @@ export function boxSides(fractions: readonly number[], height: number, width: nu
   return fractions.map((f) => {
     if (!(f > 0 && f <= 1)) throw new VerdictError('explain.bad-params', `A box side is a fraction of the image side in (0, 1] (got ${f}).`, { param: 'sides' });
     return Math.max(1, Math.round(f * short));
+  }).map((side, i, all) => {
+    if (i > 0 && side < all[i - 1]) throw new VerdictError('explain.bad-params', 'Box sides must be given in ascending order (the area runs over sizes).', { param: 'sides' });
+    return side;
   });
 }
 
@@ -56,7 +79,7 @@ export async function boxSensitivity(image: ModelImage, saliency: Float32Array, 
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new VerdictError('explain.bad-params', `seed must be a whole number (got ${seed}).`, { param: 'seed' });
   const sides = boxSides(options.sides ?? BOX_SENSITIVITY.sides, height, width);
-  const substrate = substrateImage(image, options.substrate ?? { kind: 'blur', sigma: BOX_SENSITIVITY.sigma });
+  const substrate = substrateImage(image, options.substrate ?? { kind: 'blur', ...blurAtInput({ sigma: BOX_SENSITIVITY.sigma }, height, width, options.blur) });
 
   const u = mulberry32(seed);
   const boxes: { s: number; x: number; y: number }[] = [];
@@ -99,6 +122,5 @@ export async function boxSensitivity(image: ModelImage, saliency: Float32Array, 
     }
     return { side, correlation: pearson(relevance, outputChange), relevance, outputChange };
   });
-  const mean = sizes.reduce((a, b) => a + b.correlation, 0) / sizes.length;
-  return { sizes, mean, forwardPasses: boxes.length + 1 };
+  return { sizes, area: areaOverSizes(sides, sizes.map((s) => s.correlation)), forwardPasses: boxes.length + 1 };
 }

@@ -12,20 +12,29 @@
 // Here x is the exact share n_k/(H·W), which differs from k/40 by less than 1/(H·W); the blur is
 // the exact Gaussian on the normalised image (Pillow applies three box blurs to the 8-bit
 // image; a blur commutes with the per-channel normalisation up to rounding and edges).
+// Blur width: σ = 14 px was set for 224×224 inputs; by default it is scaled to ours, σ·S/224
+// (4 px at 64×64; gaussian-blur.ts blurAtInput), and `blur: 'paper'` keeps 14 px as written.
+// `sigma` sets σ in pixels outright.
+import { blurAtInput, type BlurScale } from './gaussian-blur';
 import { perturbationCurve } from './perturbation-curve';
 import type { BatchScorer, Curve, CurveSpec, ModelImage } from './types';
 
 export const CDAM_FIDELITY = { steps: 40, sigma: 14, score: 'logit' } as const;
 
-export type CdamFidelityOptions = { steps?: number; sigma?: number; batchSize?: number; signal?: AbortSignal };
+export type CdamFidelityOptions = { steps?: number; sigma?: number; blur?: BlurScale; batchSize?: number; signal?: AbortSignal };
 export type CdamFidelity = { fidelity: number; mif: Curve; lif: Curve; forwardPasses: number };
 
-export function cdamCurveSpec(order: 'most-first' | 'least-first', o: CdamFidelityOptions = {}): CurveSpec {
+/** The blur σ in pixels of a height×width input: `sigma` if given, else the paper's 14 px, scaled unless `blur` is 'paper'. */
+export function cdamSigma(height: number, width: number, o: Pick<CdamFidelityOptions, 'sigma' | 'blur'> = {}): number {
+  return o.sigma ?? blurAtInput({ sigma: CDAM_FIDELITY.sigma }, height, width, o.blur).sigma;
+}
+
+export function cdamCurveSpec(order: 'most-first' | 'least-first', size: { height: number; width: number }, o: CdamFidelityOptions = {}): CurveSpec {
   return {
     mode: 'deletion',
     order,
     unit: { kind: 'pixel' },
-    substrate: { kind: 'blur', sigma: o.sigma ?? CDAM_FIDELITY.sigma },
+    substrate: { kind: 'blur', sigma: cdamSigma(size.height, size.width, o) },
     steps: o.steps ?? CDAM_FIDELITY.steps,
     batchSize: o.batchSize,
   };
@@ -33,7 +42,7 @@ export function cdamCurveSpec(order: 'most-first' | 'least-first', o: CdamFideli
 
 /** MIF and LIF curves (2·(steps + 1) forward passes) and fidelity = A_LIF − A_MIF; `score` must return the target's logit. */
 export async function cdamFidelity(image: ModelImage, saliency: Float32Array, score: BatchScorer, options: CdamFidelityOptions = {}): Promise<CdamFidelity> {
-  const mif = await perturbationCurve(image, saliency, cdamCurveSpec('most-first', options), score, options.signal);
-  const lif = await perturbationCurve(image, saliency, cdamCurveSpec('least-first', options), score, options.signal);
+  const mif = await perturbationCurve(image, saliency, cdamCurveSpec('most-first', image, options), score, options.signal);
+  const lif = await perturbationCurve(image, saliency, cdamCurveSpec('least-first', image, options), score, options.signal);
   return { fidelity: lif.auc - mif.auc, mif, lif, forwardPasses: mif.forwardPasses + lif.forwardPasses };
 }

@@ -19,7 +19,7 @@ export type ClassDiscrimination = { delta: number; own: number; other: number; f
 
 async function measureOf(image: ModelImage, map: Float32Array, score: BatchScorer, o: ClassDiscriminationOptions): Promise<{ value: number; passes: number }> {
   if (o.measure === 'deletion-auc') {
-    const mif = await perturbationCurve(image, map, cdamCurveSpec('most-first', o), score, o.signal);
+    const mif = await perturbationCurve(image, map, cdamCurveSpec('most-first', image, o), score, o.signal);
     return { value: mif.auc, passes: mif.forwardPasses };
   }
   const f = await cdamFidelity(image, map, score, o);

@@ -9,6 +9,26 @@
 // clamped edges; RISE convolves with zero padding.
 import { VerdictError } from '../../../../app/errors';
 
+/** The input side at which the papers' blur widths were set (224×224 ViT inputs). */
+export const BLUR_REFERENCE_SIDE = 224;
+
+/**
+ * How a paper's blur σ meets our input size. 'scaled' (the default): σ·S/224, S the shorter
+ * input side, so the blur removes the same share of the image's detail as in the paper — at
+ * 64 px an unscaled σ = 14 would spread over a fifth of the image (the pointing game's
+ * tolerance is scaled the same way). 'paper': the paper's σ in pixels of our input, as written.
+ */
+export type BlurScale = 'scaled' | 'paper';
+export const BLUR_SCALES: readonly BlurScale[] = ['scaled', 'paper'];
+
+/** The σ (and, for a kernel cut at a fixed radius, that radius) to use on a height×width input. */
+export function blurAtInput(paper: { sigma: number; radius?: number }, height: number, width: number, scale: BlurScale = 'scaled'): { sigma: number; radius?: number } {
+  if (!BLUR_SCALES.includes(scale)) throw new VerdictError('explain.bad-params', `blur is 'scaled' (σ·side/224) or 'paper' (the paper's σ in pixels); got ${String(scale)}.`, { param: 'blur' });
+  if (scale === 'paper') return paper;
+  const f = Math.min(height, width) / BLUR_REFERENCE_SIDE;
+  return paper.radius === undefined ? { sigma: paper.sigma * f } : { sigma: paper.sigma * f, radius: Math.max(1, Math.round(paper.radius * f)) };
+}
+
 /** The normalised 1-D kernel, 2r + 1 taps. */
 export function gaussianKernel(sigma: number, radius = Math.ceil(3 * sigma)): Float64Array {
   if (!(sigma > 0) || !Number.isFinite(sigma)) throw new VerdictError('explain.bad-params', `A Gaussian blur needs σ > 0 pixels (got ${sigma}).`, { param: 'substrate.sigma' });

@@ -1,27 +1,39 @@
-// LiMA's insertion and deletion AUC over ranked sub-regions (superpixels): insertion adds the
-// regions in rank order to a black image, deletion removes them in the same order from the
-// image, one region per step, and the explained class's probability is integrated over the
-// share of the image's area changed.
+// LiMA's insertion and deletion AUC, as RuoyuChen10/LIMA evaluates each kind of map. The
+// explained class's softmax probability is read as the image is built up (insertion, higher AUC
+// is better) or taken apart (deletion, lower is better).
 //
 // Chen et al., "Less is More: Efficient Black-box Attribution via Minimal Interpretable Subset
-// Selection", arXiv:2504.00470 (2025); code RuoyuChen10/LIMA: evals/eval_AUC_faithfulness.py,
-// models/submodular_vit_efficient.py, utils.py SubRegionDivision. There, each sub-region is
-// `image * mask` of the raw 8-bit image, the insertion baseline is `image − image` (raw 0, so
-// 'black' here: (0 − mean)/std after normalisation), the scores are softmax probabilities
-// (consistency p(x_S) for insertion, p(x − x_S) for deletion), the first point is the
-// empty/full image, x is the share of pixels inserted or deleted, and the AUC is
-// sklearn.metrics.auc (the trapezoid rule): axis 'area' here.
-// LiMA ranks regions by its submodular search and paints a map that is constant per region
-// (tools/assigned_value.py); ranking regions by the mean saliency (aggregate 'mean') gives
-// that order back from the map whatever the region sizes, and is XRAI's gain density for any
-// other map. Differences: LiMA's area counts pixels whose raw value is not 0 in every channel
-// (a black pixel counts as not inserted); here every pixel of a region counts.
+// Selection", arXiv:2504.00470 (2025); code RuoyuChen10/LIMA.
+//
+// - Any other map (CDAM, attention, RISE…) — pixel-wise, as the repo scores its baselines
+//   (evals/eval_single_modal_vitl_baseline.py: xplique's Insertion/Deletion with steps = 50 and
+//   activation "softmax"): pixels ranked by the map (np.argsort, most important first), at step
+//   k = 0…50 the first int(k·N/50) pixels (N = H·W, all channels together) changed, baseline
+//   0.0 on the normalised input (the normalisation's mean colour, 'zero' here), and the AUC
+//   mean((s_k + s_k+1)/2) — the trapezoid over x = k/50 (axis 'steps'). Ties: np.argsort's order
+//   is unspecified; here equal values go by pixel index.
+// - LiMA's own map — per sub-region, as the repo scores LiMA (evals/eval_AUC_faithfulness.py,
+//   models/submodular_vit_efficient.py, utils.py SubRegionDivision): each sub-region is
+//   `image * mask` of the raw 8-bit image, the insertion baseline is `image − image` (raw 0, so
+//   'black' here: (0 − mean)/std after normalisation), one region per step in LiMA's ranking,
+//   the first point is the empty/full image, x is the share of pixels inserted or deleted and
+//   the AUC is sklearn.metrics.auc (the trapezoid rule): axis 'area' here. LiMA paints a map that
+//   is constant per region (tools/assigned_value.py); ranking regions by the mean saliency
+//   (aggregate 'mean') gives its ranking back whatever the region sizes. Differences: LiMA's area
+//   counts pixels whose raw value is not 0 in every channel (a black pixel counts as not
+//   inserted); here every pixel of a region counts.
+// Before, every map was ranked by its mean over LiMA's own superpixels, which favoured LiMA: a
+// map scored on the partition LiMA optimised, not on its own pixels.
 import { VerdictError } from '../../../../app/errors';
 import type { Normalisation } from '../input/normalise';
 import { perturbationCurve } from './perturbation-curve';
 import type { BatchScorer, Curve, CurveSpec, ModelImage } from './types';
 
-export const LIMA = { unit: 'region', aggregate: 'mean', substrate: 'black', axis: 'area', score: 'probability' } as const;
+export const LIMA = {
+  pixel: { unit: 'pixel', steps: 50, substrate: 'zero', axis: 'steps' },
+  region: { unit: 'region', aggregate: 'mean', substrate: 'black', axis: 'area' },
+  score: 'probability',
+} as const;
 
 export type LimaOptions = { batchSize?: number; signal?: AbortSignal };
 
@@ -32,6 +44,7 @@ function regionCount(regions: Int32Array): number {
   return max + 1;
 }
 
+/** LiMA's own map: one region per step from/to raw black, on the area axis. */
 export function limaCurveSpec(mode: 'deletion' | 'insertion', regions: Int32Array, normalisation: Normalisation, o: LimaOptions = {}): CurveSpec {
   return {
     mode,
@@ -44,12 +57,22 @@ export function limaCurveSpec(mode: 'deletion' | 'insertion', regions: Int32Arra
   };
 }
 
-/** Insertion curve (R + 1 points, higher AUC is better); `score` must return the class probability. */
-export function limaInsertion(image: ModelImage, saliency: Float32Array, regions: Int32Array, normalisation: Normalisation, score: BatchScorer, options: LimaOptions = {}): Promise<Curve> {
-  return perturbationCurve(image, saliency, limaCurveSpec('insertion', regions, normalisation, options), score, options.signal);
+/** Any other map: pixel-wise in 50 steps from/to the normalised 0, x = k/50 (LIMA's baseline evaluation). */
+export function limaPixelCurveSpec(mode: 'deletion' | 'insertion', o: LimaOptions = {}): CurveSpec {
+  return { mode, order: 'most-first', unit: { kind: 'pixel' }, substrate: { kind: 'zero' }, steps: LIMA.pixel.steps, axis: 'steps', batchSize: o.batchSize };
 }
 
-/** Deletion curve (R + 1 points, lower AUC is better); `score` must return the class probability. */
-export function limaDeletion(image: ModelImage, saliency: Float32Array, regions: Int32Array, normalisation: Normalisation, score: BatchScorer, options: LimaOptions = {}): Promise<Curve> {
-  return perturbationCurve(image, saliency, limaCurveSpec('deletion', regions, normalisation, options), score, options.signal);
+/** The curve for a map: per region when `regions` (the map's own, LiMA's) is given, else pixel-wise. */
+function spec(mode: 'deletion' | 'insertion', regions: Int32Array | undefined, normalisation: Normalisation, o: LimaOptions): CurveSpec {
+  return regions ? limaCurveSpec(mode, regions, normalisation, o) : limaPixelCurveSpec(mode, o);
+}
+
+/** Insertion curve (higher AUC is better); `score` must return the class probability. */
+export function limaInsertion(image: ModelImage, saliency: Float32Array, regions: Int32Array | undefined, normalisation: Normalisation, score: BatchScorer, options: LimaOptions = {}): Promise<Curve> {
+  return perturbationCurve(image, saliency, spec('insertion', regions, normalisation, options), score, options.signal);
+}
+
+/** Deletion curve (lower AUC is better); `score` must return the class probability. */
+export function limaDeletion(image: ModelImage, saliency: Float32Array, regions: Int32Array | undefined, normalisation: Normalisation, score: BatchScorer, options: LimaOptions = {}): Promise<Curve> {
+  return perturbationCurve(image, saliency, spec('deletion', regions, normalisation, options), score, options.signal);
 }

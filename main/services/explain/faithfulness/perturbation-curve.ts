@@ -5,8 +5,9 @@
 // substrate; insertion starts from the substrate and puts the image's units back. With N units
 // and `steps` steps, point k (0…steps) has the first c_k = floor(k·N/steps) units changed, so
 // the curve has steps + 1 points from nothing changed to everything changed. Its x value is
-// c_k/N (axis 'units') or the share of pixels in those units (axis 'area'); its y value is the
-// scorer's number for that image, as given (no normalisation by the first point). The AUC is
+// c_k/N (axis 'units'), the share of pixels in those units (axis 'area') or k/steps (axis
+// 'steps'); its y value is the scorer's number for that image, as given (no normalisation by
+// the first point). The AUC is
 // the trapezoid rule over these x values, which run from 0 to 1, so it is the mean height of
 // the curve. Every image is scored through the caller's scorer, `batchSize` at a time, and
 // counted in forwardPasses (steps + 1).
@@ -48,8 +49,8 @@ export async function perturbationCurve(image: ModelImage, saliency: Float32Arra
     pixelsChanged.push(px);
   }
   const axis = spec.axis ?? 'units';
-  if (axis !== 'units' && axis !== 'area') throw new VerdictError('explain.bad-params', `spec.axis must be 'units' or 'area' (got ${String(axis)}).`, { param: 'spec.axis' });
-  const fractions = axis === 'units' ? counts.map((c) => c / n) : pixelsChanged.map((p) => p / plane);
+  if (axis !== 'units' && axis !== 'area' && axis !== 'steps') throw new VerdictError('explain.bad-params', `spec.axis must be 'units', 'area' or 'steps' (got ${String(axis)}).`, { param: 'spec.axis' });
+  const fractions = axis === 'units' ? counts.map((c) => c / n) : axis === 'area' ? pixelsChanged.map((p) => p / plane) : counts.map((_, k) => k / steps);
 
   const substrate = substrateImage(image, spec.substrate);
   const working = Float32Array.from(spec.mode === 'deletion' ? data : substrate);

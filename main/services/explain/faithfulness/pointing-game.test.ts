@@ -37,6 +37,12 @@ describe('pointing game', () => {
     expect(pointingGame(map, new Uint8Array(100), 10, 10).hit).toBeNaN();
   });
 
+  it('points at the centre of a patch that holds the maximum (a nearest-upsampled patch map), not its corner', () => {
+    const patchMap = new Float32Array(100);
+    for (let y = 4; y < 8; y++) for (let x = 2; x < 6; x++) patchMap[y * 10 + x] = 3; // a 4×4 patch, centroid (3.5, 5.5)
+    expect(pointingGame(patchMap, at(10, 10, [[3, 5]]), 10, 10, 0).point).toEqual({ x: 3, y: 5 });
+  });
+
   it('names bad parameters', () => {
     expectVerdict(() => pointingGame(map, new Uint8Array(99), 10, 10), 'explain.bad-params', 'mask');
     expectVerdict(() => pointingGame(map, new Uint8Array(100), 10, 10, -1), 'explain.bad-params', 'tolerance');

@@ -7,8 +7,10 @@
 // dilates the mask by a disc x² + y² ≤ 15²). Here the map is at model-input resolution, so the
 // default tolerance is 15 px per 224 px of the shorter input side (15 px at 224×224, 7.5 at
 // 112); pass `tolerance` in pixels of the map to use another.
-// The maximum is of the signed map (strongest evidence, not strongest counter-evidence); equal
-// maxima go to the first in row-major order. An empty mask gives NaN (no ground truth).
+// The maximum is of the signed map (strongest evidence, not strongest counter-evidence). Equal
+// maxima — a patch map brought to the input by nearest neighbour holds its maximum over a whole
+// patch — point at the maximum pixel nearest their centroid (the patch's centre, not its corner),
+// the first in row-major order on ties. An empty mask gives NaN (no ground truth).
 import { VerdictError } from '../../../../app/errors';
 
 export const POINTING_GAME = { tolerance: 15, atSide: 224 } as const;
@@ -30,12 +32,7 @@ export function pointingGame(saliency: ArrayLike<number>, mask: Uint8Array, heig
   if (saliency.length !== height * width) throw new VerdictError('explain.bad-params', `saliency holds ${saliency.length} values, not ${height}×${width}.`, { param: 'saliency' });
   checkMask(mask, height, width);
   if (!(tolerance >= 0)) throw new VerdictError('explain.bad-params', `tolerance is a distance in pixels ≥ 0 (got ${tolerance}).`, { param: 'tolerance' });
-  let best = 0;
-  for (let i = 0; i < saliency.length; i++) {
-    if (!Number.isFinite(saliency[i])) throw new VerdictError('explain.bad-params', `saliency[${i}] is ${saliency[i]}; a map must be finite.`, { param: 'saliency' });
-    if (saliency[i] > saliency[best]) best = i;
-  }
-  const point = { x: best % width, y: Math.floor(best / width) };
+  const point = maximumPoint(saliency, width);
   let any = false;
   let hit = false;
   for (let y = 0; y < height && !hit; y++) {
@@ -49,4 +46,24 @@ export function pointingGame(saliency: ArrayLike<number>, mask: Uint8Array, heig
     }
   }
   return { hit: !any ? NaN : hit ? 1 : 0, point, tolerance };
+}
+
+/** The maximum pixel nearest the centroid of all pixels holding the maximum (first on ties). */
+function maximumPoint(saliency: ArrayLike<number>, width: number): { x: number; y: number } {
+  let max = -Infinity;
+  for (let i = 0; i < saliency.length; i++) {
+    if (!Number.isFinite(saliency[i])) throw new VerdictError('explain.bad-params', `saliency[${i}] is ${saliency[i]}; a map must be finite.`, { param: 'saliency' });
+    if (saliency[i] > max) max = saliency[i];
+  }
+  const at: number[] = [];
+  for (let i = 0; i < saliency.length; i++) if (saliency[i] === max) at.push(i);
+  const cx = at.reduce((s, i) => s + (i % width), 0) / at.length;
+  const cy = at.reduce((s, i) => s + Math.floor(i / width), 0) / at.length;
+  let best = at[0];
+  let bestD = Infinity;
+  for (const i of at) {
+    const d = (i % width - cx) ** 2 + (Math.floor(i / width) - cy) ** 2;
+    if (d < bestD) { best = i; bestD = d; }
+  }
+  return { x: best % width, y: Math.floor(best / width) };
 }

@@ -15,6 +15,11 @@ describe('faithfulness registry', () => {
       expect(p.needs.includes('score')).toBe(p.scorer !== null);
     }
     expect(preset('cdam-fidelity')).toMatchObject({ scorer: 'logit', scoreDirection: 'higher', params: { steps: 40, sigma: 14, unit: 'pixel' } });
+    // Every blurred metric says which σ it applies at an input size.
+    expect(preset('cdam-fidelity').blurAt!(64, 64)).toEqual({ sigma: 4 });
+    expect(preset('box-sensitivity').blurAt!(64, 64, 'paper')).toEqual({ sigma: 14 });
+    expect(preset('class-discrimination').blurAt!(224, 224)).toEqual({ sigma: 14 });
+    expect(preset('rise-insertion').blurAt!(64, 64)).toEqual({ sigma: expect.closeTo(5 * 64 / 224, 12), radius: 1 });
     expect(preset('rise-deletion')).toMatchObject({ scorer: 'probability', scoreDirection: 'lower' });
   });
 
@@ -40,7 +45,7 @@ describe('faithfulness registry', () => {
 
   it('names what a metric is missing', async () => {
     await expectVerdictAsync(evaluatePreset('rise-insertion', { saliency: MAP_4X4, image: RAMP_4X4 }), 'explain.bad-params', 'score');
-    await expectVerdictAsync(evaluatePreset('lima-insertion', { saliency: MAP_4X4, image: RAMP_4X4, score: linearScorer() }), 'explain.bad-params', 'regions');
+    await expectVerdictAsync(evaluatePreset('lima-insertion', { saliency: MAP_4X4, image: RAMP_4X4, score: linearScorer() }), 'explain.bad-params', 'normalisation');
     await expectVerdictAsync(evaluatePreset('class-discrimination', { saliency: MAP_4X4, image: RAMP_4X4, score: linearScorer() }), 'explain.bad-params', 'otherSaliency');
     await expectVerdictAsync(evaluatePreset('pointing-game', { saliency: MAP_4X4, mask: new Uint8Array(16) }), 'explain.bad-params', 'size');
   });

@@ -5,14 +5,15 @@
 import { VerdictError } from '../../../../app/errors';
 import type { Normalisation } from '../input/normalise';
 import { BOX_SENSITIVITY, boxSensitivity } from './box-sensitivity';
-import { CDAM_FIDELITY, cdamFidelity } from './cdam-fidelity';
+import { CDAM_FIDELITY, cdamFidelity, cdamSigma } from './cdam-fidelity';
+import { blurAtInput, type BlurScale } from './gaussian-blur';
 import { classDiscrimination } from './class-discrimination';
 import { COMPACTNESS, compactness } from './compactness';
 import { LIMA, limaDeletion, limaInsertion } from './lima';
 import { MAP_IOU, mapIou } from './map-iou';
 import { QUANTUS_PIXEL_FLIPPING, pixelFlipping } from './pixel-flipping';
 import { POINTING_GAME, pointingGame } from './pointing-game';
-import { RISE, riseDeletion, riseInsertion } from './rise';
+import { RISE, riseBlur, riseDeletion, riseInsertion } from './rise';
 import type { BatchScorer, Curve, ModelImage } from './types';
 
 export type PresetId =
@@ -45,6 +46,8 @@ export type MetricInput = {
   size?: { height: number; width: number };
   /** The map made for a wrong target (class discrimination). */
   otherSaliency?: Float32Array;
+  /** How a paper's blur σ (set at 224 px) meets the input: scaled by side/224 (default) or as written. */
+  blur?: BlurScale;
 };
 type Need = 'image' | 'score' | 'regions' | 'normalisation' | 'mask' | 'size' | 'otherSaliency';
 
@@ -60,8 +63,12 @@ export type FaithfulnessPreset = {
   reference: string;
   /** Where the parameters were read: repository and path. */
   source: string;
-  params: Readonly<Record<string, string | number | readonly number[]>>;
+  params: Readonly<Record<string, string | number | readonly number[] | Readonly<Record<string, string | number>>>>;
   needs: readonly Need[];
+  /** Inputs it uses when given (LiMA's presets: `regions`, the map's own sub-regions). */
+  accepts?: readonly Need[];
+  /** The blur it applies on a height×width input, for the stored parameters and the table legend. */
+  blurAt?: (height: number, width: number, scale?: BlurScale) => { sigma: number; radius?: number };
   evaluate: (input: MetricInput) => Promise<PresetResult>;
 };
 
@@ -70,7 +77,14 @@ const OBZAI = 'github.com/obzai/obzai src/obz/xai/eval_tool.py';
 const RISE_PAPER = 'Petsiuk, Das & Saenko, "RISE: Randomized Input Sampling for Explanation of Black-box Models", BMVC 2018';
 const RISE_CODE = 'github.com/eclique/RISE evaluation.py (CausalMetric, auc), Evaluation.ipynb';
 const LIMA_PAPER = 'Chen et al., "Less is More: Efficient Black-box Attribution via Minimal Interpretable Subset Selection", arXiv:2504.00470';
-const LIMA_CODE = 'github.com/RuoyuChen10/LIMA evals/eval_AUC_faithfulness.py, utils.py SubRegionDivision';
+const LIMA_CODE = 'github.com/RuoyuChen10/LIMA evals/eval_single_modal_vitl_baseline.py (xplique Insertion/Deletion, other maps), evals/eval_AUC_faithfulness.py and utils.py SubRegionDivision (LiMA\'s own)';
+const CDAM_BLUR = (height: number, width: number, scale?: BlurScale) => ({ sigma: cdamSigma(height, width, { blur: scale }) });
+const BLURRED = 'σ·side/224 by default (the paper\'s σ at 224 px), or as written with blur = \'paper\'';
+
+const LIMA_PARAMS = {
+  otherMaps: { ...LIMA.pixel, baseline: '0 on the normalised input (mean colour)', auc: 'mean of the trapezoids (xplique)' },
+  limaMaps: { ...LIMA.region, steps: 'one region per step' },
+} as const;
 
 const size = (i: MetricInput) => (i.image ? { height: i.image.height, width: i.image.width } : i.size!);
 const curveResult = (c: Curve): PresetResult => ({ value: c.auc, forwardPasses: c.forwardPasses, curves: { curve: c } });
@@ -79,10 +93,11 @@ export const PRESETS: readonly FaithfulnessPreset[] = [
   {
     id: 'cdam-fidelity', label: 'Fidelity (MIF/LIF)', category: 'faithfulness', scoreDirection: 'higher', scorer: 'logit',
     reference: CDAM_PAPER, source: OBZAI,
-    params: { unit: 'pixel', steps: CDAM_FIDELITY.steps, substrate: 'blur', sigma: CDAM_FIDELITY.sigma, auc: 'trapezoid over [0, 1]', value: 'A_LIF − A_MIF' },
+    params: { unit: 'pixel', steps: CDAM_FIDELITY.steps, substrate: 'blur', sigma: CDAM_FIDELITY.sigma, sigmaAt: BLURRED, auc: 'trapezoid over [0, 1]', value: 'A_LIF − A_MIF' },
     needs: ['image', 'score'],
+    blurAt: CDAM_BLUR,
     evaluate: async (i) => {
-      const r = await cdamFidelity(i.image!, i.saliency, i.score!, { signal: i.signal });
+      const r = await cdamFidelity(i.image!, i.saliency, i.score!, { signal: i.signal, blur: i.blur });
       return { value: r.fidelity, forwardPasses: r.forwardPasses, curves: { mif: r.mif, lif: r.lif } };
     },
   },
@@ -96,23 +111,26 @@ export const PRESETS: readonly FaithfulnessPreset[] = [
   {
     id: 'rise-insertion', label: 'Insertion AUC (RISE)', category: 'faithfulness', scoreDirection: 'higher', scorer: 'probability',
     reference: RISE_PAPER, source: RISE_CODE,
-    params: { unit: 'pixel', pixelsPerStep: 'image width (224)', substrate: 'blur', sigma: RISE.insertionSigma, radius: RISE.insertionRadius, order: 'most-first' },
+    params: { unit: 'pixel', pixelsPerStep: 'image width (224)', substrate: 'blur', sigma: RISE.insertionSigma, radius: RISE.insertionRadius, sigmaAt: BLURRED, order: 'most-first' },
     needs: ['image', 'score'],
-    evaluate: async (i) => curveResult(await riseInsertion(i.image!, i.saliency, i.score!, { signal: i.signal })),
+    blurAt: riseBlur,
+    evaluate: async (i) => curveResult(await riseInsertion(i.image!, i.saliency, i.score!, { signal: i.signal, blur: i.blur })),
   },
   {
     id: 'lima-insertion', label: 'Insertion AUC (LiMA)', category: 'faithfulness', scoreDirection: 'higher', scorer: 'probability',
     reference: LIMA_PAPER, source: LIMA_CODE,
-    params: { unit: LIMA.unit, aggregate: LIMA.aggregate, steps: 'one region per step', substrate: LIMA.substrate, axis: LIMA.axis },
-    needs: ['image', 'score', 'regions', 'normalisation'],
-    evaluate: async (i) => curveResult(await limaInsertion(i.image!, i.saliency, i.regions!, i.normalisation!, i.score!, { signal: i.signal })),
+    params: LIMA_PARAMS,
+    needs: ['image', 'score', 'normalisation'],
+    accepts: ['regions'],
+    evaluate: async (i) => curveResult(await limaInsertion(i.image!, i.saliency, i.regions, i.normalisation!, i.score!, { signal: i.signal })),
   },
   {
     id: 'lima-deletion', label: 'Deletion AUC (LiMA)', category: 'faithfulness', scoreDirection: 'lower', scorer: 'probability',
     reference: LIMA_PAPER, source: LIMA_CODE,
-    params: { unit: LIMA.unit, aggregate: LIMA.aggregate, steps: 'one region per step', substrate: LIMA.substrate, axis: LIMA.axis },
-    needs: ['image', 'score', 'regions', 'normalisation'],
-    evaluate: async (i) => curveResult(await limaDeletion(i.image!, i.saliency, i.regions!, i.normalisation!, i.score!, { signal: i.signal })),
+    params: LIMA_PARAMS,
+    needs: ['image', 'score', 'normalisation'],
+    accepts: ['regions'],
+    evaluate: async (i) => curveResult(await limaDeletion(i.image!, i.saliency, i.regions, i.normalisation!, i.score!, { signal: i.signal })),
   },
   {
     id: 'pixel-flipping', label: 'Pixel flipping (Quantus)', category: 'faithfulness', scoreDirection: 'lower', scorer: 'probability',
@@ -129,11 +147,12 @@ export const PRESETS: readonly FaithfulnessPreset[] = [
     id: 'box-sensitivity', label: 'Box sensitivity', category: 'faithfulness', scoreDirection: 'higher', scorer: 'logit',
     reference: `Ancona et al., "Towards better understanding of gradient-based attribution methods for deep neural networks", ICLR 2018 (sensitivity-n); ${CDAM_PAPER}`,
     source: `${OBZAI} (box_sensitivity)`,
-    params: { sides: BOX_SENSITIVITY.sides, samples: BOX_SENSITIVITY.samples, substrate: 'blur', sigma: BOX_SENSITIVITY.sigma, seed: 0, value: 'mean Pearson r over sizes' },
+    params: { sides: BOX_SENSITIVITY.sides, samples: BOX_SENSITIVITY.samples, substrate: 'blur', sigma: BOX_SENSITIVITY.sigma, sigmaAt: BLURRED, seed: 0, value: 'area under f_box(s) (Pearson r per side) over the sides rescaled to [0, 1]' },
     needs: ['image', 'score'],
+    blurAt: (h, w, scale) => blurAtInput({ sigma: BOX_SENSITIVITY.sigma }, h, w, scale),
     evaluate: async (i) => {
-      const r = await boxSensitivity(i.image!, i.saliency, i.score!, { signal: i.signal });
-      return { value: r.mean, forwardPasses: r.forwardPasses, detail: { sides: r.sizes.map((s) => s.side), correlations: r.sizes.map((s) => s.correlation) } };
+      const r = await boxSensitivity(i.image!, i.saliency, i.score!, { signal: i.signal, blur: i.blur });
+      return { value: r.area, forwardPasses: r.forwardPasses, detail: { sides: r.sizes.map((s) => s.side), correlations: r.sizes.map((s) => s.correlation) } };
     },
   },
   {
@@ -146,10 +165,11 @@ export const PRESETS: readonly FaithfulnessPreset[] = [
   {
     id: 'class-discrimination', label: 'Class discrimination (ΔA)', category: 'class-sensitivity', scoreDirection: 'higher', scorer: 'logit',
     reference: CDAM_PAPER, source: `${OBZAI} (get_MIF_LIF); the wrong target is the caller's choice`,
-    params: { measure: 'fidelity', steps: CDAM_FIDELITY.steps, sigma: CDAM_FIDELITY.sigma, value: 'fidelity(own map) − fidelity(wrong target\'s map)' },
+    params: { measure: 'fidelity', steps: CDAM_FIDELITY.steps, sigma: CDAM_FIDELITY.sigma, sigmaAt: BLURRED, value: 'fidelity(own map) − fidelity(wrong target\'s map)' },
     needs: ['image', 'score', 'otherSaliency'],
+    blurAt: CDAM_BLUR,
     evaluate: async (i) => {
-      const r = await classDiscrimination(i.image!, i.saliency, i.otherSaliency!, i.score!, { signal: i.signal });
+      const r = await classDiscrimination(i.image!, i.saliency, i.otherSaliency!, i.score!, { signal: i.signal, blur: i.blur });
       return { value: r.delta, forwardPasses: r.forwardPasses, detail: { own: r.own, other: r.other } };
     },
   },

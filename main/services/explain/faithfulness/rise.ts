@@ -15,7 +15,11 @@
 // (tails folded back by reflection) and conv2d pads with zeros; here the truncated Gaussian is
 // renormalised and edges are reflected, which changes only pixels within 5 px of the border.
 // np.argsort ties are unordered there; here equal values go by pixel index.
+// Blur width: σ = 5 on 11×11 was set for 224×224 inputs; by default both are scaled to ours,
+// σ·S/224 and radius round(5·S/224) ≥ 1 (σ ≈ 1.43 on 3×3 at 64×64; gaussian-blur.ts
+// blurAtInput), and `blur: 'paper'` keeps σ = 5 on 11×11 as written.
 import { VerdictError } from '../../../../app/errors';
+import { blurAtInput, type BlurScale } from './gaussian-blur';
 import { perturbationCurve } from './perturbation-curve';
 import { checkImage } from './substrate';
 import type { BatchScorer, Curve, CurveSpec, ModelImage } from './types';
@@ -23,7 +27,12 @@ import type { BatchScorer, Curve, CurveSpec, ModelImage } from './types';
 export const RISE = { deletionSubstrate: 'zero', insertionSigma: 5, insertionRadius: 5, score: 'probability' } as const;
 
 /** pixelsPerStep defaults to the image width (RISE's 224 at 224×224) and must divide H·W. */
-export type RiseOptions = { pixelsPerStep?: number; batchSize?: number; signal?: AbortSignal };
+export type RiseOptions = { pixelsPerStep?: number; blur?: BlurScale; batchSize?: number; signal?: AbortSignal };
+
+/** The insertion blur on a height×width input (see the header). */
+export function riseBlur(height: number, width: number, blur?: BlurScale): { sigma: number; radius?: number } {
+  return blurAtInput({ sigma: RISE.insertionSigma, radius: RISE.insertionRadius }, height, width, blur);
+}
 
 export function riseCurveSpec(mode: 'deletion' | 'insertion', image: ModelImage, o: RiseOptions = {}): CurveSpec {
   checkImage(image);
@@ -36,7 +45,7 @@ export function riseCurveSpec(mode: 'deletion' | 'insertion', image: ModelImage,
     mode,
     order: 'most-first',
     unit: { kind: 'pixel' },
-    substrate: mode === 'deletion' ? { kind: 'zero' } : { kind: 'blur', sigma: RISE.insertionSigma, radius: RISE.insertionRadius },
+    substrate: mode === 'deletion' ? { kind: 'zero' } : { kind: 'blur', ...riseBlur(image.height, image.width, o.blur) },
     steps: n / step,
     batchSize: o.batchSize,
   };

@@ -48,7 +48,8 @@ export type Order = 'most-first' | 'least-first' | 'random';
  * changed (N units). `seed` (default 0) drives the 'random' order; `batchSize` (default 32) is
  * how many perturbed images go to the scorer at once. `axis` (an addition, default 'units')
  * puts the share of units changed on x; 'area' puts the share of pixels changed there (LiMA's
- * x-axis; the same for pixel units).
+ * x-axis; the same for pixel units); 'steps' puts k/steps there, evenly spaced whatever the
+ * unit counts (xplique's CausalFidelity, whose AUC is the mean of the trapezoids).
  */
 export type CurveSpec = {
   mode: 'deletion' | 'insertion';
@@ -58,7 +59,7 @@ export type CurveSpec = {
   steps: number;
   seed?: number;
   batchSize?: number;
-  axis?: 'units' | 'area';
+  axis?: 'units' | 'area' | 'steps';
 };
 
 /** fractions[k] and scores[k] for k = 0…steps; auc by the trapezoid rule over fractions in [0, 1]; forwardPasses = images scored. */

@@ -6,6 +6,7 @@ import { METRIC_IDS, type ExplanationMetric } from '../../../../app/faithfulness
 import type { TestVerdict } from '../../study/study-fixture';
 import { call, demoVerdict, signedIn } from '../../study/study-fixture';
 import { compactness, upsampleGrid } from '../faithfulness';
+import { formatTable, metricTable } from './metric-table';
 
 let v: TestVerdict;
 let isicModel: number;
@@ -64,10 +65,32 @@ describe('faithfulness metrics of a map', () => {
     expect(fidelity.value).toBeCloseTo(fidelity.curves.find((c) => c.name === 'lif')!.auc - mif.auc, 12);
   });
 
-  it('compactness equals the definition applied to the stored map', async () => {
+  it('compactness equals the definition applied to the stored map brought to the input by nearest neighbour', async () => {
     const map = await v.explain.map({ modelId: isicModel, caseId: withMask, method: 'cdam', target: 'MEL' });
-    const saliency = upsampleGrid(new Float32Array(map.values), map.grid.rows, map.grid.cols, 64, 64);
-    expect(metrics.get('compactness')!.value).toBeCloseTo(compactness(saliency), 12);
+    const grid = new Float32Array(map.values);
+    const nearest = compactness(upsampleGrid(grid, map.grid.rows, map.grid.cols, 64, 64, 'nearest'));
+    const bilinear = compactness(upsampleGrid(grid, map.grid.rows, map.grid.cols, 64, 64, 'bilinear'));
+    expect(metrics.get('compactness')!.value).toBeCloseTo(nearest, 12);
+    expect(nearest).toBeCloseTo(compactness(grid), 12); // each patch's pixels equal: the grid's own share
+    expect(nearest).not.toBeCloseTo(bilinear, 6);
+    console.log(`compactness of the demo CDAM map (MEL): nearest ${nearest.toFixed(4)}, bilinear ${bilinear.toFixed(4)}`);
+    expect(metrics.get('compactness')!.params.upsampling).toBe('nearest');
+  });
+
+  it('blurs with σ scaled to the 64 px input by default and says so in the stored parameters', () => {
+    expect(metrics.get('cdam-fidelity')!.params).toMatchObject({ sigma: 14, blur: 'scaled', sigmaPx: 4 });
+    expect(metrics.get('box-sensitivity')!.params).toMatchObject({ blur: 'scaled', sigmaPx: 4 });
+    expect(metrics.get('rise-insertion')!.params).toMatchObject({ blur: 'scaled', sigmaPx: expect.closeTo(5 * 64 / 224, 12), radiusPx: 1 });
+    // Box sensitivity over 8 sides (4…32 px), 100 boxes each, and the area under f_box(s).
+    expect(metrics.get('box-sensitivity')!.parts.sides).toEqual([4, 8, 12, 16, 20, 24, 28, 32]);
+    expect(metrics.get('box-sensitivity')!.forwardPasses).toBe(801);
+  });
+
+  it('scores a non-LiMA map pixel-wise in 50 steps for LiMA\'s insertion/deletion, not on LiMA\'s regions', () => {
+    const ins = metrics.get('lima-insertion')!;
+    expect(ins.forwardPasses).toBe(51);
+    expect(ins.curves[0].fractions[1]).toBe(1 / 50);
+    expect(ins.params.regions).toBeUndefined();
   });
 
   it('a second request is answered from the database', async () => {
@@ -76,6 +99,14 @@ describe('faithfulness metrics of a map', () => {
     expect(again.get('rise-insertion')!.createdAt).toBe(metrics.get('rise-insertion')!.createdAt);
     const rows = v.study.db.prepare('SELECT COUNT(*) AS n FROM explanation_metric').get() as { n: number };
     expect(rows.n).toBe(METRIC_IDS.length);
+  });
+
+  it('keeps the paper\'s absolute σ as an option, stored beside the scaled one, and the table legend says which', async () => {
+    const paper = byId(await v.metrics.compute({ modelId: isicModel, caseId: withMask, method: 'cdam', target: 'MEL', metrics: ['cdam-fidelity'], blur: 'paper' }));
+    expect(paper.get('cdam-fidelity')!.params).toMatchObject({ blur: 'paper', sigmaPx: 14 });
+    expect(paper.get('cdam-fidelity')!.value).not.toBe(metrics.get('cdam-fidelity')!.value);
+    const text = formatTable('t', metricTable([{ method: 'cdam', metrics: [metrics.get('cdam-fidelity')!] }], ['cdam-fidelity']), ['cdam-fidelity']);
+    expect(text).toContain("cdam-fidelity: blur σ = 4 px, the paper's 14 px at 224 scaled by side/224");
   });
 
   it('is staff-only: a signed-in reader is refused', async () => {
@@ -106,6 +137,11 @@ describe('LiMA', () => {
     expect(new Set(values).size).toBeLessThanOrEqual(60);
     const lima = byId(await v.metrics.compute({ modelId: isicModel, caseId: withMask, method: 'lima', target: 'MEL', metrics: ['lima-insertion', 'lima-deletion'] }));
     expect(lima.get('lima-insertion')!.value).toBeGreaterThan(0);
+    // LiMA's own map steps through its own sub-regions, one per step (R + 1 images).
+    const regionCount = new Set(values).size;
+    expect(lima.get('lima-insertion')!.params.regions).toEqual({ method: 'lima', count: 50 });
+    expect(lima.get('lima-insertion')!.forwardPasses).toBeGreaterThanOrEqual(regionCount + 1);
+    expect(lima.get('lima-insertion')!.forwardPasses).toBeLessThan(60);
   }, 120_000);
 
   it('refuses a regression target (an LIDC biomarker) with a message that names it and says why', async () => {

@@ -14,13 +14,15 @@ import type { ExplanationService, MapRequest } from '../explain-service';
 import { loadModelInput, resolveSubject } from '../input/model-input';
 import { checkCancelled, type JobQueue } from '../job-queue';
 import { evaluatePreset, preset, upsampleGrid, type Curve, type MetricInput, type ModelImage } from '../faithfulness';
-import { LIMA_DEFAULTS, slic } from '../lima';
+import type { BlurScale } from '../faithfulness/gaussian-blur';
+import { method } from '../methods';
 import { targetsOf } from '../../models/manifest';
 import { readMetric, saveMetric } from './metric-store';
 import { targetIndexOf, targetScorer } from './model-scorers';
 import { truthMask } from './truth-mask';
 
-export type MetricsRequest = MapRequest & { metrics: MetricId[] };
+/** `blur`: how the papers' blur σ (set at 224 px) meets the input — scaled by side/224 (default) or as written ('paper'). */
+export type MetricsRequest = MapRequest & { metrics: MetricId[]; blur?: BlurScale };
 
 export type MetricsDeps = { db: Database; models: ModelService; cases: CaseService; imaging: ImagingService; explain: ExplanationService; queue: JobQueue; now?: () => Date };
 
@@ -42,10 +44,22 @@ export class MetricsService {
     const wrong = req.metrics.includes('class-discrimination') && !targetFree ? wrongTarget(own, scored) : null;
     // Under the request's job id: its progress shows and its cancel stops it too.
     const other = wrong ? await this.#d.explain.map({ ...req, target: wrong }) : null;
-    const paramsOf = (id: MetricId): Record<string, unknown> => ({
-      ...preset(id).params, scoredOutput: preset(id).scorer ? scored : undefined, wrongTarget: id === 'class-discrimination' ? wrong : undefined,
-      regions: id.startsWith('lima-') ? LIMA_DEFAULTS.regions : undefined,
-    });
+    const { height: inputH, width: inputW } = model.manifest.input;
+    const blur = req.blur ?? 'scaled';
+    // A map the method paints per sub-region (LiMA's) is measured over those regions by the metrics that accept them.
+    const mapRegions = method(own.method).regions;
+    const onInputGrid = own.grid.rows === inputH && own.grid.cols === inputW;
+    // What determines each value keys its stored row: the blur actually applied, the upsampling, the regions.
+    const paramsOf = (id: MetricId): Record<string, unknown> => {
+      const p = preset(id);
+      const applied = p.blurAt?.(inputH, inputW, blur);
+      return {
+        ...p.params, scoredOutput: p.scorer ? scored : undefined, wrongTarget: id === 'class-discrimination' ? wrong : undefined,
+        blur: applied ? blur : undefined, sigmaPx: applied?.sigma, radiusPx: applied?.radius,
+        upsampling: onInputGrid ? undefined : 'nearest',
+        regions: mapRegions && p.accepts?.includes('regions') ? { method: own.method, count: own.params.regions } : undefined,
+      };
+    };
     const missing = req.metrics.filter((id) => !readMetric(this.#d.db, own.id, id, clean(paramsOf(id))));
     if (missing.length) {
       const c = this.#d.cases.get(own.caseId);
@@ -58,15 +72,19 @@ export class MetricsService {
         const image: ModelImage = { data: input.image, channels, height, width };
         const base: MetricInput = {
           saliency: atInput(own, height, width), image, signal, size: { height, width }, normalisation: model.manifest.input.normalise,
-          otherSaliency: other ? atInput(other, height, width) : undefined,
+          otherSaliency: other ? atInput(other, height, width) : undefined, blur,
         };
+        let regions: Int32Array | undefined;
         for (const [i, id] of missing.entries()) {
           checkCancelled(signal, label);
           progress(i, missing.length);
           const p = preset(id);
           const scorer = p.scorer ? targetScorer(runtime, model.manifest, targetIndexOf(model.manifest, scored), p.scorer) : null;
           const extra: Partial<MetricInput> = {};
-          if (p.needs.includes('regions')) extra.regions = slic(image, LIMA_DEFAULTS.regions, LIMA_DEFAULTS.compactness, { normalisation: model.manifest.input.normalise }).labels;
+          if (mapRegions && p.accepts?.includes('regions')) {
+            regions ??= mapRegions({ image: input.image, channels, height, width, manifest: model.manifest, params: own.params });
+            extra.regions = regions;
+          }
           if (id === 'class-discrimination' && targetFree) {
             this.#save({ explanationId: own.id, metric: id, params: clean(paramsOf(id)), value: null, curves: [], parts: { note: `${own.method} maps do not depend on the target: nothing to discriminate` }, provider: runtime.provider, forwardPasses: 0, ms: 0 });
             continue;
@@ -100,10 +118,14 @@ export class MetricsService {
   }
 }
 
-/** A map on the patch grid brought to input pixels; a map already at input resolution (LiMA) as it is. */
+/**
+ * A map on the patch grid brought to input pixels by nearest neighbour (each patch's pixels equal,
+ * as obzai/CDAM and obzai measure; bilinear is for display only); a map already at input
+ * resolution (LiMA) as it is.
+ */
 function atInput(m: ExplanationMap, height: number, width: number): Float32Array {
   const values = new Float32Array(m.values);
-  return m.grid.rows === height && m.grid.cols === width ? values : upsampleGrid(values, m.grid.rows, m.grid.cols, height, width);
+  return m.grid.rows === height && m.grid.cols === width ? values : upsampleGrid(values, m.grid.rows, m.grid.cols, height, width, 'nearest');
 }
 
 /**
