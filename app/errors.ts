@@ -50,6 +50,7 @@ export type ErrorCode =
   | 'study.closed'
   | 'study.not-shown'
   | 'answer.invalid'
+  | 'answer.locked'
   | 'keymap.invalid'
   | 'export.write-failed'
   | 'file.not-found'

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { METHOD_IDS, type MethodId } from './explain';
 import { explainParams } from './api/explain';
+import { truthSchema } from './truth';
 
 export const PROTOCOL_FORMAT = 'verdict-protocol/1';
 
@@ -29,10 +30,12 @@ const base = {
   /**
    * What the answer is scored against, for reader accuracy and the MRMC exports (case level only):
    * "diagnosis" — a single choice whose option values are ISIC diagnosis codes, right when it names
-   * the case's diagnosis; "malignancy" — a rating (Likert, number, yes/no) of how likely the lesion
-   * is malignant, against the binary truth (LIDC median malignancy ≥4 vs ≤2; ISIC mel/bcc/akiec).
+   * the case's diagnosis; "malignancy" — a rating (Likert, number, yes/no, or a single choice read
+   * as an ordered scale) against the binary truth (LIDC median malignancy ≥4 vs ≤2; ISIC
+   * mel/bcc/akiec); { "characteristic": "spiculation" } — a rating against an LIDC nodule
+   * characteristic binarised the same way (median ≥4 vs ≤2). See app/truth.ts.
    */
-  truth: z.enum(['diagnosis', 'malignancy']).optional(),
+  truth: truthSchema.optional(),
 };
 
 const option = z.object({ value: id, label: text(200) }).strict();
@@ -96,6 +99,12 @@ export const protocolSchema = z.object({
   /** Pairs of conditions shown side by side for forced-choice questions. */
   comparisons: z.array(z.object({ between: z.tuple([id, id]) }).strict()).default([]),
   phases: z.array(z.enum(PHASES)).min(1).default(['ai-explanation']),
+  /**
+   * Once a reader opens a later phase of a case, that case's earlier-phase answers are locked (no
+   * edit, no late first answer). Absent: on when the protocol has more than one phase. Off: edits
+   * stay possible, and every answer version records whether the AI had been seen.
+   */
+  lockEarlierPhases: z.boolean().optional(),
   questions: z.array(questionSchema).min(1).max(100),
   /** Stimuli shown a second time at the end, for intra-reader agreement. */
   repeats: z.object({ count: z.number().int().min(0).max(1000) }).strict().default({ count: 0 }),
@@ -107,3 +116,6 @@ export const protocolSchema = z.object({
 
 export type Protocol = z.output<typeof protocolSchema>;
 export type ProtocolInput = z.input<typeof protocolSchema>;
+
+/** Whether a protocol locks a case's earlier-phase answers once a later phase is opened (default: more than one phase). */
+export const locksEarlierPhases = (p: Pick<Protocol, 'phases' | 'lockEarlierPhases'>): boolean => p.lockEarlierPhases ?? p.phases.length > 1;

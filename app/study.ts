@@ -179,6 +179,11 @@ export type TrialView = {
   questions: Question[];
   /** This reader's latest answer to each question of this trial. */
   answers: Answer[];
+  /**
+   * The protocol locks earlier phases and this reader has opened a later phase of this case
+   * (seen its AI output or explanation): the answers here can no longer be given or changed.
+   */
+  locked: boolean;
   /** The last phase's case trial: the explanations this reader was shown for this case, as they were labelled and captioned. */
   seen?: BlindedStimulus[];
 };

@@ -3,6 +3,7 @@ import { endpoint } from './endpoint';
 import { noArgs, rowId } from './ids';
 import type { AnswerId, AnswerListing, IntegrityReport, KeyMap, ProtocolSummary, ReaderProfile, ReadingWorklist, RoiScores, StudySummary, TrialView } from '../study';
 import type { Question } from '../protocol';
+import type { TruthCounts } from '../truth';
 import { EXPORT_FORMATS, type ExportedFile, type StudyResults } from '../results';
 
 const passphrase = z.string().min(8, 'use at least 8 characters').max(200);
@@ -53,6 +54,8 @@ export const studyEndpoints = {
   /** Saves a protocol; a frozen one (used by a study) is never changed: its next version is a new protocol. */
   'protocols.save': endpoint<ProtocolSummary>()(z.object({ protocol: z.unknown() }).strict()),
   'protocols.list': endpoint<ProtocolSummary[]>()(noArgs),
+  /** How many of the cases a protocol's `cases` picks have each truth a question can be scored against (keys: app/truth.ts truthKey). */
+  'protocols.truthCounts': endpoint<TruthCounts>()(z.object({ modality: z.enum(['CT', 'dermoscopy']), cases: z.unknown() }).strict()),
   'studies.create': endpoint<StudySummary>()(z.object({ protocolRowId: rowId, name: z.string().trim().min(1).max(200) }).strict()),
   'studies.list': endpoint<StudySummary[]>()(noArgs),
   /** Gives a reader the study: their counterbalanced, seeded order and blinded labels are fixed now. */

@@ -64,6 +64,7 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'readers.create': (a) => d.readers.create(a),
   'protocols.questionBank': () => d.protocols.questionBank(),
   'protocols.validate': (a) => d.protocols.validate(a.protocol),
+  'protocols.truthCounts': (a) => d.protocols.truthCounts(a.modality, a.cases),
   'protocols.save': (a) => d.protocols.save(a.protocol),
   'protocols.list': () => d.protocols.list(),
   'studies.create': (a) => d.studies.create(a.protocolRowId, a.name),

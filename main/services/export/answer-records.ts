@@ -11,6 +11,8 @@ import type { PhaseId, Question } from '../../../app/protocol';
 import type { AnswerValue, DisplayState, RoiScores } from '../../../app/study';
 import { VerdictError } from '../../../app/errors';
 import { studyContext, type StudyContext } from '../study/study-rows';
+import { characteristicMedians } from '../study/case-truth';
+import type { CaseTruth } from '../../../app/truth';
 
 export type ShownStimulus = {
   label: string;
@@ -43,7 +45,8 @@ export type AnswerRecord = {
   };
   case: {
     label: string; source: string; caseIndex: number; nodule: string | null;
-    truth: { medianMalignancy: number | null; diagnosis: IsicDiagnosis | null; binary: 0 | 1 | null };
+    /** The case's truth (app/truth.ts), and `binary` its malignancy truth (LIDC median ≥4 vs ≤2, ISIC malignant diagnoses). */
+    truth: CaseTruth & { binary: 0 | 1 | null };
   };
   /** The stimulus shown (a comparison's A) and a comparison's B. */
   shown: ShownStimulus | null;
@@ -53,13 +56,19 @@ export type AnswerRecord = {
   question: Question;
   value: AnswerValue;
   scores: RoiScores | null;
+  /** Whether the reader had opened this case's AI output / explanation when giving this version (null: not recorded, before migration 0004). */
+  exposure: Exposure;
+  /** The first version of an edited answer (null when this is the first). */
+  first: { value: AnswerValue; exposure: Exposure } | null;
 };
+
+export type Exposure = { aiSeen: boolean | null; explanationSeen: boolean | null };
 
 export type StudyRecords = { ctx: StudyContext; records: AnswerRecord[] };
 
 // Separate queries joined here by id: one wide join repeats every trial's, stimulus's and
 // prediction's text on each of its answers, which made a 100,000-answer export four times slower.
-type AnswerRow = [id: number, trialId: number, questionId: string, version: number, valueJson: string, scoresJson: string | null, displayJson: string, t2fi: number | null, tot: number, createdAt: string];
+type AnswerRow = [id: number, trialId: number, questionId: string, version: number, valueJson: string, scoresJson: string | null, displayJson: string, t2fi: number | null, tot: number, createdAt: string, aiSeen: 0 | 1 | null, explanationSeen: 0 | 1 | null];
 type TrialRow = [id: number, assignmentId: number, position: number, caseIndex: number, phase: PhaseId, kind: 'case' | 'stimulus' | 'comparison',
   conditionId: string | null, conditionBId: string | null, sanity: number, repeatOfPosition: number | null, firstOpenedAt: string | null];
 type StimulusRow = [trialId: number, slot: number, label: string, conditionId: string, explanationId: number, modelId: number, modelSha: string, provider: string, method: string, target: string, mapSha: string];
@@ -88,11 +97,12 @@ export function answerRecords(db: Database, studyId: number): { ctx: StudyContex
   const readers = new Map((db.prepare(`SELECT s.id, r.id, r.name, r.specialty, r.years_experience, s.reader_index, s.seed FROM assignment s JOIN reader r ON r.id = s.reader_id WHERE s.study_id = ?`)
     .raw(true).all(studyId) as [number, number, string, string | null, number | null, number, number][])
     .map(([a, id, name, specialty, years, index, seed]) => [a, { id, name, specialty, yearsExperience: years, index, seed }]));
-  const cases = new Map((db.prepare(`SELECT e.case_index, c.label, c.source, n.label, n.median_malignancy, d.diagnosis FROM study_entry e JOIN study_case c ON c.id = e.case_id
+  const characteristics = characteristicMedians(db);
+  const cases = new Map((db.prepare(`SELECT e.case_index, c.label, c.source, n.label, n.median_malignancy, d.diagnosis, e.nodule_id FROM study_entry e JOIN study_case c ON c.id = e.case_id
       LEFT JOIN nodule n ON n.id = e.nodule_id LEFT JOIN dermo_truth d ON d.case_id = e.case_id WHERE e.study_id = ?`)
-    .raw(true).all(studyId) as [number, string, string, string | null, number | null, IsicDiagnosis | null][])
-    .map(([index, label, source, nodule, medianMalignancy, diagnosis]): [number, AnswerRecord['case']] =>
-      [index, { label, source, caseIndex: index, nodule, truth: { medianMalignancy, diagnosis, binary: binaryTruth({ medianMalignancy, diagnosis }) } }]));
+    .raw(true).all(studyId) as [number, string, string, string | null, number | null, IsicDiagnosis | null, number | null][])
+    .map(([index, label, source, nodule, medianMalignancy, diagnosis, noduleId]): [number, AnswerRecord['case']] =>
+      [index, { label, source, caseIndex: index, nodule, truth: { medianMalignancy, diagnosis, characteristics: characteristics(noduleId), binary: binaryTruth({ medianMalignancy, diagnosis }) } }]));
   const trialRows = raw<TrialRow>(`SELECT t.id, t.assignment_id, t.position, t.case_index, t.phase, t.kind, t.condition_id, t.condition_b_id, t.sanity,
       (SELECT o.position FROM trial o WHERE o.id = t.repeat_of), v.first_opened_at FROM trial t LEFT JOIN trial_visit v ON v.trial_id = t.id ${OF_STUDY}
       ORDER BY t.assignment_id, t.position`);
@@ -108,9 +118,10 @@ export function answerRecords(db: Database, studyId: number): { ctx: StudyContex
   // Only case trials: a stimulus trial's outputs are its explanation's (shown.outputs).
   const predictions = new Map(raw<PredictionRow>(`SELECT p.trial_id, p.model_id, p.model_sha256, p.provider, p.outputs_json FROM trial_prediction p JOIN trial t ON t.id = p.trial_id ${OF_STUDY} AND t.kind = 'case'`)
     .map(([trialId, modelId, sha256, provider, outputs]) => [trialId, { model: { ...models(modelId), sha256 }, provider, outputs: outputsOf(outputs) }]));
-  // The first version's time, for the few answers that were edited.
-  const firstAnswered = new Map((db.prepare(`SELECT f.trial_id || '|' || f.question_id, f.created_at FROM answer f JOIN trial t ON t.id = f.trial_id ${OF_STUDY}
-      AND f.version = 1 AND f.id IN (SELECT x.supersedes FROM answer x WHERE x.supersedes IS NOT NULL)`).raw(true).all(studyId) as [string, string][]));
+  // The first version (time, value, what had been seen), for the few answers that were edited.
+  const firstAnswered = new Map((db.prepare(`SELECT f.trial_id || '|' || f.question_id, f.created_at, f.value_json, f.ai_seen, f.explanation_seen FROM answer f JOIN trial t ON t.id = f.trial_id ${OF_STUDY}
+      AND f.version = 1 AND f.id IN (SELECT x.supersedes FROM answer x WHERE x.supersedes IS NOT NULL)`).raw(true).all(studyId) as [string, string, string, 0 | 1 | null, 0 | 1 | null][])
+    .map(([key, at, valueJson, ai, ex]) => [key, { at, value: JSON.parse(valueJson) as AnswerValue, exposure: exposureOf(ai, ex) }]));
   const displayOf = cachedParse<DisplayState>();
 
   // Edits are few: the versions they replaced, skipped below (cheaper than asking SQLite, for
@@ -121,10 +132,10 @@ export function answerRecords(db: Database, studyId: number): { ctx: StudyContex
     // Iterated, not collected: 100,000 row arrays alive at once cost more in garbage collection
     // than the query itself. The statement starts when the first record is asked for, so an
     // iterator never read holds no statement open.
-    const answers = db.prepare(`SELECT a.id, a.trial_id, a.question_id, a.version, a.value_json, a.scores_json, a.display_state_json, a.time_to_first_input_ms, a.time_on_trial_ms, a.created_at
+    const answers = db.prepare(`SELECT a.id, a.trial_id, a.question_id, a.version, a.value_json, a.scores_json, a.display_state_json, a.time_to_first_input_ms, a.time_on_trial_ms, a.created_at, a.ai_seen, a.explanation_seen
       FROM answer a JOIN trial t ON t.id = a.trial_id ${OF_STUDY}
       ORDER BY s.reader_index, t.position, a.question_id`).raw(true).iterate(studyId) as IterableIterator<AnswerRow>;
-    for (const [id, trialId, questionId, version, valueJson, scoresJson, displayJson, t2fi, tot, createdAt] of answers) {
+    for (const [id, trialId, questionId, version, valueJson, scoresJson, displayJson, t2fi, tot, createdAt, aiSeen, explanationSeen] of answers) {
       if (superseded.has(id)) continue;
       const question = questions.get(questionId);
       if (!question) throw new VerdictError('internal', `answer ${id}: question "${questionId}" is not in the study's protocol`);
@@ -134,8 +145,10 @@ export function answerRecords(db: Database, studyId: number): { ctx: StudyContex
         trial = { id: trialId, position: t[2], caseOrder: caseOrder.get(t[1])!.get(t[3])!, phase: t[4], kind: t[5], conditionId: t[6], conditionBId: t[7], sanity: t[8] === 1, repeatOfPosition: t[9], firstOpenedAt: t[10] };
         trialOf.set(trialId, trial);
       }
+      const first = version === 1 ? undefined : firstAnswered.get(`${trialId}|${questionId}`);
       yield {
-        answerId: id, version, answeredAt: createdAt, firstAnsweredAt: version === 1 ? createdAt : (firstAnswered.get(`${trialId}|${questionId}`) ?? createdAt),
+        answerId: id, version, answeredAt: createdAt, firstAnsweredAt: first?.at ?? createdAt,
+        exposure: exposureOf(aiSeen, explanationSeen), first: first ? { value: first.value, exposure: first.exposure } : null,
         timeToFirstInputMs: t2fi, timeOnTrialMs: tot, displayState: displayOf(displayJson),
         reader: readers.get(t[1])!, trial, case: cases.get(t[3])!,
         shown: shown.get(trialId * 2) ?? null, shownB: shown.get(trialId * 2 + 1) ?? null, prediction: predictions.get(trialId) ?? null,
@@ -191,3 +204,6 @@ function caseOrders(trials: readonly TrialRow[]): Map<number, Map<number, number
   }
   return out;
 }
+
+const flag = (x: 0 | 1 | null): boolean | null => (x === null ? null : x === 1);
+const exposureOf = (ai: 0 | 1 | null, ex: 0 | 1 | null): Exposure => ({ aiSeen: flag(ai), explanationSeen: flag(ex) });

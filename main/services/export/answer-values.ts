@@ -3,6 +3,7 @@
 // statistics count. One definition, used by every export and the results dashboard.
 import type { PredictedOutput } from '../../../app/explain';
 import type { Question } from '../../../app/protocol';
+import { binaryTruthOf } from '../../../app/truth';
 import type { AnswerValue } from '../../../app/study';
 import type { AnswerRecord } from './answer-records';
 
@@ -34,20 +35,37 @@ export function answerLabel(q: Question, v: AnswerValue): string | null {
 }
 
 /**
+ * A rating's place on its scale when scored against a binary truth (app/truth.ts): Likert and
+ * number answers as given, yes = 1 / no = 0, a single choice as its option's rank (1…n, in the
+ * protocol's option order). Null for other answers.
+ */
+export function ratingOf(q: Question, v: AnswerValue): { score: number; min: number; max: number } | null {
+  if (q.type === 'single-choice') {
+    const k = typeof v === 'string' ? q.options.findIndex((o) => o.value === v) : -1;
+    return k < 0 ? null : { score: k + 1, min: 1, max: q.options.length };
+  }
+  const x = numericAnswer(q, v);
+  const scale = scaleOf(q);
+  return x === null || !scale ? null : { score: x, ...scale };
+}
+
+/** The binary truth the question is scored against for this record's case (diagnosis: malignant or not). */
+export const scoredTruth = (r: AnswerRecord): 0 | 1 | null => (r.question.truth ? binaryTruthOf(r.question.truth, r.case.truth) : null);
+
+/**
  * Right or wrong against the case's truth, for questions with `truth`: a diagnosis must name
- * the ISIC diagnosis; a malignancy rating above the scale's midpoint (or "yes") calls the lesion
- * malignant and is right when the binary truth agrees. Null when there is no truth to score against.
+ * the ISIC diagnosis; a rating above its scale's midpoint (or "yes") calls the case positive
+ * (malignant, or the characteristic marked) and is right when the binary truth agrees. Null when
+ * there is no truth to score against.
  */
 export function isCorrect(r: AnswerRecord): boolean | null {
   const q = r.question;
+  if (!q.truth) return null;
   if (q.truth === 'diagnosis') return r.case.truth.diagnosis && typeof r.value === 'string' ? r.value === r.case.truth.diagnosis : null;
-  if (q.truth === 'malignancy') {
-    const x = numericAnswer(q, r.value);
-    const scale = scaleOf(q);
-    if (x === null || !scale || r.case.truth.binary === null) return null;
-    return (x > (scale.min + scale.max) / 2 ? 1 : 0) === r.case.truth.binary;
-  }
-  return null;
+  const rating = ratingOf(q, r.value);
+  const truth = scoredTruth(r);
+  if (rating === null || truth === null) return null;
+  return (rating.score > (rating.min + rating.max) / 2 ? 1 : 0) === truth;
 }
 
 /** For a forced choice: the condition the reader preferred (A is the trial's condition, B its comparison's). */

@@ -57,6 +57,28 @@ describe('long CSV', () => {
     expect(texts).toContain('edited, "final" answer');
   });
 
+  it("says what the reader had seen of the case with each answer, and an edited answer's first version beside its latest", () => {
+    const rows = parseCsv(v.exports.build(studyId, 'csv').content);
+    const edited = rows.find((r) => r.answer_raw === 'edited, "final" answer')!;
+    expect(edited.answer_version).toBe('2');
+    expect(edited.phase).toBe('unaided');
+    const first = v.study.db.prepare("SELECT value_json FROM answer WHERE version = 1 AND id = (SELECT supersedes FROM answer WHERE value_json = ?)").get(JSON.stringify('edited, "final" answer')) as { value_json: string };
+    expect(restoreCell(edited.first_answer_raw)).toBe(JSON.parse(first.value_json));
+    // Given unaided, first; the edit came after the whole study, AI and explanations seen.
+    expect([edited.first_ai_seen, edited.first_explanation_seen, edited.ai_seen, edited.explanation_seen]).toEqual(['0', '0', '1', '1']);
+    const unedited = rows.filter((r) => r.answer_version === '1');
+    for (const r of unedited) expect(r.first_answer_raw).toBe('');
+    // Read in order, each case's phases one after the other: what had been seen follows the phase.
+    const seen = (phase: string) => new Set(unedited.filter((r) => r.phase === phase && r.is_sanity_check === '0' && r.is_repeat === '0').map((r) => `${r.ai_seen}${r.explanation_seen}`));
+    expect(seen('unaided')).toEqual(new Set(['00']));
+    expect(seen('ai')).toEqual(new Set(['10']));
+    expect(seen('ai-explanation')).toEqual(new Set(['11']));
+    const diagnosis = rows.find((r) => r.question_id === 'diagnosis' && r.truth_diagnosis !== '')!;
+    expect([diagnosis.scored_against, diagnosis.scored_truth]).toEqual(['diagnosis', diagnosis.truth_diagnosis]);
+    const malignancy = rows.find((r) => r.question_id === 'malignancy' && r.truth_binary !== '')!;
+    expect([malignancy.scored_against, malignancy.scored_truth]).toEqual(['malignancy', malignancy.truth_binary]);
+  });
+
   it('neutralises formula-like text cells and only those', () => {
     const file = v.exports.build(studyId, 'csv');
     const rows = parseCsv(file.content);

@@ -3,7 +3,8 @@
 // the README lists the columns. Unblinded: for the coordinator and the statistician only.
 import type { AnswerRecord, ShownStimulus } from './answer-records';
 import type { StudyContext } from '../study/study-rows';
-import { answerLabel, chosenCondition, isCorrect, numericAnswer, predictionOf, scaleOf } from './answer-values';
+import { answerLabel, chosenCondition, isCorrect, numericAnswer, predictionOf, scaleOf, scoredTruth } from './answer-values';
+import { truthKey } from '../../../app/truth';
 import { csvDocument, csvRow, type Cell } from './csv-cells';
 import { METRIC_IDS } from '../../../app/faithfulness';
 
@@ -18,6 +19,7 @@ export const LONG_COLUMNS = [
   'b_method_blinded', 'b_condition_id', 'b_model_id', 'b_model_sha256', 'b_method', 'b_target', 'b_map_sha256',
   'question_id', 'question_version', 'question_type', 'question_level', 'answer_version',
   'answer_raw', 'answer_label', 'answer_numeric', 'scale_min', 'scale_max', 'answer_correct', 'preferred_condition',
+  'scored_against', 'scored_truth', 'ai_seen', 'explanation_seen', 'first_answer_raw', 'first_answer_label', 'first_ai_seen', 'first_explanation_seen',
   'roi_shape', 'roi_slice', 'roi_heatmap_pointing_hit', 'roi_heatmap_iou', 'roi_truth_pointing_hit', 'roi_truth_iou', 'roi_truth_against',
   'display_window_center', 'display_window_width', 'display_slice', 'display_zoom', 'display_opacity', 'display_colormap', 'display_threshold',
   'display_overlay_visible_ms', 'display_shown',
@@ -79,7 +81,12 @@ function answerCells(r: AnswerRecord): Cell[] {
   const roi = q.type === 'roi' && r.value !== null && typeof r.value === 'object' && !Array.isArray(r.value) ? r.value : null;
   const d = r.displayState;
   return [
-    r.version, rawAnswer(r), answerLabel(q, r.value), numericAnswer(q, r.value), scale?.min ?? null, scale?.max ?? null, isCorrect(r), chosenCondition(r),
+    r.version, rawAnswer(r.value), answerLabel(q, r.value), numericAnswer(q, r.value), scale?.min ?? null, scale?.max ?? null, isCorrect(r), chosenCondition(r),
+    // What the answer is scored against, and whether the reader had seen the case's AI / explanation
+    // when giving it — for the latest version and, for an edited answer, the first beside it.
+    q.truth ? truthKey(q.truth) : null, q.truth === 'diagnosis' ? r.case.truth.diagnosis : scoredTruth(r),
+    r.exposure.aiSeen, r.exposure.explanationSeen,
+    r.first ? rawAnswer(r.first.value) : null, r.first ? answerLabel(q, r.first.value) : null, r.first?.exposure.aiSeen ?? null, r.first?.exposure.explanationSeen ?? null,
     roi?.shape ?? null, roi?.sliceIndex ?? null,
     r.scores?.heatmap?.pointingHit ?? null, r.scores?.heatmap?.iou ?? null, r.scores?.truth?.pointingHit ?? null, r.scores?.truth?.iou ?? null, r.scores?.truth?.against ?? null,
     d.window?.center ?? null, d.window?.width ?? null, d.sliceIndex ?? null, d.zoom ?? null, d.opacity ?? null, d.colormap ?? null, d.threshold ?? null,
@@ -89,4 +96,4 @@ function answerCells(r: AnswerRecord): Cell[] {
 }
 
 /** Text as typed; everything else (numbers, choices, marks) as JSON. */
-const rawAnswer = (r: AnswerRecord): Cell => (r.value === null ? null : typeof r.value === 'string' ? r.value : JSON.stringify(r.value));
+const rawAnswer = (v: AnswerRecord['value']): Cell => (v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));

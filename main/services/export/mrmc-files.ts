@@ -1,13 +1,14 @@
 // Files for multi-reader multi-case ROC analysis of one truth-scored, case-level question
 // (protocol `truth`): each reader's score per case and phase — the phases are the modalities
 // (unaided / AI / AI + explanation) — with the binary truth. Cases without a binary truth (LIDC
-// median malignancy 3) cannot enter an ROC analysis and are left out; the iMRMC header says how many.
+// median malignancy 3, or a characteristic's median 3) cannot enter an ROC analysis and are left out; the iMRMC header says how many.
 import type { Question } from '../../../app/protocol';
+import { truthKey } from '../../../app/truth';
 import { ISIC_MALIGNANT, type IsicDiagnosis } from '../../../app/domain';
 import { VerdictError } from '../../../app/errors';
 import type { AnswerRecord } from './answer-records';
 import type { StudyContext } from '../study/study-rows';
-import { numericAnswer } from './answer-values';
+import { ratingOf, scoredTruth } from './answer-values';
 import { caseKey } from './agreement-items';
 import { toCsv } from './csv-cells';
 
@@ -27,10 +28,10 @@ export function mrmcQuestion(ctx: StudyContext, questionId?: string): Question {
   return q;
 }
 
-/** Malignancy ratings as given; a diagnosis as 1 when the reader named a malignant one (an ROC point, not a curve). */
+/** Ratings as their place on the scale (app/truth.ts); a diagnosis as 1 when the reader named a malignant one (an ROC point, not a curve). */
 function scoreOf(q: Question, r: AnswerRecord): number | null {
   if (q.truth === 'diagnosis') return typeof r.value === 'string' ? (ISIC_MALIGNANT.includes(r.value as IsicDiagnosis) ? 1 : 0) : null;
-  return numericAnswer(q, r.value);
+  return ratingOf(q, r.value)?.score ?? null;
 }
 
 function scores(q: Question, records: readonly AnswerRecord[]): { scores: Score[]; noTruth: Set<string> } {
@@ -40,11 +41,12 @@ function scores(q: Question, records: readonly AnswerRecord[]): { scores: Score[
     if (r.question.id !== q.id || r.trial.sanity || r.trial.repeatOfPosition !== null) continue;
     const score = scoreOf(q, r);
     if (score === null) continue;
-    if (r.case.truth.binary === null) {
+    const truth = scoredTruth(r);
+    if (truth === null) {
       noTruth.add(caseKey(r));
       continue;
     }
-    out.push({ reader: r.reader.name, caseId: caseKey(r), phase: r.trial.phase, truth: r.case.truth.binary, score });
+    out.push({ reader: r.reader.name, caseId: caseKey(r), phase: r.trial.phase, truth, score });
   }
   return { scores: out, noTruth };
 }
@@ -60,8 +62,8 @@ export function imrmcFile(ctx: StudyContext, records: readonly AnswerRecord[], q
   const truth = new Map(s.map((x) => [x.caseId, x.truth]));
   const front = [
     `Verdict reader study ${ctx.study.id} "${ctx.study.name}", protocol ${ctx.protocolRow.protocol_id} v${ctx.protocolRow.version}`,
-    `Question "${q.id}" (${q.truth}): ${q.prompt.replace(/\s+/g, ' ')}`,
-    `Modalities are the reading phases (${[...new Set(s.map((x) => x.phase))].join(', ')}); truth 1 = malignant.`,
+    `Question "${q.id}" (${truthKey(q.truth!)}): ${q.prompt.replace(/\s+/g, ' ')}`,
+    `Modalities are the reading phases (${[...new Set(s.map((x) => x.phase))].join(', ')}); ${positiveMeans(q)}.`,
     `${truth.size} cases with a binary truth; ${noTruth.size} without one left out.`,
     'BEGIN DATA:',
   ];
@@ -77,3 +79,7 @@ export function mrmcaovFile(ctx: StudyContext, records: readonly AnswerRecord[],
   const q = mrmcQuestion(ctx, questionId);
   return toCsv(['reader', 'treatment', 'case', 'truth', 'rating'], scores(q, records).scores.map((x) => [x.reader, x.phase, x.caseId, x.truth, x.score]));
 }
+
+/** What truth 1 means for the question's truth. */
+const positiveMeans = (q: Question): string =>
+  typeof q.truth === 'object' ? `truth 1 = LIDC readers' median ${q.truth.characteristic} rating >= 4, 0 = <= 2` : 'truth 1 = malignant';

@@ -31,6 +31,9 @@ export async function readWholeStudy(): Promise<ReadStudy> {
   const s = await signedIn(v, READERS);
   const protocol = isicProtocol({
     phases: ['unaided', 'ai', 'ai-explanation'],
+    // Unlocked: the edit below changes an unaided answer after the AI was seen, and the export
+    // must say so beside the first version.
+    lockEarlierPhases: false,
     comparisons: [{ between: ['cdam-mel', 'attention'] }],
     questions: [
       { id: 'diagnosis', level: 'case', type: 'single-choice', prompt: 'Diagnosis', truth: 'diagnosis', options: [{ value: 'mel', label: 'Melanoma' }, { value: 'nv', label: 'Nevus' }, { value: 'bkl', label: 'Benign keratosis' }] },

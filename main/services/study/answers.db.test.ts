@@ -39,7 +39,8 @@ beforeAll(async () => {
   ({ admin, readers } = await signedIn(v, ['Dr Answer']));
   reader = readers[0].caller;
   readerRowId = readers[0].id;
-  for (const [protocol, name] of [[isicProtocol(), 'ISIC'], [ctProtocol, 'CT']] as const) {
+  // ISIC without phase locking: these tests edit an unaided answer after opening later trials (phase-lock.db.test.ts covers the lock).
+  for (const [protocol, name] of [[isicProtocol({ lockEarlierPhases: false }), 'ISIC'], [ctProtocol, 'CT']] as const) {
     const saved = await call(v, admin, 'protocols.save', { protocol });
     const s = await call(v, admin, 'studies.create', { protocolRowId: saved.rowId, name });
     await call(v, admin, 'studies.assign', { studyId: s.id, readerId: readers[0].id });

@@ -76,7 +76,17 @@ function checkRow(row: EventRow, prev: string): string | null {
 export type AnswerRowContent = {
   trial_id: number; reader_id: number; question_id: string; question_version: number; version: number; supersedes: number | null;
   value_json: string; scores_json: string | null; display_state_json: string; time_to_first_input_ms: number | null; time_on_trial_ms: number; created_at: string;
+  /** Migration 0004: whether the case's AI output / explanation had been opened (NULL in older rows). */
+  ai_seen?: 0 | 1 | null; explanation_seen?: 0 | 1 | null;
 };
 
-export const answerContentSha256 = (a: AnswerRowContent): string =>
-  sha256Of(canonicalJson([a.trial_id, a.reader_id, a.question_id, a.question_version, a.version, a.supersedes, a.value_json, a.scores_json, a.display_state_json, a.time_to_first_input_ms, a.time_on_trial_ms, a.created_at]));
+/**
+ * The content hash an answer's event records. Rows from before migration 0004 (no exposure
+ * recorded) hash exactly as they always did, so their events still verify; newer rows add the
+ * two exposure flags, so changing them breaks the chain like any other column.
+ */
+export function answerContentSha256(a: AnswerRowContent): string {
+  const base = [a.trial_id, a.reader_id, a.question_id, a.question_version, a.version, a.supersedes, a.value_json, a.scores_json, a.display_state_json, a.time_to_first_input_ms, a.time_on_trial_ms, a.created_at];
+  const exposure = (a.ai_seen ?? null) === null && (a.explanation_seen ?? null) === null ? [] : [a.ai_seen ?? null, a.explanation_seen ?? null];
+  return sha256Of(canonicalJson([...base, ...exposure]));
+}

@@ -1,11 +1,12 @@
 // A protocol file's first gate: the zod schema (app/protocol.ts), then what the schema alone
 // cannot say — ids unique, ranges the right way round, comparisons between known conditions,
 // forced choice only where there is something to choose between, phases in reading order.
-// A refusal names the field: `protocol: questions[2].options: expected at least 2`.
-import type { z } from 'zod';
+// A refusal names the field twice — as the file does, then in words:
+// `protocol: questions[2].options: Question 3, options: add at least two options`.
 import { PHASES, protocolSchema, type Protocol } from '../../../app/protocol';
 import { VerdictError, type ErrorCode } from '../../../app/errors';
-import { fieldPath } from '../models/manifest';
+import { fieldPath, issueInWords } from '../../../app/protocol-issues';
+import { truthName, truthsFor, truthKey } from '../../../app/truth';
 import { ISIC_DIAGNOSES } from '../../../app/domain';
 
 export const protocolError = (code: ErrorCode, field: string, message: string) =>
@@ -13,24 +14,12 @@ export const protocolError = (code: ErrorCode, field: string, message: string) =
 
 const invalid = (field: string, message: string) => protocolError('protocol.invalid', field, message);
 
-/** zod's wording made shorter where it is clumsy ("Too small: expected array to have >=2 items"). */
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'too_small' || issue.code === 'too_big') {
-    const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-    const word = issue.code === 'too_small' ? 'at least' : 'at most';
-    const exclusive = issue.inclusive === false;
-    const unit = issue.origin === 'array' ? '' : issue.origin === 'string' ? ' characters' : '';
-    return exclusive ? `expected ${issue.code === 'too_small' ? 'more' : 'less'} than ${String(bound)}${unit}` : `expected ${word} ${String(bound)}${unit}`;
-  }
-  return issue.message;
-}
-
 export function parseProtocol(input: unknown): Protocol {
   const parsed = protocolSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue.path.length ? fieldPath(issue.path) : '(top level)';
-    throw invalid(field, describeIssue(issue));
+    // In words naming the field ("Cases: add at least one case"), after the field as the file names it.
+    throw invalid(fieldPath(issue.path), issueInWords(issue));
   }
   checkStructure(parsed.data);
   return parsed.data;
@@ -44,15 +33,17 @@ function duplicate<T>(items: T[], key: (t: T) => string): number {
 const DIAGNOSES: readonly string[] = ISIC_DIAGNOSES;
 
 function checkTruth(q: Protocol['questions'][number], at: string, p: Protocol): void {
+  const truth = q.truth!;
   if (q.level !== 'case') throw invalid(`${at}.truth`, 'only case-level questions are scored against the truth');
-  if (q.truth === 'diagnosis') {
+  if (typeof truth === 'object' && p.modality !== 'CT') throw invalid(`${at}.truth`, `${truthName(truth)} is a nodule characteristic: a CT protocol only`);
+  if (truth === 'diagnosis') {
     if (p.modality !== 'dermoscopy') throw invalid(`${at}.truth`, '"diagnosis" is scored against ISIC diagnoses: a dermoscopy protocol only');
     if (q.type !== 'single-choice') throw invalid(`${at}.truth`, '"diagnosis" needs a single-choice question whose option values are ISIC diagnosis codes');
     const bad = q.options.findIndex((o) => !DIAGNOSES.includes(o.value));
     if (bad >= 0) throw invalid(`${at}.options[${bad}].value`, `"${q.options[bad].value}" is not an ISIC diagnosis code (${DIAGNOSES.join(', ')})`);
   }
-  if (q.truth === 'malignancy' && q.type !== 'likert' && q.type !== 'number' && q.type !== 'yes-no') {
-    throw invalid(`${at}.truth`, '"malignancy" needs a rating: a likert, number or yes-no question');
+  if (!truthsFor(p.modality, q.type).some((t) => truthKey(t) === truthKey(truth))) {
+    throw invalid(`${at}.truth`, `${truthName(truth)} needs a rating: a Likert, number, yes-no or single-choice question`);
   }
 }
 

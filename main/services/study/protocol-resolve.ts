@@ -86,7 +86,7 @@ function checkOffers(db: Database, model: RegisteredModel, c: Protocol['conditio
   }
 }
 
-function resolveCases(db: Database, p: Protocol): ResolvedCase[] {
+export function resolveCases(db: Database, p: Protocol): ResolvedCase[] {
   const all = listCases(db);
   const byLabel = new Map(all.map((c) => [c.label, c]));
   let chosen: CaseSummary[];

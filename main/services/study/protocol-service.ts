@@ -10,7 +10,11 @@ import type { ModelService } from '../models/model-service';
 import { canonicalJson, sha256Of } from './canonical-json';
 import { appendEvent } from './event-log';
 import { parseProtocol, protocolError } from './protocol-parse';
-import { resolveProtocol, type ResolvedProtocol } from './protocol-resolve';
+import { resolveCases, resolveProtocol, type ResolvedProtocol } from './protocol-resolve';
+import { caseTruth, characteristicMedians } from './case-truth';
+import { protocolSchema } from '../../../app/protocol';
+import { fieldPath, issueInWords } from '../../../app/protocol-issues';
+import { SCORED_CHARACTERISTICS, hasTruth, truthKey, type Truth, type TruthCounts } from '../../../app/truth';
 import { QUESTION_BANK } from './question-bank';
 import { planLimits, planTrials } from './trial-plan';
 
@@ -59,6 +63,20 @@ export class ProtocolService {
     return r;
   }
 
+  /**
+   * For the editor, while the protocol is still being built: of the cases its `cases` picks, how
+   * many have each truth a question could be scored against. Only `cases` needs to be valid.
+   */
+  truthCounts(modality: Protocol['modality'], cases: unknown): TruthCounts {
+    const parsed = protocolSchema.shape.cases.safeParse(cases);
+    if (!parsed.success) throw protocolError('protocol.invalid', fieldPath(['cases', ...parsed.error.issues[0].path]), issueInWords({ ...parsed.error.issues[0], path: ['cases', ...parsed.error.issues[0].path] }));
+    const resolved = resolveCases(this.#db, { modality, cases: parsed.data } as Protocol);
+    const characteristics = characteristicMedians(this.#db);
+    const truths = resolved.map((c) => caseTruth(this.#db, c.caseId, c.noduleId, characteristics));
+    const counts = Object.fromEntries(TRUTHS.map((t) => [truthKey(t), truths.filter((c) => hasTruth(t, c)).length]));
+    return { cases: resolved.length, counts };
+  }
+
   async validate(input: unknown): Promise<{ cases: number; trialsPerReader: number }> {
     const r = await this.check(input);
     return { cases: r.cases.length, trialsPerReader: trialsPerReader(r) };
@@ -102,6 +120,8 @@ export class ProtocolService {
     return summaryOf(row);
   }
 }
+
+const TRUTHS: Truth[] = ['diagnosis', 'malignancy', ...SCORED_CHARACTERISTICS.map((characteristic) => ({ characteristic }))];
 
 /** Trials one reader will read (the count does not depend on the seed). */
 export const trialsPerReader = (r: ResolvedProtocol): number =>

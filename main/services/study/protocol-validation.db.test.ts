@@ -27,7 +27,7 @@ describe('protocols.validate', () => {
 
   const broken: [string, ProtocolInput | Record<string, unknown>, string, RegExp][] = [
     ['bad format', { ...isicProtocol(), format: 'verdict-protocol/0' }, 'protocol.invalid', /^protocol: format: /],
-    ['too few options', isicProtocol({ questions: [q({ id: 'd', level: 'case', type: 'single-choice', options: [{ value: 'a', label: 'A' }] })] }), 'protocol.invalid', /^protocol: questions\[0\]\.options: expected at least 2$/],
+    ['too few options', isicProtocol({ questions: [q({ id: 'd', level: 'case', type: 'single-choice', options: [{ value: 'a', label: 'A' }] })] }), 'protocol.invalid', /^protocol: questions\[0\]\.options: Question 1, options: add at least two options$/],
     ['unknown case label', isicProtocol({ cases: { labels: ['Derm-002', 'Derm-999'] } }), 'protocol.unknown-case', /^protocol: cases\.labels\[1\]: no case labelled "Derm-999"/],
     ['case of the wrong modality', isicProtocol({ cases: { labels: ['CT-001'] } }), 'protocol.unknown-case', /cases\.labels\[0\]: case "CT-001" is CT, but this protocol reads dermoscopy/],
     ['unknown model', isicProtocol({ conditions: [{ id: 'a', model: 'no-such-pack', method: 'cdam', target: 'MEL' }] }), 'protocol.unknown-model', /conditions\[0\]\.model: no model pack "no-such-pack" is registered; dermoscopy packs: .*"test-vit-isic"/],
@@ -50,8 +50,12 @@ describe('protocols.validate', () => {
     ['more repeats than stimuli', isicProtocol({ repeats: { count: 19 } }), 'protocol.invalid', /repeats\.count: 19 repeats, but a reader sees only 18 single explanations/],
     ['truth on a stimulus question', isicProtocol({ questions: [q({ truth: 'malignancy' })] }), 'protocol.invalid', /questions\[0\]\.truth: only case-level questions are scored against the truth/],
     ['diagnosis truth with codes that are not ISIC diagnoses', isicProtocol({ questions: [q({}), q({ id: 'd', level: 'case', type: 'single-choice', truth: 'diagnosis', options: [{ value: 'mel', label: 'Melanoma' }, { value: 'mole', label: 'Mole' }] })] }), 'protocol.invalid', /questions\[1\]\.options\[1\]\.value: "mole" is not an ISIC diagnosis code/],
-    ['malignancy truth on free text', isicProtocol({ questions: [q({}), q({ id: 'm', level: 'case', type: 'free-text', truth: 'malignancy' })] }), 'protocol.invalid', /questions\[1\]\.truth: "malignancy" needs a rating: a likert, number or yes-no question/],
+    ['malignancy truth on free text', isicProtocol({ questions: [q({}), q({ id: 'm', level: 'case', type: 'free-text', truth: 'malignancy' })] }), 'protocol.invalid', /questions\[1\]\.truth: malignancy needs a rating: a Likert, number, yes-no or single-choice question/],
     ['unknown field', { ...isicProtocol(), shuffle: true }, 'protocol.invalid', /^protocol: \(top level\): /],
+    ['an empty case list (said in words, naming the field)', isicProtocol({ cases: { labels: [] } }), 'protocol.invalid', /^protocol: cases\.labels: Cases: add at least one case$/],
+    ['an empty title', isicProtocol({ title: '  ' }), 'protocol.invalid', /^protocol: title: Title: fill this in$/],
+    ['a nodule characteristic as the truth of a dermoscopy question', isicProtocol({ questions: [q({}), q({ id: 's', level: 'case', truth: { characteristic: 'spiculation' } })] }), 'protocol.invalid', /questions\[1\]\.truth: LIDC spiculation is a nodule characteristic: a CT protocol only/],
+    ['a categorical characteristic as a truth', isicProtocol({ questions: [q({}), q({ id: 's', level: 'case', truth: { characteristic: 'calcification' } as never })] }), 'protocol.invalid', /^protocol: questions\[1\]\.truth(\.characteristic)?: Question 2, scored against/],
   ];
 
   for (const [what, protocol, code, message] of broken) {

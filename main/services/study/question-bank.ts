@@ -2,6 +2,8 @@
 // (localisation, plausibility, usefulness, trust, decision change — Hicks et al. 2024; Ihongbe
 // et al. 2024; Chanda et al. 2024), the reader's own verdict with confidence, an evidence mark
 // and a comment. Protocols copy what they need; ids are stable so answers pool across studies.
+// The reader's own diagnosis and malignancy rating are scored against the cases' truth (accuracy
+// by phase, the MRMC exports) unless the coordinator unticks it.
 import { ISIC_DIAGNOSIS_NAMES, type IsicDiagnosis } from '../../../app/domain';
 import { questionSchema, type Question } from '../../../app/protocol';
 
@@ -16,11 +18,11 @@ const BANK: unknown[] = [
   { id: 'evidence', level: 'stimulus', type: 'roi', shape: 'box', required: false, prompt: 'Draw a box around the image evidence for your reading.' },
   { id: 'preference', level: 'stimulus', type: 'forced-choice', prompt: 'Which explanation better supports the finding?' },
   {
-    id: 'diagnosis', level: 'case', type: 'single-choice', prompt: 'Your diagnosis',
+    id: 'diagnosis', level: 'case', type: 'single-choice', prompt: 'Your diagnosis', truth: 'diagnosis',
     options: (Object.entries(ISIC_DIAGNOSIS_NAMES) as [IsicDiagnosis, string][]).map(([value, label]) => ({ value, label })),
   },
   {
-    id: 'malignancy', level: 'case', type: 'likert', prompt: 'Likelihood of malignancy of this nodule',
+    id: 'malignancy', level: 'case', type: 'likert', prompt: 'Likelihood of malignancy of this nodule', truth: 'malignancy',
     help: 'LIDC malignancy scale (assuming a 60-year-old male smoker).',
     anchors: { 1: 'Highly unlikely', 2: 'Moderately unlikely', 3: 'Indeterminate', 4: 'Moderately suspicious', 5: 'Highly suspicious' },
   },

@@ -17,6 +17,7 @@ import { answerOf, assignmentOf, latestAnswerRows, studyContext, type Assignment
 import { shownMap, shownPrediction, shownStimuli, stimuliRecorded, type DisplayDeps } from './trial-display';
 import { seenExplanations } from './seen-explanations';
 import { questionsFor } from './trial-plan';
+import { exposureOf, isLocked } from './phase-lock';
 import { progressOf, trialStates, type TrialState } from './trial-progress';
 
 export type ReadingDeps = { db: Database; explain: ExplanationService; imaging: ImagingService; now?: () => Date };
@@ -75,6 +76,7 @@ export class ReadingService {
       stimuli,
       questions: questionsFor(ctx.protocol, trial.kind, trial.phase),
       answers: latestAnswerRows(this.#db, assignment.id, trial.id).map(answerOf),
+      locked: isLocked(ctx.protocol, exposureOf(this.#db, trial)),
       ...seen,
     };
   }
@@ -94,15 +96,22 @@ export class ReadingService {
     const scores = question.type === 'roi' && value !== null ? await this.#score(trial, a, c.images[0]?.id ?? null, imageSize(c)) : null;
     const at = this.#now().toISOString();
     return this.#db.transaction(() => {
+      // What the reader had opened of this case when answering: kept with every version, and the
+      // lock (app/protocol.ts lockEarlierPhases) read inside the write, so no later phase opens between.
+      const exposure = exposureOf(this.#db, trial);
+      if (isLocked(ctx.protocol, exposure)) {
+        throw new VerdictError('answer.locked', `Locked: you have seen the AI for this case, so your ${trial.phase} answers to it can no longer be given or changed.`, { trialId: trial.id, questionId: question.id });
+      }
       const last = this.#db.prepare('SELECT id, version FROM answer WHERE trial_id = ? AND question_id = ? ORDER BY version DESC LIMIT 1').get(trial.id, question.id) as { id: number; version: number } | undefined;
       const row: AnswerRowContent = {
         trial_id: trial.id, reader_id: readerId, question_id: question.id, question_version: question.version, version: (last?.version ?? 0) + 1,
         supersedes: last?.id ?? null, value_json: JSON.stringify(value), scores_json: scores ? JSON.stringify(scores) : null,
         display_state_json: JSON.stringify(a.displayState), time_to_first_input_ms: a.timings.timeToFirstInputMs, time_on_trial_ms: a.timings.timeOnTrialMs, created_at: at,
+        ai_seen: exposure.aiSeen ? 1 : 0, explanation_seen: exposure.explanationSeen ? 1 : 0,
       };
       const answerId = Number(this.#db.prepare(`INSERT INTO answer (trial_id, reader_id, question_id, question_version, version, supersedes, value_json, scores_json,
-          display_state_json, time_to_first_input_ms, time_on_trial_ms, created_at)
-        VALUES (@trial_id, @reader_id, @question_id, @question_version, @version, @supersedes, @value_json, @scores_json, @display_state_json, @time_to_first_input_ms, @time_on_trial_ms, @created_at)`).run(row).lastInsertRowid);
+          display_state_json, time_to_first_input_ms, time_on_trial_ms, created_at, ai_seen, explanation_seen)
+        VALUES (@trial_id, @reader_id, @question_id, @question_version, @version, @supersedes, @value_json, @scores_json, @display_state_json, @time_to_first_input_ms, @time_on_trial_ms, @created_at, @ai_seen, @explanation_seen)`).run(row).lastInsertRowid);
       appendEvent(this.#db, 'answer', { answerId, studyId: a.studyId, trialId: trial.id, readerId, questionId: question.id, version: row.version, contentSha256: answerContentSha256(row) }, at);
       return { answerId, version: row.version, scores };
     }).immediate();
