@@ -69,7 +69,7 @@ export class ExplanationService {
     const subject = this.#subject(model, req.caseId, req.noduleId);
     const params = normaliseParams(m, req.params, model.manifest.vit.heads);
     const { target, conceptSha256 } = resolveTarget(this.#db, model.id, model.manifest, m, req.target);
-    const key = cacheKey({ modelSha256: model.sha256, caseId: subject.caseId, noduleId: subject.noduleId, method: m.id, target: req.target, params, conceptSha256 });
+    const key = cacheKey({ modelSha256: model.sha256, caseId: subject.caseId, noduleId: subject.noduleId, method: m.id, target: req.target, params, conceptSha256, methodVersion: m.version });
     const hit = readCached(this.#db, key, m.signed);
     if (hit) return hit;
     const label = `${m.label} of ${req.target} — ${this.#cases.get(subject.caseId).label}`;
@@ -86,7 +86,10 @@ export class ExplanationService {
       const pass = await runtime.backbone(input.image, 1);
       checkCancelled(signal, label);
       progress(2, 4);
-      const values = await m.compute({ model: runtime, manifest: model.manifest, image: input.image, pass, target, params, signal, progress: (done, total) => progress(2 + done / total, 4) });
+      const values = await m.compute({
+        model: runtime, manifest: model.manifest, image: input.image, pass, target, params, signal, progress: (done, total) => progress(2 + done / total, 4),
+        subject: { caseId: subject.caseId, noduleId: subject.noduleId },
+      });
       const ms = performance.now() - t0;
       checkCancelled(signal, label);
       progress(3, 4);

@@ -7,20 +7,25 @@ import type { ExplainParams, ExplanationMap, MapPlacement, MethodId, PredictedOu
 import { sha256Hex } from '../models/pack-files';
 
 /**
- * Bump when preprocessing or a method's computation changes, so old maps are not served (rows
- * already pinned as study stimuli stay; only new requests miss). 2: LiMA's confidence term over
- * the head's whole distribution instead of target-vs-rest.
+ * Bump when preprocessing or every method's computation changes, so old maps are not served
+ * (rows already pinned as study stimuli stay; only new requests miss). 2: LiMA's confidence term
+ * over the head's whole distribution instead of target-vs-rest. One method's change bumps that
+ * method's `version` instead (methods/types.ts), which leaves the other methods' maps valid.
  */
 export const PIPELINE_VERSION = 2;
 
 export type CacheKeyParts = {
   modelSha256: string; caseId: number; noduleId: number | null; method: MethodId; target: string;
   params: ExplainParams; conceptSha256?: string | null;
+  /** The method's own map version; 1 or absent keys as before versions existed. */
+  methodVersion?: number;
 };
 
 export function cacheKey(p: CacheKeyParts): string {
   const params = Object.fromEntries(Object.entries(p.params).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return sha256Hex(JSON.stringify([PIPELINE_VERSION, p.modelSha256, p.caseId, p.noduleId, p.method, p.target, params, p.conceptSha256 ?? null]));
+  const parts: unknown[] = [PIPELINE_VERSION, p.modelSha256, p.caseId, p.noduleId, p.method, p.target, params, p.conceptSha256 ?? null];
+  if (p.methodVersion !== undefined && p.methodVersion !== 1) parts.push({ methodVersion: p.methodVersion });
+  return sha256Hex(JSON.stringify(parts));
 }
 
 type Row = {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { METHOD_IDS } from '../../../../app/explain';
 import type { BackbonePass, Dims, GraphRunner, TailPass } from '../../models/model-runtime';
 import { METHODS, method, normaliseParams } from './index';
+import { noiseSeed } from './smooth-cdam';
 
 /** White-box methods use neither the input image nor progress. */
 const unused = { manifest: undefined as never, image: new Float32Array(0), signal: new AbortController().signal, progress: () => {} };
@@ -97,5 +98,23 @@ describe('explanation methods', () => {
     expect(sd).toBeLessThan(1.5);
     expect(Array.from(await run(5))).toEqual(Array.from(a));
     expect(Array.from(await run(6))).not.toEqual(Array.from(a));
+  });
+
+  it('Smooth CDAM: the noise differs across cases, nodules and targets, yet a map is reproducible', async () => {
+    const { model, calls } = fakeModel();
+    const noiseOf = async (subject: { caseId: number; noduleId: number | null } | undefined, name = 'a', seed = 0) => {
+      await method('smooth-cdam').compute({ ...unused, model, pass, subject, target: { kind: 'output', name, index: 0 }, params: { samples: 3, noiseLevel: 0.1, seed } });
+      return Array.from(calls[calls.length - 1].residual).map((v, i) => v - pass.residual[i % 10]).join(',');
+    };
+    const case1 = await noiseOf({ caseId: 1, noduleId: null });
+    expect(await noiseOf({ caseId: 1, noduleId: null })).toBe(case1); // reproducible
+    expect(await noiseOf({ caseId: 2, noduleId: null })).not.toBe(case1); // another case, another pattern
+    expect(await noiseOf({ caseId: 1, noduleId: 7 })).not.toBe(case1);
+    expect(await noiseOf({ caseId: 1, noduleId: null }, 'b')).not.toBe(case1);
+    expect(await noiseOf({ caseId: 1, noduleId: null }, 'a', 1)).not.toBe(case1);
+    // No subject (the exporter's fixtures): the seed parameter as it is.
+    expect(noiseSeed(5, undefined, 'a')).toBe(5);
+    expect(new Set([1, 2, 3, 4].map((c) => noiseSeed(0, { caseId: c, noduleId: null }, 'a'))).size).toBe(4);
+    expect(noiseSeed(0, { caseId: 1, noduleId: null }, 'a')).toBe(noiseSeed(0, { caseId: 1, noduleId: null }, 'a'));
   });
 });

@@ -24,6 +24,12 @@ export type MethodRun = {
   /** The backbone's pass over the one image being explained (batch 1). */
   pass: BackbonePass;
   target: ResolvedTarget;
+  /**
+   * The case (and nodule) being explained, for methods that draw noise: the draw is seeded from
+   * it, the target and the seed parameter. Absent only where a map is computed outside a study —
+   * the exporter's fixtures, seeded by the seed parameter as it is.
+   */
+  subject?: { caseId: number; noduleId: number | null };
   /** Normalised: only this method's parameters, defaults filled in. */
   params: ExplainParams;
   /** Long methods check it between model calls and report progress. */
@@ -42,6 +48,11 @@ export type MethodDefinition = {
   defaults: ExplainParams;
   /** What the returned values cover: one per patch token (default) or one per input pixel. */
   resolution?: 'patches' | 'input';
+  /**
+   * Bumped when this method's maps change for the same request (the cache then misses its old
+   * maps; other methods' stored maps stay valid). Absent: 1.
+   */
+  version?: number;
   /** Needs only the model's outputs (no attention, no tail): offered for every pack. */
   blackBox?: boolean;
   /**
