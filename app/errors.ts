@@ -49,6 +49,7 @@ export type ErrorCode =
   | 'protocol.frozen'
   | 'study.closed'
   | 'study.not-shown'
+  | 'study.not-prepared'
   | 'answer.invalid'
   | 'answer.locked'
   | 'keymap.invalid'

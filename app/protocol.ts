@@ -110,6 +110,14 @@ export const protocolSchema = z.object({
   repeats: z.object({ count: z.number().int().min(0).max(1000) }).strict().default({ count: 0 }),
   /** Catch trials: a condition's method and target with the randomized-weights pack. */
   sanityChecks: z.object({ count: z.number().int().min(0).max(1000), model: text(200) }).strict().nullable().default(null),
+  /**
+   * How readers' stimuli are coloured; main decides it, the renderer only draws it. "shared"
+   * (default): every stimulus on one colour scale — its values divided by its largest magnitude,
+   * drawn on the diverging map from −1 to 1 — so neither the colour map, nor the bar's numbers,
+   * nor the values sent tell which method made a map. "per-map": each map on its own range, signed
+   * maps diverging about 0 and others sequential (a reader can tell signed maps from the others).
+   */
+  display: z.object({ colourScale: z.enum(['shared', 'per-map']).default('shared') }).strict().default({ colourScale: 'shared' }),
   /** Seed of every reader's counterbalanced order and blinded labels (stored; orders reproducible). */
   order: z.object({ seed: z.number().int().min(0).max(2 ** 32 - 1) }).strict(),
 }).strict();

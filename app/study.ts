@@ -47,7 +47,16 @@ export type StudySummary = {
   cases: number;
   readers: ReaderProgress[];
   answers: number;
+  /** Whether every map and prediction its trials show is computed (readers never cause computation). */
+  preparation: StudyPreparation;
 };
+
+/**
+ * A study's stimuli are computed when it is created, in the background: "preparing" while that
+ * runs, "ready" when every map is in the cache, "incomplete" when a map failed or the work was
+ * stopped (the coordinator can prepare again; readers' trials that need a missing map say so).
+ */
+export type StudyPreparation = { state: 'preparing' | 'ready' | 'incomplete'; done: number; total: number; error: string | null };
 
 /** A key binding a reader can remap: action → key (KeyboardEvent.key). */
 export type KeyAction = 'answer-1' | 'answer-2' | 'answer-3' | 'answer-4' | 'answer-5' | 'answer-6' | 'answer-7' | 'answer-8' | 'answer-9' | 'next' | 'previous' | 'overlay-toggle' | 'opacity-up' | 'opacity-down' | 'help';
@@ -81,10 +90,14 @@ export type ReadingWorklist = {
   resumeAt: number | null;
 };
 
-/** One explanation as a reader sees it: a blinded label, never its method or model. */
+/**
+ * One explanation as a reader sees it: a blinded label, never its method or model. How it is
+ * drawn is main's decision from the protocol (`display.colourScale`), so nothing in it marks a
+ * method (the old `signed` flag marked the attention map).
+ */
 export type BlindedStimulus = {
   label: string;
-  signed: boolean;
+  display: StimulusDisplay;
   grid: { rows: number; cols: number };
   /** Float32 rows × cols. */
   values: ArrayBuffer;
@@ -95,6 +108,9 @@ export type BlindedStimulus = {
   /** What the map explains, in the reader's words ("Evidence for: spiculation"); absent when the protocol hides targets. Never names the method or model. */
   explains?: string;
 };
+
+/** The colour map (the reader's diverging one, centred on 0, or sequential one), the values the bar spans and its words. */
+export type StimulusDisplay = { colormap: 'diverging' | 'sequential'; lo: number; hi: number; ends: [string, string] };
 
 /**
  * An attribute map comes with the axis and the value the model read on it; a prototype map with

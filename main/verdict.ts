@@ -18,6 +18,7 @@ import { Caller } from './services/access/caller';
 import { ReaderService } from './services/access/reader-service';
 import { ProtocolService } from './services/study/protocol-service';
 import { StudyService } from './services/study/study-service';
+import { StimulusPreparation } from './services/study/stimulus-preparation';
 import { ReadingService } from './services/study/reading-service';
 import { verifyEventLog } from './services/study/event-log';
 import { ExportService } from './services/export/export-service';
@@ -79,7 +80,8 @@ export function createVerdict(opts: VerdictOptions): Verdict {
   const metrics = new MetricsService({ db: study.db, models, cases, imaging, explain, queue, now });
   const readers = new ReaderService(study.db, { now });
   const protocols = new ProtocolService(study.db, models, now);
-  const studies = new StudyService(study.db, protocols, models, now);
+  const preparation = new StimulusPreparation({ db: study.db, explain, events, log });
+  const studies = new StudyService(study.db, protocols, models, preparation, now);
   const reading = new ReadingService({ db: study.db, explain, imaging, now });
   const exports = new ExportService(study.db, APP_VERSION, now);
   const results = new ResultsService(study.db, now);

@@ -28,6 +28,16 @@ export async function dispatch(handlers: Handlers, caller: CallContext, name: un
     return { ok: true, data: await handler(parsed.data, caller) };
   } catch (e) {
     if (!(e instanceof VerdictError)) log(String(name), e);
-    return { ok: false, error: toWireError(e) };
+    const error = toWireError(e);
+    return { ok: false, error: caller.allows('staff') ? error : forReader(error) };
   }
+}
+
+/**
+ * What a reader's connection hears of a failure: no detail (it may name a method, a file or an
+ * id) and, for a missing or changed file, no path (paths name datasets and patients).
+ */
+function forReader(e: WireError): WireError {
+  if (e.code === 'file.not-found' || e.code === 'file.changed') return { code: e.code, message: 'An image of this case cannot be read on this workstation; tell the study coordinator.' };
+  return { code: e.code, message: e.message };
 }

@@ -57,6 +57,8 @@ export const studyEndpoints = {
   /** How many of the cases a protocol's `cases` picks have each truth a question can be scored against (keys: app/truth.ts truthKey). */
   'protocols.truthCounts': endpoint<TruthCounts>()(z.object({ modality: z.enum(['CT', 'dermoscopy']), cases: z.unknown() }).strict()),
   'studies.create': endpoint<StudySummary>()(z.object({ protocolRowId: rowId, name: z.string().trim().min(1).max(200) }).strict()),
+  /** Computes the study's missing stimuli again in the background (after a failure or a restart). */
+  'studies.prepare': endpoint<StudySummary>()(z.object({ studyId: rowId }).strict()),
   'studies.list': endpoint<StudySummary[]>()(noArgs),
   /** Gives a reader the study: their counterbalanced, seeded order and blinded labels are fixed now. */
   'studies.assign': endpoint<StudySummary>()(z.object({ studyId: rowId, readerId: rowId }).strict()),

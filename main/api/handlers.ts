@@ -15,6 +15,8 @@ import type { ExportService } from '../services/export/export-service';
 import type { MetricsService } from '../services/explain/metrics/metrics-service';
 import type { ResultsService } from '../services/results/results-service';
 import { signedInReader as me } from '../services/access/caller';
+import { requester } from '../event-bus';
+import { readableImage, readableSeries } from '../services/access/reader-scope';
 import { APP_VERSION } from '../version';
 
 export type HandlerDeps = {
@@ -40,22 +42,22 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'host.pickFolder': async (a) => ({ path: d.pickFolder ? await d.pickFolder(a.title) : null }),
   'cases.list': () => d.cases.list(),
   'cases.get': (a) => d.cases.get(a.caseId),
-  'imaging.slice': (a) => d.imaging.ctSlice(a.seriesId, a.index),
-  'imaging.dermoImage': (a) => d.imaging.dermoImage(a.imageId),
+  'imaging.slice': (a, c) => d.imaging.ctSlice(readableSeries(d.study.db, c, a.seriesId), a.index),
+  'imaging.dermoImage': (a, c) => d.imaging.dermoImage(readableImage(d.study.db, c, a.imageId)),
   'imaging.mask': (a) => d.imaging.mask(a.maskId),
-  'import.start': (a) => ({ jobId: d.imports.start(a.path) }),
+  'import.start': (a, c) => ({ jobId: d.imports.start(a.path, requester(c)) }),
   'import.cancel': (a) => ({ cancelled: d.imports.cancel(a.jobId) }),
   'import.jobs': () => d.imports.jobs(),
   'models.list': () => d.models.list(),
   'models.add': (a) => d.models.add(a.path),
-  'explain.predict': (a) => d.explain.predict(a),
-  'explain.map': (a) => d.explain.map(a),
-  'explain.attributes': (a) => d.explain.attributes(a),
-  'explain.prototypes': (a) => d.explain.prototypeSheet(a),
+  'explain.predict': (a, c) => d.explain.predict({ ...a, to: requester(c) }),
+  'explain.map': (a, c) => d.explain.map({ ...a, to: requester(c) }),
+  'explain.attributes': (a, c) => d.explain.attributes({ ...a, to: requester(c) }),
+  'explain.prototypes': (a, c) => d.explain.prototypeSheet({ ...a, to: requester(c) }),
   'explain.cancel': (a) => d.explain.cancel(a.jobId),
-  'explain.metrics': (a) => d.metrics.compute(a),
+  'explain.metrics': (a, c) => d.metrics.compute({ ...a, to: requester(c) }),
   'concepts.list': (a) => d.explain.listConcepts(a.modelId),
-  'concepts.create': (a) => d.explain.createConcept(a),
+  'concepts.create': (a, c) => d.explain.createConcept({ ...a, to: requester(c) }),
   'session.readers': () => d.readers.signInList(),
   'session.signIn': (a, c) => d.readers.signIn(c, a.readerId, a.passphrase),
   'session.signOut': (_a, c) => d.readers.signOut(c),
@@ -67,7 +69,8 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'protocols.truthCounts': (a) => d.protocols.truthCounts(a.modality, a.cases),
   'protocols.save': (a) => d.protocols.save(a.protocol),
   'protocols.list': () => d.protocols.list(),
-  'studies.create': (a) => d.studies.create(a.protocolRowId, a.name),
+  'studies.create': (a, c) => d.studies.create(a.protocolRowId, a.name, requester(c)),
+  'studies.prepare': (a, c) => d.studies.prepare(a.studyId, requester(c)),
   'studies.list': () => d.studies.list(),
   'studies.assign': (a) => d.studies.assign(a.studyId, a.readerId),
   'studies.integrity': () => d.studies.integrity(),

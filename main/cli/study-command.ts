@@ -55,7 +55,9 @@ async function create(verdict: Verdict, v: Values): Promise<number> {
     throw new VerdictError('protocol.invalid', `protocol: (file): not valid JSON (${(e as Error).message})`, { field: '(file)' });
   }
   const saved = await verdict.protocols.save(json);
-  const study = await verdict.studies.create(saved.rowId, v.name ?? saved.title);
+  const created = await verdict.studies.create(saved.rowId, v.name ?? saved.title);
+  // Headless: wait for the stimuli, so the study is ready to read when the command returns.
+  const study = await verdict.studies.prepared(created.id);
   const perReader = await verdict.protocols.validate(json);
   if (v.json) console.log(JSON.stringify({ ...study, trialsPerReader: perReader.trialsPerReader }, null, 2));
   else {

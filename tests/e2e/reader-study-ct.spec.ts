@@ -43,6 +43,8 @@ test('CT trial: nodule slice, blinded map, evidence box drawn with Cornerstone t
   const saved = await api.call('protocols.save', { protocol });
   const study = await api.call('studies.create', { protocolRowId: saved.rowId, name: 'LIDC e2e' });
   await api.call('studies.assign', { studyId: study.id, readerId: reader.id });
+  // The stimuli are computed in the background when a study is created; readers read once they are ready.
+  await expect.poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 }).toBe('ready');
   const nodule = largest(detail.nodules);
 
   const calls = recordApi(page);

@@ -39,6 +39,8 @@ test('ISIC study: an attribute map and a prototype rated by a reader', async ({ 
   const saved = await api.call('protocols.save', { protocol });
   const study = await api.call('studies.create', { protocolRowId: saved.rowId, name: 'Self-explaining e2e' });
   await api.call('studies.assign', { studyId: study.id, readerId: reader.id });
+  // The stimuli are computed in the background when a study is created; readers read once they are ready.
+  await expect.poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 }).toBe('ready');
 
   const calls = recordApi(page);
   await page.goto(host.url);

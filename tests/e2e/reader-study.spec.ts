@@ -164,6 +164,9 @@ test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard
     await expect(study.getByTestId('study-progress')).toContainText(name);
   }
   await expect(study.getByTestId('study-progress').locator('tr[data-total="20"]')).toHaveCount(2);
+  // The card follows the stimuli being computed in the background (events to this window), then says they are ready.
+  await expect(study.getByTestId('study-preparation')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
+  await expect(study.getByTestId('study-preparation')).toContainText('Stimuli ready');
   await page.getByTestId('sign-out').click();
 
   // ---- Reader 1: keyboard only, an evidence box, then the window closes mid-study.

@@ -108,6 +108,8 @@ async function setUpAndRead(api: ApiClient, host: ServeProcess): Promise<{ study
   const saved = await api.call('protocols.save', { protocol: protocolFor(cases.map((c) => c.label)) });
   const study = await api.call('studies.create', { protocolRowId: saved.rowId, name: STUDY });
   for (const r of readers) await api.call('studies.assign', { studyId: study.id, readerId: r.id });
+  // The stimuli are computed in the background when a study is created; readers read once they are ready.
+  await expect.poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 }).toBe('ready');
   const total = (await api.call('studies.list', {})).find((s) => s.id === study.id)!.readers[0].total;
   for (const [i, r] of readers.entries()) expect(await readAll(host, study.id, i, r.id, caseIndex)).toBe(total);
   return { studyId: study.id, trialsPerReader: total };

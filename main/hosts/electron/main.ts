@@ -54,11 +54,13 @@ function openStudy(dbPath: string, importDemoIfNew: boolean) {
   unsubscribe();
   verdict?.close();
   verdict = next;
-  unsubscribe = next.events.subscribe((m: EventMessage) => win?.webContents.send(EVENT_CHANNEL, m));
-  // One window, one caller; a newly opened study starts signed out.
+  // One window, one caller; a newly opened study starts signed out. The window hears the events
+  // its own calls cause, and background work's only while its caller is staff.
   caller = next.newCaller();
+  unsubscribe = next.events.connect(caller, (m: EventMessage) => win?.webContents.send(EVENT_CHANNEL, m));
   if (isNew && importDemoIfNew) void openDemoStudy(next, consoleLog).catch((e) => consoleLog.error('demo study failed', e));
-  next.events.emit('study.changed', { studyName: dbPath });
+  // The host's own news for its one window (like menu commands), not a service event.
+  win?.webContents.send(EVENT_CHANNEL, { event: 'study.changed', payload: { studyName: dbPath } } satisfies EventMessage);
 }
 
 function isOurRenderer(e: IpcMainInvokeEvent) {

@@ -91,7 +91,8 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
 
   function serveSocket(ws: WebSocket) {
     const caller = opts.newCaller();
-    const unsubscribe = opts.events.subscribe((m) => {
+    // This socket hears the events its own requests cause, and background work's only while staff.
+    const unsubscribe = opts.events.connect(caller, (m) => {
       if (ws.readyState === ws.OPEN) ws.send(encodeFrame(m));
     });
     ws.on('close', unsubscribe);

@@ -15,7 +15,7 @@ import { largestNodule } from './input/model-input';
 const v = testVerdict();
 const caller = v.newCaller();
 const events: EventMessage[] = [];
-v.events.subscribe((m) => events.push(m));
+v.events.connect(caller, (m) => events.push(m));
 
 async function call<T>(name: string, args: unknown): Promise<T> {
   const r = await dispatch(v.handlers, caller, name, args);

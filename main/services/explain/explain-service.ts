@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Database } from 'better-sqlite3';
 import type { AttributeReport, Concept, ExplainParams, ExplanationMap, MethodId, Prediction, PrototypeScoreSheet } from '../../../app/explain';
 import { VerdictError } from '../../../app/errors';
-import type { EventBus } from '../../event-bus';
+import type { EventBus, Recipient } from '../../event-bus';
 import type { CaseService } from '../study/case-service';
 import type { ImagingService } from '../imaging/imaging-service';
 import type { ModelService } from '../models/model-service';
@@ -23,7 +23,8 @@ import { readExemplar } from './self-explaining/exemplars';
 import { prototypeRows } from './self-explaining/prototype-sheet';
 
 export type MapRequest = SubjectRequest & { method: MethodId | string; target: string; params?: ExplainParams };
-export type SubjectRequest = { modelId: number; caseId: number; noduleId?: number | null; jobId?: string };
+/** `to`: whose request it is (its progress goes to that connection only; default: staff). */
+export type SubjectRequest = { modelId: number; caseId: number; noduleId?: number | null; jobId?: string; to?: Recipient };
 export type SheetRequest = SubjectRequest & { class?: string; count?: number };
 
 /** Rows of a prototype score sheet when the caller does not say. */
@@ -35,9 +36,9 @@ export type ExplainDeps = {
   queue?: JobQueue;
 };
 
-/** The inference queue whose progress reaches the UI as `explain.progress` events. */
+/** The inference queue whose progress reaches the requesting connection as `explain.progress` events. */
 export const inferenceQueue = (events: EventBus): JobQueue =>
-  new JobQueue((jobId, label, done, total) => events.emit('explain.progress', { jobId, label, done, total }));
+  new JobQueue((job, done, total) => events.emit('explain.progress', { jobId: job.id, label: job.label, done, total }, job.to));
 
 /** Backbone passes per ORT call when averaging concept examples. */
 const CONCEPT_BATCH = 16;
@@ -61,15 +62,7 @@ export class ExplanationService {
 
   /** One explanation map: from the cache when this exact map was computed before. */
   async map(req: MapRequest): Promise<ExplanationMap> {
-    const model = this.#models.get(req.modelId);
-    const m = method(req.method);
-    if (!m.blackBox && !model.manifest.methods.includes(m.id)) {
-      throw new VerdictError('explain.unsupported-method', `${model.manifest.name} does not offer ${m.label}; it offers ${model.manifest.methods.join(', ')}.`, { method: m.id });
-    }
-    const subject = this.#subject(model, req.caseId, req.noduleId);
-    const params = normaliseParams(m, req.params, model.manifest.vit.heads);
-    const { target, conceptSha256 } = resolveTarget(this.#db, model.id, model.manifest, m, req.target);
-    const key = cacheKey({ modelSha256: model.sha256, caseId: subject.caseId, noduleId: subject.noduleId, method: m.id, target: req.target, params, conceptSha256, methodVersion: m.version });
+    const { model, m, subject, params, target, key } = this.#mapRequest(req);
     const hit = readCached(this.#db, key, m.signed);
     if (hit) return hit;
     const label = `${m.label} of ${req.target} — ${this.#cases.get(subject.caseId).label}`;
@@ -102,7 +95,32 @@ export class ExplanationService {
       }, m.signed, this.#now().toISOString());
       progress(4, 4);
       return saved;
-    }, req.jobId);
+    }, { id: req.jobId, to: req.to });
+  }
+
+  /** The map if it was computed before, else null; never computes (what a reader's trial reads). */
+  cached(req: MapRequest): ExplanationMap | null {
+    const { m, key } = this.#mapRequest(req);
+    return readCached(this.#db, key, m.signed);
+  }
+
+  /** Whether the map was computed before (without reading it). */
+  isCached(req: MapRequest): boolean {
+    return this.#db.prepare('SELECT 1 FROM explanation WHERE cache_key = ?').get(this.#mapRequest(req).key) !== undefined;
+  }
+
+  /** A map request checked against the pack and resolved to its cache key. */
+  #mapRequest(req: MapRequest) {
+    const model = this.#models.get(req.modelId);
+    const m = method(req.method);
+    if (!m.blackBox && !model.manifest.methods.includes(m.id)) {
+      throw new VerdictError('explain.unsupported-method', `${model.manifest.name} does not offer ${m.label}; it offers ${model.manifest.methods.join(', ')}.`, { method: m.id });
+    }
+    const subject = this.#subject(model, req.caseId, req.noduleId);
+    const params = normaliseParams(m, req.params, model.manifest.vit.heads);
+    const { target, conceptSha256 } = resolveTarget(this.#db, model.id, model.manifest, m, req.target);
+    const key = cacheKey({ modelSha256: model.sha256, caseId: subject.caseId, noduleId: subject.noduleId, method: m.id, target: req.target, params, conceptSha256, methodVersion: m.version });
+    return { model, m, subject, params, target, key };
   }
 
   /** The model's outputs for a case (softmax probabilities for class logits). */
@@ -114,7 +132,7 @@ export class ExplanationService {
       const { runtime, pass, ms } = await this.#onePass(model, subject, signal);
       progress(2, 2);
       return { modelId: model.id, caseId: subject.caseId, noduleId: subject.noduleId, outputs: predictedOutputs(model.manifest, pass.outputs), provider: runtime.provider, ms };
-    }, req.jobId);
+    }, { id: req.jobId, to: req.to });
   }
 
   /** An attribute-token model's reading of a case, axis by axis (the maps are `attribute-map` explanations). */
@@ -129,7 +147,7 @@ export class ExplanationService {
         diagnosis: predictedOutputs(model.manifest, pass.outputs).filter((o) => o.head === model.manifest.outputs[0].head),
         axes: attributeReadings(model.manifest, pass.outputs),
       };
-    }, req.jobId);
+    }, { id: req.jobId, to: req.to });
   }
 
   /** "This looks like that": the prototypes behind a class score (the predicted class unless named), with their exemplars. */
@@ -156,7 +174,7 @@ export class ExplanationService {
         withExemplars.push({ ...r, exemplars });
       }
       return { modelId: model.id, caseId: subject.caseId, provider: runtime.provider, class: explained, score: diagnosis[k].value, probability: diagnosis[k].probability ?? 0, diagnosis, rows: withExemplars };
-    }, req.jobId);
+    }, { id: req.jobId, to: req.to });
   }
 
   /** Cancels the job with this id, or every queued and running inference job. */
@@ -176,7 +194,7 @@ export class ExplanationService {
   }
 
   /** A concept = the mean CLS embedding of the examples (CT examples name a nodule). */
-  async createConcept(req: { modelId: number; name: string; examples: { caseId: number; noduleId?: number | null }[] }): Promise<Concept> {
+  async createConcept(req: { modelId: number; name: string; examples: { caseId: number; noduleId?: number | null }[]; to?: Recipient }): Promise<Concept> {
     const model = this.#models.get(req.modelId);
     const name = req.name.trim();
     assertNewConcept(this.#db, model.id, name);
@@ -201,7 +219,7 @@ export class ExplanationService {
       const vector = Float32Array.from(sum, (v) => v / subjects.length);
       const examples = subjects.map((s) => ({ caseId: s.caseId, noduleId: s.noduleId }));
       return insertConcept(this.#db, { modelId: model.id, name, vector, examples, now: this.#now().toISOString() });
-    });
+    }, { to: req.to });
   }
 
   /** One backbone pass over the subject's model input (inside a queued job); `ms` covers input and pass. */

@@ -11,7 +11,7 @@ const deferred = () => {
 describe('JobQueue', () => {
   it('runs jobs one at a time, in order, and reports progress', async () => {
     const events: string[] = [];
-    const q = new JobQueue((id, label, done, total) => events.push(`${label} ${done}/${total}`));
+    const q = new JobQueue((job, done, total) => events.push(`${job.label} ${done}/${total}`));
     const log: string[] = [];
     let running = 0;
     const job = (name: string) => q.run(name, async ({ progress }) => {
@@ -75,5 +75,15 @@ describe('JobQueue', () => {
     expect(order).toEqual(['running started', 'running finished', 'next']);
     expect(sawAbort).toBe(true);
     expect(q.cancelAll()).toBe(0);
+  });
+
+  it('reports each job\'s progress to whom it is for, whichever request is being served meanwhile', async () => {
+    const heard: string[] = [];
+    const alice = { name: 'alice' } as never;
+    const bob = { name: 'bob' } as never;
+    const q = new JobQueue((job, done) => heard.push(`${job.to === 'staff' ? 'staff' : (job.to.caller as unknown as { name: string }).name}:${job.label}:${done}`));
+    const step = ({ progress }: { progress: (d: number, t: number) => void }) => (progress(1, 1), Promise.resolve());
+    await Promise.all([q.run('a', step, { to: { caller: alice, readerId: null } }), q.run('b', step, { to: { caller: bob, readerId: null } }), q.run('c', step)]);
+    expect(heard).toEqual(['alice:a:1', 'bob:b:1', 'staff:c:1']);
   });
 });

@@ -2,13 +2,22 @@
 // sessions are never used by two jobs at once. Cancelling rejects queued jobs at once and the
 // running one as soon as it is cancelled (its callers get `explain.cancelled`); the queue
 // still waits for the running job's ONNX call to return before it starts the next.
+// Each job remembers who it is for, so its progress reaches that connection and no other: the
+// queue is shared, and a job may run while another request is being served.
 import { VerdictError } from '../../../app/errors';
+import type { Recipient } from '../../event-bus';
 
 export type JobContext = { jobId: string; signal: AbortSignal; progress: (done: number, total: number) => void };
+
+/** Whose job it is: its progress goes there ('staff' for work no request asked for). */
+export type JobOptions = { id?: string; to?: Recipient };
+
+export type ProgressReport = (job: { id: string; label: string; to: Recipient }, done: number, total: number) => void;
 
 type Job = {
   id: string;
   label: string;
+  to: Recipient;
   work: (ctx: JobContext) => Promise<unknown>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
@@ -24,12 +33,12 @@ export function checkCancelled(signal: AbortSignal, label = 'Explanation'): void
 
 export class JobQueue {
   readonly #queue: Job[] = [];
-  readonly #onProgress: (jobId: string, label: string, done: number, total: number) => void;
+  readonly #onProgress: ProgressReport;
   #running: Job | null = null;
   #settled: Promise<void> = Promise.resolve();
   #next = 1;
 
-  constructor(onProgress: (jobId: string, label: string, done: number, total: number) => void = () => {}) {
+  constructor(onProgress: ProgressReport = () => {}) {
     this.#onProgress = onProgress;
   }
 
@@ -37,10 +46,14 @@ export class JobQueue {
     return this.#queue.length + (this.#running ? 1 : 0);
   }
 
-  /** Queues a job; `id` is the caller's (to match progress and cancel), else one is made up. */
-  run<T>(label: string, work: (ctx: JobContext) => Promise<T>, id = `xj-${this.#next++}`): Promise<T> {
+  /**
+   * Queues a job; `id` is the caller's (to match progress and cancel), else one is made up; `to`
+   * is whom its progress is for (default: staff connections only).
+   */
+  run<T>(label: string, work: (ctx: JobContext) => Promise<T>, opts: JobOptions = {}): Promise<T> {
+    const id = opts.id ?? `xj-${this.#next++}`;
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ id, label, work, resolve: resolve as (v: unknown) => void, reject, controller: new AbortController() });
+      this.#queue.push({ id, label, to: opts.to ?? 'staff', work, resolve: resolve as (v: unknown) => void, reject, controller: new AbortController() });
       this.#pump();
     });
   }
@@ -78,7 +91,7 @@ export class JobQueue {
     if (!job) return;
     this.#running = job;
     const progress = (done: number, total: number) => {
-      if (!job.controller.signal.aborted) this.#onProgress(job.id, job.label, done, total);
+      if (!job.controller.signal.aborted) this.#onProgress(job, done, total);
     };
     this.#settled = (async () => {
       try {

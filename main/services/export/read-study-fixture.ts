@@ -49,6 +49,7 @@ export async function readWholeStudy(): Promise<ReadStudy> {
   });
   const saved = await call(v, s.admin, 'protocols.save', { protocol });
   const studyId = (await call(v, s.admin, 'studies.create', { protocolRowId: saved.rowId, name: 'Export, "quoted", study' })).id;
+  await v.studies.prepared(studyId);
   for (const [index, r] of s.readers.entries()) {
     await call(v, s.admin, 'studies.assign', { studyId, readerId: r.id });
     const w = await call(v, r.caller, 'reading.worklist', { studyId });

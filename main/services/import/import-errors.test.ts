@@ -67,7 +67,7 @@ describe('import errors', () => {
     const v = fresh();
     const jobId = v.imports.start(lidc0001);
     await new Promise<void>((resolve) => {
-      const off = v.events.subscribe((m) => {
+      const off = v.events.connect(v.newCaller(), (m) => {
         if (m.event === 'import.progress' && m.payload.phase === 'reading') {
           off();
           v.imports.cancel(jobId);
@@ -75,7 +75,7 @@ describe('import errors', () => {
         }
       });
     });
-    const report = await new Promise((resolve) => v.events.subscribe((m) => m.event === 'import.finished' && resolve(m.payload)));
+    const report = await new Promise((resolve) => v.events.connect(v.newCaller(), (m) => m.event === 'import.finished' && resolve(m.payload)));
     expect(report).toMatchObject({ status: 'cancelled' });
     expect(v.cases.count()).toBe(0);
     const job = v.study.db.prepare('SELECT status FROM import_job WHERE id = ?').get(jobId);

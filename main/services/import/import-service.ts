@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3';
 import type { ImportJob } from '../../../app/api';
 import type { ImportProgress, ImportReport } from '../../../app/domain';
 import { VerdictError } from '../../../app/errors';
-import type { EventBus } from '../../event-bus';
+import type { EventBus, Recipient } from '../../event-bus';
 import type { Log } from '../../log';
 import { scanDicomFolder } from '../imaging/dicom';
 import { scanDermoscopyFolder } from '../imaging/isic';
@@ -39,13 +39,13 @@ export class ImportService {
     db.prepare("UPDATE import_job SET status = 'failed', finished_at = ? WHERE status = 'running'").run(now().toISOString());
   }
 
-  /** Starts an import in the background; progress and the report arrive as events. */
-  start(path: string): string {
+  /** Starts an import in the background; progress and the report arrive as events, to `to` (default: staff). */
+  start(path: string, to: Recipient = 'staff'): string {
     if ([...this.#jobs.values()].some((j) => j.job.report === null)) {
       throw new VerdictError('import.busy', 'An import is already running; wait for it to finish or cancel it.');
     }
     const jobId = `imp-${this.#now().getTime().toString(36)}-${randomBytes(3).toString('hex')}`;
-    void this.run(path, { jobId }).catch((e) => this.#log.error('import failed', e));
+    void this.run(path, { jobId, to }).catch((e) => this.#log.error('import failed', e));
     return jobId;
   }
 
@@ -65,8 +65,10 @@ export class ImportService {
   }
 
   /** Runs an import to its end (the CLI awaits this; `start` runs it in the background). */
-  async run(path: string, opts: { jobId?: string; onProgress?: (p: ImportProgress) => void } = {}): Promise<ImportReport> {
+  async run(path: string, opts: { jobId?: string; onProgress?: (p: ImportProgress) => void; to?: Recipient } = {}): Promise<ImportReport> {
     const root = resolve(path);
+    // File paths name the dataset (LIDC-IDRI-0001, ISIC_…): the events go to staff unless a caller started it.
+    const to = opts.to ?? 'staff';
     const jobId = opts.jobId ?? `imp-${this.#now().getTime().toString(36)}-${randomBytes(3).toString('hex')}`;
     const controller = new AbortController();
     const run = new ImportRun({
@@ -74,7 +76,7 @@ export class ImportService {
       onProgress: (p) => {
         job.progress = p;
         opts.onProgress?.(p);
-        this.#events.emit('import.progress', p);
+        this.#events.emit('import.progress', p, to);
       },
     });
     const job: ImportJob = { jobId, root, progress: run.current, report: null };
@@ -95,7 +97,7 @@ export class ImportService {
     this.#db.prepare('UPDATE import_job SET status = ?, finished_at = ?, report_json = ? WHERE id = ?').run(report.status, report.finishedAt, JSON.stringify(report), jobId);
     job.progress = { jobId, phase: 'done', done: job.progress.total, total: job.progress.total, file: null };
     job.report = report;
-    this.#events.emit('import.finished', report);
+    this.#events.emit('import.finished', report, to);
     return report;
   }
 

@@ -31,6 +31,7 @@ beforeAll(async () => {
   const { admin, readers } = await signedIn(v, ['Dr Crash']);
   const saved = await call(v, admin, 'protocols.save', { protocol: isicProtocol() });
   studyId = (await call(v, admin, 'studies.create', { protocolRowId: saved.rowId, name: 'Crash' })).id;
+  await v.studies.prepared(studyId);
   readerId = readers[0].id;
   await call(v, admin, 'studies.assign', { studyId, readerId });
   const total = (await call(v, readers[0].caller, 'reading.worklist', { studyId })).total;

@@ -43,6 +43,7 @@ beforeAll(async () => {
   for (const [protocol, name] of [[isicProtocol({ lockEarlierPhases: false }), 'ISIC'], [ctProtocol, 'CT']] as const) {
     const saved = await call(v, admin, 'protocols.save', { protocol });
     const s = await call(v, admin, 'studies.create', { protocolRowId: saved.rowId, name });
+    await v.studies.prepared(s.id);
     await call(v, admin, 'studies.assign', { studyId: s.id, readerId: readers[0].id });
     if (name === 'ISIC') isicStudy = s.id;
     else ctStudy = s.id;

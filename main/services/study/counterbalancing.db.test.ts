@@ -18,6 +18,7 @@ beforeAll(async () => {
   ({ admin, readers } = await signedIn(v, ['Dr One', 'Dr Two', 'Dr Outside']));
   const saved = await call(v, admin, 'protocols.save', { protocol: isicProtocol() });
   studyId = (await call(v, admin, 'studies.create', { protocolRowId: saved.rowId, name: 'Derm reading 1' })).id;
+  await v.studies.prepared(studyId);
   await call(v, admin, 'studies.assign', { studyId, readerId: readers[0].id });
   await call(v, admin, 'studies.assign', { studyId, readerId: readers[1].id });
 }, 120_000);

@@ -77,6 +77,7 @@ describe('the event log', () => {
     const { admin, readers } = await signedIn(v, ['Dr Answer']);
     const saved = await call(v, admin, 'protocols.save', { protocol: isicProtocol() });
     const { id: studyId } = await call(v, admin, 'studies.create', { protocolRowId: saved.rowId, name: 'Tamper' });
+    await v.studies.prepared(studyId);
     await call(v, admin, 'studies.assign', { studyId, readerId: readers[0].id });
     const t = await call(v, readers[0].caller, 'reading.trial', { studyId, position: 0 });
     const a = await call(v, readers[0].caller, 'reading.answer', { studyId, trialId: t.trial.id, questionId: 'diagnosis', value: 'nv', displayState: {}, timings: { timeToFirstInputMs: 1, timeOnTrialMs: 2 } });

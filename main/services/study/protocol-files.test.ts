@@ -29,6 +29,7 @@ describe('protocol files', () => {
     expect(await call(v, admin, 'protocols.validate', { protocol })).toEqual({ cases: 1, trialsPerReader: 6 });
     const saved = await call(v, admin, 'protocols.save', { protocol });
     const study = await call(v, admin, 'studies.create', { protocolRowId: saved.rowId, name: 'LIDC demo' });
+    await v.studies.prepared(study.id);
     await call(v, admin, 'studies.assign', { studyId: study.id, readerId: readers[0].id });
     const kinds = [];
     for (let position = 0; position < 6; position++) {

@@ -13,7 +13,8 @@ export function readerCase(db: Database, caseId: number, noduleId: number | null
     caseId: c.id,
     label: c.label,
     modality: c.modality,
-    series: c.series.map((s) => ({ ...s, seriesInstanceUid: `series-${s.id}` })),
+    // The description and import warnings are the files' own words (they may name the scan or a file).
+    series: c.series.map((s) => ({ ...s, seriesInstanceUid: `series-${s.id}`, description: '', warnings: [] })),
     images: c.images.map((i) => ({ ...i, masks: [] })),
     nodule: n ? { id: n.id, centroid: n.centroid, largestSliceIndex: n.largestSliceIndex, extent: extentOf(n) } : null,
   };

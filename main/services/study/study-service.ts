@@ -1,10 +1,13 @@
 // Studies: created from a saved protocol (which freezes it; the case list and model rows are
 // resolved now and stored), given to readers (each reader's seeded, counterbalanced trial list
 // is generated once and stored), summarised for the coordinator, and checked for integrity.
+// Creating a study starts computing its stimuli in the background (stimulus-preparation.ts).
 import type { Database } from 'better-sqlite3';
 import type { AnswerListing, IntegrityReport, ReaderProgress, StudyId, StudySummary } from '../../../app/study';
 import { VerdictError } from '../../../app/errors';
 import type { ModelService } from '../models/model-service';
+import type { Recipient } from '../../event-bus';
+import type { StimulusPreparation } from './stimulus-preparation';
 import type { ProtocolService } from './protocol-service';
 import { canonicalJson, sha256Of } from './canonical-json';
 import { appendEvent, verifyEventLog } from './event-log';
@@ -19,16 +22,19 @@ export class StudyService {
   readonly #db: Database;
   readonly #protocols: ProtocolService;
   readonly #models: ModelService;
+  readonly #preparation: StimulusPreparation;
   readonly #now: () => Date;
 
-  constructor(db: Database, protocols: ProtocolService, models: ModelService, now: () => Date = () => new Date()) {
+  constructor(db: Database, protocols: ProtocolService, models: ModelService, preparation: StimulusPreparation, now: () => Date = () => new Date()) {
     this.#db = db;
     this.#protocols = protocols;
     this.#models = models;
+    this.#preparation = preparation;
     this.#now = now;
   }
 
-  async create(protocolRowId: number, name: string): Promise<StudySummary> {
+  /** Creates the study and starts computing its stimuli; progress goes to `to` (the coordinator). */
+  async create(protocolRowId: number, name: string, to: Recipient = 'staff'): Promise<StudySummary> {
     const saved = this.#protocols.get(protocolRowId);
     await this.#models.registerBundled();
     // Checked again against the database as it is now: cases or packs may have changed since saving.
@@ -45,7 +51,21 @@ export class StudyService {
       }, at);
       return id;
     }).immediate();
+    void this.#preparation.start(id, to);
     return this.summary(id);
+  }
+
+  /** Computes the study's missing stimuli again (after a failure, a cancel or a restart). */
+  prepare(studyId: StudyId, to: Recipient = 'staff'): StudySummary {
+    studyContext(this.#db, studyId);
+    void this.#preparation.start(studyId, to);
+    return this.summary(studyId);
+  }
+
+  /** Resolves once the study's stimulus preparation has ended (the CLI and tests wait for it). */
+  async prepared(studyId: StudyId): Promise<StudySummary> {
+    await this.#preparation.settled(studyId);
+    return this.summary(studyId);
   }
 
   list(): StudySummary[] {
@@ -95,6 +115,7 @@ export class StudyService {
     return {
       id: study.id, name: study.name, protocol: { rowId: pr.id, id: pr.protocol_id, version: pr.version, title: pr.title },
       status: study.status, createdAt: study.created_at, cases: entriesOf(this.#db, studyId).length, readers, answers,
+      preparation: this.#preparation.state(studyId),
     };
   }
 

@@ -1,4 +1,5 @@
-// What a trial shows, fixed the first time it is opened and read back ever after: the
+// What a trial shows, fixed the first time it is opened and read back ever after (its maps and
+// outputs were computed when the study was created; opening a trial computes nothing): the
 // explanation map(s) — each recorded with its explanation row, the exact model (pack hash),
 // the execution provider that computed it and the map's hash — and, in the AI phases, the
 // model's outputs. Single stimuli carry their condition's blinded label; a comparison's two
@@ -6,12 +7,14 @@
 import type { Database } from 'better-sqlite3';
 import type { ExplanationMap, MapPlacement, PredictedOutput } from '../../../app/explain';
 import type { BlindedStimulus } from '../../../app/study';
-import type { ExplanationService } from '../explain/explain-service';
-import { mapRange } from '../explain/explanation-cache';
+import { VerdictError } from '../../../app/errors';
+import type { ExplanationService, MapRequest } from '../explain/explain-service';
 import { method } from '../explain/methods';
 import { sha256Of } from './canonical-json';
 import { appendEvent } from './event-log';
 import { stimulusDetail } from './stimulus-detail';
+import { colourScaleOf, stimulusDisplay } from './stimulus-display';
+import { conditionMap } from './stimulus-preparation';
 import { captionOf } from './stimulus-caption';
 import type { ResolvedModel } from './protocol-resolve';
 import type { ShownMap } from './roi-scoring';
@@ -25,7 +28,14 @@ type MapRow = { grid_rows: number; grid_cols: number; map: Buffer; placement_jso
 const storedStimuli = (db: Database, trialId: number): StimulusRow[] =>
   db.prepare('SELECT slot, label, method, explanation_id FROM stimulus WHERE trial_id = ? ORDER BY slot').all(trialId) as StimulusRow[];
 
-/** The trial's stimuli, computing and recording them on first opening. */
+/** The map the study prepared for this request; a reader's trial never computes one. */
+function preparedMap(d: DisplayDeps, req: MapRequest): ExplanationMap {
+  const map = d.explain.cached(req);
+  if (!map) throw new VerdictError('study.not-prepared', 'This trial\'s explanation is not ready: the study is still being prepared (or its preparation failed). Tell the study coordinator.');
+  return map;
+}
+
+/** The trial's stimuli, recorded (what was shown, when) on first opening; the maps were computed when the study was created. */
 export async function shownStimuli(d: DisplayDeps, ctx: StudyContext, labels: Record<string, string>, trial: TrialRow): Promise<BlindedStimulus[]> {
   if (trial.kind === 'case') return [];
   let rows = storedStimuli(d.db, trial.id);
@@ -36,7 +46,7 @@ export async function shownStimuli(d: DisplayDeps, ctx: StudyContext, labels: Re
       const c = ctx.protocol.conditions.find((x) => x.id === conditionId)!;
       const pack = trial.sanity ? ctx.protocol.sanityChecks!.model : c.model;
       const model = ctx.resolved.models[pack];
-      const map = await d.explain.map({ modelId: model.modelId, caseId: trial.case_id, noduleId: trial.nodule_id, method: c.method, target: c.target, params: c.params });
+      const map = preparedMap(d, conditionMap(ctx, conditionId, { caseId: trial.case_id, noduleId: trial.nodule_id }, trial.sanity === 1));
       const label = trial.kind === 'comparison' ? (slot === 0 ? 'A' : 'B') : labels[conditionId];
       shown.push({ slot, label, conditionId, map, model });
     }
@@ -55,10 +65,15 @@ export async function shownStimuli(d: DisplayDeps, ctx: StudyContext, labels: Re
     rows = storedStimuli(d.db, trial.id);
   }
   const out: BlindedStimulus[] = [];
+  const scale = colourScaleOf(ctx.protocol);
   for (const r of rows) {
     const m = mapOf(d.db, r.explanation_id);
     const detail = await stimulusDetail(d.db, r.explanation_id);
-    out.push({ label: r.label, signed: method(r.method).signed, grid: m.grid, values: m.values.buffer as ArrayBuffer, range: mapRange(m.values), placement: m.placement, ...(detail ? { detail } : {}), ...captionOf(d.db, ctx, trial, r.slot) });
+    const shown = stimulusDisplay(m.values, method(r.method).signed, scale);
+    out.push({
+      label: r.label, display: shown.display, grid: m.grid, values: shown.values.buffer as ArrayBuffer, range: shown.range, placement: m.placement,
+      ...(detail ? { detail } : {}), ...captionOf(d.db, ctx, trial, r.slot),
+    });
   }
   return out;
 }
@@ -79,14 +94,19 @@ function mapOf(db: Database, explanationId: number): ShownMap {
   return { values, grid: { rows: r.grid_rows, cols: r.grid_cols }, placement: JSON.parse(r.placement_json) as MapPlacement };
 }
 
-/** AI phases: the outputs of the protocol's first condition's model, recorded on first opening. */
+/**
+ * AI phases: the outputs of the protocol's first condition's model, recorded on first opening.
+ * They are read from that condition's prepared map of the case (stored with the model's outputs
+ * from the same pass), so opening the trial computes nothing.
+ */
 export async function shownPrediction(d: DisplayDeps, ctx: StudyContext, trial: TrialRow): Promise<PredictedOutput[] | null> {
   if (trial.phase === 'unaided') return null;
   const read = () => d.db.prepare('SELECT outputs_json FROM trial_prediction WHERE trial_id = ?').get(trial.id) as { outputs_json: string } | undefined;
   let row = read();
   if (!row) {
-    const model = ctx.resolved.models[ctx.protocol.conditions[0].model];
-    const p = await d.explain.predict({ modelId: model.modelId, caseId: trial.case_id, noduleId: trial.nodule_id });
+    const first = ctx.protocol.conditions[0];
+    const model = ctx.resolved.models[first.model];
+    const p = preparedMap(d, conditionMap(ctx, first.id, { caseId: trial.case_id, noduleId: trial.nodule_id }));
     d.db.prepare('INSERT OR IGNORE INTO trial_prediction (trial_id, model_id, model_sha256, provider, outputs_json, shown_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(trial.id, model.modelId, model.sha256, p.provider, JSON.stringify(p.outputs), d.now().toISOString());
     row = read()!;

@@ -40,6 +40,7 @@ export function blankProtocol(modality: StudyModality, seed = randomSeed()): Pro
     sanityChecks: null,
     stimulusTargets: 'shown',
     order: { seed },
+    display: { colourScale: 'shared' },
   };
 }
 

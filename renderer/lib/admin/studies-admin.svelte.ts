@@ -1,6 +1,7 @@
 // Studies as the coordinator runs them: create one from a saved protocol, give it to readers
 // (which fixes each reader's counterbalanced order), follow each reader's progress, and check
-// the event log's hash chain; open a study's results.
+// the event log's hash chain; open a study's results. A new study's stimuli are computed in the
+// background; its card follows that preparation through `study.preparation` events.
 import type { IntegrityReport, StudySummary } from '../../../app/study';
 import type { ApiClient } from '../api-client';
 import type { ErrorState } from '../app/error-state.svelte';
@@ -20,6 +21,9 @@ export class StudiesAdmin {
   constructor(api: ApiClient, errors: ErrorState) {
     this.#api = api;
     this.#errors = errors;
+    api.on('study.preparation', ({ studyId, ...preparation }) => {
+      this.studies = this.studies.map((s) => (s.id === studyId ? { ...s, preparation } : s));
+    });
   }
 
   async load(): Promise<void> {
@@ -42,6 +46,15 @@ export class StudiesAdmin {
   async assign(studyId: number, readerId: number): Promise<StudySummary | null> {
     return this.#run(async () => {
       const s = await this.#api.call('studies.assign', { studyId, readerId });
+      this.studies = this.studies.map((x) => (x.id === s.id ? s : x));
+      return s;
+    });
+  }
+
+  /** Computes the study's missing stimuli again (after a failure or a restart). */
+  async prepare(studyId: number): Promise<StudySummary | null> {
+    return this.#run(async () => {
+      const s = await this.#api.call('studies.prepare', { studyId });
       this.studies = this.studies.map((x) => (x.id === s.id ? s : x));
       return s;
     });

@@ -1,11 +1,17 @@
 // What the heatmap layer and colour bar need of a map, whoever produced it: an explanation the
 // workstation computed (named by its method) or a reader's blinded stimulus (named only by a
-// letter). Keeping method names out of this type keeps them out of a reader's DOM.
+// letter, drawn as main decided from the protocol). Keeping method names out of this type keeps
+// them out of a reader's DOM.
 import type { ExplanationMap } from '../../../app/explain';
 import type { BlindedStimulus } from '../../../app/study';
 import { METHOD_LABELS } from './methods';
+import { mapScale, type MapScale } from './overlay-style';
 
-export type OverlayMap = Pick<ExplanationMap, 'signed' | 'grid' | 'values' | 'range' | 'placement'> & {
+export type OverlayMap = Pick<ExplanationMap, 'grid' | 'values' | 'range' | 'placement'> & {
+  /** The values the colours span; `signed`: on the diverging colour map, centred on 0. */
+  scale: MapScale;
+  /** The colour bar's words for its two ends. */
+  ends: [string, string];
   /** Names the map beside its slot letter (swipe chips); empty for a blinded stimulus. */
   caption: string;
   /** Written as data-* attributes for tests and support; a stimulus carries only its label. */
@@ -13,23 +19,26 @@ export type OverlayMap = Pick<ExplanationMap, 'signed' | 'grid' | 'values' | 'ra
 };
 
 export const explanationOverlay = (m: ExplanationMap): OverlayMap => ({
-  signed: m.signed,
   grid: m.grid,
   values: m.values,
   range: m.range,
   placement: m.placement,
+  scale: mapScale(m),
+  ends: barEnds(m.signed, m.method),
   caption: METHOD_LABELS[m.method],
   tags: { method: m.method, target: m.target, 'map-id': m.id, signed: m.signed },
 });
 
+/** A stimulus is drawn on the scale main sent: the renderer never infers anything from a method. */
 export const stimulusOverlay = (s: BlindedStimulus): OverlayMap => ({
-  signed: s.signed,
   grid: s.grid,
   values: s.values,
   range: s.range,
   placement: s.placement,
+  scale: { signed: s.display.colormap === 'diverging', lo: s.display.lo, hi: s.display.hi },
+  ends: s.display.ends,
   caption: '',
-  tags: { label: s.label, signed: s.signed },
+  tags: { label: s.label },
 });
 
 /** `{ method: 'cdam' }` → `{ 'data-method': 'cdam' }`, for spreading onto an element. */
@@ -41,12 +50,11 @@ export function dataAttributes(tags: OverlayMap['tags']): Record<string, string>
 
 /**
  * The colour bar's words for a map's two ends. A prototype map is a cosine similarity, not
- * evidence for a class; an attribute map is its axis tokens' attention. A blinded stimulus
- * carries no method, so its words stay neutral (beyond what its sign shows anyway).
+ * evidence for a class; an attribute map is its axis tokens' attention. (A blinded stimulus's
+ * words come from main, with its display.)
  */
-export function barEnds(map: Pick<OverlayMap, 'signed' | 'tags'>): [string, string] {
-  const method = map.tags.method;
-  if (map.signed) return method === 'prototype-map' ? ['◀ unlike the prototype', 'like the prototype ▶'] : ['◀ counter-evidence', 'evidence ▶'];
+export function barEnds(signed: boolean, method?: string): [string, string] {
+  if (signed) return method === 'prototype-map' ? ['◀ unlike the prototype', 'like the prototype ▶'] : ['◀ counter-evidence', 'evidence ▶'];
   const what = method === 'attention' || method === 'attribute-map' ? ' attention' : method === 'lima' ? ' importance' : '';
   return [`low${what}`, `high${what}`];
 }

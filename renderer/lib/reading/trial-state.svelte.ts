@@ -191,7 +191,7 @@ export class TrialState {
       const s = this.overlay.style;
       d.opacity = s.opacity;
       d.threshold = s.threshold;
-      d.colormap = colormapOf(s, this.maps[0].signed).id;
+      d.colormap = colormapOf(s, this.maps[0].scale.signed).id;
       d.overlayVisibleMs = this.clock.overlay.elapsed();
       d.shown = this.#shown();
     }

@@ -108,7 +108,7 @@ export class MetricsService {
           });
         }
         progress(missing.length, missing.length);
-      }, req.jobId);
+      }, { id: req.jobId, to: req.to });
     }
     return req.metrics.map((id) => readMetric(this.#d.db, own.id, id, clean(paramsOf(id)))!);
   }

@@ -120,6 +120,7 @@ describe('in a reader study', () => {
     };
     const saved = await call(v, admin, 'protocols.save', { protocol });
     const study = await call(v, admin, 'studies.create', { protocolRowId: saved.rowId, name: 'Self-explaining' });
+    await v.studies.prepared(study.id);
     await call(v, admin, 'studies.assign', { studyId: study.id, readerId: reader.id });
     const kinds: string[] = [];
     for (const position of [0, 1]) {
