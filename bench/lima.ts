@@ -61,13 +61,15 @@ export async function runLimaBenchmark(): Promise<string[]> {
     const { channels, height, width } = runtime.dims;
     const normalisation = model.manifest.input.normalise;
     const runs = new Map<LimaSearch, PerImage[]>(SEARCHES.map((s) => [s, []]));
+    const found: number[] = []; // regions SLIC returned per image (49 for 50 asked on a square input: a 7×7 seed grid)
     for await (const rgba of benchImages(v, count)) {
       const data = rgbImageInput(rgba, { height, width, normalise: normalisation });
       const image = { data, channels, height, width };
       // The explained target: the model's predicted class; the same regions for every search.
       const probe = await runtime.backbone(data, 1);
       const target = [...probe.outputs].indexOf(Math.max(...probe.outputs));
-      const { labels } = slic(image, LIMA_DEFAULTS.regions, LIMA_DEFAULTS.compactness, { normalisation });
+      const { labels, count: regionCount } = slic(image, LIMA_DEFAULTS.regions, LIMA_DEFAULTS.compactness, { normalisation });
+      found.push(regionCount);
       for (const search of SEARCHES) {
         const evaluator = probabilityAndEmbedding(runtime, model.manifest, target);
         const t0 = performance.now();
@@ -87,7 +89,7 @@ export async function runLimaBenchmark(): Promise<string[]> {
       `  deletion AUC − official's:  ${paired(of(official, 'deletion'), of(ours, 'deletion'))} (lower is better)`,
     ];
     return [
-      `isic-vit (${runtime.provider}), ${official.length} ${count ? 'shared ISIC' : 'demo'} images, ${LIMA_DEFAULTS.regions} requested regions, pending ${LIMA_DEFAULTS.pending}; means per image:`,
+      `isic-vit (${runtime.provider}), ${official.length} ${count ? 'shared ISIC' : 'demo'} images, ${LIMA_DEFAULTS.regions} requested regions (${mean(found).toFixed(1)} found on average, ${Math.min(...found)}–${Math.max(...found)}), pending ${LIMA_DEFAULTS.pending}; means per image:`,
       line('naive greedy', naive),
       line('bidirectional greedy (official)', official),
       line('ours: bidirectional, cached forward', bidiCached),

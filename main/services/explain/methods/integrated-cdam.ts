@@ -3,13 +3,21 @@
 // Exactly obzai/CDAM maps.py concept_map_intgrad (m = 50, mean of ig_maps[1:], zero baseline,
 // no noise). Sundararajan, Taly & Yan, "Axiomatic Attribution for Deep Networks", ICML 2017;
 // Brocki, Binda & Chung, arXiv:2312.02364.
+// Paper vs reference code: the code averages whole CDAM maps, each the layer-normed tokens at the
+// scaled input times their gradient there, (1/(m−1)) Σ_k T_i(k/m·x) · ∇f(k/m·x), and scales the
+// residual stream *before* the block's LayerNorm, which undoes most of the scaling of the tokens;
+// Integrated Gradients, the form of the paper's Eq. 5/6 as the review behind issue 14 reports it
+// (the paper's text was not at hand here), multiplies the clean tokens' difference from the
+// baseline by the gradient averaged along the path, (T_i − T′_i) · (1/m) Σ_k ∇f(T′ + k/m·(T − T′)),
+// over k = 1…m. We follow the code, whose maps the authors published; the equation's form needs
+// the gradients, which the tail graph does not return (it returns Σ_d T·∂f/∂T per token).
 import { concepts, meanOverBatch, scaledCopies, seeds } from './tail-inputs';
 import type { MethodDefinition } from './types';
 
 export const integratedCdam: MethodDefinition = {
   id: 'integrated-cdam',
   label: 'Integrated CDAM',
-  reference: 'Sundararajan, Taly & Yan, "Axiomatic Attribution for Deep Networks", ICML 2017; Brocki, Binda & Chung, arXiv:2312.02364; obzai/CDAM maps.py concept_map_intgrad',
+  reference: 'Sundararajan, Taly & Yan, "Axiomatic Attribution for Deep Networks", ICML 2017; Brocki, Binda & Chung, arXiv:2312.02364; obzai/CDAM maps.py concept_map_intgrad. As the code, which averages whole CDAM maps at the scaled inputs (steps 1…m−1, the scaling before the LayerNorm), not the paper\'s Eq. 5/6 form (the tokens\' difference from the baseline times the path-averaged gradient)',
   signed: true,
   target: 'output',
   defaults: { steps: 50 },
