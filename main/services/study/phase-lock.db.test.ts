@@ -37,6 +37,7 @@ beforeAll(async () => {
   for (const [i, p] of [protocol({ id: 'lock-default' }), protocol({ id: 'lock-off', lockEarlierPhases: false })].entries()) {
     const saved = await call(v, admin, 'protocols.save', { protocol: p });
     const study = await call(v, admin, 'studies.create', { protocolRowId: saved.rowId, name: p.id as string });
+    await v.studies.prepared(study.id);
     await call(v, admin, 'studies.assign', { studyId: study.id, readerId: s.readers[i].id });
     studies.push(study.id);
   }

@@ -6,6 +6,7 @@ import type { CaseModality } from '../../../app/domain';
 import { targetsFor, type MethodId, type ModelSummary } from '../../../app/explain';
 import { PROTOCOL_FORMAT, protocolSchema, type Condition, type Protocol, type Question, type QuestionType } from '../../../app/protocol';
 import { METHOD_LABELS } from '../explain/methods';
+import { fieldPath, issueInWords } from '../../../app/protocol-issues';
 
 export type StudyModality = Exclude<CaseModality, 'other'>;
 export type Issues = ReadonlyMap<string, string>;
@@ -98,17 +99,13 @@ export const conditionLabel = (c: Pick<Condition, 'method' | 'target'>): string 
   c.method === 'attention' ? METHOD_LABELS.attention : `${METHOD_LABELS[c.method]} / ${c.target}`;
 
 /** `['questions', 2, 'options']` → `questions[2].options`, as main names fields. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
-  return out || '(top level)';
-}
+export { fieldPath };
 
-/** The schema's complaints about a draft, one per field (the first). */
+/** The schema's complaints about a draft, one per field (the first), in words naming the field ("Cases: add at least one case"). */
 export function schemaIssues(draft: unknown): Map<string, string> {
   const r = protocolSchema.safeParse(draft);
   const out = new Map<string, string>();
-  if (!r.success) for (const i of r.error.issues as z.core.$ZodIssue[]) if (!out.has(fieldPath(i.path))) out.set(fieldPath(i.path), i.message);
+  if (!r.success) for (const i of r.error.issues as z.core.$ZodIssue[]) if (!out.has(fieldPath(i.path))) out.set(fieldPath(i.path), issueInWords(i));
   return out;
 }
 
@@ -122,7 +119,7 @@ export function parseProtocolFile(text: string): { protocol: Protocol } | { prob
   }
   const r = protocolSchema.safeParse(json);
   if (r.success) return { protocol: r.data };
-  return { problems: r.error.issues.slice(0, 8).map((i) => `${fieldPath(i.path)}: ${i.message}`) };
+  return { problems: r.error.issues.slice(0, 8).map((i) => `${fieldPath(i.path)}: ${issueInWords(i)}`) };
 }
 
 /** The protocol as a file: stable key order (the schema's), two-space indent. */

@@ -5,17 +5,24 @@ import { targetsFor, type MethodId, type ModelSummary } from '../../../app/expla
 import type { Condition, PhaseId, Protocol, Question } from '../../../app/protocol';
 import { PHASES } from '../../../app/protocol';
 import type { ProtocolSummary } from '../../../app/study';
+import type { TruthCounts } from '../../../app/truth';
 import { ApiError, type ApiClient } from '../api-client';
 import { CaseNodules } from './case-nodules.svelte';
 import { conditionSlug, defaultTarget, freeId, newCondition, protocolFileText, randomSeed, schemaIssues } from './protocol-draft';
 
 export type Verdict = { ok: true; cases: number; trialsPerReader: number } | { ok: false; field: string | null; message: string };
 
+/** Of the protocol's cases, how many have each truth (main's count); null until known or while the cases are not valid. */
+export type TruthCountsState = TruthCounts | null;
+
 export class ProtocolEditor {
   draft = $state<Protocol>() as Protocol;
   verdict = $state<Verdict | null>(null);
   saved = $state.raw<ProtocolSummary | null>(null);
   busy = $state(false);
+  /** How many of the cases have each truth a question can be scored against (refreshed when the cases change). */
+  truthCounts = $state.raw<TruthCountsState>(null);
+  #countsAsked = 0;
   /** The schema's complaints, by field. */
   readonly issues = $derived(schemaIssues(this.draft));
   /** Set when the draft started from a protocol a study uses: saving needs a new version. */
@@ -31,6 +38,19 @@ export class ProtocolEditor {
     this.draft = structuredClone(draft);
     this.#models = models;
     this.frozenVersion = frozenVersion;
+    void this.refreshTruthCounts();
+  }
+
+  /** Asks main how many of the draft's cases have each truth; the latest request wins. */
+  async refreshTruthCounts(): Promise<void> {
+    const asked = ++this.#countsAsked;
+    try {
+      const counts = await this.#api.call('protocols.truthCounts', { modality: this.draft.modality, cases: $state.snapshot(this.draft.cases) });
+      if (asked === this.#countsAsked) this.truthCounts = counts;
+    } catch {
+      // The cases are not valid yet (their field says why); no counts until they are.
+      if (asked === this.#countsAsked) this.truthCounts = null;
+    }
   }
 
   /** The complaint about one field: main's refusal if it names it, else the schema's. */
@@ -84,6 +104,7 @@ export class ProtocolEditor {
 
   setCases(cases: Protocol['cases']): void {
     this.set('cases', cases);
+    void this.refreshTruthCounts();
   }
 
   addCondition(): void {

@@ -23,6 +23,9 @@ import { SeenExplanations } from './seen-explanations.svelte';
 /** Free text and numbers are sent after this pause in typing (and at once on leaving the field). */
 export const TYPING_PAUSE_MS = 1000;
 
+/** Said on a locked trial (TrialView.locked): main refuses any answer there too (answer.locked). */
+export const LOCKED_MESSAGE = 'Locked: you have seen the AI for this case, so these answers can no longer be changed.';
+
 export type TrialOptions = {
   journal?: AnswerJournal;
   /** Time on this trial (and with its overlay on screen) from earlier visits in this window. */
@@ -112,6 +115,10 @@ export class TrialState {
 
   /** The reader gave an answer: shown at once, sent now or after a pause in typing. */
   answer(questionId: string, value: AnswerValue, delayMs = 0): void {
+    if (this.view.locked) {
+      this.message = LOCKED_MESSAGE;
+      return;
+    }
     this.clock.input();
     this.values[questionId] = value;
     this.message = null;
@@ -138,6 +145,10 @@ export class TrialState {
 
   /** Digit key n: answers the focused question, else the first unanswered one that takes digits. */
   digit(n: number): boolean {
+    if (this.view.locked) {
+      this.message = LOCKED_MESSAGE;
+      return true;
+    }
     const q = digitTarget(this.questions, this.values, this.focused);
     const v = q ? digitValue(q, n) : undefined;
     if (!q || v === undefined) return false;
@@ -147,6 +158,8 @@ export class TrialState {
 
   /** Required questions still unanswered; sets the message naming them. */
   checkRequired(): Question[] {
+    // A locked trial cannot be completed any more: nothing holds the reader there.
+    if (this.view.locked) return [];
     const missing = missingRequired(this.questions, this.values);
     this.message = missing.length ? missingMessage(missing) : null;
     this.missing = missing.map((q) => q.id);
