@@ -1,6 +1,7 @@
 // The image a perturbation curve swaps units with: what a deleted unit becomes, and where an
 // insertion curve starts. All values are in normalised (model-input) space.
 import { VerdictError } from '../../../../app/errors';
+import { rawBlack } from '../model-image';
 import { gaussianBlur } from './gaussian-blur';
 import type { ModelImage, Substrate } from './types';
 
@@ -15,13 +16,6 @@ export function checkImage(image: ModelImage): void {
   }
 }
 
-function perChannel(values: readonly number[], c: number, channels: number, name: string): number {
-  if (values.length !== 1 && values.length !== channels) {
-    throw new VerdictError('explain.bad-params', `substrate.${name} has ${values.length} values for ${channels} channels (give 1 or ${channels}).`, { param: `substrate.${name}` });
-  }
-  return values.length === 1 ? values[0] : values[c];
-}
-
 /** The substrate image, C×H×W like the input. */
 export function substrateImage(image: ModelImage, substrate: Substrate): Float32Array {
   checkImage(image);
@@ -34,12 +28,8 @@ export function substrateImage(image: ModelImage, substrate: Substrate): Float32
       return new Float32Array(data.length);
     case 'black': {
       const out = new Float32Array(data.length);
-      for (let c = 0; c < channels; c++) {
-        const mean = perChannel(substrate.mean, c, channels, 'mean');
-        const std = perChannel(substrate.std, c, channels, 'std');
-        if (!(std !== 0 && Number.isFinite(std))) throw new VerdictError('explain.bad-params', `substrate.std must be finite and non-zero (got ${std}).`, { param: 'substrate.std' });
-        out.fill((0 - mean) / std, c * plane, (c + 1) * plane);
-      }
+      const black = rawBlack(substrate, channels, 'substrate');
+      for (let c = 0; c < channels; c++) out.fill(black[c], c * plane, (c + 1) * plane);
       return out;
     }
     case 'mean': {

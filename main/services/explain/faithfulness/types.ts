@@ -2,8 +2,9 @@
 // and the specification of one perturbation curve. Everything here is pure data; the model is
 // reached only through the BatchScorer the caller supplies (no DB, no ORT in this folder).
 
-/** A model input as the model sees it: normalised float values, channel-major C×H×W. */
-export type ModelImage = { data: Float32Array; channels: number; height: number; width: number };
+import type { ModelImage } from '../model-image';
+
+export type { ModelImage };
 
 /** Scores a batch of images (each C×H×W, concatenated) for the explained target: one number per image (a logit or a probability, as the caller set it up). */
 export type BatchScorer = (images: Float32Array, batch: number) => Promise<Float64Array>;

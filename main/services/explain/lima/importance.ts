@@ -10,6 +10,7 @@
 // AUC — evals/eval_AUC_faithfulness.py: the trapezoid (sklearn metrics.auc) of the insertion and
 // deletion curves over the fraction of the image's pixels inserted/deleted so far (the repo counts
 // non-black pixels; we count the ranked regions' pixels, which differs only where the image is black).
+import { trapezoid } from '../faithfulness/stats';
 import { effectiveness } from './scores';
 import type { Trace } from './search';
 import type { LimaWeights } from './types';
@@ -58,12 +59,6 @@ export function areaFractions(labels: Int32Array, ranking: readonly number[]): n
   let acc = 0;
   for (const r of ranking) out.push((acc += sizes[r]) / labels.length);
   return out;
-}
-
-export function trapezoid(x: readonly number[], y: readonly number[]): number {
-  let s = 0;
-  for (let i = 1; i < x.length; i++) s += ((x[i] - x[i - 1]) * (y[i] + y[i - 1])) / 2;
-  return s;
 }
 
 /** Insertion AUC (higher is better) and deletion AUC (lower is better) over the pixel fraction. */

@@ -5,6 +5,7 @@
 // RuoyuChen10/LIMA. Its predecessor: Chen et al., "Less is More: Fewer Interpretable Region via
 // Submodular Subset Selection", ICLR 2024; RuoyuChen10/SMDL-Attribution.
 import { VerdictError } from '../../../../app/errors';
+import { rawBlack } from '../model-image';
 import { plannedPasses, SEARCH_SHAPES } from './defaults';
 import { importanceMap, objectiveGains } from './importance';
 import { membership, RegionOracle } from './region-oracle';
@@ -51,15 +52,14 @@ function givenLabels(labels: Int32Array, image: ModelImage): Superpixels {
   return { labels: Int32Array.from(labels), count: max + 1 };
 }
 
-/** What a removed region becomes: the caller's value, else black under the normalisation, else 0. */
+/** What a removed region becomes: the caller's value, else raw black under the normalisation (model-image.ts, shared with the metrics), else 0. */
 function substrateValues(channels: number, opts: LimaOptions): Float32Array {
-  const out = new Float32Array(channels);
-  const pick = (v: readonly number[], c: number) => (v.length === 1 ? v[0] : v[c]);
-  for (let c = 0; c < channels; c++) {
-    if (opts.substrate !== undefined) out[c] = typeof opts.substrate === 'number' ? opts.substrate : pick(opts.substrate, c);
-    else if (opts.normalisation) out[c] = (0 - pick(opts.normalisation.mean, c)) / pick(opts.normalisation.std, c);
-    if (!Number.isFinite(out[c])) bad(`LiMA: the substrate for channel ${c} is not a finite number.`, 'substrate');
+  const out = opts.substrate === undefined && opts.normalisation ? rawBlack(opts.normalisation, channels) : new Float32Array(channels);
+  if (opts.substrate !== undefined) {
+    const v = opts.substrate;
+    for (let c = 0; c < channels; c++) out[c] = typeof v === 'number' ? v : v.length === 1 ? v[0] : v[c];
   }
+  for (let c = 0; c < channels; c++) if (!Number.isFinite(out[c])) bad(`LiMA: the substrate for channel ${c} is not a finite number.`, 'substrate');
   return out;
 }
 

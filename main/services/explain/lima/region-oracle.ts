@@ -5,6 +5,9 @@ import { VerdictError } from '../../../../app/errors';
 import { binaryConfidence, entropyConfidence, type Evaluated, type PairEvaluated } from './scores';
 import type { BatchEvaluator, ModelImage } from './types';
 
+/** Rounding a probability may leave it a few ulps outside [0, 1] (a sum of softmax terms: 1.0000000000000002). */
+const PROBABILITY_SLACK = 1e-9;
+
 export type OracleArgs = {
   image: ModelImage;
   labels: Int32Array;
@@ -61,7 +64,7 @@ export class RegionOracle {
       }
       for (let b = 0; b < batch; b++) {
         const p = r.probability[b];
-        if (!(p >= 0 && p <= 1)) {
+        if (!(p >= -PROBABILITY_SLACK && p <= 1 + PROBABILITY_SLACK)) {
           throw new VerdictError('explain.inference-failed', `LiMA: the evaluator returned ${p} as the target's probability; LiMA's terms need a probability in [0, 1] (a regression output's raw value is not one).`, { method: 'lima', term: 'consistency' });
         }
         const conf = r.probabilities ? entropyConfidence(r.probabilities, b * classes, classes) : binaryConfidence(p);

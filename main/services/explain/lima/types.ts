@@ -2,8 +2,10 @@
 // Attribution via Minimal Interpretable Subset Selection", arXiv:2504.00470; RuoyuChen10/LIMA).
 // The model is reached only through a BatchEvaluator the caller supplies.
 
+import type { ModelImage } from '../model-image';
+
 /** One image in the model's input space (planar C×H×W, e.g. the normalised RGB or grey input). */
-export type ModelImage = { data: Float32Array; channels: number; height: number; width: number };
+export type { ModelImage };
 
 /**
  * Evaluates a batch of images (each C×H×W, concatenated): per image the target's probability and
