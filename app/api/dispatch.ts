@@ -33,11 +33,16 @@ export async function dispatch(handlers: Handlers, caller: CallContext, name: un
   }
 }
 
+/** Detail a reader's side may use: about their own reading and signing in, never about what was computed. */
+const READER_DETAIL = new Set(['retryAfterMs', 'field', 'questionId', 'trialId', 'position', 'studyId']);
+
 /**
- * What a reader's connection hears of a failure: no detail (it may name a method, a file or an
- * id) and, for a missing or changed file, no path (paths name datasets and patients).
+ * What a reader's connection hears of a failure: only the detail fields above (others may name a
+ * model, a method, a target or a file) and, for a missing or changed file, no path (paths name
+ * datasets and patients).
  */
 function forReader(e: WireError): WireError {
   if (e.code === 'file.not-found' || e.code === 'file.changed') return { code: e.code, message: 'An image of this case cannot be read on this workstation; tell the study coordinator.' };
-  return { code: e.code, message: e.message };
+  const detail = Object.fromEntries(Object.entries(e.detail ?? {}).filter(([k]) => READER_DETAIL.has(k)));
+  return { code: e.code, message: e.message, ...(Object.keys(detail).length ? { detail } : {}) };
 }
