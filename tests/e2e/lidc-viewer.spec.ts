@@ -40,6 +40,29 @@ test('LIDC case: import, largest nodule with 4 readers’ contours and ratings, 
   test.info().annotations.push({ type: 'first-slice-ms', description: `${firstSliceMs} (${backend})` });
   expect(firstSliceMs).toBeLessThan(FIRST_SLICE_BUDGET_MS);
   await expect(page.getByTestId('overlay-slice')).toHaveText(`Slice ${Math.floor(133 / 2) + 1} / 133`);
+  // Opening the case moves focus to the viewer (not 28 Tabs away in the worklist), and the
+  // window is one a preset button matches (the header's W 1600 / L −600 is not).
+  await expect(viewer).toBeFocused();
+  await expect(page.getByTestId('overlay-wl')).toHaveText('W 1500 / L -600');
+  await expect(page.locator('[data-preset=lung]')).toHaveAttribute('aria-pressed', 'true');
+  // "?" lists this screen's keys; Esc closes it and gives focus back.
+  await page.keyboard.press('?');
+  const help = page.getByTestId('screen-key-help');
+  await expect(help).toContainText('CT viewer');
+  await expect(help).toContainText('First / last slice');
+  await expect(help).toContainText('Go to the slice the explanation was computed on');
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
+  await expect(viewer).toBeFocused();
+  // The skip link: the page's first Tab stop, straight to the image.
+  const firstStop = await page.evaluate(() => document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')?.getAttribute('data-testid'));
+  expect(firstStop).toBe('skip-to-image');
+  const skip = page.getByTestId('skip-to-image');
+  await expect(skip).not.toBeInViewport();
+  await skip.focus();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(viewer).toBeFocused();
 
   // Jump to the largest nodule: its largest slice, centred, each reader's contour drawn.
   const nodule = largest(detail.nodules);
@@ -102,7 +125,9 @@ test('LIDC case: import, largest nodule with 4 readers’ contours and ratings, 
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.wheel(0, 120);
   await expect.poll(index).not.toBe(start);
-  await viewer.focus();
+  // The keys work after a wheel scroll without the viewer having focus (here on a worklist button).
+  await page.locator(`[data-testid=worklist] [data-case-id="${detail.id}"]`).focus();
+  await expect(viewer).not.toBeFocused();
   const afterWheel = await index();
   await page.keyboard.press('ArrowDown');
   await expect.poll(index).toBe(afterWheel + 1);
@@ -115,7 +140,24 @@ test('LIDC case: import, largest nodule with 4 readers’ contours and ratings, 
   await page.getByTestId('slice-slider').fill(String(nodule.largestSliceIndex + 1));
   await expect.poll(index).toBe(nodule.largestSliceIndex);
   await expect(wl).toHaveText(dragged!);
-  await viewer.focus();
+  // The slider keeps its arrows while it has focus…
+  await page.getByTestId('slice-slider').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(index).toBe(nodule.largestSliceIndex + 1);
+  await page.keyboard.press('ArrowLeft');
+  await expect.poll(index).toBe(nodule.largestSliceIndex);
+  // …and typing in a field is never taken for a viewer key.
+  await page.evaluate(() => {
+    const i = document.createElement('input');
+    i.id = 'typing-probe';
+    document.body.append(i);
+  });
+  await page.locator('#typing-probe').focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('2');
+  await expect.poll(index).toBe(nodule.largestSliceIndex);
+  await expect(wl).toHaveText(dragged!);
+  await page.evaluate(() => document.getElementById('typing-probe')!.remove());
   await page.keyboard.press('1');
   await expect(wl).toHaveText('W 1500 / L -600');
 

@@ -83,6 +83,19 @@ test('CT trial: nodule slice, blinded map, evidence box drawn with Cornerstone t
   expect(sent.args).toMatchObject({ displayState: { sliceIndex: nodule.largestSliceIndex, window: { width: expect.any(Number) }, zoom: expect.any(Number) } });
   await screenshot(page, 'reader-study-ct-trial');
 
+  // The viewer's keys work with focus on the heading, after a wheel scroll: Home goes to the
+  // first slice, where the viewer names the map's slice, and J goes back to it.
+  await page.mouse.move(cx, cy);
+  await page.mouse.wheel(0, 120);
+  await expect(viewer).not.toHaveAttribute('data-slice-index', String(nodule.largestSliceIndex));
+  await page.getByTestId('trial-heading').focus();
+  await page.keyboard.press('Home');
+  await expect(viewer).toHaveAttribute('data-slice-index', '0');
+  await expect(page.getByTestId('off-slice-notice')).toContainText(`on slice ${nodule.largestSliceIndex + 1}`);
+  await page.keyboard.press('j');
+  await expect(viewer).toHaveAttribute('data-slice-index', String(nodule.largestSliceIndex));
+  await expect(page.getByTestId('off-slice-notice')).toHaveCount(0);
+
   // Next (the required scale answered by key), then back: the mark is still there.
   await page.getByTestId('trial-heading').focus();
   await page.keyboard.press('4');
@@ -110,6 +123,8 @@ test('CT trial: nodule slice, blinded map, evidence box drawn with Cornerstone t
   await expect(layer).toHaveAttribute('data-displayed', 'A');
   await page.getByTestId('blind-compare').locator('[data-compare-mode=b]').click();
   await expect(layer).toHaveAttribute('data-displayed', 'B');
+  // The image says which map it shows (flicker, hold B, B only), by its letter alone.
+  await expect(page.getByTestId('slot-label')).toHaveText('B');
   await page.getByTestId('blind-compare').locator('[data-compare-mode=swipe]').click();
   await expect(layer).toHaveAttribute('data-displayed', 'swipe');
   await expect(page.getByTestId('swipe-divider')).toHaveText('AB');
