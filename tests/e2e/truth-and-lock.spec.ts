@@ -1,0 +1,223 @@
+// Results that hold up, through the UI only (issue 13): a coordinator builds an ISIC study in the
+// editor — the bank's "Your diagnosis", truth-scored by default and showing how many cases have a
+// diagnosis, three phases (unaided → AI → AI + explanation) with earlier phases locked — and two
+// readers read it entirely by keyboard, answering the 7-class diagnosis with digits 1–7 (6 and 7
+// included). Going back to an unaided trial after the AI trial shows it locked: the digit changes
+// nothing on screen, and main refuses the same change (answer.locked). The coordinator then sees
+// accuracy by phase (what the readers' digits make it: unaided 50 %, AI 0 %, AI + explanation
+// 100 %) and downloads iMRMC and MRMCaov files that parse, with one truth per case and one score
+// per reader × case × phase.
+import { readFileSync, readdirSync } from 'node:fs';
+import type { Download, Page } from '@playwright/test';
+import { parse } from 'csv-parse/sync';
+import { ISIC_DIAGNOSES, ISIC_MALIGNANT, type IsicDiagnosis } from '../../app/domain';
+import { ApiError } from '../../renderer/lib/api-client';
+import { isicFolder, isicImages, isicLabels } from '../support/data';
+import { expect, importThroughApi, screenshot, signIn, test } from './fixtures';
+
+const PASS = { ada: 'ada-passphrase-1', ben: 'ben-passphrase-2', coord: 'coordinator-pass-3' };
+const STUDY = 'Truth and locks (e2e)';
+const DIAGNOSES = ['mel', 'nv', 'bkl'] as const;
+/** The bank's options are the ISIC diagnoses in this order: digit k answers the k-th. */
+const digitOf = (dx: IsicDiagnosis) => String(ISIC_DIAGNOSES.indexOf(dx) + 1);
+
+/** One labelled HAM10000 image of each diagnosis. */
+function isicImagesOf(diagnoses: readonly string[]): string[] {
+  const available = new Set(readdirSync(isicImages));
+  const rows = readFileSync(isicLabels, 'utf8').trim().split('\n').slice(1).map((r) => r.split(','));
+  return diagnoses.map((dx) => rows.find((r) => r[2] === dx && available.has(`${r[0]}.jpg`))![0]);
+}
+
+async function addReader(page: Page, name: string, role: 'reader' | 'admin', passphrase: string) {
+  await page.getByTestId('reader-name').fill(name);
+  await page.getByTestId('reader-role').selectOption(role);
+  await page.getByTestId('reader-passphrase').fill(passphrase);
+  await page.getByTestId('reader-confirm').fill(passphrase);
+  await page.getByTestId('reader-create').click();
+  await expect(page.getByTestId('readers-table')).toContainText(name);
+}
+
+async function addBankQuestion(page: Page, prompt: RegExp) {
+  const select = page.getByTestId('bank-select');
+  const value = await select.locator('option').filter({ hasText: prompt }).getAttribute('value');
+  await select.selectOption(value!);
+  await page.getByTestId('bank-add').click();
+}
+
+const trialAt = async (page: Page, position: number) => {
+  const view = page.getByTestId('trial-view');
+  await expect(view).toHaveAttribute('data-position', String(position));
+  return view;
+};
+
+/**
+ * The diagnosis digit a reader gives in each phase: `right` phases name the case's diagnosis,
+ * the others 6 (dermatofibroma) or 7 (vascular lesion) — wrong for these cases, and the two keys
+ * beyond 1–5.
+ */
+type Plan = Record<string, 'right' | '6' | '7'>;
+
+async function readWholeStudy(page: Page, plan: Plan, truth: Map<string, IsicDiagnosis>, total: number, onTrial?: (position: number) => Promise<void>) {
+  await page.getByTestId('my-studies').getByRole('button', { name: /Truth and locks/ }).click();
+  await expect(page.getByTestId('reading-worklist')).toBeVisible();
+  await page.getByTestId('resume').click();
+  for (let p = 0; p < total; p++) {
+    const view = await trialAt(page, p);
+    const [phase, kind, label] = await Promise.all(['data-phase', 'data-kind', 'data-case-label'].map((a) => view.getAttribute(a)));
+    if (kind === 'case') {
+      const choice = plan[phase!];
+      await page.keyboard.press(choice === 'right' ? digitOf(truth.get(label!)!) : choice);
+    } else {
+      await page.keyboard.press('4'); // "How useful is this explanation?"
+    }
+    await expect(page.getByTestId('trial-save')).toHaveAttribute('data-status', 'saved');
+    await onTrial?.(p);
+    await page.keyboard.press('ArrowRight');
+  }
+  await expect(page.getByTestId('study-complete')).toBeVisible();
+}
+
+async function downloaded(page: Page, testId: string): Promise<{ download: Download; text: string }> {
+  const wait = page.waitForEvent('download', { timeout: 30_000 });
+  await page.getByTestId(testId).click();
+  const download = await wait;
+  return { download, text: readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '') };
+}
+
+test('a truth-scored, phase-locked ISIC study built in the UI, read by keyboard, with accuracy by phase and MRMC files', async ({ page, host, api, problems }) => {
+  test.setTimeout(300_000);
+  expect((await importThroughApi(api, isicFolder(isicImagesOf(DIAGNOSES), false))).status).toBe('done');
+  const cases = await api.call('cases.list', {});
+  const truth = new Map(cases.map((c) => [c.label, c.diagnosis as IsicDiagnosis]));
+  expect([...truth.values()].sort()).toEqual([...DIAGNOSES].sort());
+
+  // ---- The coordinator: accounts, then the protocol in the editor.
+  await page.goto(host.url);
+  await page.getByTestId('view-study').click();
+  await addReader(page, 'Coordinator', 'admin', PASS.coord);
+  await expect(page.getByTestId('signed-in')).toContainText('Coordinator');
+  await addReader(page, 'Dr Ada Reader', 'reader', PASS.ada);
+  await addReader(page, 'Dr Ben Reader', 'reader', PASS.ben);
+  await page.getByTestId('admin-tab-protocols').click();
+  await page.getByTestId('new-protocol-dermoscopy').click();
+  await page.getByTestId('protocol-id').fill('e2e-truth-lock');
+  await page.getByTestId('protocol-title').fill('Truth and locks');
+  await page.getByTestId('cases-by-list').check();
+  // No case picked yet: the complaint is in words and names the field.
+  await expect(page.getByTestId('protocol-editor').getByTestId('field-error').filter({ hasText: 'Cases: add at least one case' })).toBeVisible();
+  for (const c of cases) await page.getByTestId('case-picker').locator(`input[data-label="${c.label}"]`).check();
+  await page.getByTestId('add-condition').click();
+  const condition = page.getByTestId('conditions').locator('tbody tr').first();
+  await condition.getByTestId('condition-model').selectOption('test-vit-isic');
+  await condition.getByTestId('condition-method').selectOption('cdam');
+  for (const phase of ['unaided', 'ai']) await page.getByTestId('phases').locator(`input[data-phase="${phase}"]`).check();
+  // Three phases: locking is on by default.
+  await expect(page.getByTestId('lock-earlier-phases')).toBeChecked();
+  await page.getByTestId('seed').fill('20250301');
+  await addBankQuestion(page, /^Your diagnosis/);
+  // The bank's diagnosis comes scored against the ISIC diagnosis, and says how many cases have one.
+  const diagnosis = page.getByTestId('protocol-questions').locator('li[data-question-id=diagnosis]');
+  await expect(diagnosis.getByTestId('truth-select')).toHaveValue('diagnosis');
+  await expect(diagnosis.getByTestId('truth-count')).toHaveText('truth known for 3 of 3 cases.');
+  await expect(diagnosis.getByTestId('truth-select').locator('option[value=malignancy]')).toContainText('truth known for 3 of 3 cases');
+  await screenshot(page, 'truth-and-lock-editor');
+  await addBankQuestion(page, /^How useful/);
+  await page.getByTestId('protocol-validate').click();
+  const verdict = page.getByTestId('protocol-verdict');
+  await expect(verdict).toHaveAttribute('data-ok', 'true');
+  await expect(verdict).toContainText('3 cases, 12 trials per reader');
+  await page.getByTestId('protocol-save').click();
+  await expect(verdict).toContainText('Saved as e2e-truth-lock version 1');
+  await page.getByTestId('protocol-editor').getByRole('button', { name: 'Close' }).click();
+
+  await page.getByTestId('admin-tab-studies').click();
+  await page.getByTestId('study-protocol').selectOption({ label: 'e2e-truth-lock v1 — Truth and locks' });
+  await page.getByTestId('study-name').fill(STUDY);
+  await page.getByTestId('study-create').click();
+  const study = page.getByTestId('study').filter({ hasText: STUDY });
+  for (const name of ['Dr Ada Reader', 'Dr Ben Reader']) {
+    await study.getByTestId('assign-reader').selectOption({ label: name });
+    await study.getByTestId('assign-submit').click();
+    await expect(study.getByTestId('study-progress')).toContainText(name);
+  }
+  await expect(study.getByTestId('study-preparation')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
+  await page.getByTestId('sign-out').click();
+
+  // ---- Ada: unaided 6, AI 7, AI + explanation right. After her first AI trial she goes back.
+  await signIn(page, 'Dr Ada Reader', PASS.ada);
+  const ada = (await api.call('session.readers', {})).find((r) => r.name === 'Dr Ada Reader')!;
+  await readWholeStudy(page, { unaided: '6', ai: '7', 'ai-explanation': 'right' }, truth, 12, async (p) => {
+    if (p !== 1) return;
+    await page.keyboard.press('ArrowLeft');
+    const view = await trialAt(page, 0);
+    await expect(view).toHaveAttribute('data-phase', 'unaided');
+    await expect(page.getByTestId('trial-locked')).toContainText('Locked: you have seen the AI for this case');
+    const radios = page.getByTestId('question-diagnosis').locator('input[type=radio]');
+    await expect(radios.first()).toBeDisabled();
+    await expect(page.getByTestId('question-diagnosis').locator('input[type=radio]:checked')).toHaveAttribute('data-value', 'df');
+    // The digit that would change dermatofibroma to melanoma changes nothing, and says why.
+    await page.keyboard.press('1');
+    await expect(page.getByTestId('trial-message')).toContainText('Locked');
+    await expect(page.getByTestId('question-diagnosis').locator('input[type=radio]:checked')).toHaveAttribute('data-value', 'df');
+    await screenshot(page, 'truth-and-lock-locked-trial');
+    // Main refuses the same change, asked directly as Ada.
+    await api.call('session.signIn', { readerId: ada.id, passphrase: PASS.ada });
+    const trialId = Number(await view.getAttribute('data-trial-id'));
+    const studyId = (await api.call('reading.studies', {}))[0].id;
+    const refused = await api.call('reading.answer', { studyId, trialId, questionId: 'diagnosis', value: 'mel', displayState: {}, timings: { timeToFirstInputMs: 1, timeOnTrialMs: 2 } }).then(() => null, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).code).toBe('answer.locked');
+    await api.call('session.signOut', {});
+    await page.keyboard.press('ArrowRight');
+    await trialAt(page, 1);
+  });
+  await page.getByTestId('sign-out').click();
+
+  // ---- Ben: unaided right, AI 6, AI + explanation right.
+  await signIn(page, 'Dr Ben Reader', PASS.ben);
+  await readWholeStudy(page, { unaided: 'right', ai: '6', 'ai-explanation': 'right' }, truth, 12);
+  await page.getByTestId('sign-out').click();
+
+  // ---- The coordinator: accuracy by phase, and the MRMC files.
+  await signIn(page, 'Coordinator', PASS.coord);
+  await page.getByTestId('view-study').click();
+  await page.getByTestId('admin-tab-studies').click();
+  await page.getByTestId('study').filter({ hasText: STUDY }).getByTestId('study-results').click();
+  await expect(page.getByTestId('results-view')).toBeVisible();
+  const accuracy = page.getByTestId('accuracy-table-diagnosis');
+  for (const [phase, p] of Object.entries({ Unaided: 0.5, AI: 0, 'AI + explanation': 1 })) {
+    await expect(accuracy.locator(`tr[data-reader="All readers"][data-phase="${phase}"]`)).toHaveAttribute('data-proportion', String(p));
+  }
+  await expect(accuracy.locator('tr[data-reader="Dr Ada Reader"][data-phase="Unaided"]')).toHaveAttribute('data-proportion', '0');
+  await expect(accuracy.locator('tr[data-reader="Dr Ben Reader"][data-phase="Unaided"]')).toHaveAttribute('data-proportion', '1');
+  await page.getByTestId('accuracy-diagnosis').scrollIntoViewIfNeeded();
+  await screenshot(page, 'truth-and-lock-accuracy');
+
+  // iMRMC: front matter, "BEGIN DATA:", a truth row per case, a score per reader × case × phase.
+  const imrmc = await downloaded(page, 'export-imrmc');
+  const lines = imrmc.text.split(/\r?\n/).filter((l) => l !== '');
+  const begin = lines.indexOf('BEGIN DATA:');
+  expect(begin).toBeGreaterThan(0);
+  const data = lines.slice(begin + 1).map((l) => l.split(','));
+  expect(data.every((r) => r.length === 4)).toBe(true);
+  const truthRows = data.filter((r) => r[0] === 'truth');
+  const malignant = (dx: string) => (ISIC_MALIGNANT.includes(dx as IsicDiagnosis) ? '1' : '0');
+  expect(new Map(truthRows.map((r) => [r[1], r[3]]))).toEqual(new Map(cases.map((c) => [c.label, malignant(c.diagnosis!)])));
+  const scores = data.filter((r) => r[0] !== 'truth');
+  expect(scores).toHaveLength(2 * 3 * 3);
+  expect(new Set(scores.map((r) => r[2]))).toEqual(new Set(['unaided', 'ai', 'ai-explanation']));
+  // A diagnosis scores 1 when it names a malignant one: only the right calls on the melanoma case do.
+  const mel = cases.find((c) => c.diagnosis === 'mel')!.label;
+  expect(scores.filter((r) => r[3] === '1').map((r) => `${r[0]} ${r[1]} ${r[2]}`).sort()).toEqual(
+    [`Dr_Ada_Reader ${mel} ai-explanation`, `Dr_Ben_Reader ${mel} ai-explanation`, `Dr_Ben_Reader ${mel} unaided`].sort(),
+  );
+
+  // MRMCaov: reader, treatment, case, truth, rating — the same scores.
+  const mrmcaov = await downloaded(page, 'export-mrmcaov');
+  const rows = parse(mrmcaov.text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  expect(Object.keys(rows[0])).toEqual(['reader', 'treatment', 'case', 'truth', 'rating']);
+  expect(rows).toHaveLength(2 * 3 * 3);
+  for (const r of rows) expect(r.truth).toBe(malignant(truth.get(r.case)!));
+  expect(rows.filter((r) => r.rating === '1')).toHaveLength(3);
+  expect(problems).toEqual([]);
+});
