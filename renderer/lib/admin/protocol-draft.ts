@@ -40,8 +40,8 @@ export function blankProtocol(modality: StudyModality, seed = randomSeed()): Pro
     repeats: { count: 0 },
     sanityChecks: null,
     stimulusTargets: 'shown',
-    order: { seed },
     display: { colourScale: 'shared' },
+    order: { seed },
   };
 }
 
