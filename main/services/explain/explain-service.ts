@@ -13,7 +13,7 @@ import type { RegisteredModel } from '../models/model-rows';
 import { dimsOf } from '../models/model-runtime';
 import { assertNewConcept, insertConcept, listConcepts } from './concept-store';
 import { cacheKey, readCached, saveMap } from './explanation-cache';
-import { loadModelInput, resolveSubject, type Subject } from './input/model-input';
+import { loadModelInput, resolveSubject, sharedModelInput, type SharedInput, type Subject } from './input/model-input';
 import { checkCancelled, JobQueue } from './job-queue';
 import { method, normaliseParams } from './methods';
 import { predictedOutputs } from './outputs';
@@ -60,8 +60,12 @@ export class ExplanationService {
     this.#queue = d.queue ?? inferenceQueue(d.events);
   }
 
-  /** One explanation map: from the cache when this exact map was computed before. */
-  async map(req: MapRequest): Promise<ExplanationMap> {
+  /**
+   * One explanation map: from the cache when this exact map was computed before. `shared` keeps the
+   * model input a computed map was made from for the caller's next use on the same subject (the
+   * metrics perturb that very input rather than loading it again).
+   */
+  async map(req: MapRequest, shared?: SharedInput): Promise<ExplanationMap> {
     const { model, m, subject, params, target, key } = this.#mapRequest(req);
     const hit = readCached(this.#db, key, m.signed);
     if (hit) return hit;
@@ -74,7 +78,7 @@ export class ExplanationService {
       checkCancelled(signal, label);
       progress(1, 4);
       const t0 = performance.now();
-      const input = await loadModelInput(this.#imaging, model.manifest, subject);
+      const input = await sharedModelInput(shared, this.#imaging, model.manifest, subject);
       checkCancelled(signal, label);
       const pass = await runtime.backbone(input.image, 1);
       checkCancelled(signal, label);

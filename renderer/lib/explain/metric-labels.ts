@@ -1,35 +1,36 @@
-// How the coordinator's faithfulness table names, formats and orders the metrics main computes
-// (definitions and citations: main/services/explain/faithfulness/presets.ts). One entry per id.
-import type { ExplanationMetric, MetricId } from '../../../app/faithfulness';
+// How the coordinator's faithfulness table names, formats and orders the metrics main computes,
+// all read from the metrics' descriptors (app/faithfulness.ts; definitions and citations:
+// main/services/explain/faithfulness).
+import { METRICS, type ExplanationMetric, type MetricDescriptor, type MetricId } from '../../../app/faithfulness';
 
 export type MetricLabel = {
   label: string;
-  /** Which way is better; null where the value is an outcome, not a score (pointing game). */
+  /** Which way is better; null where the value is an outcome, not a score (the pointing game's hit or miss). */
   better: 'higher' | 'lower' | null;
   /** How the value reads: a number, or hit/miss (1/0). */
-  format: 'number' | 'hit-miss';
+  format: MetricDescriptor['format'];
+  /** The value compares the map with a wrong target's map, named in params.wrongTarget. */
+  againstWrongTarget: boolean;
+  /** The publication that defines it (the row's tooltip). */
+  reference: string;
 };
 
-export const METRIC_LABELS: Record<MetricId, MetricLabel> = {
-  'cdam-fidelity': { label: 'Fidelity A_LIF − A_MIF', better: 'higher', format: 'number' },
-  'rise-insertion': { label: 'Insertion AUC, RISE', better: 'higher', format: 'number' },
-  'rise-deletion': { label: 'Deletion AUC, RISE', better: 'lower', format: 'number' },
-  'lima-insertion': { label: 'Insertion AUC, LiMA', better: 'higher', format: 'number' },
-  'lima-deletion': { label: 'Deletion AUC, LiMA', better: 'lower', format: 'number' },
-  'pixel-flipping': { label: 'Pixel flipping AUC, Quantus', better: 'lower', format: 'number' },
-  'box-sensitivity': { label: 'Box sensitivity r', better: 'higher', format: 'number' },
-  compactness: { label: 'Compactness', better: 'higher', format: 'number' },
-  'class-discrimination': { label: 'Class discrimination ΔA', better: 'higher', format: 'number' },
-  'pointing-game': { label: 'Pointing game', better: null, format: 'hit-miss' },
-  iou: { label: 'IoU with ground truth', better: 'higher', format: 'number' },
-};
+const labelOf = (m: MetricDescriptor): MetricLabel => ({
+  label: m.label,
+  better: m.format === 'hit-miss' ? null : m.scoreDirection,
+  format: m.format,
+  againstWrongTarget: m.category === 'class-sensitivity',
+  reference: m.reference,
+});
+
+export const METRIC_LABELS = Object.fromEntries(METRICS.map((m) => [m.id, labelOf(m)])) as Record<MetricId, MetricLabel>;
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
-/** The row's label; class discrimination names the wrong target it was compared with. */
+/** The row's label; a class-sensitivity metric names the wrong target it was compared with. */
 export function metricLabel(m: Pick<ExplanationMetric, 'metric' | 'params'>): string {
-  const base = METRIC_LABELS[m.metric].label;
-  const wrong = m.metric === 'class-discrimination' ? text(m.params.wrongTarget) : null;
+  const { label: base, againstWrongTarget } = METRIC_LABELS[m.metric];
+  const wrong = againstWrongTarget ? text(m.params.wrongTarget) : null;
   return wrong ? `${base} vs ${wrong}` : base;
 }
 

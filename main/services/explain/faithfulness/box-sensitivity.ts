@@ -26,7 +26,9 @@ import { VerdictError } from '../../../../app/errors';
 import { mulberry32 } from '../../../../app/mulberry32';
 import { checkSaliency } from './perturbation-curve';
 import { DEFAULT_BATCH_SIZE, scoreInBatches } from './score-in-batches';
-import { blurAtInput, type BlurScale } from './gaussian-blur';
+import { OBZAI_EVAL } from './cdam-fidelity';
+import { defineMetric } from './definition';
+import { BLUR_AT_INPUT, blurAtInput, type BlurScale } from './gaussian-blur';
 import { pearson, trapezoid } from './stats';
 import { checkImage, substrateImage } from './substrate';
 import type { BatchScorer, ModelImage, Substrate } from './types';
@@ -124,3 +126,14 @@ export async function boxSensitivity(image: ModelImage, saliency: Float32Array, 
   });
   return { sizes, area: areaOverSizes(sides, sizes.map((s) => s.correlation)), forwardPasses: boxes.length + 1 };
 }
+
+export const boxSensitivityMetric = defineMetric('box-sensitivity', {
+  scorer: 'logit', source: `${OBZAI_EVAL} (box_sensitivity)`,
+  params: { sides: BOX_SENSITIVITY.sides, samples: BOX_SENSITIVITY.samples, substrate: 'blur', sigma: BOX_SENSITIVITY.sigma, sigmaAt: BLUR_AT_INPUT, seed: 0, value: 'area under f_box(s) (Pearson r per side) over the sides rescaled to [0, 1]' },
+  needs: ['image', 'score'],
+  blurAt: (height, width, scale) => blurAtInput({ sigma: BOX_SENSITIVITY.sigma }, height, width, scale),
+  evaluate: async (i) => {
+    const r = await boxSensitivity(i.image!, i.saliency, i.score!, { signal: i.signal, blur: i.blur });
+    return { value: r.area, forwardPasses: r.forwardPasses, detail: { sides: r.sizes.map((s) => s.side), correlations: r.sizes.map((s) => s.correlation) } };
+  },
+});

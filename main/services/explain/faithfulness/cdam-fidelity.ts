@@ -15,7 +15,8 @@
 // Blur width: σ = 14 px was set for 224×224 inputs; by default it is scaled to ours, σ·S/224
 // (4 px at 64×64; gaussian-blur.ts blurAtInput), and `blur: 'paper'` keeps 14 px as written.
 // `sigma` sets σ in pixels outright.
-import { blurAtInput, type BlurScale } from './gaussian-blur';
+import { defineMetric } from './definition';
+import { BLUR_AT_INPUT, blurAtInput, type BlurScale } from './gaussian-blur';
 import { perturbationCurve } from './perturbation-curve';
 import type { BatchScorer, Curve, CurveSpec, ModelImage } from './types';
 
@@ -46,3 +47,17 @@ export async function cdamFidelity(image: ModelImage, saliency: Float32Array, sc
   const lif = await perturbationCurve(image, saliency, cdamCurveSpec('least-first', image, options), score, options.signal);
   return { fidelity: lif.auc - mif.auc, mif, lif, forwardPasses: mif.forwardPasses + lif.forwardPasses };
 }
+
+/** The authors' evaluation code, the source of the CDAM paper's metrics' parameters. */
+export const OBZAI_EVAL = 'github.com/obzai/obzai src/obz/xai/eval_tool.py';
+
+export const cdamFidelityMetric = defineMetric('cdam-fidelity', {
+  scorer: 'logit', source: OBZAI_EVAL,
+  params: { unit: 'pixel', steps: CDAM_FIDELITY.steps, substrate: 'blur', sigma: CDAM_FIDELITY.sigma, sigmaAt: BLUR_AT_INPUT, auc: 'trapezoid over [0, 1]', value: 'A_LIF − A_MIF' },
+  needs: ['image', 'score'],
+  blurAt: (height, width, scale) => ({ sigma: cdamSigma(height, width, { blur: scale }) }),
+  evaluate: async (i) => {
+    const r = await cdamFidelity(i.image!, i.saliency, i.score!, { signal: i.signal, blur: i.blur });
+    return { value: r.fidelity, forwardPasses: r.forwardPasses, curves: { mif: r.mif, lif: r.lif } };
+  },
+});

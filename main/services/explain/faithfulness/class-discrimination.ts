@@ -10,7 +10,9 @@
 // arXiv:2312.02364); the paper's exact protocol (which wrong target) was not available to us:
 // the caller chooses the wrong target's map.
 import { VerdictError } from '../../../../app/errors';
-import { type CdamFidelityOptions, cdamCurveSpec, cdamFidelity } from './cdam-fidelity';
+import { CDAM_FIDELITY, OBZAI_EVAL, type CdamFidelityOptions, cdamCurveSpec, cdamFidelity, cdamSigma } from './cdam-fidelity';
+import { defineMetric } from './definition';
+import { BLUR_AT_INPUT } from './gaussian-blur';
 import { perturbationCurve } from './perturbation-curve';
 import type { BatchScorer, ModelImage } from './types';
 
@@ -34,3 +36,15 @@ export async function classDiscrimination(image: ModelImage, ownMap: Float32Arra
   const other = await measureOf(image, otherMap, score, options);
   return { delta: own.value - other.value, own: own.value, other: other.value, forwardPasses: own.passes + other.passes };
 }
+
+/** Needs the map the same method made for a wrong target (the caller picks it: main, the most probable other class of the head). */
+export const classDiscriminationMetric = defineMetric('class-discrimination', {
+  scorer: 'logit', source: `${OBZAI_EVAL} (get_MIF_LIF); the wrong target is the caller's choice`,
+  params: { measure: 'fidelity', steps: CDAM_FIDELITY.steps, sigma: CDAM_FIDELITY.sigma, sigmaAt: BLUR_AT_INPUT, value: 'fidelity(own map) − fidelity(wrong target\'s map)' },
+  needs: ['image', 'score', 'otherSaliency'],
+  blurAt: (height, width, scale) => ({ sigma: cdamSigma(height, width, { blur: scale }) }),
+  evaluate: async (i) => {
+    const r = await classDiscrimination(i.image!, i.saliency, i.otherSaliency!, i.score!, { signal: i.signal, blur: i.blur });
+    return { value: r.delta, forwardPasses: r.forwardPasses, detail: { own: r.own, other: r.other } };
+  },
+});

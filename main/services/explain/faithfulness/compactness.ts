@@ -7,6 +7,8 @@
 // implement it in obzai/obzai src/obz/xai/eval_tool.py (compactness: |S| ≤ 0.05·max|S|,
 // counted over all map values).
 import { VerdictError } from '../../../../app/errors';
+import { OBZAI_EVAL } from './cdam-fidelity';
+import { defineMetric } from './definition';
 
 export const COMPACTNESS = { threshold: 0.05 } as const;
 
@@ -24,3 +26,10 @@ export function compactness(saliency: ArrayLike<number>, threshold: number = COM
   for (let i = 0; i < saliency.length; i++) if (Math.abs(saliency[i]) <= limit) small++;
   return small / saliency.length;
 }
+
+export const compactnessMetric = defineMetric('compactness', {
+  scorer: null, source: `${OBZAI_EVAL} (compactness)`,
+  params: { threshold: COMPACTNESS.threshold, signed: 'absolute value' },
+  needs: [],
+  evaluate: async (i) => ({ value: compactness(i.saliency), forwardPasses: 0 }),
+});

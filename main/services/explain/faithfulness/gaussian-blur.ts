@@ -20,6 +20,8 @@ export const BLUR_REFERENCE_SIDE = 224;
  */
 export type BlurScale = 'scaled' | 'paper';
 export const BLUR_SCALES: readonly BlurScale[] = ['scaled', 'paper'];
+/** How a blurred metric's stored parameters say its σ meets the input. */
+export const BLUR_AT_INPUT = 'σ·side/224 by default (the paper\'s σ at 224 px), or as written with blur = \'paper\'';
 
 /** The σ (and, for a kernel cut at a fixed radius, that radius) to use on a height×width input. */
 export function blurAtInput(paper: { sigma: number; radius?: number }, height: number, width: number, scale: BlurScale = 'scaled'): { sigma: number; radius?: number } {

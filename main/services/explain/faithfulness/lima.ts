@@ -26,6 +26,7 @@
 // map scored on the partition LiMA optimised, not on its own pixels.
 import { VerdictError } from '../../../../app/errors';
 import type { Normalisation } from '../input/normalise';
+import { curveResult, defineMetric, type MetricDefinition } from './definition';
 import { perturbationCurve } from './perturbation-curve';
 import type { BatchScorer, Curve, CurveSpec, ModelImage } from './types';
 
@@ -76,3 +77,28 @@ export function limaInsertion(image: ModelImage, saliency: Float32Array, regions
 export function limaDeletion(image: ModelImage, saliency: Float32Array, regions: Int32Array | undefined, normalisation: Normalisation, score: BatchScorer, options: LimaOptions = {}): Promise<Curve> {
   return perturbationCurve(image, saliency, spec('deletion', regions, normalisation, options), score, options.signal);
 }
+
+const LIMA_CODE = 'github.com/RuoyuChen10/LIMA evals/eval_single_modal_vitl_baseline.py (xplique Insertion/Deletion, other maps), evals/eval_AUC_faithfulness.py and utils.py SubRegionDivision (LiMA\'s own)';
+
+/** What the two presets share: how each kind of map is stepped through, and the legend that says which was used. */
+const limaPreset = {
+  scorer: 'probability',
+  source: LIMA_CODE,
+  params: {
+    otherMaps: { ...LIMA.pixel, baseline: '0 on the normalised input (mean colour)', auc: 'mean of the trapezoids (xplique)' },
+    limaMaps: { ...LIMA.region, steps: 'one region per step' },
+  },
+  needs: ['image', 'score', 'normalisation'],
+  accepts: ['regions'],
+  measuredAs: (p) => (p.regions ? "per region of the map's own sub-regions (LiMA's evaluation)" : `pixel-wise in ${LIMA.pixel.steps} steps (LIMA's evaluation of other maps)`),
+} as const satisfies Partial<MetricDefinition>;
+
+export const limaInsertionMetric = defineMetric('lima-insertion', {
+  ...limaPreset,
+  evaluate: async (i) => curveResult(await limaInsertion(i.image!, i.saliency, i.regions, i.normalisation!, i.score!, { signal: i.signal })),
+});
+
+export const limaDeletionMetric = defineMetric('lima-deletion', {
+  ...limaPreset,
+  evaluate: async (i) => curveResult(await limaDeletion(i.image!, i.saliency, i.regions, i.normalisation!, i.score!, { signal: i.signal })),
+});

@@ -8,6 +8,7 @@
 //   top-k% energy/IoU evaluations.
 // Both P and G empty gives NaN (nothing to compare).
 import { VerdictError } from '../../../../app/errors';
+import { defineMetric, sizeOf } from './definition';
 import { checkMask } from './pointing-game';
 
 export type IouThreshold = { kind: 'relative'; fraction: number } | { kind: 'top'; fraction: number };
@@ -54,3 +55,14 @@ export function mapIou(saliency: ArrayLike<number>, mask: Uint8Array, height: nu
   }
   return { iou: union === 0 ? NaN : intersection / union, kept: keptCount, intersection, union };
 }
+
+export const mapIouMetric = defineMetric('iou', {
+  scorer: null, source: 'this project (threshold ≥ 50% of the map maximum)',
+  params: { threshold: MAP_IOU.threshold.kind, fraction: MAP_IOU.threshold.fraction },
+  needs: ['mask', 'size'],
+  evaluate: async (i) => {
+    const { height, width } = sizeOf(i);
+    const r = mapIou(i.saliency, i.mask!, height, width);
+    return { value: r.iou, forwardPasses: 0, detail: { kept: r.kept, intersection: r.intersection, union: r.union } };
+  },
+});

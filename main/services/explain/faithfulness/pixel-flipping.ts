@@ -18,6 +18,7 @@
 // most one pixel's channels when C does not divide features_in_step. It also scores the
 // unflipped image (fraction 0), which Quantus leaves out of its curve and AUC.
 import { VerdictError } from '../../../../app/errors';
+import { defineMetric } from './definition';
 import { perturbationCurve } from './perturbation-curve';
 import { checkImage } from './substrate';
 import type { BatchScorer, Curve, CurveSpec, ModelImage } from './types';
@@ -54,3 +55,14 @@ export async function pixelFlipping(image: ModelImage, saliency: Float32Array, s
   for (let i = 0; i + 1 < quantusCurve.length; i++) quantusAuc += (quantusCurve[i] + quantusCurve[i + 1]) / 2;
   return { curve, quantusCurve, quantusAuc };
 }
+
+export const pixelFlippingMetric = defineMetric('pixel-flipping', {
+  scorer: 'probability',
+  source: 'github.com/understandable-machine-intelligence-lab/Quantus quantus/metrics/faithfulness/pixel_flipping.py',
+  params: { featuresInStep: 'image width (224, the ImageNet tutorial)', perturbBaseline: 'black = x.min()', substrate: QUANTUS_PIXEL_FLIPPING.perturbBaseline, auc: 'np.trapz(dx = 1) after each flip' },
+  needs: ['image', 'score'],
+  evaluate: async (i) => {
+    const r = await pixelFlipping(i.image!, i.saliency, i.score!, { signal: i.signal });
+    return { value: r.quantusAuc, forwardPasses: r.curve.forwardPasses, curves: { curve: r.curve }, detail: { quantusCurve: r.quantusCurve, normalisedAuc: r.curve.auc } };
+  },
+});

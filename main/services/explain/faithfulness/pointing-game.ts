@@ -12,6 +12,7 @@
 // patch — point at the maximum pixel nearest their centroid (the patch's centre, not its corner),
 // the first in row-major order on ties. An empty mask gives NaN (no ground truth).
 import { VerdictError } from '../../../../app/errors';
+import { defineMetric, sizeOf } from './definition';
 
 export const POINTING_GAME = { tolerance: 15, atSide: 224 } as const;
 
@@ -67,3 +68,14 @@ function maximumPoint(saliency: ArrayLike<number>, width: number): { x: number; 
   }
   return { x: best % width, y: Math.floor(best / width) };
 }
+
+export const pointingGameMetric = defineMetric('pointing-game', {
+  scorer: null, source: 'the paper (15-pixel tolerance), scaled to 15 px per 224 px of input side',
+  params: { tolerance: POINTING_GAME.tolerance, atSide: POINTING_GAME.atSide },
+  needs: ['mask', 'size'],
+  evaluate: async (i) => {
+    const { height, width } = sizeOf(i);
+    const r = pointingGame(i.saliency, i.mask!, height, width);
+    return { value: r.hit, forwardPasses: 0, detail: { x: r.point.x, y: r.point.y, tolerance: r.tolerance } };
+  },
+});

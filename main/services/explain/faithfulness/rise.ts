@@ -19,7 +19,8 @@
 // σ·S/224 and radius round(5·S/224) ≥ 1 (σ ≈ 1.43 on 3×3 at 64×64; gaussian-blur.ts
 // blurAtInput), and `blur: 'paper'` keeps σ = 5 on 11×11 as written.
 import { VerdictError } from '../../../../app/errors';
-import { blurAtInput, type BlurScale } from './gaussian-blur';
+import { curveResult, defineMetric } from './definition';
+import { BLUR_AT_INPUT, blurAtInput, type BlurScale } from './gaussian-blur';
 import { perturbationCurve } from './perturbation-curve';
 import { checkImage } from './substrate';
 import type { BatchScorer, Curve, CurveSpec, ModelImage } from './types';
@@ -60,3 +61,20 @@ export function riseDeletion(image: ModelImage, saliency: Float32Array, score: B
 export function riseInsertion(image: ModelImage, saliency: Float32Array, score: BatchScorer, options: RiseOptions = {}): Promise<Curve> {
   return perturbationCurve(image, saliency, riseCurveSpec('insertion', image, options), score, options.signal);
 }
+
+const RISE_CODE = 'github.com/eclique/RISE evaluation.py (CausalMetric, auc), Evaluation.ipynb';
+
+export const riseInsertionMetric = defineMetric('rise-insertion', {
+  scorer: 'probability', source: RISE_CODE,
+  params: { unit: 'pixel', pixelsPerStep: 'image width (224)', substrate: 'blur', sigma: RISE.insertionSigma, radius: RISE.insertionRadius, sigmaAt: BLUR_AT_INPUT, order: 'most-first' },
+  needs: ['image', 'score'],
+  blurAt: riseBlur,
+  evaluate: async (i) => curveResult(await riseInsertion(i.image!, i.saliency, i.score!, { signal: i.signal, blur: i.blur })),
+});
+
+export const riseDeletionMetric = defineMetric('rise-deletion', {
+  scorer: 'probability', source: RISE_CODE,
+  params: { unit: 'pixel', pixelsPerStep: 'image width (224)', substrate: RISE.deletionSubstrate, order: 'most-first' },
+  needs: ['image', 'score'],
+  evaluate: async (i) => curveResult(await riseDeletion(i.image!, i.saliency, i.score!, { signal: i.signal })),
+});

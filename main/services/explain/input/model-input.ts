@@ -58,3 +58,19 @@ export async function loadModelInput(imaging: ImagingService, manifest: Manifest
   const image = rgbImageInput({ width: rgba.width, height: rgba.height, rgba: new Uint8Array(rgba.rgba) }, { height: input.height, width: input.width, normalise: input.normalise });
   return { image, placement: { kind: 'image', imageId: s.imageId, x: 0, y: 0, width: rgba.width, height: rgba.height } };
 }
+
+/**
+ * A model input kept for the next request on the same subject: where one request computes a map
+ * and then measures it (the metrics, the wrong target's map), the input the map was made from is
+ * the one perturbed, read and cropped once.
+ */
+export type SharedInput = { key?: string; input?: ModelInput };
+
+/** The subject's model input: the one `shared` holds when it is this model's and subject's, else loaded (and kept there). */
+export async function sharedModelInput(shared: SharedInput | undefined, imaging: ImagingService, manifest: Manifest, s: Subject): Promise<ModelInput> {
+  const key = `${manifest.id}@${manifest.version}/${s.caseId}/${s.noduleId ?? ''}`;
+  if (shared?.input && shared.key === key) return shared.input;
+  const input = await loadModelInput(imaging, manifest, s);
+  if (shared) Object.assign(shared, { key, input });
+  return input;
+}

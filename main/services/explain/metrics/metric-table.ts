@@ -2,13 +2,20 @@
 // sensitivity, class discrimination, compactness per method) and the LiMA paper's (insertion
 // and deletion AUC per method), as mean ± SD over the explained cases, with a legend that says
 // how each column was measured where our inputs make a choice: the blur σ (scaled to the input,
-// or the paper's pixels as written) and how LiMA's presets stepped through each map.
+// or the paper's pixels as written) and what a metric's definition says of its own parameters
+// (LiMA's presets: how they stepped through each map).
 import type { ExplanationMetric, MetricId } from '../../../../app/faithfulness';
+import { metricDefinition } from '../faithfulness';
+import { boxSensitivityMetric } from '../faithfulness/box-sensitivity';
+import { cdamFidelityMetric } from '../faithfulness/cdam-fidelity';
+import { classDiscriminationMetric } from '../faithfulness/class-discrimination';
+import { compactnessMetric } from '../faithfulness/compactness';
 import { BLUR_REFERENCE_SIDE } from '../faithfulness/gaussian-blur';
-import { preset } from '../faithfulness/presets';
+import { limaDeletionMetric, limaInsertionMetric } from '../faithfulness/lima';
 
-export const CDAM_TABLE: readonly MetricId[] = ['cdam-fidelity', 'box-sensitivity', 'class-discrimination', 'compactness'];
-export const LIMA_TABLE: readonly MetricId[] = ['lima-insertion', 'lima-deletion'];
+/** The columns of the CDAM paper's table and of the LiMA paper's, in the papers' order. */
+export const CDAM_TABLE: readonly MetricId[] = [cdamFidelityMetric, boxSensitivityMetric, classDiscriminationMetric, compactnessMetric].map((d) => d.id);
+export const LIMA_TABLE: readonly MetricId[] = [limaInsertionMetric, limaDeletionMetric].map((d) => d.id);
 
 /** `notes`: how the values of this cell were measured (one entry per distinct setting). */
 export type Cell = { mean: number | null; sd: number | null; n: number; notes?: string[] };
@@ -36,7 +43,8 @@ export function measuredAs(m: ExplanationMetric): string | null {
       ? `blur σ = ${fmt(p.sigmaPx)} px${radius}, the paper's value as written (set at ${BLUR_REFERENCE_SIDE} px)`
       : `blur σ = ${fmt(p.sigmaPx)} px${radius}, the paper's ${paper ?? '?'} px at ${BLUR_REFERENCE_SIDE} scaled by side/${BLUR_REFERENCE_SIDE}`);
   }
-  if (preset(m.metric).accepts?.includes('regions')) parts.push(p.regions ? "per region of the map's own sub-regions (LiMA's evaluation)" : 'pixel-wise in 50 steps (LIMA\'s evaluation of other maps)');
+  const own = metricDefinition(m.metric).measuredAs?.(p);
+  if (own) parts.push(own);
   if (p.upsampling) parts.push(`patch grid upsampled by ${String(p.upsampling)} neighbour`);
   return parts.length ? parts.join('; ') : null;
 }

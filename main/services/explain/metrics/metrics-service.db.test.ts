@@ -1,8 +1,8 @@
 // Faithfulness metrics through the real chain: a map from the explanation service, the model
 // input perturbed, every image scored by ONNX Runtime, results stored and read back; LiMA as
 // an explanation method every pack offers. Test packs (random weights) keep it fast.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRIC_IDS, type ExplanationMetric } from '../../../../app/faithfulness';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { METRIC_IDS, type ExplanationMetric, type MetricId } from '../../../../app/faithfulness';
 import type { TestVerdict } from '../../study/study-fixture';
 import { call, demoVerdict, signedIn } from '../../study/study-fixture';
 import { compactness, upsampleGrid } from '../faithfulness';
@@ -151,4 +151,26 @@ describe('LiMA', () => {
     const rows = v.study.db.prepare("SELECT count(*) AS n FROM explanation WHERE method = 'lima' AND target = 'spiculation'").get() as { n: number };
     expect(rows.n).toBe(0);
   }, 60_000);
+});
+
+describe('the model input', () => {
+  it('is read once where one request computes a map, the wrong target\'s map and their metrics; a fresh read gives the same values', async () => {
+    const caseId = v.cases.list().find((c) => c.modality === 'dermoscopy' && c.id !== withMask)!.id;
+    const req = { modelId: isicModel, caseId, method: 'smooth-cdam', target: 'NV', params: { samples: 4 }, metrics: ['cdam-fidelity', 'class-discrimination'] as MetricId[] };
+    const reads = vi.spyOn(v.imaging, 'dermoImage');
+    try {
+      const first = byId(await v.metrics.compute(req));
+      // Both maps are computed here (NV's and the wrong target's) and then measured: one read of the image.
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(first.get('class-discrimination')!.params.wrongTarget).toMatch(/^(MEL|BCC|AKIEC|BKL|DF|VASC)$/);
+      // The stored values removed, the maps read from the cache: the metric job reads the image itself, and measures the same.
+      v.study.db.prepare('DELETE FROM explanation_metric WHERE explanation_id = ?').run(first.get('cdam-fidelity')!.explanationId);
+      const again = byId(await v.metrics.compute(req));
+      expect(reads).toHaveBeenCalledTimes(2);
+      expect(again.get('cdam-fidelity')!.value).toBe(first.get('cdam-fidelity')!.value);
+      expect(again.get('class-discrimination')!.value).toBe(first.get('class-discrimination')!.value);
+    } finally {
+      reads.mockRestore();
+    }
+  }, 120_000);
 });
