@@ -1,6 +1,7 @@
 // A model's raw outputs as named predictions: class logits of one head share a softmax
 // (probabilities), regression outputs are reported as they are.
 import type { PredictedOutput } from '../../../app/explain';
+import { softmax } from '../../../app/numeric';
 import { targetsOf, type Manifest } from '../models/manifest';
 
 /** `outputs`: the K values of one image, in manifest order. */
@@ -17,11 +18,4 @@ export function predictedOutputs(manifest: Manifest, outputs: Float32Array): Pre
     offset += n;
   }
   return result;
-}
-
-export function softmax(logits: number[]): number[] {
-  const max = Math.max(...logits);
-  const e = logits.map((v) => Math.exp(v - max));
-  const total = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / total);
 }

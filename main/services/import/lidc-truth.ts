@@ -1,6 +1,7 @@
 // Turns one LIDC reader XML plus the slices of its CT series into rows for the study database:
 // readers, physical nodules (the readers' marks clustered as pylidc does), each reader's
 // contours on slice indexes, and point marks. Marks outside the imported slices are reported.
+import { median } from '../../../app/numeric';
 import {
   clusterNodules, createSliceMatcher, polygonArea,
   type LidcCharacteristics, type LidcNoduleMark, type LidcReadMessage, type SliceRef,
@@ -22,13 +23,6 @@ export type LidcTruth = {
   nodules: TruthNodule[];
   points: TruthPoint[];
   warnings: string[];
-};
-
-const median = (xs: number[]) => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
 /** Readers are numbered 1…n in the order of their reading sessions in the XML. */
@@ -70,7 +64,7 @@ export function buildLidcTruth(message: LidcReadMessage, slices: SliceRef[], pix
       readerCount: n.readerCount,
       centroid: { x: n.centroid.x, y: n.centroid.y, sliceIndex: centreSlice },
       largestSliceIndex: largest,
-      diameterMm: median(diameters),
+      diameterMm: diameters.length ? median(diameters) : null,
       medianMalignancy: n.medianMalignancy,
       marks,
     });

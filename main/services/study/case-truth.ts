@@ -4,17 +4,11 @@
 // malignancy: unrated marks left out, the mean of the middle two for an even count).
 import type { Database } from 'better-sqlite3';
 import type { IsicDiagnosis } from '../../../app/domain';
+import { median } from '../../../app/numeric';
 import { SCORED_CHARACTERISTICS, type CaseTruth, type ScoredCharacteristic } from '../../../app/truth';
 
 const COLUMN: Record<ScoredCharacteristic, string> = {
   subtlety: 'subtlety', sphericity: 'sphericity', margin: 'margin', lobulation: 'lobulation', spiculation: 'spiculation', texture: 'texture',
-};
-
-export const median = (xs: readonly number[]): number | null => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
 /** A lookup of one nodule's characteristic medians (one query per nodule, remembered). */
@@ -26,7 +20,10 @@ export function characteristicMedians(db: Database): (noduleId: number | null) =
     let out = cache.get(noduleId);
     if (!out) {
       const rows = marks.all(noduleId) as Record<string, number | null>[];
-      out = Object.fromEntries(SCORED_CHARACTERISTICS.map((c) => [c, median(rows.map((r) => r[COLUMN[c]]).filter((x): x is number => x !== null))]));
+      out = Object.fromEntries(SCORED_CHARACTERISTICS.map((c) => {
+        const rated = rows.map((r) => r[COLUMN[c]]).filter((x): x is number => x !== null);
+        return [c, rated.length ? median(rated) : null];
+      }));
       cache.set(noduleId, out);
     }
     return out;

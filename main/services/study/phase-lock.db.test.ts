@@ -9,7 +9,7 @@ import type { CallContext } from '../../../app/api/endpoint';
 import type { ProtocolInput } from '../../../app/protocol';
 import { canonicalJson, sha256Of } from './canonical-json';
 import { answerContentSha256, type AnswerRowContent } from './event-log';
-import { median } from './case-truth';
+import { median } from '../../../app/numeric';
 import { call, demoVerdict, isicProtocol, refusal, signedIn, type TestVerdict } from './study-fixture';
 
 let v: TestVerdict;

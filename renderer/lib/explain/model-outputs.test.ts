@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PredictedOutput } from '../../../app/explain';
-import { barOutputs, characteristicPredictions, classHeads, diameterComparison, otherRegressions, readerMean, softmax } from './model-outputs';
+import { barOutputs, characteristicPredictions, classHeads, diameterComparison, otherRegressions, readerMean } from './model-outputs';
 
 const out = (name: string, head: string, kind: PredictedOutput['kind'], value: number, probability: number | null = null): PredictedOutput => ({ name, head, kind, value, probability });
-
-describe('softmax', () => {
-  it('known answers, and no overflow on large logits', () => {
-    expect(softmax([0, 0])).toEqual([0.5, 0.5]);
-    const p = softmax([Math.log(1), Math.log(3)]);
-    expect(p[0]).toBeCloseTo(0.25, 12);
-    expect(softmax([1000, 1000, 1000]).every((v) => Math.abs(v - 1 / 3) < 1e-12)).toBe(true);
-  });
-});
 
 describe('classHeads', () => {
   it('groups class logits by head, keeps main’s probabilities, labels from the targets', () => {

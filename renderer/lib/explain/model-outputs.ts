@@ -3,17 +3,11 @@
 // readers' ratings of the same characteristic.
 import type { LidcCharacteristics, Nodule } from '../../../app/domain';
 import type { AttributeAxis, ModelTarget, PredictedOutput } from '../../../app/explain';
+import { softmax } from '../../../app/numeric';
 
 export type OutputBar = { name: string; label: string; value: number; probability: number };
 export type HeadBars = { head: string; bars: OutputBar[] };
 
-/** Numerically stable softmax. */
-export function softmax(logits: readonly number[]): number[] {
-  const m = Math.max(...logits);
-  const e = logits.map((v) => Math.exp(v - m));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / sum);
-}
 
 /** Class-logit heads, in the model's order, each unit with its probability. */
 export function classHeads(outputs: readonly PredictedOutput[], targets: readonly ModelTarget[]): HeadBars[] {

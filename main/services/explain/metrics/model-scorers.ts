@@ -6,7 +6,7 @@
 import { VerdictError } from '../../../../app/errors';
 import type { BackbonePass, GraphRunner } from '../../models/model-runtime';
 import { targetsOf, type Manifest } from '../../models/manifest';
-import { softmax } from '../outputs';
+import { softmax } from '../../../../app/numeric';
 
 export type ScoreKind = 'logit' | 'probability';
 

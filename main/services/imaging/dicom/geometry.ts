@@ -16,9 +16,3 @@ export const sliceNormal = (o: Orientation): Vec3 | null => {
 export const sameOrientation = (a: Orientation, b: Orientation, tolerance = 1e-4): boolean =>
   a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
 
-export const median = (values: number[]): number => {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((x, y) => x - y);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};

@@ -1,7 +1,8 @@
 // Instances → one plan per series: slices sorted by position along the slice normal (never by
 // file name or InstanceNumber, which scanners and anonymisers do not keep in order), the slice
 // spacing, and warnings for gaps, duplicates and inconsistent geometry.
-import { dot, median, sameOrientation, sliceNormal } from './geometry';
+import { median } from '../../../../app/numeric';
+import { dot, sameOrientation, sliceNormal } from './geometry';
 import type { DicomInstance, Orientation, SeriesPlan, SliceRef } from './types';
 
 const GAP_FACTOR = 1.5;

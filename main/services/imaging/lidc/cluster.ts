@@ -20,7 +20,7 @@
 // separate points per reader.
 
 import { markGeometry, type MarkGeometry } from './geometry';
-import { median } from './median';
+import { median } from '../../../../app/numeric';
 import type { LidcCharacteristics, LidcReadingSession, LidcRoi, Vec3 } from './types';
 
 export type ClusterGeometry = {

@@ -3,7 +3,7 @@
 // not equal the DICOM z (pylidc documents such cases), so z is only the fallback, and only when
 // it lands within half a slice spacing of a slice.
 
-import { median } from './median';
+import { median } from '../../../../app/numeric';
 import type { LidcNoduleMark, LidcRoi } from './types';
 
 /** One slice of the series; its index in the array passed in is the slice index reported. */
