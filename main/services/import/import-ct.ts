@@ -1,11 +1,11 @@
 // DICOM part of an import: each series becomes a case (or joins the LIDC reader XML that
 // names it); colour single images (dermoscopic DICOM) become image cases.
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { VerdictError } from '../../../app/errors';
 import { buildSeriesPlans, type DicomInstance, type SeriesPlan } from '../imaging/dicom';
-import type { LidcReadMessage } from '../imaging/lidc';
+import { MAX_LIDC_XML_BYTES, type LidcReadMessage } from '../imaging/lidc';
 import { insertCase, insertDermoImage, insertLidcTruth, insertSeries, seriesExists, subjectKey, type StoredInstance } from './case-writer';
 import { buildLidcTruth } from './lidc-truth';
 import type { ImportRun } from './import-run';
@@ -103,18 +103,46 @@ export async function importDicom(db: Database, instances: DicomInstance[], xmls
 export async function readLidcXmls(paths: string[], parse: (text: string, source: string) => LidcReadMessage, run: ImportRun): Promise<LidcXml[]> {
   const out: LidcXml[] = [];
   for (const path of paths) {
-    const bytes = await readFile(path);
-    const text = bytes.toString('utf8');
-    if (!text.includes('LidcReadMessage')) {
-      run.report.skipped.push({ path, reason: 'an XML file that is not an LIDC reader XML' });
-      continue;
-    }
     try {
+      const bytes = await readXmlFile(path);
+      if (bytes === null) {
+        run.report.skipped.push({ path, reason: 'an XML file that is not an LIDC reader XML' });
+        continue;
+      }
+      const text = bytes.toString('utf8');
+      if (!text.includes('LidcReadMessage')) {
+        run.report.skipped.push({ path, reason: 'an XML file that is not an LIDC reader XML' });
+        continue;
+      }
       out.push({ path, sha256: createHash('sha256').update(bytes).digest('hex'), message: parse(text, path) });
     } catch (e) {
-      if (!(e instanceof VerdictError)) throw e;
-      run.report.refused.push({ path, code: e.code, reason: e.message });
+      // One bad XML never stops the folder: it is refused by name and the rest imports.
+      const err = e instanceof VerdictError ? e : new VerdictError('lidc.bad-xml', `${path}: could not be read (${e instanceof Error ? e.message : String(e)})`, { source: path });
+      run.report.refused.push({ path, code: err.code, reason: err.message });
     }
   }
   return out;
+}
+
+/**
+ * The bytes of an XML file, or null when it is too big to be a reader XML and its start does not
+ * name one. Size is checked before reading (MAX_LIDC_XML_BYTES); only regular files are read.
+ */
+async function readXmlFile(path: string): Promise<Buffer | null> {
+  const info = await stat(path);
+  if (!info.isFile()) throw new VerdictError('lidc.bad-xml', `${path}: not a regular file`, { source: path });
+  if (info.size <= MAX_LIDC_XML_BYTES) return readFile(path);
+  const head = Buffer.alloc(4096);
+  const fh = await open(path, 'r');
+  try {
+    await fh.read(head, 0, head.length, 0);
+  } finally {
+    await fh.close();
+  }
+  if (!head.toString('utf8').includes('LidcReadMessage')) return null;
+  throw new VerdictError('lidc.bad-xml', `${path}: ${info.size} bytes is above the ${MAX_LIDC_XML_BYTES / 1024 / 1024} MB limit for a reader XML (real LIDC XMLs are under 1 MB)`, {
+    source: path,
+    bytes: info.size,
+    limit: MAX_LIDC_XML_BYTES,
+  });
 }

@@ -37,6 +37,10 @@ export async function importDermoscopy(db: Database, scan: DermoscopyScan, run: 
     run.checkCancelled();
     run.progress('saving', done++, scan.images.length, image.path);
     const bytes = await readFile(image.path);
+    if (bytes.length === 0) {
+      run.report.refused.push({ path: image.path, code: 'isic.bad-image', reason: `${basename(image.path)}: empty file (0 bytes)` });
+      continue;
+    }
     const hash = sha256(bytes);
     if (dermoImageExists(db, hash)) {
       run.report.skipped.push({ path: image.path, reason: 'this image is already in the study' });
@@ -70,6 +74,9 @@ export async function importDermoscopy(db: Database, scan: DermoscopyScan, run: 
     const names = unlabelled.slice(0, 5).join(', ') + (unlabelled.length > 5 ? ', …' : '');
     run.report.warnings.push(`${unlabelled.length} dermoscopic image(s) have no diagnosis in any labels file (${names}).`);
   }
+  // Ground truth is never lost silently: every CSV not read and every label row left out is listed.
+  for (const csv of scan.skippedCsvs) run.report.skipped.push(csv);
+  for (const row of scan.badLabelRows) run.report.refused.push({ path: `${row.path}:${row.line}`, code: 'isic.bad-labels', reason: row.reason });
   for (const orphan of scan.orphanMasks) run.report.skipped.push({ path: orphan, reason: `mask without its image (${basename(orphan)})` });
   for (const dup of scan.duplicates) run.report.skipped.push({ path: dup, reason: 'a second file with the same image id' });
 }

@@ -3,18 +3,22 @@
 // No EXIF auto-rotation: ISIC masks are drawn on the pixel grid as stored, and rotating the
 // photograph alone would misalign them.
 
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import { VerdictError } from '../../../../app/errors';
 import type { BinaryMask, RgbaImage } from './types';
 
 async function mustExist(path: string): Promise<void> {
+  let size: number;
   try {
     await access(path);
+    size = (await stat(path)).size;
   } catch {
     throw new VerdictError('file.not-found', `${path} does not exist or cannot be read`, { path });
   }
+  // sharp's own words for a 0-byte file ("unsupported image format") hide the cause.
+  if (size === 0) throw badImage(path, 'empty file (0 bytes)');
 }
 
 function badImage(path: string, what: string): VerdictError {

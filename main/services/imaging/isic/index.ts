@@ -1,5 +1,6 @@
 // ISIC / HAM10000 dermoscopy: label files, folder scanning, image and mask decoding.
 export { parseIsicLabels, readIsicLabels, detectIsicLabelsForm } from './parse-labels';
+export { decodeCsvText, csvDelimiter } from './csv-text';
 export { scanDermoscopyFolder } from './scan-folder';
 export { decodeRgb, decodeMask, readImageSize } from './decode';
 export { ISIC_DX, TASK3_COLUMNS } from './types';
@@ -11,6 +12,7 @@ export type {
   DermoscopyImage,
   DermoscopyScan,
   LabelFile,
+  BadLabelRow,
   RgbaImage,
   BinaryMask,
 } from './types';

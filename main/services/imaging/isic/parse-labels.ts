@@ -6,6 +6,7 @@
 
 import { parse } from 'csv-parse/sync';
 import { VerdictError } from '../../../../app/errors';
+import { csvDelimiter } from './csv-text';
 import { ISIC_DX, TASK3_COLUMNS, type IsicDx, type IsicLabel, type IsicLabelsForm } from './types';
 
 type Row = { record: string[]; line: number };
@@ -61,68 +62,93 @@ export function detectIsicLabelsForm(header: readonly string[]): IsicLabelsForm 
   return typeof l === 'string' ? null : l.form;
 }
 
-/** Parse a labels CSV into image id → label. `sourceName` names the file in errors. */
+/** Parse a labels CSV into image id → label; any bad row is an error. `sourceName` names the file in errors. */
 export function parseIsicLabels(csvText: string, sourceName: string): Map<string, IsicLabel> {
-  return readIsicLabels(csvText, sourceName).labels;
+  const { labels, badRows } = readIsicLabels(csvText, sourceName);
+  if (badRows.length > 0) throw badRows[0];
+  return labels;
 }
 
-/** As parseIsicLabels, also saying which form the file was. */
-export function readIsicLabels(csvText: string, sourceName: string): { form: IsicLabelsForm; labels: Map<string, IsicLabel> } {
+export type IsicLabelsRead = {
+  form: IsicLabelsForm;
+  labels: Map<string, IsicLabel>;
+  /** One error per row that was left out (detail.line says which), in file order. */
+  badRows: VerdictError[];
+};
+
+/**
+ * As parseIsicLabels, also saying which form the file was, and keeping the good rows when some are
+ * bad: one short row or unknown diagnosis must not lose the rest of the ground truth. A file that
+ * is not a labels CSV at all (no header, wrong columns, broken quoting) is still an error.
+ */
+export function readIsicLabels(csvText: string, sourceName: string): IsicLabelsRead {
   const rows = readRows(csvText, sourceName);
   if (rows.length === 0) fail(sourceName, 1, 'empty file');
   const header = rows[0].record.map((h) => h.trim());
   const layout = layoutOf(header);
   if (typeof layout === 'string') fail(sourceName, rows[0].line, `${layout}; header is: ${header.join(', ')}`);
-  const name = (i: number) => `${header[i]} (${i + 1})`;
-
   const labels = new Map<string, IsicLabel>();
   const seenOn = new Map<string, number>();
-  for (const { record, line } of rows.slice(1)) {
-    const cell = (i: number) => (i >= 0 ? (record[i] ?? '').trim() : '');
-    const imageId = cell(layout.image);
-    if (!imageId) fail(sourceName, line, 'empty image id', name(layout.image));
-    const previous = seenOn.get(imageId);
-    if (previous !== undefined) fail(sourceName, line, `image ${imageId} already labelled on line ${previous}`, name(layout.image));
-    seenOn.set(imageId, line);
-
-    let dx: IsicDx | undefined;
-    if (layout.dx >= 0) {
-      const v = cell(layout.dx).toLowerCase();
-      if (!(ISIC_DX as readonly string[]).includes(v)) {
-        fail(sourceName, line, `unknown diagnosis "${cell(layout.dx)}" (expected one of ${ISIC_DX.join(', ')})`, name(layout.dx));
-      }
-      dx = v as IsicDx;
+  const badRows: VerdictError[] = [];
+  for (const row of rows.slice(1)) {
+    try {
+      const [imageId, label] = readRow(row, header, layout, sourceName, seenOn);
+      labels.set(imageId, label);
+    } catch (e) {
+      if (!(e instanceof VerdictError)) throw e;
+      badRows.push(e);
     }
-    if (layout.oneHot) {
-      const set = layout.oneHot.filter(([, i]) => {
-        const v = cell(i);
-        const n = Number(v);
-        if (v === '' || (n !== 0 && n !== 1)) fail(sourceName, line, `"${v}" is not 0 or 1`, name(i));
-        return n === 1;
-      });
-      if (set.length !== 1) {
-        const what = set.length === 0 ? 'no class set' : `${set.length} classes set: ${set.map(([, i]) => header[i]).join(', ')}`;
-        fail(sourceName, line, `${what}; exactly one of MEL, NV, BCC, AKIEC, BKL, DF, VASC must be 1`);
-      }
-      const [oneHotDx, i] = set[0];
-      if (dx && dx !== oneHotDx) fail(sourceName, line, `dx is ${dx} but the one-hot columns say ${oneHotDx}`, name(i));
-      dx = oneHotDx;
-    }
-
-    const o = layout.optional;
-    const label: IsicLabel = { dx: dx as IsicDx };
-    const text = (i: number) => cell(i) || undefined;
-    if (text(o.lesionId)) label.lesionId = text(o.lesionId);
-    if (text(o.dxType)) label.dxType = text(o.dxType);
-    const age = parseAge(cell(o.age));
-    if (age === null) fail(sourceName, line, `age "${cell(o.age)}" is not a number`, name(o.age));
-    if (age !== undefined) label.age = age;
-    if (text(o.sex)) label.sex = text(o.sex);
-    if (text(o.localization)) label.localization = text(o.localization);
-    if (text(o.source)) label.source = text(o.source);
-    labels.set(imageId, label);
   }
-  return { form: layout.form, labels };
+  return { form: layout.form, labels, badRows };
+}
+
+/** One data row as image id and label; throws a VerdictError naming file, line and column. */
+function readRow({ record, line }: Row, header: string[], layout: Layout, sourceName: string, seenOn: Map<string, number>): [string, IsicLabel] {
+  const name = (i: number) => `${header[i]} (${i + 1})`;
+  if (record.length < header.length) fail(sourceName, line, `${record.length} field(s), but the header has ${header.length}`);
+  const cell = (i: number) => (i >= 0 ? (record[i] ?? '').trim() : '');
+  const imageId = cell(layout.image);
+  if (!imageId) fail(sourceName, line, 'empty image id', name(layout.image));
+  const previous = seenOn.get(imageId);
+  if (previous !== undefined) fail(sourceName, line, `image ${imageId} already labelled on line ${previous}`, name(layout.image));
+  seenOn.set(imageId, line);
+
+  let dx: IsicDx | undefined;
+  if (layout.dx >= 0) {
+    const v = cell(layout.dx).toLowerCase();
+    if (!(ISIC_DX as readonly string[]).includes(v)) {
+      fail(sourceName, line, `unknown diagnosis "${cell(layout.dx)}" (expected one of ${ISIC_DX.join(', ')})`, name(layout.dx));
+    }
+    dx = v as IsicDx;
+  }
+  if (layout.oneHot) {
+    const set = layout.oneHot.filter(([, i]) => {
+      const v = cell(i);
+      const n = Number(v);
+      if (v === '' || (n !== 0 && n !== 1)) fail(sourceName, line, `"${v}" is not 0 or 1`, name(i));
+      return n === 1;
+    });
+    if (set.length !== 1) {
+      const what = set.length === 0 ? 'no class set' : `${set.length} classes set: ${set.map(([, i]) => header[i]).join(', ')}`;
+      fail(sourceName, line, `${what}; exactly one of MEL, NV, BCC, AKIEC, BKL, DF, VASC must be 1`);
+    }
+    const [oneHotDx, i] = set[0];
+    if (dx && dx !== oneHotDx) fail(sourceName, line, `dx is ${dx} but the one-hot columns say ${oneHotDx}`, name(i));
+    dx = oneHotDx;
+  }
+
+  const o = layout.optional;
+  const label: IsicLabel = { dx: dx as IsicDx };
+  const text = (i: number) => cell(i) || undefined;
+  if (text(o.lesionId)) label.lesionId = text(o.lesionId);
+  if (text(o.dxType)) label.dxType = text(o.dxType);
+  const age = parseAge(cell(o.age));
+  if (age === null) fail(sourceName, line, `age "${cell(o.age)}" is not a number`, name(o.age));
+  if (age !== undefined) label.age = age;
+  if (text(o.sex)) label.sex = text(o.sex);
+  if (text(o.localization)) label.localization = text(o.localization);
+  if (text(o.source)) label.source = text(o.source);
+  return [imageId, label];
 }
 
 /** HAM10000 leaves some ages empty (or NaN after a pandas round-trip): those are unknown, not errors. */
@@ -134,7 +160,8 @@ function parseAge(v: string): number | undefined | null {
 
 function readRows(csvText: string, source: string): Row[] {
   try {
-    const out = parse(csvText, { bom: true, skip_empty_lines: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    // Rows of another length are judged one by one (readRow), not as a broken file.
+    const out = parse(csvText, { bom: true, skip_empty_lines: true, info: true, relax_column_count: true, delimiter: csvDelimiter(csvText) }) as unknown as { record: string[]; info: { lines: number } }[];
     return out.map(({ record, info }) => ({ record, line: info.lines }));
   } catch (e) {
     const lines = (e as { lines?: unknown }).lines;

@@ -8,8 +8,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { VerdictError } from '../../../../app/errors';
-import { detectIsicLabelsForm, readIsicLabels } from './parse-labels';
-import type { AttributeMask, DermoscopyImage, DermoscopyScan, IsicLabel, LabelFile } from './types';
+import { csvDelimiter, decodeCsvText } from './csv-text';
+import { readIsicLabels } from './parse-labels';
+import type { AttributeMask, BadLabelRow, DermoscopyImage, DermoscopyScan, IsicLabel, LabelFile } from './types';
 
 const IMAGE_EXT: Readonly<Record<string, 'jpeg' | 'png'>> = { '.jpg': 'jpeg', '.jpeg': 'jpeg', '.png': 'png' };
 const ATTRIBUTE = /^(.+)_attribute_(.+)\.png$/i;
@@ -35,10 +36,32 @@ async function listFiles(dir: string): Promise<string[]> {
 /** The first CSV record, or null when the file is not CSV at all. */
 function headerOf(text: string): string[] | null {
   try {
-    const rows = parse(text, { bom: true, to_line: 1, relax_column_count: true }) as string[][];
+    const rows = parse(text, { bom: true, to_line: 1, relax_column_count: true, delimiter: csvDelimiter(text) }) as string[][];
     return rows[0] ?? null;
   } catch {
     return null;
+  }
+}
+
+type CsvOutcome = { labels: LabelFile & { found: Map<string, IsicLabel> }; badRows: BadLabelRow[] } | { skipped: string };
+
+/** Reads one .csv: its labels and bad rows, or why it was not read as a labels file. */
+async function readCsv(path: string): Promise<CsvOutcome> {
+  const text = decodeCsvText(await readFile(path));
+  const header = headerOf(text);
+  if (!header) return { skipped: 'a .csv file that could not be read as CSV' };
+  try {
+    const { form, labels: found, badRows } = readIsicLabels(text, path);
+    return {
+      labels: { path, form, count: found.size, found },
+      badRows: badRows.map((e) => ({ path, line: Number(e.detail?.line ?? 0), reason: e.message })),
+    };
+  } catch (e) {
+    if (!(e instanceof VerdictError)) throw e;
+    const why = e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message;
+    // A file with an image or dx column was probably meant as labels: say so more plainly.
+    const labelsLike = header.some((h) => ['image_id', 'image', 'dx'].includes(h.trim().toLowerCase()));
+    return { skipped: `${labelsLike ? 'not read as ISIC labels' : 'not an ISIC labels file'}: ${why}` };
   }
 }
 
@@ -51,6 +74,8 @@ export async function scanDermoscopyFolder(dir: string): Promise<DermoscopyScan>
   const labelFiles: LabelFile[] = [];
   const labels = new Map<string, { label: IsicLabel; path: string }>();
   const duplicates: string[] = [];
+  const skippedCsvs: { path: string; reason: string }[] = [];
+  const badLabelRows: BadLabelRow[] = [];
 
   for (const path of files) {
     const name = basename(path);
@@ -70,11 +95,15 @@ export async function scanDermoscopyFolder(dir: string): Promise<DermoscopyScan>
     } else if (ext === '.dcm') {
       dicomCandidates.push(path);
     } else if (ext === '.csv') {
-      const text = await readFile(path, 'utf8');
-      const header = headerOf(text);
-      if (!header || !detectIsicLabelsForm(header)) continue; // some other CSV: not ours to judge
-      const { form, labels: found } = readIsicLabels(text, path);
-      labelFiles.push({ path, form, count: found.size });
+      // Every CSV is accounted for: read as labels (bad rows listed), or skipped with a reason.
+      const read = await readCsv(path);
+      if ('skipped' in read) {
+        skippedCsvs.push({ path, reason: read.skipped });
+        continue;
+      }
+      const { found, ...file } = read.labels;
+      labelFiles.push(file);
+      badLabelRows.push(...read.badRows);
       for (const [imageId, label] of found) mergeLabel(labels, imageId, label, path);
     }
   }
@@ -96,7 +125,7 @@ export async function scanDermoscopyFolder(dir: string): Promise<DermoscopyScan>
     const label = labels.get(image.imageId)?.label;
     if (label) image.label = label;
   }
-  return { dir, images: sorted, dicomCandidates, labelFiles, orphanMasks: orphanMasks.sort(), duplicates };
+  return { dir, images: sorted, dicomCandidates, labelFiles, orphanMasks: orphanMasks.sort(), duplicates, skippedCsvs, badLabelRows };
 }
 
 /** Two label files may both list an image (metadata + Task 3 truth); they must agree on dx. */

@@ -57,6 +57,9 @@ export type DermoscopyImage = {
 
 export type LabelFile = { path: string; form: IsicLabelsForm; count: number };
 
+/** A labels row left out (its image imports without that diagnosis); `reason` names file and line. */
+export type BadLabelRow = { path: string; line: number; reason: string };
+
 export type DermoscopyScan = {
   dir: string;
   /** Sorted by image id. */
@@ -68,6 +71,10 @@ export type DermoscopyScan = {
   orphanMasks: string[];
   /** A second file with an image id already seen (first by sorted path wins). */
   duplicates: string[];
+  /** .csv files not read as labels, and why (not a labels file, no dx column, unreadable). */
+  skippedCsvs: { path: string; reason: string }[];
+  /** Rows of label files that were left out, in file and line order. */
+  badLabelRows: BadLabelRow[];
 };
 
 export type RgbaImage = { width: number; height: number; rgba: Uint8Array };

@@ -1,5 +1,5 @@
 // LIDC-IDRI reader XML: parsing, contour geometry, slice matching and grouping marks into nodules.
-export { parseLidcXml } from './parse-xml';
+export { parseLidcXml, MAX_LIDC_XML_BYTES } from './parse-xml';
 export { polygonArea, polygonCentroid, maxFeretDiameter, markGeometry, type MarkGeometry } from './geometry';
 export {
   matchRoisToSlices,

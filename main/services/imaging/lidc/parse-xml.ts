@@ -30,6 +30,8 @@ const parser = new XMLParser({
   // Values stay text: UIDs and IDs such as "0" or "-750896469" must not become numbers.
   parseTagValue: false,
   trimValues: true,
+  // Decodes character references (&#65;); HTML's named entities never get here (refuseDtdAndEntities).
+  htmlEntities: true,
   isArray: (tagName) => REPEATED.has(tagName),
 });
 
@@ -43,18 +45,86 @@ function fail(w: Where, what: string): never {
   throw new VerdictError('lidc.bad-xml', `${w.source}: ${at}${what}`, { source: w.source, ...(w.path ? { element: w.path } : {}) });
 }
 
+/**
+ * The largest reader XML Verdict reads. Real LIDC-IDRI reader XMLs are under 1 MB (the largest of
+ * the 1,018 scans' files is about 0.9 MB); a 100 MB one took 44 s and 1.7 GB to parse, so anything
+ * above 16 MB is refused before it is read.
+ */
+export const MAX_LIDC_XML_BYTES = 16 * 1024 * 1024;
+
+/** Line and column (1-based) of a character offset, for error messages. */
+function position(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+function refuseAt(sourceName: string, text: string, offset: number, what: string): never {
+  const { line, column } = position(text, offset);
+  throw new VerdictError('lidc.bad-xml', `${sourceName}: ${what} (line ${line}, column ${column})`, { source: sourceName, line, column });
+}
+
+// The five entities XML predefines and character references; any other `&name;` needs a DTD.
+const ENTITY_REF = /&([^;&<\s]{0,40});/g;
+const PREDEFINED = /^(lt|gt|amp|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6})$/;
+
+/**
+ * LIDC reader XMLs have no document type declaration. A DOCTYPE can declare external entities
+ * (which read other files) or entities that expand exponentially, and an undeclared `&lol9;` would
+ * otherwise reach the study as text (a radiologist id): refuse all of these before parsing.
+ */
+function refuseDtdAndEntities(text: string, sourceName: string): void {
+  const dtd = /<!(DOCTYPE|ENTITY)/i.exec(text);
+  if (dtd) refuseAt(sourceName, text, dtd.index, `has a <!${dtd[1].toUpperCase()}> declaration; reader XMLs have no DTD, and its entities are not read`);
+  for (const m of text.matchAll(ENTITY_REF)) {
+    if (!PREDEFINED.test(m[1])) refuseAt(sourceName, text, m.index, `uses the undeclared entity &${m[1]};`);
+  }
+}
+
+/** Where a validator error points: fast-xml-parser reports unclosed elements at line 1, column 1. */
+function notWellFormed(text: string, sourceName: string, err: { code: string; msg: string; line: number; col: number }): never {
+  const unclosed = /^Invalid '(\[.*\])' found\.$/.exec(err.msg);
+  if (err.code === 'InvalidXml' && unclosed) {
+    let open: string[] = [];
+    try {
+      open = JSON.parse(unclosed[1]) as string[];
+    } catch {
+      // keep the validator's wording below
+    }
+    const inner = open.length ? ` while <${open[open.length - 1]}> (inside ${open.length - 1} other elements) was still open` : '';
+    refuseAt(sourceName, text, text.trimEnd().length, `is not well-formed XML: the file ends${inner}; is it truncated?`);
+  }
+  throw new VerdictError('lidc.bad-xml', `${sourceName}: not well-formed XML at line ${err.line}, column ${err.col}: ${err.msg}`, {
+    source: sourceName,
+    line: err.line,
+    column: err.col,
+  });
+}
+
 /** Parse one reader XML. `sourceName` names the file in error messages. */
 export function parseLidcXml(xmlText: string, sourceName: string): LidcReadMessage {
-  const valid = XMLValidator.validate(xmlText);
-  if (valid !== true) {
-    const { msg, line, col } = valid.err;
-    throw new VerdictError('lidc.bad-xml', `${sourceName}: not well-formed XML at line ${line}, column ${col}: ${msg}`, {
+  const bytes = Buffer.byteLength(xmlText, 'utf8');
+  if (bytes > MAX_LIDC_XML_BYTES) {
+    throw new VerdictError('lidc.bad-xml', `${sourceName}: ${bytes} bytes is above the ${MAX_LIDC_XML_BYTES / 1024 / 1024} MB limit for a reader XML (real LIDC XMLs are under 1 MB)`, {
       source: sourceName,
-      line,
-      column: col,
+      bytes,
+      limit: MAX_LIDC_XML_BYTES,
     });
   }
-  const doc = parser.parse(xmlText) as Node;
+  refuseDtdAndEntities(xmlText, sourceName);
+  const valid = XMLValidator.validate(xmlText);
+  if (valid !== true) notWellFormed(xmlText, sourceName, valid.err);
+  let doc: Node;
+  try {
+    doc = parser.parse(xmlText) as Node;
+  } catch (e) {
+    // The validator passed, so this is a parser limit (an entity or nesting it will not expand).
+    throw new VerdictError('lidc.bad-xml', `${sourceName}: could not be read as a reader XML: ${e instanceof Error ? e.message : String(e)}`, { source: sourceName });
+  }
   const top: Where = { source: sourceName, path: '' };
   const root = asNode(doc.LidcReadMessage);
   if (!root) {
