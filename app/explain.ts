@@ -1,17 +1,12 @@
 // Models and their explanations as main and renderer both see them.
 import type { CaseId, ImageId, NoduleId, SeriesId } from './domain';
+import { NO_TARGET, descriptor, type ExplainParams, type MethodId } from './methods';
 
 export type ModelId = number;
 export type ConceptId = number;
 
-/**
- * The explanation methods (see main/services/explain/methods for references). A pack's manifest
- * lists the white-box ones it supports; black-box ones (LiMA) need only the model's outputs and
- * apply to every pack.
- */
-export type MethodId = 'attention' | 'cdam' | 'smooth-cdam' | 'integrated-cdam' | 'concept-cdam' | 'lima' | 'attribute-map' | 'prototype-map';
-export const METHOD_IDS: readonly MethodId[] = ['attention', 'cdam', 'smooth-cdam', 'integrated-cdam', 'concept-cdam', 'lima', 'attribute-map', 'prototype-map'];
-export const BLACK_BOX_METHODS: readonly MethodId[] = ['lima'];
+/** The explanation methods are described in methods.ts (one descriptor each); the names most code imports come from here. */
+export { METHOD_IDS, NO_TARGET, type ExplainParams, type MethodId } from './methods';
 
 export type OutputKind = 'class-logits' | 'regression';
 
@@ -59,17 +54,37 @@ export type ModelSummary = {
   prototypes: PrototypeSummary[] | null;
 };
 
+type TargetLists = { targets: readonly { name: string; kind?: OutputKind }[]; attributes: readonly { name: string }[] | null; prototypes: readonly { name: string }[] | null };
+
 /**
- * The targets a method can explain on a model: "attention" for the attention map, the diagnostic
- * axes for attribute maps, the prototypes for prototype maps, the outputs otherwise (concept CDAM
- * takes a concept's name, which the model does not list: none here).
+ * The targets a method can explain on a model, by the kind of target it explains: the outputs,
+ * "attention" alone for a map of no target, the diagnostic axes, the prototypes; none for
+ * concepts (they are the user's, not the model's).
  */
-export function targetsFor(model: Pick<ModelSummary, 'targets' | 'attributes' | 'prototypes'> | undefined, method: MethodId): string[] {
-  if (method === 'attention') return ['attention'];
-  if (method === 'concept-cdam') return [];
-  if (method === 'attribute-map') return (model?.attributes ?? []).map((a) => a.name);
-  if (method === 'prototype-map') return (model?.prototypes ?? []).map((p) => p.name);
-  return (model?.targets ?? []).map((t) => t.name);
+export function targetsFor(model: TargetLists | undefined, method: MethodId): string[] {
+  switch (descriptor(method).targets) {
+    case 'none':
+      return [NO_TARGET];
+    case 'concept':
+      return [];
+    case 'axis':
+      return (model?.attributes ?? []).map((a) => a.name);
+    case 'prototype':
+      return (model?.prototypes ?? []).map((p) => p.name);
+    case 'output':
+      return (model?.targets ?? []).map((t) => t.name);
+  }
+}
+
+/** The output a map starts on: the positive class of a class head ("malignant", "MEL"), else the first class output, else the first output. */
+export function defaultOutput(targets: TargetLists['targets']): string {
+  const preferred = targets.find((t) => /^(malignant|mel)$/i.test(t.name)) ?? targets.find((t) => t.kind === 'class-logits') ?? targets[0];
+  return preferred?.name ?? '';
+}
+
+/** The one rule for the target a method starts on: the default output for output maps, else the first target of its kind ("" for concepts). */
+export function defaultTarget(model: TargetLists | undefined, method: MethodId): string {
+  return descriptor(method).targets === 'output' ? defaultOutput(model?.targets ?? []) : (targetsFor(model, method)[0] ?? '');
 }
 
 /** A diagnostic axis of an attribute-token model (ExpLICD): its values are the units of one output head. */
@@ -140,23 +155,6 @@ export type Prediction = {
 export type MapPlacement =
   | { kind: 'ct-slice'; seriesId: SeriesId; sliceIndex: number; x: number; y: number; width: number; height: number }
   | { kind: 'image'; imageId: ImageId; x: number; y: number; width: number; height: number };
-
-export type ExplainParams = {
-  /** Smooth CDAM: number of noisy samples (default 50). */
-  samples?: number;
-  /** Smooth CDAM: noise σ as a share of the residual stream's range (default 0.05). */
-  noiseLevel?: number;
-  /** Smooth CDAM: seed of the noise, so a map can be reproduced. */
-  seed?: number;
-  /** Integrated CDAM: steps from the zero baseline (default 50; step 0 dropped). */
-  steps?: number;
-  /** Attention: one head (0-based); absent = mean over heads. */
-  head?: number;
-  /** LiMA: number of superpixel sub-regions (default 50). */
-  regions?: number;
-  /** LiMA: candidates kept pending in the bidirectional greedy search (default 8). */
-  pending?: number;
-};
 
 export type ExplanationMap = {
   id: number;

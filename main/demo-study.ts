@@ -7,7 +7,7 @@ import type { Verdict } from './verdict';
 import type { Log } from './log';
 import { demoDir } from './paths';
 import { largestNodule } from './services/explain/input/model-input';
-import { method, type MethodDefinition } from './services/explain/methods';
+import { NO_TARGET, descriptor, type MethodDescriptor, type TargetKind } from '../app/methods';
 
 export async function openDemoStudy(verdict: Verdict, log: Log): Promise<void> {
   if (!existsSync(demoDir())) return;
@@ -48,15 +48,15 @@ export async function prepareExplanations(verdict: Verdict, caseIds: number[], l
 }
 
 /**
- * One method per kind of target the pack's own methods explain — the first it lists, so CDAM
+ * One method per kind of target the pack's methods explain — the first in the descriptors' order, so CDAM
  * rather than its 50-pass Smooth and Integrated variants — with the targets a viewer opens:
  * the predicted class, every diagnostic axis, the predicted class's leading prototypes, the
  * attention map. Black-box methods (seconds per map) and concepts (the user's own) are left to
  * the user.
  */
 async function firstMaps(verdict: Verdict, model: ModelSummary, subject: Subject): Promise<MapAsk[]> {
-  const byKind = new Map<MethodDefinition['target'], MethodDefinition>();
-  for (const m of model.methods.map(method)) if (!m.blackBox && !byKind.has(m.target)) byKind.set(m.target, m);
+  const byKind = new Map<TargetKind, MethodDescriptor>();
+  for (const m of model.methods.map(descriptor)) if (m.needs !== 'black-box' && !byKind.has(m.targets)) byKind.set(m.targets, m);
   const asks: MapAsk[] = [];
   for (const [kind, m] of byKind) {
     const targets = await targetsToShow(verdict, model, subject, kind);
@@ -65,10 +65,10 @@ async function firstMaps(verdict: Verdict, model: ModelSummary, subject: Subject
   return asks;
 }
 
-async function targetsToShow(verdict: Verdict, model: ModelSummary, subject: Subject, kind: MethodDefinition['target']): Promise<string[]> {
+async function targetsToShow(verdict: Verdict, model: ModelSummary, subject: Subject, kind: TargetKind): Promise<string[]> {
   switch (kind) {
-    case 'attention':
-      return ['attention'];
+    case 'none':
+      return [NO_TARGET];
     case 'output': {
       const { outputs } = await verdict.explain.predict(subject);
       const top = predictedClass(outputs);

@@ -3,22 +3,14 @@ import { endpoint } from './endpoint';
 import { noArgs, rowId } from './ids';
 import { METHOD_IDS, type AttributeReport, type Concept, type ExplanationMap, type ModelSummary, type Prediction, type PrototypeScoreSheet } from '../explain';
 import { METRIC_IDS, type ExplanationMetric } from '../faithfulness';
+import { explainParams } from '../method-params';
 
 const subject = { modelId: rowId, caseId: rowId, noduleId: rowId.nullable().optional() };
 /** A job id the caller chooses, so it can tell its own `explain.progress` events and cancel only its own work. */
 const jobId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/);
 
-export const explainParams = z
-  .object({
-    samples: z.number().int().min(1).max(500).optional(),
-    noiseLevel: z.number().min(0).max(1).optional(),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
-    steps: z.number().int().min(2).max(500).optional(),
-    head: z.number().int().min(0).max(64).optional(),
-    regions: z.number().int().min(4).max(400).optional(),
-    pending: z.number().int().min(1).max(64).optional(),
-  })
-  .strict();
+/** Derived from the method descriptors (app/methods.ts). */
+export { explainParams };
 
 export const explainEndpoints = {
   'models.list': endpoint<ModelSummary[]>()(noArgs),

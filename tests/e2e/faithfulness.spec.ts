@@ -69,7 +69,7 @@ test('ISIC: faithfulness of CDAM for MEL, LiMA drawn over the image, attention j
   await expect(page.getByTestId('explain-progress')).toBeVisible();
   const heatmap = page.getByTestId('heatmap-a');
   await expect(heatmap).toHaveAttribute('data-method', 'lima');
-  await expect(page.getByTestId('map-info-a')).toContainText('LiMA (black-box) · MEL');
+  await expect(page.getByTestId('map-info-a')).toContainText('LiMA · MEL');
   // A new map A: the old table is gone.
   await expect(table).toHaveCount(0);
   const modelId = Number(await page.getByTestId('explain-model').inputValue());

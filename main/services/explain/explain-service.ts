@@ -10,6 +10,7 @@ import type { CaseService } from '../study/case-service';
 import type { ImagingService } from '../imaging/imaging-service';
 import type { ModelService } from '../models/model-service';
 import type { RegisteredModel } from '../models/model-rows';
+import { packMethods } from '../models/manifest';
 import { dimsOf } from '../models/model-runtime';
 import { assertNewConcept, insertConcept, listConcepts } from './concept-store';
 import { cacheKey, readCached, saveMap } from './explanation-cache';
@@ -117,8 +118,9 @@ export class ExplanationService {
   #mapRequest(req: MapRequest) {
     const model = this.#models.get(req.modelId);
     const m = method(req.method);
-    if (!m.blackBox && !model.manifest.methods.includes(m.id)) {
-      throw new VerdictError('explain.unsupported-method', `${model.manifest.name} does not offer ${m.label}; it offers ${model.manifest.methods.join(', ')}.`, { method: m.id });
+    const offered = packMethods(model.manifest);
+    if (!offered.includes(m.id)) {
+      throw new VerdictError('explain.unsupported-method', `${model.manifest.name} does not offer ${m.label}; it offers ${offered.join(', ')}.`, { method: m.id });
     }
     const subject = this.#subject(model, req.caseId, req.noduleId);
     const params = normaliseParams(m, req.params, model.manifest.vit.heads);
@@ -142,7 +144,7 @@ export class ExplanationService {
   /** An attribute-token model's reading of a case, axis by axis (the maps are `attribute-map` explanations). */
   async attributes(req: SubjectRequest): Promise<AttributeReport> {
     const model = this.#models.get(req.modelId);
-    if (!model.manifest.attributes) throw new VerdictError('explain.unsupported-method', `${model.manifest.name} has no diagnostic attributes (it is not an attribute-token model).`, { method: 'attribute-map' });
+    if (!model.manifest.attributes) throw new VerdictError('explain.unsupported-method', `${model.manifest.name} has no diagnostic attributes (it is not an attribute-token model).`, { part: 'attributes' });
     const subject = this.#subject(model, req.caseId, req.noduleId);
     return this.#queue.run(`Attributes — ${this.#cases.get(subject.caseId).label}`, async ({ signal }) => {
       const { runtime, pass } = await this.#onePass(model, subject, signal);
@@ -158,7 +160,7 @@ export class ExplanationService {
   async prototypeSheet(req: SheetRequest): Promise<PrototypeScoreSheet> {
     const model = this.#models.get(req.modelId);
     const m = model.manifest;
-    if (!m.prototypes) throw new VerdictError('explain.unsupported-method', `${m.name} has no prototypes (it is not a prototype model).`, { method: 'prototype-map' });
+    if (!m.prototypes) throw new VerdictError('explain.unsupported-method', `${m.name} has no prototypes (it is not a prototype model).`, { part: 'prototypes' });
     const classes = m.outputs[0].units.map((u) => u.name);
     if (req.class !== undefined && !classes.includes(req.class)) {
       throw new VerdictError('explain.bad-target', `"${req.class}" is not a class of ${m.name}; its classes are ${classes.map((c) => `"${c}"`).join(', ')}.`, { target: req.class, valid: classes.join(', ') });

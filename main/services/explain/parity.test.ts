@@ -69,9 +69,9 @@ describe.each([['lidc', LIDC_PACK], ['isic', ISIC_PACK]])('parity with %s fixtur
   it('attention, per head and head mean', async () => {
     const { heads, patches } = runtime.dims;
     for (const c of fixtures.cases) {
-      for (let h = 0; h < heads; h++) check('attention (head)', await run(c, 'attention', { kind: 'attention', name: 'attention' }, { head: h }), c.attention.slice(h * patches, (h + 1) * patches));
+      for (let h = 0; h < heads; h++) check('attention (head)', await run(c, 'attention', { kind: 'none', name: 'attention' }, { head: h }), c.attention.slice(h * patches, (h + 1) * patches));
       const mean = Array.from({ length: patches }, (_, i) => Array.from({ length: heads }, (_, h) => c.attention[h * patches + i]).reduce((a, b) => a + b, 0) / heads);
-      check('attention (mean)', await run(c, 'attention', { kind: 'attention', name: 'attention' }), mean);
+      check('attention (mean)', await run(c, 'attention', { kind: 'none', name: 'attention' }), mean);
     }
   });
 

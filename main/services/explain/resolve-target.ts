@@ -1,8 +1,9 @@
-// Which target a request names, checked against what the method explains: an output of the
-// model (CDAM, Smooth, Integrated), one of the model's concepts (concept CDAM), "attention", a
-// diagnostic axis (attribute maps) or a prototype (prototype maps).
+// Which target a request names, checked against the kind of target the method explains (its
+// descriptor's `targets`): an output of the model, one of the model's concepts, "attention" for
+// a map of no target, a diagnostic axis or a prototype.
 import type { Database } from 'better-sqlite3';
 import { VerdictError } from '../../../app/errors';
+import { NO_TARGET } from '../../../app/methods';
 import { targetsOf, type Manifest } from '../models/manifest';
 import { conceptNames, conceptVector } from './concept-store';
 import type { MethodDefinition, ResolvedTarget } from './methods';
@@ -11,11 +12,11 @@ const badTarget = (message: string, target: string, valid: string[]) =>
   new VerdictError('explain.bad-target', message, { target, valid: valid.join(', ') });
 
 export function resolveTarget(db: Database, modelId: number, manifest: Manifest, m: MethodDefinition, target: string): { target: ResolvedTarget; conceptSha256: string | null } {
-  if (m.target === 'attention') {
-    if (target !== 'attention') throw badTarget(`${m.label} maps have one target, "attention" (not "${target}").`, target, ['attention']);
-    return { target: { kind: 'attention', name: 'attention' }, conceptSha256: null };
+  if (m.targets === 'none') {
+    if (target !== NO_TARGET) throw badTarget(`${m.label} maps have one target, "${NO_TARGET}" (not "${target}").`, target, [NO_TARGET]);
+    return { target: { kind: 'none', name: NO_TARGET }, conceptSha256: null };
   }
-  if (m.target === 'concept') {
+  if (m.targets === 'concept') {
     const c = conceptVector(db, modelId, target);
     if (!c) {
       const names = conceptNames(db, modelId);
@@ -26,14 +27,14 @@ export function resolveTarget(db: Database, modelId: number, manifest: Manifest,
     }
     return { target: { kind: 'concept', name: target, vector: c.vector }, conceptSha256: c.sha256 };
   }
-  if (m.target === 'axis' || m.target === 'prototype') {
-    const names = m.target === 'axis' ? (manifest.attributes?.axes ?? []).map((a) => a.name) : (manifest.prototypes?.units ?? []).map((u) => u.name);
+  if (m.targets === 'axis' || m.targets === 'prototype') {
+    const names = m.targets === 'axis' ? (manifest.attributes?.axes ?? []).map((a) => a.name) : (manifest.prototypes?.units ?? []).map((u) => u.name);
     const index = names.indexOf(target);
     if (index < 0) {
-      const what = m.target === 'axis' ? 'diagnostic axis' : 'prototype';
+      const what = m.targets === 'axis' ? 'diagnostic axis' : 'prototype';
       throw badTarget(`"${target}" is not a ${what} of ${manifest.name}; valid targets are ${names.map((n) => `"${n}"`).join(', ')}.`, target, names);
     }
-    return { target: { kind: m.target, name: target, index }, conceptSha256: null };
+    return { target: { kind: m.targets, name: target, index }, conceptSha256: null };
   }
   const names = targetsOf(manifest).map((t) => t.name);
   const index = names.indexOf(target);

@@ -3,7 +3,8 @@
 // invalid manifest is refused with the field named, e.g.
 // `manifest.json: outputs[1].units[0].name: expected string`.
 import { z } from 'zod';
-import { METHOD_IDS, type MethodId, type ModelTarget } from '../../../app/explain';
+import { NO_TARGET, type ModelTarget } from '../../../app/explain';
+import { METHOD_IDS, descriptor, offeredMethods, type MethodId, type MethodNeed } from '../../../app/methods';
 import { VerdictError } from '../../../app/errors';
 
 export const MANIFEST_FORMAT = 'verdict-model-pack/1';
@@ -48,7 +49,12 @@ const manifestSchema = z.object({
     depth: positive.optional(),
   }),
   outputs: z.array(z.object({ head: z.string().min(1).max(200), kind: z.enum(['class-logits', 'regression']), units: z.array(unit).min(1) })).min(1),
-  methods: z.array(z.enum(METHOD_IDS as [MethodId, ...MethodId[]])).min(1),
+  /**
+   * The methods the exporter meant the pack for. Optional, and no longer what the pack offers:
+   * that follows from its graphs and heads (packProvides); each listed method is checked to be
+   * one of those, so a list that promises what the pack lacks is refused.
+   */
+  methods: z.array(z.enum(METHOD_IDS as [MethodId, ...MethodId[]])).min(1).optional(),
   /** The tail graph carries the CDAM family; a pack whose head is not the ViT's linear head has none. */
   files: z.object({ backbone: fileRef, tail: fileRef.optional() }).catchall(fileRef),
   graphs: z.object({ backbone: graph, tail: graph.optional() }),
@@ -119,7 +125,7 @@ function checkConsistent(m: Manifest, file: string): void {
   m.outputs.forEach((o, h) =>
     o.units.forEach((u, i) => {
       if (names.has(u.name)) throw invalid(file, `outputs[${h}].units[${i}].name`, `target name "${u.name}" is used twice; target names must be unique`);
-      if (u.name === 'attention') throw invalid(file, `outputs[${h}].units[${i}].name`, '"attention" is reserved for the attention map');
+      if (u.name === NO_TARGET) throw invalid(file, `outputs[${h}].units[${i}].name`, `"${NO_TARGET}" is reserved for the attention map`);
       names.add(u.name);
     }),
   );
@@ -149,8 +155,33 @@ function checkConsistent(m: Manifest, file: string): void {
   }
 }
 
-/** The methods that run the tail graph (CDAM of an output or a concept). */
-export const TAIL_METHODS: readonly MethodId[] = ['cdam', 'smooth-cdam', 'integrated-cdam', 'concept-cdam'];
+/**
+ * What a pack provides for explanation methods, from what it has: the backbone (attention)
+ * always, the tail graph, an attribute-token or prototype head's maps, and — with a class head —
+ * a classifier a black-box method can score perturbed inputs with.
+ */
+export function packProvides(m: Manifest): MethodNeed[] {
+  const has: [MethodNeed, boolean][] = [
+    ['backbone', true],
+    ['tail', !!m.files.tail],
+    ['attribute-maps', !!m.attributes],
+    ['prototype-maps', !!m.prototypes],
+    ['black-box', m.outputs.some((o) => o.kind === 'class-logits')],
+  ];
+  return has.filter(([, yes]) => yes).map(([need]) => need);
+}
+
+/** The methods a pack offers: those whose need it provides (app/methods.ts), in the descriptors' order. */
+export const packMethods = (m: Manifest): MethodId[] => offeredMethods(packProvides(m));
+
+/** Where a manifest provides each need, and what it says when a listed method needs what is missing. */
+const NEED_PART: Record<MethodNeed, { field: string; missing: (method: MethodId) => string }> = {
+  backbone: { field: 'files.backbone', missing: (x) => `required: the pack offers "${x}"` },
+  tail: { field: 'files.tail', missing: (x) => `required: the pack offers "${x}", which runs the tail graph` },
+  'attribute-maps': { field: 'attributes', missing: (x) => `required when methods include "${x}"` },
+  'prototype-maps': { field: 'prototypes', missing: (x) => `required when methods include "${x}"` },
+  'black-box': { field: 'outputs', missing: (x) => `"${x}" scores a class output, and the pack has no class-logits head` },
+};
 
 export type GraphRole = 'backbone' | 'tail';
 type GraphShapes = { inputs: Record<string, number[]>; outputs: Record<string, number[]> };
@@ -196,19 +227,17 @@ export function expectedGraphShapes(m: Manifest): Record<GraphRole, GraphShapes>
 }
 
 /**
- * The parts a method needs must be there: a tail graph for the CDAM family, the attributes
- * section (axes naming class-logits heads) for attribute maps, the prototypes section (weights
- * per diagnosis class, exemplar files the pack lists) for prototype maps.
+ * The parts are whole and agree: the tail graph's file and shapes come together, the methods a
+ * manifest lists are ones its parts provide for, the attributes section's axes name
+ * class-logits heads, the prototypes section has weights per diagnosis class and exemplar files
+ * the pack lists.
  */
 function checkExplanationParts(m: Manifest, file: string): void {
   if (!m.files.tail !== !m.graphs.tail) throw invalid(file, m.files.tail ? 'graphs.tail' : 'files.tail', 'files.tail and graphs.tail come together');
-  const needsTail = m.methods.find((x) => TAIL_METHODS.includes(x));
-  if (needsTail && !m.files.tail) throw invalid(file, 'files.tail', `required: the pack offers "${needsTail}", which runs the tail graph`);
-  if (m.methods.includes('attribute-map') !== !!m.attributes) {
-    throw invalid(file, m.attributes ? 'methods' : 'attributes', m.attributes ? 'an attributes section needs the method "attribute-map"' : 'required when methods include "attribute-map"');
-  }
-  if (m.methods.includes('prototype-map') !== !!m.prototypes) {
-    throw invalid(file, m.prototypes ? 'methods' : 'prototypes', m.prototypes ? 'a prototypes section needs the method "prototype-map"' : 'required when methods include "prototype-map"');
+  const provided = packProvides(m);
+  for (const x of m.methods ?? []) {
+    const need = descriptor(x).needs;
+    if (!provided.includes(need)) throw invalid(file, NEED_PART[need].field, NEED_PART[need].missing(x));
   }
   const axes = new Set<string>();
   m.attributes?.axes.forEach((a, i) => {
@@ -237,6 +266,9 @@ function checkExplanationParts(m: Manifest, file: string): void {
 
 /** K: the number of output units, heads concatenated in manifest order. */
 export const outputCount = (m: Manifest): number => m.outputs.reduce((n, o) => n + o.units.length, 0);
+
+/** The pack's targets of each kind (outputs, diagnostic axes, prototypes), as app/explain.ts targetsFor reads them. */
+export const targetLists = (m: Manifest) => ({ targets: targetsOf(m), attributes: m.attributes?.axes ?? null, prototypes: m.prototypes?.units ?? null });
 
 /** Every output unit as an explainable target, in the order of the `outputs` columns. */
 export function targetsOf(m: Manifest): ModelTarget[] {

@@ -2,9 +2,9 @@
 // whose files change gets a new row; old rows stay so cached explanations keep pointing at the
 // model that computed them. "Current" models are the newest row per pack folder.
 import type { Database } from 'better-sqlite3';
-import { BLACK_BOX_METHODS, type ModelSummary } from '../../../app/explain';
+import type { ModelSummary } from '../../../app/explain';
 import { VerdictError } from '../../../app/errors';
-import { parseManifest, targetsOf, type Manifest } from './manifest';
+import { packMethods, parseManifest, targetsOf, type Manifest } from './manifest';
 import type { LoadedPack } from './load-pack';
 
 export type ModelRow = {
@@ -63,8 +63,8 @@ export function summaryOf(row: ModelRow, provider: string | null): ModelSummary 
     version: m.version,
     modality: m.modality,
     sha256: row.sha256,
-    // Black-box methods need only the outputs: every pack offers them.
-    methods: [...m.methods, ...BLACK_BOX_METHODS.filter((x) => !m.methods.includes(x))],
+    // What the pack's graphs and heads provide for, never its manifest's list (packProvides).
+    methods: packMethods(m),
     targets: targetsOf(m),
     attentionHeads: m.vit.heads,
     input: { channels: m.input.channels, height: m.input.height, width: m.input.width },

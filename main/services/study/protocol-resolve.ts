@@ -8,7 +8,8 @@ import { VerdictError } from '../../../app/errors';
 import type { CaseSummary } from '../../../app/domain';
 import { listCases } from './case-queries';
 import { rowByPackId, registered, currentRows, type RegisteredModel } from '../models/model-rows';
-import { targetsOf } from '../models/manifest';
+import { packMethods, targetLists } from '../models/manifest';
+import { targetsFor } from '../../../app/explain';
 import { method, normaliseParams } from '../explain/methods';
 import { resolveTarget } from '../explain/resolve-target';
 import { protocolError } from './protocol-parse';
@@ -41,9 +42,9 @@ export function resolveProtocol(db: Database, p: Protocol): ResolvedProtocol {
     if (s.manifest.purpose !== 'sanity-check') {
       throw protocolError('protocol.unsupported', 'sanityChecks.model', `"${p.sanityChecks.model}" is not a sanity-check pack (its purpose is "${s.manifest.purpose}"); name a randomized-weights pack`);
     }
-    const outputs = new Set(targetsOf(s.manifest).map((t) => t.name));
+    // It imitates a condition when it offers the method and has the target (never a concept: those are each model's own).
     sanityConditions = p.conditions
-      .filter((c) => s.manifest.methods.includes(c.method) && c.method !== 'concept-cdam' && (c.method === 'attention' || outputs.has(c.target)) && paramsFit(c, s))
+      .filter((c) => packMethods(s.manifest).includes(c.method) && targetsFor(targetLists(s.manifest), c.method).includes(c.target) && paramsFit(c, s))
       .map((c) => c.id);
     if (sanityConditions.length === 0) {
       throw protocolError('protocol.unsupported', 'sanityChecks.model', `"${p.sanityChecks.model}" offers none of the conditions' method and target, so it cannot imitate any of them`);
@@ -75,7 +76,8 @@ function packFor(db: Database, p: Protocol, packId: string, field: string): Regi
 
 function checkOffers(db: Database, model: RegisteredModel, c: Protocol['conditions'][number], at: string): void {
   const m = model.manifest;
-  if (!m.methods.includes(c.method)) throw protocolError('protocol.unsupported', `${at}.method`, `"${m.id}" does not offer ${c.method}; it offers ${m.methods.join(', ')}`);
+  const offered = packMethods(m);
+  if (!offered.includes(c.method)) throw protocolError('protocol.unsupported', `${at}.method`, `"${m.id}" does not offer ${c.method}; it offers ${offered.join(', ')}`);
   try {
     const def = method(c.method);
     normaliseParams(def, c.params, m.vit.heads);

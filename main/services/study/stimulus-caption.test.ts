@@ -20,7 +20,7 @@ describe('stimulus captions', () => {
     const lidc = manifest('models/test-vit/lidc-pack/manifest.json');
     expect(targetWords('output', 'malignant', lidc)).toBe('malignant');
     expect(targetWords('output', 'spiculation', lidc)).toBe('spiculation');
-    expect(targetWords('attention', 'attention', lidc)).toBe(NO_TARGET_WORDS);
+    expect(targetWords('none', 'attention', lidc)).toBe(NO_TARGET_WORDS);
     expect(targetWords('concept', 'ground-glass', lidc)).toBe('ground-glass');
     const proto = manifest('models/isic-protofm/pack/manifest.json');
     expect(targetWords('prototype', 'MEL-1', proto)).toBe('melanoma');

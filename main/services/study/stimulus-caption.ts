@@ -26,7 +26,7 @@ export function readerWords(label: string): string {
 export function targetWords(kind: ResolvedTarget['kind'], target: string, m: Manifest): string {
   const outputLabel = (name: string) => targetsOf(m).find((t) => t.name === name)?.label ?? name;
   switch (kind) {
-    case 'attention':
+    case 'none':
       return NO_TARGET_WORDS;
     case 'concept':
       return target;
@@ -51,7 +51,7 @@ export function stimulusCaption(db: Database, protocol: Protocol, resolved: Stud
   if (!c) return undefined;
   const model = resolved.models[c.model];
   const manifest = registered(modelRow(db, model.modelId)).manifest;
-  return CAPTION_PREFIX + targetWords(method(c.method).target, c.target, manifest);
+  return CAPTION_PREFIX + targetWords(method(c.method).targets, c.target, manifest);
 }
 
 /** The caption field of a trial's stimulus in a slot (0: the trial's condition, or a comparison's A; 1: its B), to spread into a BlindedStimulus. */

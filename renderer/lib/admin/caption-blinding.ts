@@ -4,11 +4,12 @@
 // the target-less one. The editor says so and offers to hide targets (every stimulus then goes
 // uncaptioned alike); it is the coordinator's call, since hiding targets also hides what a
 // targeted map explains.
+import { NO_TARGET } from '../../../app/methods';
 import type { Protocol } from '../../../app/protocol';
 
 /** Conditions whose caption would set them apart from the others (empty when captions are hidden or the conditions are alike). */
 export function captionsSetApart(p: Pick<Protocol, 'conditions' | 'stimulusTargets'>): string[] {
   if (p.stimulusTargets === 'hidden') return [];
-  const targetless = p.conditions.filter((c) => c.target === 'attention').map((c) => c.id);
+  const targetless = p.conditions.filter((c) => c.target === NO_TARGET).map((c) => c.id);
   return targetless.length > 0 && targetless.length < p.conditions.length ? targetless : [];
 }

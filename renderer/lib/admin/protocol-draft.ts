@@ -3,9 +3,10 @@
 // field they name (written as main writes them: `questions[2].options`).
 import type { z } from 'zod';
 import type { CaseModality } from '../../../app/domain';
-import { targetsFor, type MethodId, type ModelSummary } from '../../../app/explain';
+import { defaultTarget, METHOD_IDS, type MethodId, type ModelSummary } from '../../../app/explain';
+import { methodLabel, targetKind } from '../../../app/methods';
 import { PROTOCOL_FORMAT, protocolSchema, type Condition, type Protocol, type Question, type QuestionType } from '../../../app/protocol';
-import { METHOD_LABELS } from '../explain/methods';
+import { defaultMethod } from '../explain/methods';
 import { fieldPath, issueInWords } from '../../../app/protocol-issues';
 
 export type StudyModality = Exclude<CaseModality, 'other'>;
@@ -78,25 +79,23 @@ export function newQuestion(type: QuestionType, taken: Iterable<string>): Questi
 /** A bank question copied into a protocol, under an id the protocol does not use yet. */
 export const fromBank = (q: Question, taken: Iterable<string>): Question => ({ ...structuredClone(q), id: freeId(q.id, taken) });
 
-/** The target a condition with `method` defaults to: the model's first class output, "attention", or the first axis or prototype. */
-export function defaultTarget(model: ModelSummary | undefined, method: MethodId): string {
-  if (method === 'attention' || method === 'attribute-map' || method === 'prototype-map') return targetsFor(model, method)[0] ?? '';
-  return model?.targets.find((t) => t.kind === 'class-logits')?.name ?? model?.targets[0]?.name ?? '';
-}
+/** The target a condition with `method` defaults to: the one rule the panel follows too (app/explain.ts). */
+export { defaultTarget };
 
 /** A new condition on the first model that is not a sanity-check pack. */
 export function newCondition(models: readonly ModelSummary[], taken: Iterable<string>): Condition {
   const model = models.find((m) => m.purpose !== 'sanity-check') ?? models[0];
-  const method: MethodId = model?.methods.includes('cdam') ? 'cdam' : (model?.methods[0] ?? 'cdam');
+  const method: MethodId = model ? defaultMethod(model) : METHOD_IDS[0];
   const target = defaultTarget(model, method);
   return { id: freeId(conditionSlug(method, target), taken), model: model?.packId ?? '', method, target };
 }
 
-export const conditionSlug = (method: MethodId, target: string): string => (method === 'attention' ? 'attention' : `${method}-${target}`);
+/** "cdam-MEL"; a map of no target by its method alone ("attention"). */
+export const conditionSlug = (method: MethodId, target: string): string => (targetKind(method) === 'none' ? method : `${method}-${target}`);
 
 /** "Smooth CDAM / MEL" — how the editor names a condition (never shown to readers). */
 export const conditionLabel = (c: Pick<Condition, 'method' | 'target'>): string =>
-  c.method === 'attention' ? METHOD_LABELS.attention : `${METHOD_LABELS[c.method]} / ${c.target}`;
+  targetKind(c.method) === 'none' ? methodLabel(c.method) : `${methodLabel(c.method)} / ${c.target}`;
 
 /** `['questions', 2, 'options']` → `questions[2].options`, as main names fields. */
 export { fieldPath };

@@ -4,11 +4,12 @@
 // Self-explaining models (attribute tokens, prototypes) also say what they read in the case.
 import type { CaseModality } from '../../../app/domain';
 import type { ExplainProgress, ExplanationMap, MethodId, ModelId, ModelSummary, Prediction } from '../../../app/explain';
+import { targetKind } from '../../../app/methods';
 import { ApiError, type ApiClient } from '../api-client';
 import type { ErrorState } from '../app/error-state.svelte';
 import { ConceptState, type CandidateCase } from './concept-state.svelte';
 import { FaithfulnessState } from './faithfulness-state.svelte';
-import { compareChoices, compareSelection, defaultCompareMethod, EMPTY_SELECTION, isRunnable, requestTarget, selectionFor, type MapSelection } from './methods';
+import { compareChoices, compareSelection, defaultCompareMethod, EMPTY_SELECTION, isRunnable, methodFor, requestParams, requestTarget, selectionFor, type MapSelection } from './methods';
 import { byPanelOrder } from './model-order';
 import { SelfExplainingState } from './self-explaining-state.svelte';
 
@@ -24,8 +25,8 @@ export class ExplainState {
   modelsLoaded = $state(false);
   modelId = $state<ModelId | null>(null);
   selection = $state<MapSelection>(EMPTY_SELECTION);
-  /** Map B's method; null when the model offers no other method for this selection. */
-  compareMethod = $state<MethodId | null>('attention');
+  /** Map B's method; null when the model offers no other method for this selection (set with the model). */
+  compareMethod = $state<MethodId | null>(null);
   /** CT: the selected nodule; explanations are per nodule. */
   noduleId = $state<number | null>(null);
   mapA = $state.raw<ExplanationMap | null>(null);
@@ -102,7 +103,7 @@ export class ExplainState {
   }
 
   setMethod(method: MethodId): void {
-    const concept = method === 'concept-cdam' ? (this.selection.concept ?? this.concepts.concepts[0]?.name ?? null) : this.selection.concept;
+    const concept = targetKind(method) === 'concept' ? (this.selection.concept ?? this.concepts.concepts[0]?.name ?? null) : this.selection.concept;
     this.selection = { ...this.selection, method, concept };
     if (this.compareMethod === null || !this.compareChoices.includes(this.compareMethod)) {
       this.compareMethod = defaultCompareMethod(this.selection, this.model, this.concepts.concepts);
@@ -131,14 +132,18 @@ export class ExplainState {
 
   /** Overlays an attribute model's map of one diagnostic axis (the attribute panel's rows). */
   async showAxis(axis: string, withCompare: boolean): Promise<void> {
-    this.setMethod('attribute-map');
+    const method = methodFor(this.model, 'axis');
+    if (!method) return;
+    this.setMethod(method);
     this.setAxis(axis);
     await this.run(withCompare);
   }
 
   /** Overlays where the case looks like one prototype (the score sheet's rows). */
   async showPrototype(prototype: string, withCompare: boolean): Promise<void> {
-    this.setMethod('prototype-map');
+    const method = methodFor(this.model, 'prototype');
+    if (!method) return;
+    this.setMethod(method);
     this.setPrototype(prototype);
     await this.run(withCompare);
   }
@@ -219,7 +224,7 @@ export class ExplainState {
         noduleId: this.noduleId,
         method: sel.method,
         target: requestTarget(sel),
-        params: sel.method === 'attention' && sel.head !== null ? { head: sel.head } : undefined,
+        params: requestParams(sel),
       });
       if (generation !== this.#generation) return null;
       if (slot === 'a') {

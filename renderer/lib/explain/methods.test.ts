@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelSummary } from '../../../app/explain';
+import { defaultOutput, defaultTarget, type ModelSummary } from '../../../app/explain';
 import {
-  compareChoices, compareSelection, defaultCompareMethod, defaultMethod, defaultTarget, describeMap, EMPTY_SELECTION, isRunnable, overlaidTarget,
+  compareChoices, compareSelection, defaultCompareMethod, defaultMethod, describeMap, EMPTY_SELECTION, isRunnable, overlaidTarget,
   requestTarget, selectionFor, type MapSelection,
 } from './methods';
 
@@ -38,7 +38,7 @@ const protofm = {
   attributes: null,
   prototypes: [{ name: 'MEL-1', class: 'MEL', exemplarCount: 3 }, { name: 'NV-1', class: 'NV', exemplarCount: 3 }],
 } as unknown as ModelSummary;
-const sel = (over: Partial<MapSelection>): MapSelection => ({ ...EMPTY_SELECTION, target: 'malignant', ...over });
+const sel = (over: Partial<MapSelection>): MapSelection => ({ ...EMPTY_SELECTION, method: 'cdam', target: 'malignant', ...over });
 
 describe('explanation selections', () => {
   it('ask main for the output, the concept, the axis, the prototype or "attention"', () => {
@@ -72,13 +72,26 @@ describe('explanation selections', () => {
   });
 
   it('start on the positive class, and on a method the model offers', () => {
-    expect(defaultTarget(model.targets)).toBe('malignant');
-    expect(defaultTarget([{ name: 'NV' }, { name: 'MEL' }] as never)).toBe('MEL');
-    expect(defaultTarget([])).toBe('');
+    expect(defaultOutput(model.targets)).toBe('malignant');
+    expect(defaultOutput([{ name: 'NV' }, { name: 'MEL' }] as never)).toBe('MEL');
+    // Without a positive class: the first class output, not a rating listed before it.
+    expect(defaultOutput([{ name: 'spiculation', kind: 'regression' }, { name: 'NV', kind: 'class-logits' }] as never)).toBe('NV');
+    expect(defaultOutput([])).toBe('');
+    // The one rule, for every kind of target (the protocol editor uses it too).
+    expect(defaultTarget(model, 'smooth-cdam')).toBe('malignant');
+    expect(defaultTarget(model, 'attention')).toBe('attention');
+    expect(defaultTarget(explicd, 'attribute-map')).toBe('color');
+    expect(defaultTarget(protofm, 'prototype-map')).toBe('MEL-1');
+    expect(defaultTarget(model, 'concept-cdam')).toBe('');
     expect(defaultMethod(model)).toBe('cdam');
     expect(defaultMethod(explicd)).toBe('attribute-map');
     expect(defaultMethod(protofm)).toBe('prototype-map');
     expect(defaultMethod({ methods: ['lima'] } as unknown as ModelSummary)).toBe('lima');
+    // Attention (one pass) before a black-box method, a concept last.
+    expect(defaultMethod({ methods: ['attention', 'concept-cdam', 'lima'] } as unknown as ModelSummary)).toBe('attention');
+    // Whatever the panel showed before any model, the first model starts on its own best method.
+    expect(selectionFor(model, { ...EMPTY_SELECTION, method: 'attention' }).method).toBe('attention');
+    expect(selectionFor(model, EMPTY_SELECTION).method).toBe('cdam');
   });
 
   it('keep what the next model also has when the model changes, and start afresh on the rest', () => {
@@ -113,8 +126,9 @@ describe('explanation selections', () => {
     expect(describeMap({ method: 'attention', target: 'attention', params: {} })).toBe('Attention · mean of heads');
     expect(describeMap({ method: 'attribute-map', target: 'color', params: {} })).toBe('Attribute map · color');
     expect(describeMap({ method: 'prototype-map', target: 'MEL-3', params: {} })).toBe('Prototype similarity · MEL-3');
-    expect(overlaidTarget({ method: 'attribute-map', target: 'color' }, 'attribute-map')).toBe('color');
-    expect(overlaidTarget({ method: 'cdam', target: 'MEL' }, 'attribute-map')).toBeNull();
-    expect(overlaidTarget(null, 'prototype-map')).toBeNull();
+    expect(describeMap({ method: 'lima', target: 'MEL', params: {} })).toBe('LiMA · MEL');
+    expect(overlaidTarget({ method: 'attribute-map', target: 'color' }, 'axis')).toBe('color');
+    expect(overlaidTarget({ method: 'cdam', target: 'MEL' }, 'axis')).toBeNull();
+    expect(overlaidTarget(null, 'prototype')).toBeNull();
   });
 });

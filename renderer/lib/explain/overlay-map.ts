@@ -4,7 +4,7 @@
 // them out of a reader's DOM.
 import type { ExplanationMap } from '../../../app/explain';
 import type { BlindedStimulus } from '../../../app/study';
-import { METHOD_LABELS } from './methods';
+import { descriptor, isMethodId, methodLabel } from '../../../app/methods';
 import { mapScale, type MapScale } from './overlay-style';
 
 export type OverlayMap = Pick<ExplanationMap, 'grid' | 'values' | 'range' | 'placement'> & {
@@ -25,7 +25,7 @@ export const explanationOverlay = (m: ExplanationMap): OverlayMap => ({
   placement: m.placement,
   scale: mapScale(m),
   ends: barEnds(m.signed, m.method),
-  caption: METHOD_LABELS[m.method],
+  caption: methodLabel(m.method),
   tags: { method: m.method, target: m.target, 'map-id': m.id, signed: m.signed },
 });
 
@@ -49,12 +49,12 @@ export function dataAttributes(tags: OverlayMap['tags']): Record<string, string>
 }
 
 /**
- * The colour bar's words for a map's two ends. A prototype map is a cosine similarity, not
- * evidence for a class; an attribute map is its axis tokens' attention. (A blinded stimulus's
- * words come from main, with its display.)
+ * The colour bar's words for a map's two ends: its method's (what its values measure, e.g. a
+ * prototype map's cosine similarity rather than evidence for a class); without a known method,
+ * evidence for a signed map and plain low/high otherwise. (A blinded stimulus's words come from
+ * main, with its display.)
  */
 export function barEnds(signed: boolean, method?: string): [string, string] {
-  if (signed) return method === 'prototype-map' ? ['◀ unlike the prototype', 'like the prototype ▶'] : ['◀ counter-evidence', 'evidence ▶'];
-  const what = method === 'attention' || method === 'attribute-map' ? ' attention' : method === 'lima' ? ' importance' : '';
-  return [`low${what}`, `high${what}`];
+  if (method !== undefined && isMethodId(method)) return [...descriptor(method).ends];
+  return signed ? ['◀ counter-evidence', 'evidence ▶'] : ['low', 'high'];
 }

@@ -1,9 +1,8 @@
 // Words for the dashboard's axes and tables: phases, kinds of trial, and a rating group's name
 // (its condition's method and target, as the coordinator wrote them in the protocol).
-import type { MethodId } from '../../../app/explain';
+import { isMethodId, methodLabel, targetKind } from '../../../app/methods';
 import type { PhaseId } from '../../../app/protocol';
 import type { RatingGroup, TimingSummary } from '../../../app/results';
-import { METHOD_LABELS } from '../explain/methods';
 
 export const PHASE_ORDER: readonly PhaseId[] = ['unaided', 'ai', 'ai-explanation'];
 export const PHASE_LABELS: Record<PhaseId, string> = { unaided: 'Unaided', ai: 'AI', 'ai-explanation': 'AI + explanation' };
@@ -11,13 +10,11 @@ export const KIND_LABELS: Record<TimingSummary['kind'], string> = { case: 'case 
 export const ALL_READERS = 'All readers';
 export const SANITY_SUFFIX = ' (sanity check)';
 
-const isMethod = (m: string): m is MethodId => Object.hasOwn(METHOD_LABELS, m);
-
-/** "CDAM / MEL", "Attention" (its target is always "attention"), or the condition id when the method is unknown. */
+/** "CDAM / MEL", "Attention" (a map of no target), the method id as it is when unknown; the condition id when there is no method. */
 export function conditionName(g: Pick<RatingGroup, 'conditionId' | 'method' | 'target'>): string {
   if (!g.method) return g.conditionId ?? '—';
-  const method = isMethod(g.method) ? METHOD_LABELS[g.method] : g.method;
-  return g.method === 'attention' || !g.target ? method : `${method} / ${g.target}`;
+  const method = methodLabel(g.method);
+  return (isMethodId(g.method) && targetKind(g.method) === 'none') || !g.target ? method : `${method} / ${g.target}`;
 }
 
 export const readerName = (reader: string | null): string => reader ?? ALL_READERS;

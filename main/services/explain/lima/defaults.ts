@@ -1,4 +1,5 @@
 // LiMA's published settings and the forward-pass count each search needs.
+import { paramDefault } from '../../../../app/methods';
 import type { LimaParams, LimaSearch, LimaWeights } from './types';
 
 /**
@@ -24,9 +25,10 @@ export type LimaModelType = keyof typeof LIMA_WEIGHTS;
  * paper's bidirectional search.
  */
 export const LIMA_DEFAULTS: LimaParams = {
-  regions: 50,
+  // The method's descriptor holds the two a request can set (50 and 8).
+  regions: paramDefault('lima', 'regions')!,
   compactness: 0,
-  pending: 8,
+  pending: paramDefault('lima', 'pending')!,
   weights: { ...LIMA_WEIGHTS.classifier },
   batchSize: 32,
   search: 'bidirectional',

@@ -1,15 +1,11 @@
 // The baseline map: the last block's attention of the CLS query over the patch tokens, averaged
 // over heads (or one head). Caron et al., "Emerging Properties in Self-Supervised Vision
 // Transformers" (DINO), ICCV 2021, Fig. 1 / §4.2.1; as used in obzai/CDAM maps.py get_attention_map.
+import { descriptor } from '../../../../app/methods';
 import type { MethodDefinition } from './types';
 
 export const attention: MethodDefinition = {
-  id: 'attention',
-  label: 'Attention',
-  reference: 'Caron et al., "Emerging Properties in Self-Supervised Vision Transformers", ICCV 2021; obzai/CDAM maps.py get_attention_map',
-  signed: false,
-  target: 'attention',
-  defaults: { head: undefined },
+  ...descriptor('attention'),
   compute: async ({ model, pass, params }) => {
     const { heads, patches } = model.dims;
     const out = new Float32Array(patches);

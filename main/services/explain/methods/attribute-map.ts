@@ -5,15 +5,11 @@
 // Knowledge with Visual Concepts Towards Explainable Medical Image Classification" (ExpLICD),
 // MICCAI 2024; FiLMed's concept tokens.
 import { rowOf } from './map-rows';
+import { descriptor } from '../../../../app/methods';
 import type { MethodDefinition } from './types';
 
 export const attributeMap: MethodDefinition = {
-  id: 'attribute-map',
-  label: 'Attribute map',
-  reference: 'Gao et al., "Aligning Human Knowledge with Visual Concepts Towards Explainable Medical Image Classification" (ExpLICD), MICCAI 2024',
-  signed: false,
-  target: 'axis',
-  defaults: {},
+  ...descriptor('attribute-map'),
   compute: async ({ model, pass, target }) => {
     if (target.kind !== 'axis' || !pass.attributeMaps) throw new Error('an attribute map explains an axis of an attribute-token model');
     return rowOf(pass.attributeMaps, target.index, model.dims.patches);

@@ -3,15 +3,11 @@
 // Brocki, Binda & Chung, "Class-Discriminative Attention Maps for Vision Transformers",
 // arXiv:2312.02364 (2023); obzai/CDAM maps.py get_concept_map.
 import { concepts, seeds } from './tail-inputs';
+import { descriptor } from '../../../../app/methods';
 import type { MethodDefinition } from './types';
 
 export const cdam: MethodDefinition = {
-  id: 'cdam',
-  label: 'CDAM',
-  reference: 'Brocki, Binda & Chung, "Class-Discriminative Attention Maps for Vision Transformers", arXiv:2312.02364; obzai/CDAM maps.py get_concept_map',
-  signed: true,
-  target: 'output',
-  defaults: {},
+  ...descriptor('cdam'),
   compute: async ({ model, pass, target }) => {
     const r = await model.tail(pass.residual, seeds(target, model.dims, 1), concepts(target, model.dims, 1), 1);
     return Float32Array.from(r.cdam);

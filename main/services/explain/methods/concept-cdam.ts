@@ -2,15 +2,11 @@
 // concept vector c (the mean embedding of example images a user picked); seed all zeros.
 // Brocki, Binda & Chung, arXiv:2312.02364, §3 (concept-based explanations); obzai/CDAM maps.py.
 import { concepts, seeds } from './tail-inputs';
+import { descriptor } from '../../../../app/methods';
 import type { MethodDefinition } from './types';
 
 export const conceptCdam: MethodDefinition = {
-  id: 'concept-cdam',
-  label: 'Concept CDAM',
-  reference: 'Brocki, Binda & Chung, "Class-Discriminative Attention Maps for Vision Transformers", arXiv:2312.02364, concept-based CDAM',
-  signed: true,
-  target: 'concept',
-  defaults: {},
+  ...descriptor('concept-cdam'),
   compute: async ({ model, pass, target }) => {
     const r = await model.tail(pass.residual, seeds(target, model.dims, 1), concepts(target, model.dims, 1), 1);
     return Float32Array.from(r.cdam);

@@ -1,6 +1,8 @@
-// The registry of explanation methods. Adding one means one file and one line here.
-import type { ExplainParams } from '../../../../app/explain';
+// The registry of explanation methods: each is its descriptor (app/methods.ts) plus its compute
+// file here. Adding one means one descriptor, one file and one line here (the record below
+// does not compile without it).
 import { VerdictError } from '../../../../app/errors';
+import { METHOD_IDS, descriptor, isMethodId, type ExplainParams, type MethodId } from '../../../../app/methods';
 import { attention } from './attention';
 import { attributeMap } from './attribute-map';
 import { cdam } from './cdam';
@@ -13,34 +15,52 @@ import type { MethodDefinition } from './types';
 
 export type { MethodDefinition, MethodRun, ResolvedTarget } from './types';
 
-export const METHODS: readonly MethodDefinition[] = [attention, cdam, smoothCdam, integratedCdam, conceptCdam, lima, attributeMap, prototypeMap];
+const BY_ID: Record<MethodId, MethodDefinition> = {
+  attention,
+  cdam,
+  'smooth-cdam': smoothCdam,
+  'integrated-cdam': integratedCdam,
+  'concept-cdam': conceptCdam,
+  lima,
+  'attribute-map': attributeMap,
+  'prototype-map': prototypeMap,
+};
+
+/** In the descriptors' order. */
+export const METHODS: readonly MethodDefinition[] = METHOD_IDS.map((id) => BY_ID[id]);
 
 export function method(id: string): MethodDefinition {
-  const m = METHODS.find((x) => x.id === id);
-  if (!m) throw new VerdictError('not-found', `No explanation method "${id}"; methods: ${METHODS.map((x) => x.id).join(', ')}.`, { method: id });
-  return m;
+  if (!isMethodId(id)) throw new VerdictError('not-found', `No explanation method "${id}"; methods: ${METHOD_IDS.join(', ')}.`, { method: id });
+  return BY_ID[id];
 }
+
+const badParam = (m: MethodDefinition, param: string, message: string) => new VerdictError('explain.bad-params', message, { method: m.id, param });
 
 /**
- * The parameters that determine a map: only the method's own, defaults filled in, keys sorted
- * (so they can key the cache). A parameter the method does not take is refused, not ignored.
+ * The parameters that determine a map: only the method's own (as its descriptor lists them),
+ * each in its range, defaults filled in, keys sorted (so they can key the cache). A parameter
+ * the method does not take is refused, not ignored; so is an attention head the model lacks.
  */
 export function normaliseParams(m: MethodDefinition, params: ExplainParams | undefined, heads: number): ExplainParams {
-  const given = params ?? {};
-  const allowed = Object.keys(m.defaults) as (keyof ExplainParams)[];
-  for (const k of Object.keys(given) as (keyof ExplainParams)[]) {
-    if (given[k] !== undefined && !allowed.includes(k)) {
-      throw new VerdictError('explain.bad-params', `${m.label} takes no "${k}" parameter${allowed.length ? `; it takes ${allowed.join(', ')}` : ''}.`, { method: m.id, param: k });
+  const given: Record<string, number | undefined> = params ?? {};
+  const specs = descriptor(m.id).params;
+  for (const k of Object.keys(given)) {
+    if (given[k] !== undefined && !specs.some((p) => p.name === k)) {
+      throw badParam(m, k, `${m.label} takes no "${k}" parameter${specs.length ? `; it takes ${specs.map((p) => p.name).join(', ')}` : ''}.`);
     }
   }
-  if (given.head !== undefined && given.head >= heads) {
-    throw new VerdictError('explain.bad-params', `head ${given.head} does not exist: the model has ${heads} heads (0…${heads - 1}).`, { method: m.id, param: 'head' });
+  const out: Record<string, number> = {};
+  for (const p of [...specs].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const v = given[p.name] ?? p.default;
+    if (v === undefined) continue;
+    if (!Number.isFinite(v) || v < p.min || v > p.max || (p.integer && !Number.isInteger(v))) {
+      throw badParam(m, p.name, `${m.label}: ${p.name} must be ${p.integer ? 'a whole number' : 'a number'} from ${p.min} to ${p.max} (got ${v}).`);
+    }
+    out[p.name] = v;
   }
-  const out: ExplainParams = {};
-  for (const k of [...allowed].sort()) {
-    const v = given[k] ?? m.defaults[k];
-    if (v !== undefined) out[k] = v;
+  // The one parameter whose range depends on the model.
+  if (out.head !== undefined && out.head >= heads) {
+    throw badParam(m, 'head', `head ${out.head} does not exist: the model has ${heads} heads (0…${heads - 1}).`);
   }
-  return out;
+  return out as ExplainParams;
 }
-

@@ -12,15 +12,11 @@
 // over k = 1…m. We follow the code, whose maps the authors published; the equation's form needs
 // the gradients, which the tail graph does not return (it returns Σ_d T·∂f/∂T per token).
 import { concepts, meanOverBatch, scaledCopies, seeds } from './tail-inputs';
+import { descriptor } from '../../../../app/methods';
 import type { MethodDefinition } from './types';
 
 export const integratedCdam: MethodDefinition = {
-  id: 'integrated-cdam',
-  label: 'Integrated CDAM',
-  reference: 'Sundararajan, Taly & Yan, "Axiomatic Attribution for Deep Networks", ICML 2017; Brocki, Binda & Chung, arXiv:2312.02364; obzai/CDAM maps.py concept_map_intgrad. As the code, which averages whole CDAM maps at the scaled inputs (steps 1…m−1, the scaling before the LayerNorm), not the paper\'s Eq. 5/6 form (the tokens\' difference from the baseline times the path-averaged gradient)',
-  signed: true,
-  target: 'output',
-  defaults: { steps: 50 },
+  ...descriptor('integrated-cdam'),
   compute: async ({ model, pass, target, params }) => {
     const steps = params.steps!;
     const batch = steps - 1;

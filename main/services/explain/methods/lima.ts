@@ -21,17 +21,12 @@
 //   scripts/vitl.sh without --pending-samples) defaults to 12 (1,766 passes for 49 regions).
 import { LIMA_DEFAULTS, limaAttribution, slic } from '../lima';
 import { probabilityAndEmbedding } from '../metrics/model-scorers';
+import { descriptor } from '../../../../app/methods';
 import type { MethodDefinition } from './types';
 
 export const lima: MethodDefinition = {
-  id: 'lima',
-  label: 'LiMA',
-  reference: 'Chen et al., "Less is More: Efficient Black-box Attribution via Minimal Interpretable Subset Selection", arXiv:2504.00470; RuoyuChen10/LIMA. Class outputs only (no regression variant is published). Differs from the reference code: SLICO in CIELAB with connectivity (LIMA: OpenCV SLICO, 20 iterations on BGR, no connectivity); 49 regions on our 64×64 inputs (1,610 passes for the bidirectional search, 2,450 for naive greedy, not 1,668 and 2,550); pending 8 (LIMA\'s ViT script: 12)',
-  signed: false,
-  target: 'output',
-  defaults: { regions: LIMA_DEFAULTS.regions, pending: LIMA_DEFAULTS.pending },
+  ...descriptor('lima'),
   resolution: 'input',
-  blackBox: true,
   regions: ({ image, channels, height, width, manifest, params }) =>
     slic({ data: image, channels, height, width }, params.regions ?? LIMA_DEFAULTS.regions, LIMA_DEFAULTS.compactness, { normalisation: manifest.input.normalise }).labels,
   compute: async ({ model, manifest, image, target, params, signal, progress }) => {

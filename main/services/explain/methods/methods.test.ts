@@ -2,7 +2,7 @@
 // batching of Smooth and Integrated CDAM into one tail call — checked with a fake model whose
 // tail records what it was given.
 import { describe, expect, it } from 'vitest';
-import { METHOD_IDS } from '../../../../app/explain';
+import { METHOD_IDS, descriptor } from '../../../../app/methods';
 import type { BackbonePass, Dims, GraphRunner, TailPass } from '../../models/model-runtime';
 import { METHODS, method, normaliseParams } from './index';
 import { noiseSeed } from './smooth-cdam';
@@ -41,8 +41,12 @@ const pass: BackbonePass = {
 };
 
 describe('explanation methods', () => {
-  it('registers every method once, each citing its reference', () => {
-    expect(METHODS.map((m) => m.id).sort()).toEqual([...METHOD_IDS].sort());
+  it('registers every method once, each its descriptor plus a computation', () => {
+    expect(METHODS.map((m) => m.id)).toEqual([...METHOD_IDS]);
+    for (const id of METHOD_IDS) {
+      expect(method(id)).toMatchObject(descriptor(id));
+      expect(typeof method(id).compute).toBe('function');
+    }
     for (const m of METHODS) expect(m.reference).toMatch(/\w+.*(19|20)\d\d|arXiv|obzai\/CDAM/);
     expect(() => method('grad-cam')).toThrow(/No explanation method "grad-cam"/);
   });
@@ -57,11 +61,15 @@ describe('explanation methods', () => {
     expect(() => normaliseParams(method('cdam'), { samples: 5 }, 2)).toThrow(/CDAM takes no "samples" parameter/);
     expect(() => normaliseParams(method('integrated-cdam'), { seed: 5 }, 2)).toThrow(/takes no "seed" parameter; it takes steps/);
     expect(() => normaliseParams(method('attention'), { head: 2 }, 2)).toThrow(/head 2 does not exist: the model has 2 heads/);
+    // Each in its own range, as the descriptor gives it.
+    expect(() => normaliseParams(method('lima'), { regions: 2 }, 2)).toThrow(/LiMA: regions must be a whole number from 4 to 400 \(got 2\)/);
+    expect(() => normaliseParams(method('smooth-cdam'), { samples: 2.5 }, 2)).toThrow(/samples must be a whole number/);
+    expect(normaliseParams(method('lima'), {}, 2)).toEqual({ pending: 8, regions: 50 });
   });
 
   it('attention: one head, or the mean over heads', async () => {
     const { model } = fakeModel();
-    const run = (params = {}) => method('attention').compute({ ...unused, model, pass, target: { kind: 'attention', name: 'attention' }, params });
+    const run = (params = {}) => method('attention').compute({ ...unused, model, pass, target: { kind: 'none', name: 'attention' }, params });
     expect(Array.from(await run({ head: 1 }))).toEqual(Array.from(Float32Array.of(0.5, 0.6, 0.7, 0.8)));
     expect(Array.from(await run())).toEqual(Array.from(Float32Array.of(0.3, 0.4, 0.5, 0.6)));
   });

@@ -3,16 +3,11 @@
 // why: Visual foundation models as self-explainable classifiers" (ProtoFM), 2025; Chen et al.,
 // "This Looks Like That" (ProtoPNet), NeurIPS 2019.
 import { rowOf } from './map-rows';
+import { descriptor } from '../../../../app/methods';
 import type { MethodDefinition } from './types';
 
 export const prototypeMap: MethodDefinition = {
-  id: 'prototype-map',
-  label: 'Prototype similarity',
-  reference: 'Turbé et al., "Tell me why: Visual foundation models as self-explainable classifiers" (ProtoFM), 2025; Chen et al., "This Looks Like That", NeurIPS 2019',
-  // Cosine similarities: negative means the patch points away from the prototype.
-  signed: true,
-  target: 'prototype',
-  defaults: {},
+  ...descriptor('prototype-map'),
   compute: async ({ model, pass, target }) => {
     if (target.kind !== 'prototype' || !pass.prototypeMaps) throw new Error('a prototype map explains a prototype of a prototype model');
     return rowOf(pass.prototypeMaps, target.index, model.dims.patches);

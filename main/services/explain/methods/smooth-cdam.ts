@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { normalTable } from '../seeded-normal';
 import { concepts, meanOverBatch, noisyCopies, seeds } from './tail-inputs';
+import { descriptor } from '../../../../app/methods';
 import type { MethodDefinition, MethodRun } from './types';
 
 /** σ for a residual stream: noiseLevel times its range. */
@@ -43,14 +44,7 @@ export function noiseSeed(seed: number, subject: MethodRun['subject'], target: s
 }
 
 export const smoothCdam: MethodDefinition = {
-  id: 'smooth-cdam',
-  label: 'Smooth CDAM',
-  reference:
-    'Smilkov et al., "SmoothGrad: removing noise by adding noise", arXiv:1706.03825; Brocki, Binda & Chung, arXiv:2312.02364; obzai/CDAM maps.py concept_map_smoothgrad. ' +
-    'As the code, which averages whole CDAM maps at the noisy inputs, not the paper\'s Eq. 5/6 form (the clean tokens times the averaged gradient); noise seeded per case, nodule, target and seed',
-  signed: true,
-  target: 'output',
-  defaults: { samples: 50, noiseLevel: 0.05, seed: 0 },
+  ...descriptor('smooth-cdam'),
   version: 2,
   compute: async ({ model, pass, target, params, subject }) => {
     const samples = params.samples!;

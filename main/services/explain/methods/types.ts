@@ -1,15 +1,16 @@
-// What an explanation method is: an entry in the registry (index.ts) with its reference, the
-// kind of target it explains, the parameters it takes (with defaults), and a computation over
-// one image's backbone pass that returns one value per patch token (or, for black-box methods
-// that perturb the input, one per input pixel).
-import type { ExplainParams, MethodId } from '../../../../app/explain';
+// What an explanation method is in main: its descriptor (app/methods.ts: labels, target kind,
+// parameters, signedness, needs, reference) plus a computation over one image's backbone pass
+// that returns one value per patch token (or, for black-box methods that perturb the input,
+// one per input pixel).
+import type { ExplainParams, MethodDescriptor, MethodId } from '../../../../app/methods';
 import type { BackbonePass, GraphRunner } from '../../models/model-runtime';
 import type { Manifest } from '../../models/manifest';
 
 export type ResolvedTarget =
   | { kind: 'output'; name: string; index: number }
   | { kind: 'concept'; name: string; vector: Float32Array }
-  | { kind: 'attention'; name: 'attention' }
+  /** A map of no particular target (attention), named NO_TARGET. */
+  | { kind: 'none'; name: string }
   /** A diagnostic axis of an attribute-token pack, by its row in `attributeMaps`. */
   | { kind: 'axis'; name: string; index: number }
   /** A prototype of a prototype pack, by its row in `prototypeMaps`. */
@@ -37,15 +38,8 @@ export type MethodRun = {
   progress: (done: number, total: number) => void;
 };
 
-export type MethodDefinition = {
+export type MethodDefinition = MethodDescriptor & {
   id: MethodId;
-  label: string;
-  reference: string;
-  /** Signed maps are evidence (> 0) vs counter-evidence (< 0). */
-  signed: boolean;
-  target: ResolvedTarget['kind'];
-  /** The parameters the method takes; a key mapped to undefined has no default. */
-  defaults: ExplainParams;
   /** What the returned values cover: one per patch token (default) or one per input pixel. */
   resolution?: 'patches' | 'input';
   /**
@@ -53,8 +47,6 @@ export type MethodDefinition = {
    * maps; other methods' stored maps stay valid). Absent: 1.
    */
   version?: number;
-  /** Needs only the model's outputs (no attention, no tail): offered for every pack. */
-  blackBox?: boolean;
   /**
    * The sub-regions (H×W ids 0…R−1) a map of this method is constant over, for methods that
    * rank regions (LiMA's superpixels): its own insertion/deletion metrics step region by region.
