@@ -66,6 +66,9 @@ export const conditionSchema = z.object({
 }).strict();
 export type Condition = z.output<typeof conditionSchema>;
 
+/** A nodule's number in its case ("Nodule n"). */
+const noduleNumber = z.number().int().min(1).max(1000);
+
 export const protocolSchema = z.object({
   format: z.literal(PROTOCOL_FORMAT),
   id,
@@ -84,14 +87,15 @@ export const protocolSchema = z.object({
     }).strict().optional(),
     limit: z.number().int().min(1).max(10_000).optional(),
     /**
-     * CT: the nodule read in a case, by case label → nodule number n ("Nodule n", as the
-     * workstation and the editor list a case's nodules). n is the nodule's place in the order the
-     * LIDC readers' marks are clustered from the case's XML, so it is the same in every study
-     * database imported from the same files (nodule row ids are not). A case not listed reads its
-     * default nodule: the largest one at least 3 of the 4 LIDC readers marked, else the one most
-     * readers marked. One nodule per case: a study's reading unit is the case.
+     * CT: the nodules read in a case, by case label → a nodule number n or a list of them
+     * ("Nodule n", as the workstation and the editor list a case's nodules). n is the nodule's
+     * place in the order the LIDC readers' marks are clustered from the case's XML, so it is the
+     * same in every study database imported from the same files (nodule row ids are not). A case
+     * not listed reads its default nodules: every one at least 3 of the 4 LIDC readers marked,
+     * else the one most readers marked. Each nodule read is its own reading unit (its own trials,
+     * answers and case id in the exports).
      */
-    nodules: z.record(text(100), z.number().int().min(1).max(1000)).optional(),
+    nodules: z.record(text(100), z.union([noduleNumber, z.array(noduleNumber).min(1).max(100)])).optional(),
   }).strict(),
   /** Whether a stimulus trial states what its map explains ("Evidence for: spiculation"); hidden keeps targets blinded too. */
   stimulusTargets: z.enum(['shown', 'hidden']).default('shown'),

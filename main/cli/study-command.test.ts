@@ -55,7 +55,7 @@ describe('verdict study / reader', () => {
     expect(s.studies).toHaveLength(1);
     expect(s.studies[0]).toMatchObject({ id: studyId, name: 'LIDC pilot', protocol: { id: 'lidc-demo', version: 1 }, cases: 1, answers: 1 });
     expect(s.studies[0].readers).toEqual([expect.objectContaining({ name: 'Dr CLI', done: 0, total: 6, timeSpentMs: 4000, orderReproducible: true })]);
-    expect(s.studies[0].answerList).toEqual([expect.objectContaining({ reader: 'Dr CLI', position: 0, case: 'CT-001', phase: 'unaided', questionId: 'malignancy', value: 4, version: 1 })]);
+    expect(s.studies[0].answerList).toEqual([expect.objectContaining({ reader: 'Dr CLI', position: 0, case: 'CT-001 · nodule 1', phase: 'unaided', questionId: 'malignancy', value: 4, version: 1 })]);
     const text = await runVerdict(['study', 'status', '--db', db, '--study', String(studyId)]);
     expect(text.stdout).toMatch(/event log: intact \(\d+ events\)/);
     expect(text.stdout).toMatch(/Dr CLI\s+0\/6 done/);

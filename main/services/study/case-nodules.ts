@@ -3,7 +3,7 @@
 // same in every database imported from the same files, unlike the row id).
 import type { Database } from 'better-sqlite3';
 
-export { AGREED_READERS, defaultNodule } from '../../../app/nodule-choice';
+export { AGREED_READERS, defaultNodule, defaultNodules, pickedNumbers } from '../../../app/nodule-choice';
 
 export type CaseNodule = { id: number; number: number; readerCount: number; diameterMm: number | null; medianMalignancy: number | null };
 

@@ -2,10 +2,12 @@
 // opened each trial (trial_visit): the AI output (any trial of the AI or AI + explanation phase)
 // and the explanations (any trial of the AI + explanation phase). With the protocol's
 // lockEarlierPhases (default when it has more than one phase), a trial is locked once any trial
-// of the same case in a later phase has been opened: its answers can no longer be edited, and an
-// unanswered question there can no longer be answered — a first answer given after the AI was
-// seen is not an unaided read, and taking it would mix exposed reads into the earlier phase's
-// results without a trace in the numbers; a missing answer is honest and shows as missing.
+// of the same reading unit (trial.case_index: a case, or for CT one nodule of it — a case's other
+// nodules are separate units with their own AI output) in a later phase has been opened: its
+// answers can no longer be edited, and an unanswered question there can no longer be answered —
+// a first answer given after the AI was seen is not an unaided read, and taking it would mix
+// exposed reads into the earlier phase's results without a trace in the numbers; a missing
+// answer is honest and shows as missing.
 import type { Database } from 'better-sqlite3';
 import { PHASES, locksEarlierPhases, type PhaseId, type Protocol } from '../../../app/protocol';
 import type { TrialRow } from './study-rows';

@@ -1,7 +1,8 @@
 // A protocol's second gate: against this study database. Its cases must exist and be of the
-// protocol's modality (CT cases need a nodule to read), every condition's pack must be
-// registered for that modality and offer the method and the target, and a sanity-check pack
-// must be a randomized-weights pack that can imitate at least one condition.
+// protocol's modality (CT cases need a nodule to read; each nodule read is its own reading
+// unit), every condition's pack must be registered for that modality and offer the method and
+// the target, and a sanity-check pack must be a randomized-weights pack that can imitate at
+// least one condition.
 import type { Database } from 'better-sqlite3';
 import type { Protocol } from '../../../app/protocol';
 import { VerdictError } from '../../../app/errors';
@@ -13,9 +14,10 @@ import { targetsFor } from '../../../app/explain';
 import { method, normaliseParams } from '../explain/methods';
 import { resolveTarget } from '../explain/resolve-target';
 import { protocolError } from './protocol-parse';
-import { caseNodules, defaultNodule } from './case-nodules';
+import { caseNodules, defaultNodules, pickedNumbers, type CaseNodule } from './case-nodules';
 
-export type ResolvedCase = { caseId: number; label: string; noduleId: number | null };
+/** A reading unit: a case, and for CT one of its nodules (its number in the case as protocols name it). */
+export type ResolvedCase = { caseId: number; label: string; noduleId: number | null; noduleNumber: number | null };
 export type ResolvedModel = { modelId: number; sha256: string };
 export type ResolvedProtocol = {
   protocol: Protocol;
@@ -113,28 +115,40 @@ export function resolveCases(db: Database, p: Protocol): ResolvedCase[] {
   for (const label of Object.keys(picks)) {
     if (!chosen.some((c) => c.label === label)) throw protocolError('protocol.unknown-case', `cases.nodules.${label}`, `"${label}" is not among the protocol's cases, so no nodule of it is read`);
   }
-  const resolved: ResolvedCase[] = [];
+  // Per case its reading units (for CT, each nodule read); `limit` counts cases, not nodules.
+  const units: ResolvedCase[][] = [];
   for (const c of chosen) {
-    let noduleId: number | null = null;
-    if (p.modality === 'CT') {
-      const nodules = caseNodules(db, c.id);
-      const picked = picks[c.label];
-      if (picked !== undefined) {
-        const n = nodules.find((x) => x.number === picked);
-        if (!n) throw protocolError('protocol.unknown-case', `cases.nodules.${c.label}`, `case "${c.label}" has no nodule ${picked} (it has ${nodules.length})`);
-        noduleId = n.id;
-      } else {
-        const n = defaultNodule(nodules.filter((x) => x.readerCount >= (f?.minReaders ?? 1)));
-        if (!n) {
-          if (p.cases.labels && !f?.minReaders) throw protocolError('protocol.unknown-case', `cases.labels[${p.cases.labels.indexOf(c.label)}]`, `case "${c.label}" has no nodule to read`);
-          continue;
-        }
-        noduleId = n.id;
+    if (p.modality !== 'CT') {
+      units.push([{ caseId: c.id, label: c.label, noduleId: null, noduleNumber: null }]);
+      continue;
+    }
+    const nodules = caseNodules(db, c.id);
+    const picked = picks[c.label];
+    let read: CaseNodule[];
+    if (picked !== undefined) {
+      read = pickedNodules(nodules, pickedNumbers(picked), c.label);
+    } else {
+      read = defaultNodules(nodules.filter((x) => x.readerCount >= (f?.minReaders ?? 1)));
+      if (!read.length) {
+        if (p.cases.labels && !f?.minReaders) throw protocolError('protocol.unknown-case', `cases.labels[${p.cases.labels.indexOf(c.label)}]`, `case "${c.label}" has no nodule to read`);
+        continue;
       }
     }
-    resolved.push({ caseId: c.id, label: c.label, noduleId });
+    units.push(read.map((n) => ({ caseId: c.id, label: c.label, noduleId: n.id, noduleNumber: n.number })));
   }
-  const limited = p.cases.limit ? resolved.slice(0, p.cases.limit) : resolved;
+  const limited = (p.cases.limit ? units.slice(0, p.cases.limit) : units).flat();
   if (limited.length === 0) throw protocolError('protocol.unknown-case', 'cases', `no ${p.modality} case in this study database matches`);
   return limited;
+}
+
+/** A protocol's picked nodule numbers, in the case's order; each must exist, and once. */
+function pickedNodules(nodules: CaseNodule[], numbers: number[], label: string): CaseNodule[] {
+  const at = `cases.nodules.${label}`;
+  const seen = new Set<number>();
+  for (const n of numbers) {
+    if (seen.has(n)) throw protocolError('protocol.invalid', at, `nodule ${n} of "${label}" is listed twice`);
+    seen.add(n);
+    if (!nodules.some((x) => x.number === n)) throw protocolError('protocol.unknown-case', at, `case "${label}" has no nodule ${n} (it has ${nodules.length})`);
+  }
+  return nodules.filter((x) => seen.has(x.number));
 }

@@ -1,9 +1,12 @@
 // The case as a reader may see it: images and, for CT, the one nodule to read (its position
-// only). No ground truth (diagnosis, masks, readers' ratings and contours), no other nodules,
-// no dataset identifiers (the series UID would name the LIDC case).
+// only), labelled as the reading unit ("CT-001 · nodule 2": the nodule's number in the case, as
+// the protocol names it — never an LIDC reader's nodule id). No ground truth (diagnosis, masks,
+// readers' ratings and contours), no other nodules, no dataset identifiers (the series UID would
+// name the LIDC case).
 import type { Database } from 'better-sqlite3';
 import type { Nodule } from '../../../app/domain';
 import type { ReaderCase } from '../../../app/study';
+import { unitLabel } from '../../../app/nodule-choice';
 import { getCase } from './case-queries';
 
 export function readerCase(db: Database, caseId: number, noduleId: number | null): ReaderCase {
@@ -11,7 +14,8 @@ export function readerCase(db: Database, caseId: number, noduleId: number | null
   const n = noduleId === null ? undefined : c.nodules.find((x) => x.id === noduleId);
   return {
     caseId: c.id,
-    label: c.label,
+    // Nodules are numbered in the case's order (getCase lists them by row, as case-nodules.ts numbers them).
+    label: unitLabel(c.label, n ? c.nodules.indexOf(n) + 1 : null),
     modality: c.modality,
     // The description and import warnings are the files' own words (they may name the scan or a file).
     series: c.series.map((s) => ({ ...s, seriesInstanceUid: `series-${s.id}`, description: '', warnings: [] })),

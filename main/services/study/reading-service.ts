@@ -11,6 +11,7 @@ import type { ImagingService } from '../imaging/imaging-service';
 import { checkAnswer } from './answer-check';
 import { answerContentSha256, appendEvent, type AnswerRowContent } from './event-log';
 import { keymapOf, setKeymap } from './keymap';
+import { unitLabel } from '../../../app/nodule-choice';
 import { imageSize, readerCase } from './reader-case';
 import { isicTruth, lidcTruth, scoreRoi } from './roi-scoring';
 import { answerOf, assignmentOf, latestAnswerRows, studyContext, type AssignmentRow, type StudyContext, type TrialRow } from './study-rows';
@@ -53,7 +54,7 @@ export class ReadingService {
     const labels = this.#caseLabels(studyId);
     const p = progressOf(states);
     // The study's name, not the protocol's title: a title may name the methods being compared.
-    return { studyId, title: ctx.study.name, trials: states.map((s) => summaryOf(s, labels.get(s.trial.case_id)!)), ...p };
+    return { studyId, title: ctx.study.name, trials: states.map((s) => summaryOf(s, labels.get(s.trial.case_index)!)), ...p };
   }
 
   async trial(readerId: number, studyId: number, position: number): Promise<TrialView> {
@@ -144,8 +145,10 @@ export class ReadingService {
     return { ctx: studyContext(this.#db, studyId), assignment };
   }
 
+  /** Each reading unit's label by case index ("CT-001 · nodule 2"), as readerCase labels it. */
   #caseLabels(studyId: number): Map<number, string> {
-    const rows = this.#db.prepare('SELECT c.id, c.label FROM study_entry e JOIN study_case c ON c.id = e.case_id WHERE e.study_id = ?').all(studyId) as { id: number; label: string }[];
-    return new Map(rows.map((r) => [r.id, r.label]));
+    const rows = this.#db.prepare(`SELECT e.case_index, c.label, (SELECT count(*) FROM nodule m WHERE m.case_id = e.case_id AND m.id <= e.nodule_id) AS number
+      FROM study_entry e JOIN study_case c ON c.id = e.case_id WHERE e.study_id = ?`).all(studyId) as { case_index: number; label: string; number: number }[];
+    return new Map(rows.map((r) => [r.case_index, unitLabel(r.label, r.number || null)]));
   }
 }

@@ -1,5 +1,6 @@
 // The last phase's verdict on a case ("with AI and explanation", a case trial) shows the
-// explanations this reader was shown for that case, so the verdict is given with them in view:
+// explanations this reader was shown for that reading unit (the case; for CT, the same nodule —
+// another nodule's maps explain another nodule), so the verdict is given with them in view:
 // each exactly as its stimulus trial showed it (same map, blinded label and caption, read back
 // through the same display code). Only single-stimulus trials the reader has opened count;
 // comparisons (their A/B letters would collide with the labels), sanity-check trials (a catch

@@ -2,8 +2,9 @@
 // a reader's request must not start model work (its timing and its progress would tell what is
 // being computed), and every reader should see maps that already exist. This computes, in the
 // background on the shared inference queue, every map the study's trials can show — each
-// condition for each case, the sanity pack's map for each imitated condition and case — whose
-// model outputs are also the AI phases' predictions. Progress goes to the coordinator who asked.
+// condition for each reading unit (a case; for CT, each nodule read), the sanity pack's map for
+// each imitated condition and unit — whose model outputs are also the AI phases' predictions.
+// Progress goes to the coordinator who asked.
 import type { Database } from 'better-sqlite3';
 import type { StudyPreparation } from '../../../app/study';
 import { VerdictError } from '../../../app/errors';
@@ -24,13 +25,13 @@ export function conditionMap(ctx: StudyContext, conditionId: string, entry: { ca
   return { modelId: model.modelId, caseId: entry.caseId, noduleId: entry.noduleId, method: c.method, target: c.target, params: c.params };
 }
 
-/** Every map a study's trials can show, each once. */
+/** Every map a study's trials can show, each once: per condition and reading unit (a CT case's nodules each have their own maps). */
 export function studyMaps(ctx: StudyContext, entries: { caseId: number; noduleId: number | null }[]): MapRequest[] {
   const sanity = (ctx.protocol.sanityChecks?.count ?? 0) > 0 ? ctx.resolved.sanityConditions : [];
   const out = new Map<string, MapRequest>();
   for (const e of entries) {
-    for (const c of ctx.protocol.conditions) out.set(JSON.stringify(['c', c.id, e.caseId]), conditionMap(ctx, c.id, e));
-    for (const id of sanity) out.set(JSON.stringify(['s', id, e.caseId]), conditionMap(ctx, id, e, true));
+    for (const c of ctx.protocol.conditions) out.set(JSON.stringify(['c', c.id, e.caseId, e.noduleId]), conditionMap(ctx, c.id, e));
+    for (const id of sanity) out.set(JSON.stringify(['s', id, e.caseId, e.noduleId]), conditionMap(ctx, id, e, true));
   }
   return [...out.values()];
 }

@@ -1,6 +1,8 @@
 // A reader's trial list, generated once at assignment from the reader's seed and index (pure:
 // the same inputs give the same list, which is how a stored assignment is checked and
-// reproduced). For each case, in a seeded shuffle, the protocol's phases in order:
+// reproduced). For each reading unit — a case, or for CT one nodule of a case (a case's nodules
+// are separate units, each its own block, shuffled like any other) — in a seeded shuffle, the
+// protocol's phases in order:
 //  - unaided / ai: one case trial with the case-level questions of that phase;
 //  - ai-explanation: the conditions as single stimuli, ordered by the Williams-square row
 //    (reader index + case index) mod rows — so across readers × cases each condition holds each
@@ -19,7 +21,7 @@ export type TrialKind = TrialSummary['kind'];
 
 export type PlanInput = {
   protocol: Protocol;
-  /** The study's cases in study order (case index = place in this list). */
+  /** The study's reading units in study order (case index = place in this list; a CT case read at two nodules is two units). */
   cases: { caseId: number; noduleId: number | null }[];
   readerIndex: number;
   seed: number;
