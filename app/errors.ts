@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'model.bad-onnx'
   | 'model.bad-shape'
   | 'model.session-failed'
+  | 'model.file-refused'
+  | 'model.id-taken'
   | 'explain.cancelled'
   | 'explain.bad-target'
   | 'explain.bad-params'

@@ -1,13 +1,14 @@
-// Reads a model pack folder and checks it against its manifest: schema, paths inside the pack,
-// every file's SHA-256, and (unless the caller already trusts this exact pack) that ONNX Runtime
-// loads its graphs and their tensors have the manifest's names and shapes.
-import { readFile, realpath, stat } from 'node:fs/promises';
+// Reads a model pack folder and checks it against its manifest: schema, limits (pack-files.ts
+// PACK_LIMITS), paths inside the pack, regular files only, every file's SHA-256 (streamed), and
+// (unless the caller already trusts this exact pack) that ONNX Runtime loads its graphs and
+// their tensors have the manifest's names and shapes.
+import { lstat, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { VerdictError } from '../../../app/errors';
 import { inspectGraph } from './execution-providers';
 import { checkGraph, checkImpliedShapes } from './graph-check';
 import { graphRoles, parseManifest, type GraphRole, type Manifest } from './manifest';
-import { packHash, readVerified, resolvePackPath, sha256Hex, type PackFile } from './pack-files';
+import { openRegularFile, PACK_LIMITS, packHash, readVerified, resolvePackPath, sha256Hex, verifyFile, type PackFile } from './pack-files';
 
 export type LoadedPack = {
   /** Real path of the pack folder. */
@@ -26,28 +27,52 @@ async function packDir(path: string): Promise<string> {
   return realpath(path);
 }
 
+/** manifest.json's bytes: a regular file within PACK_LIMITS.manifestBytes, checked before it is read. */
+async function readManifest(dir: string, label: string): Promise<Buffer> {
+  const path = join(dir, 'manifest.json');
+  const exists = await lstat(path).catch(() => null);
+  if (!exists) throw new VerdictError('model.missing-file', `${dir} has no manifest.json; a model pack is a folder holding manifest.json and the ONNX graphs it names.`, { file: 'manifest.json', path: dir });
+  const { fh } = await openRegularFile(path, label, PACK_LIMITS.manifestBytes, { file: 'manifest.json', path: dir });
+  try {
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}
+
 /**
  * Loads the pack at `path` (its folder, or its manifest.json). `trusted(sha256)` lets the caller
- * skip the ONNX checks for a pack it has validated before under the same hash.
+ * skip the ONNX checks for a pack it has validated before under the same hash; `accept` may
+ * refuse the pack from its manifest alone (an id another pack holds), before any file is read.
  */
-export async function loadPack(path: string, opts: { trusted?: (sha256: string) => boolean } = {}): Promise<LoadedPack> {
+export async function loadPack(path: string, opts: { trusted?: (sha256: string) => boolean; accept?: (manifest: Manifest, dir: string) => void } = {}): Promise<LoadedPack> {
   const dir = await packDir(basename(path) === 'manifest.json' ? join(path, '..') : path);
   const label = `${basename(dir)}/manifest.json`;
-  let manifestBytes: Buffer;
-  try {
-    manifestBytes = await readFile(join(dir, 'manifest.json'));
-  } catch {
-    throw new VerdictError('model.missing-file', `${dir} has no manifest.json; a model pack is a folder holding manifest.json and the ONNX graphs it names.`, { file: 'manifest.json', path: dir });
-  }
+  const manifestBytes = await readManifest(dir, label);
   const manifestText = manifestBytes.toString('utf8');
   const manifest = parseManifest(manifestText, label);
+  const roles = Object.entries(manifest.files);
+  if (roles.length > PACK_LIMITS.files) {
+    throw new VerdictError('model.invalid-manifest', `${label}: files: ${roles.length} file roles, above the limit of ${PACK_LIMITS.files}.`, { file: label, field: 'files', limit: PACK_LIMITS.files });
+  }
+  opts.accept?.(manifest, dir);
   const files: PackFile[] = [];
   const bytesOf = new Map<string, Buffer>();
-  for (const [role, ref] of Object.entries(manifest.files)) {
+  // Several roles may name one file: it is hashed once (20,000 roles on one file used to mean 20,000 reads).
+  const verified = new Map<string, number>();
+  for (const [role, ref] of roles) {
     const abs = await resolvePackPath(dir, role, ref.path, label);
-    const bytes = await readVerified(abs, { role, ...ref }, label);
-    files.push({ role, path: ref.path, sha256: ref.sha256, bytes: bytes.length });
-    if ((graphRoles(manifest) as string[]).includes(role)) bytesOf.set(role, bytes);
+    const key = `${abs}\0${ref.sha256}`;
+    let size = verified.get(key);
+    if ((graphRoles(manifest) as string[]).includes(role)) {
+      const bytes = await readVerified(abs, { role, ...ref }, label);
+      bytesOf.set(role, bytes);
+      size = bytes.length;
+    } else if (size === undefined) {
+      size = await verifyFile(abs, { role, ...ref }, label);
+    }
+    verified.set(key, size);
+    files.push({ role, path: ref.path, sha256: ref.sha256, bytes: size });
   }
   const sha256 = packHash(sha256Hex(manifestBytes), files);
   if (opts.trusted?.(sha256)) checkImpliedShapes(manifest);

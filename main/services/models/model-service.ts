@@ -1,6 +1,8 @@
 // Model packs: validated and registered in the study database (bundled packs found under the
 // resources folder at start-up, others added by path), and opened lazily as ONNX Runtime
 // sessions with execution-provider fallback. Plain Node; no Electron.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { ModelSummary } from '../../../app/explain';
 import { VerdictError } from '../../../app/errors';
@@ -28,6 +30,8 @@ export class ModelService {
   readonly #now: () => Date;
   readonly #runtimes = new Map<number, Promise<ModelRuntime>>();
   readonly #providerOf = new Map<number, string>();
+  /** Pack id → real folder of the bundled pack that holds it, from this run's scan. */
+  readonly #bundledIds = new Map<string, string>();
   #bundled: Promise<void> | null = null;
   #closed = false;
 
@@ -49,7 +53,7 @@ export class ModelService {
         for (const dir of await findPackDirs(root)) {
           if (this.#closed) return;
           try {
-            await this.#register(dir);
+            await this.#register(dir, true);
           } catch (e) {
             this.#log.error(`bundled model pack ${dir} was not registered: ${e instanceof VerdictError ? e.message : ''}`, e instanceof VerdictError ? undefined : e);
           }
@@ -110,13 +114,32 @@ export class ModelService {
     await Promise.allSettled(opened.map(async (r) => (await r).release()));
   }
 
-  async #register(path: string): Promise<number> {
-    const pack = await loadPack(path, { trusted: (sha256) => knownHash(this.#db, sha256) });
+  async #register(path: string, bundled = false): Promise<number> {
+    const pack = await loadPack(path, { trusted: (sha256) => knownHash(this.#db, sha256), accept: (m, dir) => this.#refuseTakenId(m.id, dir, bundled) });
     const m = pack.manifest;
+    if (bundled) this.#bundledIds.set(m.id, pack.dir);
     if (this.#closed) throw new VerdictError('internal', 'The model service is closed.');
     const { id, added } = upsertModel(this.#db, pack, this.#now().toISOString());
     if (added) this.#log.info(`model pack ${m.id} ${m.version} registered from ${pack.dir} (id ${id}, sha256 ${pack.sha256.slice(0, 12)}…)`);
     return id;
+  }
+
+  /**
+   * A pack id names one pack: a pack may not claim the id of a bundled pack (resolve by id would
+   * pick it, and it would stand in for the bundled model), and a pack added by path may not claim
+   * the id of a pack registered from another folder that still holds it. A pack whose old folder
+   * is gone (moved) may take its id back.
+   */
+  #refuseTakenId(packId: string, dir: string, bundled: boolean): void {
+    const taken = (heldBy: string, what: string) =>
+      new VerdictError('model.id-taken', `${dir}: pack id "${packId}" is already taken by ${what} in ${heldBy}; give this pack its own id in its manifest.json.`, {
+        packId, path: dir, heldBy,
+      });
+    const owner = this.#bundledIds.get(packId);
+    if (owner !== undefined && owner !== dir) throw taken(owner, 'the bundled pack');
+    if (bundled) return;
+    const other = currentRows(this.#db).find((r) => r.pack_id === packId && r.path !== dir && existsSync(join(r.path, 'manifest.json')));
+    if (other) throw taken(other.path, 'the pack registered');
   }
 
   async #open(model: RegisteredModel): Promise<ModelRuntime> {

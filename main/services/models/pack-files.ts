@@ -1,11 +1,30 @@
 // The files a manifest names: each must stay inside the pack folder (no absolute paths, no
-// `..`, no symlink that resolves elsewhere), exist, and have the SHA-256 the manifest records.
+// `..`, no symlink that resolves elsewhere), be a regular file within PACK_LIMITS, and have the
+// SHA-256 the manifest records. A FIFO or device is refused without being read (it would block
+// the loader for ever), the size is checked before reading, and hashes are streamed.
 import { createHash } from 'node:crypto';
-import { readFile, realpath } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep, win32 } from 'node:path';
 import { VerdictError } from '../../../app/errors';
 
 export type PackFile = { role: string; path: string; sha256: string; bytes: number };
+
+/** What a pack may make Verdict read (models/README.md, "Limits"). */
+export const PACK_LIMITS = {
+  /** manifest.json: the largest bundled one (isic-protofm, 210 exemplars) is about 160 KB. */
+  manifestBytes: 4 * 1024 * 1024,
+  /** File roles in one manifest: isic-protofm has 213. */
+  files: 1024,
+  /** A graph (backbone, tail): ONNX Runtime cannot load a protobuf graph above 2 GiB. */
+  graphBytes: 2 * 1024 * 1024 * 1024,
+  /** Any other file (fixtures, card, exemplar images): the largest bundled one is about 2 MB. */
+  fileBytes: 256 * 1024 * 1024,
+} as const;
+
+const limitFor = (role: string): number => (role === 'backbone' || role === 'tail' ? PACK_LIMITS.graphBytes : PACK_LIMITS.fileBytes);
+
+const CHUNK = 1024 * 1024;
 
 export const sha256Hex = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
 
@@ -31,21 +50,93 @@ export async function resolvePackPath(packDir: string, role: string, path: strin
   return real;
 }
 
-/** Reads one pack file and checks its hash; returns its bytes. */
-export async function readVerified(absPath: string, ref: { role: string; path: string; sha256: string }, file = 'manifest.json'): Promise<Buffer> {
-  let bytes: Buffer;
+type FileRef = { role: string; path: string; sha256: string };
+
+/**
+ * Opens a file for reading without waiting on a FIFO's writer (O_NONBLOCK; Windows has no FIFOs)
+ * and refuses, from the open handle's stat, anything but a regular file of at most `maxBytes`.
+ * `what` names the file in messages (`manifest.json: files.tail: tail.onnx`).
+ */
+export async function openRegularFile(absPath: string, what: string, maxBytes: number, detail: Record<string, string>): Promise<{ fh: FileHandle; size: number }> {
+  let fh: FileHandle;
   try {
-    bytes = await readFile(absPath);
+    fh = await open(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
-    throw new VerdictError('model.missing-file', `${file}: files.${ref.role}: cannot read ${ref.path} (${(e as Error).message}).`, { file, role: ref.role, path: ref.path });
+    throw new VerdictError('model.missing-file', `${what}: cannot be read (${(e as Error).message}).`, detail);
   }
-  const actual = sha256Hex(bytes);
-  if (actual !== ref.sha256) {
-    throw new VerdictError('model.hash-mismatch', `${ref.path}: SHA-256 is ${actual} but ${file} says ${ref.sha256}; the file has changed since the pack was exported.`, {
-      file: ref.path, expected: ref.sha256, actual,
-    });
+  try {
+    const info = await fh.stat();
+    if (!info.isFile()) {
+      const kind = info.isFIFO() ? 'a FIFO' : info.isDirectory() ? 'a folder' : info.isSocket() ? 'a socket' : 'a device';
+      throw new VerdictError('model.file-refused', `${what} is ${kind}, not a regular file; a pack holds regular files only.`, { ...detail, reason: 'not-regular' });
+    }
+    if (info.size > maxBytes) {
+      throw new VerdictError('model.file-refused', `${what} is ${info.size} bytes, above the limit of ${maxBytes} bytes for a pack file.`, { ...detail, reason: 'too-large', bytes: info.size, limit: maxBytes });
+    }
+    return { fh, size: info.size };
+  } catch (e) {
+    await fh.close();
+    throw e;
   }
-  return bytes;
+}
+
+/** SHA-256 of an open file, read in 1 MiB chunks (memory stays flat for any size). */
+async function streamHash(fh: FileHandle): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  const chunk = Buffer.allocUnsafe(CHUNK);
+  let position = 0;
+  for (;;) {
+    const { bytesRead } = await fh.read(chunk, 0, CHUNK, position);
+    if (bytesRead === 0) break;
+    hash.update(chunk.subarray(0, bytesRead));
+    position += bytesRead;
+  }
+  return { sha256: hash.digest('hex'), bytes: position };
+}
+
+const mismatch = (ref: FileRef, file: string, actual: string) =>
+  new VerdictError('model.hash-mismatch', `${ref.path}: SHA-256 is ${actual} but ${file} says ${ref.sha256}; the file has changed since the pack was exported.`, {
+    file: ref.path, expected: ref.sha256, actual,
+  });
+
+const openPackFile = (absPath: string, ref: FileRef, file: string) =>
+  openRegularFile(absPath, `${file}: files.${ref.role}: ${ref.path}`, limitFor(ref.role), { file, role: ref.role, path: ref.path });
+
+/** Checks one pack file's hash without keeping its bytes; returns its size. */
+export async function verifyFile(absPath: string, ref: FileRef, file = 'manifest.json'): Promise<number> {
+  const { fh } = await openPackFile(absPath, ref, file);
+  try {
+    const { sha256, bytes } = await streamHash(fh);
+    if (sha256 !== ref.sha256) throw mismatch(ref, file, sha256);
+    return bytes;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Reads one pack file whose bytes are needed (a graph, an exemplar): the hash is streamed first,
+ * so a huge or wrong file is refused before it is held in memory, then the bytes are read from the
+ * same handle and hashed again (the file cannot change between the check and the use).
+ */
+export async function readVerified(absPath: string, ref: FileRef, file = 'manifest.json'): Promise<Buffer> {
+  const { fh } = await openPackFile(absPath, ref, file);
+  try {
+    const first = await streamHash(fh);
+    if (first.sha256 !== ref.sha256) throw mismatch(ref, file, first.sha256);
+    const bytes = Buffer.alloc(first.bytes);
+    let position = 0;
+    while (position < bytes.length) {
+      const { bytesRead } = await fh.read(bytes, position, Math.min(CHUNK * 64, bytes.length - position), position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+    }
+    const actual = sha256Hex(bytes.subarray(0, position));
+    if (actual !== ref.sha256) throw mismatch(ref, file, actual);
+    return bytes;
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
