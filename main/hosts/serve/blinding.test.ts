@@ -21,6 +21,8 @@ import { demoVerdict, PASS, type TestVerdict } from '../../services/study/study-
 import { tempDir } from '../../../tests/support/data';
 import { startServeHost, type ServeHost } from './server';
 
+const API_KEY = 'blinding-test-key-'.padEnd(40, 'x');
+
 type Reply = { id: number; ok: boolean; data?: unknown; error?: { code: string; message: string } };
 
 /** A raw WebSocket client that keeps every frame it receives, byte for byte. */
@@ -39,7 +41,7 @@ class Socket {
   }
   static open(host: ServeHost): Promise<Socket> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api`, { headers: { authorization: `Bearer ${API_KEY}` } });
       ws.on('open', () => resolve(new Socket(ws)));
       ws.on('error', reject);
     });
@@ -182,7 +184,7 @@ function leaks(s: Socket, forbidden: { text: string; from: string }[]): string[]
 
 beforeAll(async () => {
   v = await demoVerdict();
-  host = await startServeHost({ handlers: () => v.handlers, newCaller: () => v.newCaller(), events: v.events, staticDir: tempDir('blind-static-'), log: silentLog });
+  host = await startServeHost({ handlers: () => v.handlers, newCaller: () => v.newCaller(), events: v.events, staticDir: tempDir('blind-static-'), log: silentLog, apiKey: API_KEY });
   coordinator = await Socket.open(host);
   const admin = await coordinator.call<{ id: number }>('readers.create', { name: 'Coordinator', role: 'admin', passphrase: PASS });
   await coordinator.call('session.signIn', { readerId: admin.id, passphrase: PASS });

@@ -1,7 +1,6 @@
 // The loopback host: serves the built renderer and the typed API over one WebSocket, on
-// 127.0.0.1 only, behind a per-launch token. Transport and nothing else: every call goes
-// through the same dispatch as the Electron host.
-import { randomBytes } from 'node:crypto';
+// 127.0.0.1 only, behind a single-use launch token traded for a session cookie (auth.ts).
+// Transport and nothing else: every call goes through the same dispatch as the Electron host.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -12,7 +11,7 @@ import { decodeFrame, encodeFrame } from '../../../app/wire';
 import type { EventBus } from '../../event-bus';
 import type { Log } from '../../log';
 import { contentSecurityPolicy } from '../csp';
-import { TOKEN_COOKIE, checkRequest } from './auth';
+import { LaunchGate, SESSION_COOKIE } from './auth';
 import { readStatic } from './static-files';
 
 export type ServeOptions = {
@@ -23,16 +22,27 @@ export type ServeOptions = {
   staticDir: string;
   log: Log;
   port?: number;
+  /** The first launch token (default: random). */
   token?: string;
+  /** A key the launching program chose for its own API clients (`Authorization: Bearer`); none by default. */
+  apiKey?: string;
+  /** Told the next single-use launch link once the current one has been traded for a cookie. */
+  onLaunchLinkUsed?: (nextUrl: string) => void;
 };
 
 export type ServeHost = { url: string; port: number; token: string; close: () => Promise<void> };
 
+/** A socket error's message as one short printable line for the log. */
+const oneLine = (e: Error) => e.message.replace(/[^\x20-\x7e]/g, '').slice(0, 100);
+
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
-  const token = opts.token ?? randomBytes(32).toString('base64url');
+  if (opts.apiKey !== undefined && opts.apiKey.length < 32) throw new Error('The API key must have at least 32 characters.');
   let port = 0;
+  const gate = new LaunchGate({ launchToken: opts.token, apiKey: opts.apiKey, port: () => port });
+  const token = gate.launchToken;
+  const linkFor = (t: string) => `http://127.0.0.1:${port}/?token=${t}`;
   const server = createServer((req, res) => {
     void serveHttp(req, res).catch((e) => {
       opts.log.error('HTTP request failed', e);
@@ -41,21 +51,23 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
   });
 
   async function serveHttp(req: IncomingMessage, res: ServerResponse) {
-    const gate = checkRequest(req, token, port);
-    if (!gate.ok) {
-      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end(`Verdict refused this request (${gate.reason}). Open the URL that \`npm run serve\` printed; it carries this launch's token.\n`);
+    const pass = gate.checkPage(req);
+    if (!pass.ok) {
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(`Verdict refused this request (${pass.reason}). Open the latest link that \`npm run serve\` printed; each link works once.\n`);
       return;
     }
     const url = new URL(req.url ?? '/', 'http://loopback');
-    if (gate.queryToken) {
-      // Trade the URL token for a same-site cookie and drop it from the address bar.
+    if (pass.dropToken) {
+      // Trade the URL token for a same-site cookie (spending it) and drop it from the address bar.
       url.searchParams.delete('token');
-      res.writeHead(302, {
-        'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname + (url.search || ''),
-        'Cache-Control': 'no-store',
-      });
+      const headers: Record<string, string> = { Location: url.pathname + (url.search || ''), 'Cache-Control': 'no-store' };
+      if (pass.trade) {
+        const { session, nextLaunchToken } = gate.trade();
+        headers['Set-Cookie'] = `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`;
+        opts.onLaunchLinkUsed?.(linkFor(nextLaunchToken));
+      }
+      res.writeHead(302, headers);
       res.end();
       return;
     }
@@ -81,8 +93,7 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
-    const gate = checkRequest(req, token, port);
-    if (!gate.ok || new URL(req.url ?? '/', 'http://loopback').pathname !== '/api') {
+    if (!gate.checkSocket(req).ok || new URL(req.url ?? '/', 'http://loopback').pathname !== '/api') {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -96,6 +107,13 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
       if (ws.readyState === ws.OPEN) ws.send(encodeFrame(m));
     });
     ws.on('close', unsubscribe);
+    // A frame ws refuses (a text frame that is not UTF-8, one over maxPayload, a bad opcode) is
+    // an 'error' on this socket; unheard, it would end the process and every reader's session.
+    // ws has already started closing it with the right status code; make sure it goes.
+    ws.on('error', (e: Error) => {
+      opts.log.info(`API socket closed: ${oneLine(e)}`);
+      ws.terminate();
+    });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       void (async () => {
         let id: unknown = null;
@@ -121,7 +139,7 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
   });
   port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: linkFor(token),
     port,
     token,
     close: () =>

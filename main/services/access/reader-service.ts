@@ -1,8 +1,9 @@
 // Reader profiles and signing in. Profiles are created by the coordinator; the very first
 // profile must be the coordinator's own (an admin): until one exists staff access is open to
 // anyone at this workstation, and a reader created then could unblind a study. A sign-in
-// checks the passphrase against its slow hash and slows down repeated failures; a refusal
-// never says whether the profile or the passphrase was wrong.
+// checks the passphrase against its slow hash — a dummy one for an unknown profile, so both take
+// as long — limited per connection and globally (sign-in-throttle.ts); a refusal never says
+// whether the profile or the passphrase was wrong.
 import type { Database } from 'better-sqlite3';
 import type { CallContext } from '../../../app/api/endpoint';
 import type { ReaderProfile, Role } from '../../../app/study';
@@ -24,7 +25,6 @@ export class ReaderService {
   readonly #db: Database;
   readonly #now: () => Date;
   readonly #throttle: SignInThrottle;
-  readonly #inFlight = new Set<number>();
 
   constructor(db: Database, opts: { now?: () => Date; throttle?: SignInThrottle } = {}) {
     this.#db = db;
@@ -68,28 +68,16 @@ export class ReaderService {
   }
 
   async signIn(caller: CallContext, readerId: number, passphrase: string): Promise<ReaderProfile> {
-    const wait = this.#throttle.waitMs(readerId);
-    if (wait > 0 || this.#inFlight.has(readerId)) {
-      throw new VerdictError('auth.throttled', `Too many failed sign-ins for this profile; try again in ${Math.max(1, Math.ceil(wait / 1000))} s.`, { retryAfterMs: Math.max(wait, 1000) });
-    }
     const row = this.#db.prepare('SELECT * FROM reader WHERE id = ?').get(readerId) as ReaderRow | undefined;
-    this.#inFlight.add(readerId);
-    let ok: boolean;
-    try {
-      // Unknown profiles cost a hash too, so timing does not tell them apart.
-      ok = (await verifyPassphrase(passphrase, row?.passphrase_hash ?? DUMMY_HASH)) && row?.passphrase_hash != null;
-    } finally {
-      this.#inFlight.delete(readerId);
-    }
+    // Unknown profiles cost a hash too, so timing does not tell them apart.
+    const ok = (await this.#throttle.check(caller, () => verifyPassphrase(passphrase, row?.passphrase_hash ?? DUMMY_HASH))) && row?.passphrase_hash != null;
     const at = this.#now().toISOString();
     if (!ok || !row) {
-      if (row) {
-        this.#throttle.failed(readerId);
-        this.#db.transaction(() => appendEvent(this.#db, 'reader.sign-in-failed', { readerId }, at)).immediate();
-      }
+      this.#throttle.failed(caller);
+      if (row) this.#db.transaction(() => appendEvent(this.#db, 'reader.sign-in-failed', { readerId }, at)).immediate();
       throw new VerdictError('auth.failed', 'Sign-in failed: the profile and passphrase do not match.');
     }
-    this.#throttle.succeeded(readerId);
+    this.#throttle.succeeded(caller);
     this.#db.transaction(() => appendEvent(this.#db, 'reader.signed-in', { readerId }, at)).immediate();
     caller.signIn(readerId);
     return profileOf(row);
