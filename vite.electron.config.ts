@@ -4,7 +4,9 @@ import pkg from './package.json' with { type: 'json' };
 
 // Bundles the Electron host into dist/electron: `--mode main` gives the ESM main process,
 // `--mode preload` the CommonJS preload (sandboxed preloads cannot be ES modules).
-// Dependencies stay in node_modules (native and WASM modules cannot be bundled).
+// package.json's `dependencies` stay in node_modules and are what the installer ships: native
+// addons, WASM and what is loaded by `require` at run time. Every other package the main process
+// imports (zod, csv-parse, …: devDependencies) is bundled in, so the installer needs no copy.
 const external = [
   'electron',
   ...builtinModules,
@@ -27,6 +29,6 @@ export default defineConfig(({ mode }) => {
         output: { format: preload ? 'cjs' : 'es', entryFileNames: preload ? 'preload.cjs' : 'main.js' },
       },
     },
-    ssr: { noExternal: [] },
+    ssr: { noExternal: true },
   };
 });
