@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'db.migrations-out-of-order'
   | 'db.migration-failed'
   | 'db.corrupt'
+  | 'db.wal-lost'
+  | 'disk.full'
   | 'model.invalid-manifest'
   | 'model.path-outside-pack'
   | 'model.missing-file'
@@ -80,4 +82,14 @@ export type WireError = { code: ErrorCode; message: string; detail?: ErrorDetail
 export const toWireError = (e: unknown): WireError =>
   e instanceof VerdictError
     ? { code: e.code, message: e.message, ...(e.detail ? { detail: e.detail } : {}) }
-    : { code: 'internal', message: 'Internal error (see the main-process log).' };
+    : isDiskFull(e)
+      ? { code: 'disk.full', message: DISK_FULL_MESSAGE }
+      : { code: 'internal', message: 'Internal error (see the main-process log).' };
+
+/** A write that failed for want of space: SQLite's SQLITE_FULL (its transaction rolled back) or the OS's ENOSPC. */
+export const isDiskFull = (e: unknown): boolean => {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT';
+};
+
+export const DISK_FULL_MESSAGE = 'Not saved: the disk is full. Nothing was written; free some disk space and it can be saved again.';

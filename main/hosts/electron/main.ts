@@ -1,7 +1,7 @@
 // The Electron host: one hardened window over the same API and services as the loopback host.
 // Transport and window management only; every call goes through `dispatch`.
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainInvokeEvent } from 'electron';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dispatch } from '../../../app/api/dispatch';
 import type { EventMessage } from '../../../app/events';
@@ -11,6 +11,7 @@ import { createVerdict, type Verdict } from '../../verdict';
 import { consoleLog } from '../../log';
 import { rendererDir } from '../../paths';
 import { openDemoStudy } from '../../demo-study';
+import { ensurePrivateDir, makePrivate, preparePrivateFile } from '../../services/study/private-files';
 import { APP_ORIGIN, CALL_CHANNEL, EVENT_CHANNEL } from './channels';
 import { buildMenu } from './menu';
 import { registerSchemePrivileges, serveRenderer } from './app-protocol';
@@ -72,7 +73,7 @@ async function start() {
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   serveRenderer(rendererDir());
   const dataDir = app.getPath('userData');
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   openStudy(join(dataDir, 'study.db'), true);
 
   ipcMain.handle(CALL_CHANNEL, (e, msg: unknown) => {
@@ -121,7 +122,10 @@ async function start() {
       exportStudy: async () => {
         const r = await dialog.showSaveDialog(win!, { title: 'Export a copy of the study database', defaultPath: 'verdict-study-copy.db' });
         if (r.canceled || !r.filePath) return;
+        // The copy holds what the study does (answers, reader names): the user's alone, like it.
+        preparePrivateFile(r.filePath);
         await verdict!.study.db.backup(r.filePath);
+        makePrivate(r.filePath);
         send('export', r.filePath);
       },
       quit: () => app.quit(),

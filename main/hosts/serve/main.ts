@@ -1,6 +1,6 @@
 // `npm run serve`: the loopback host. Opens (or creates) the study database, imports the bundled
 // demo study on first launch, and serves the built renderer and the API on 127.0.0.1.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,12 +10,15 @@ import { rendererDir } from '../../paths';
 import { openDemoStudy } from '../../demo-study';
 import { VerdictError } from '../../../app/errors';
 import { startServeHost } from './server';
+import { ensurePrivateDir } from '../../services/study/private-files';
 
 const USAGE = `Usage: npm run serve -- [--data DIR | --db FILE] [--port N] [--no-demo]
   --data DIR   folder holding study.db (default: $VERDICT_HOME or ~/.verdict)
   --db FILE    a study database file (created if missing)
   --port N     port on 127.0.0.1 (default: a free one)
-  --no-demo    do not import the bundled demo study into a new database`;
+  --no-demo    do not import the bundled demo study into a new database
+Each printed link works once (it is traded for a cookie); a new one is printed when it has been used.
+VERDICT_API_KEY (32+ characters), if set, admits API clients sending \`Authorization: Bearer <key>\`.`;
 
 async function main() {
   const { values } = parseArgs({
@@ -27,7 +30,8 @@ async function main() {
   if (values.help) return void console.log(USAGE);
   const dataDir = resolve(values.data ?? process.env.VERDICT_HOME ?? join(homedir(), '.verdict'));
   const dbPath = resolve(values.db ?? join(dataDir, 'study.db'));
-  mkdirSync(resolve(dbPath, '..'), { recursive: true });
+  // The study holds unblinded answers and reader names: a folder and files for this user only.
+  ensurePrivateDir(resolve(dbPath, '..'));
   const firstLaunch = !existsSync(dbPath);
   const verdict = createVerdict({ dbPath, host: 'serve' });
   const host = await startServeHost({
@@ -37,6 +41,8 @@ async function main() {
     staticDir: rendererDir(),
     log: consoleLog,
     port: values.port ? Number(values.port) : undefined,
+    apiKey: process.env.VERDICT_API_KEY || undefined,
+    onLaunchLinkUsed: (next) => console.log(`That link has been used (it works once). To open Verdict in another browser: ${next}`),
   });
   if (firstLaunch && !values['no-demo']) void openDemoStudy(verdict, consoleLog).catch((e) => consoleLog.error('demo study failed', e));
   console.log(`Verdict is serving ${dbPath}`);

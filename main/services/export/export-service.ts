@@ -60,7 +60,8 @@ export class ExportService {
     const file = this.build(studyId, format, question);
     const partial = `${path}.partial-${process.pid}`;
     try {
-      writeFileSync(partial, file.content, 'utf8');
+      // 0600 (POSIX): an export carries unblinded answers and reader names.
+      writeFileSync(partial, file.content, { encoding: 'utf8', mode: 0o600 });
       renameSync(partial, path);
     } catch (e) {
       try { unlinkSync(partial); } catch { /* nothing was written */ }

@@ -1,12 +1,15 @@
 // Tamper tests: an event row changed behind the triggers' back (triggers dropped, or the file's
 // bytes edited) is found by studies.integrity and at start-up, named by its id; an answer row
 // changed is found against the event that recorded it. The app still opens.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../../tests/support/data';
+import { readHead } from './event-head';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createVerdict } from '../../verdict';
 import type { Log } from '../../log';
 import { testVerdict } from '../../../tests/support/verdict';
-import { call, demoVerdict, isicProtocol, PASS, signedIn, type TestVerdict } from './study-fixture';
+import { call, demoVerdict, isicProtocol, PASS, refusal, signedIn, type TestVerdict } from './study-fixture';
 import { eventHash, GENESIS_HASH, verifyEventLog } from './event-log';
 
 const opened: { close: () => void }[] = [];
@@ -87,5 +90,63 @@ describe('the event log', () => {
     expect(await call(v, admin, 'studies.integrity', {})).toMatchObject({ ok: false, firstBreak: { eventId: 0, reason: `answer ${a.answerId} differs from what its event recorded` } });
     v.study.db.prepare(`UPDATE answer SET value_json = '"nv"' WHERE id = ?`).run(a.answerId);
     expect(await call(v, admin, 'studies.integrity', {})).toMatchObject({ ok: false, firstBreak: { reason: 'the append-only triggers answer_no_update are missing' } });
+  });
+
+  it('keeps its head outside the database and reports the tail lost with a deleted WAL', async () => {
+    const v = await withReaders(['Dr A']);
+    v.study.db.pragma('wal_checkpoint(TRUNCATE)');
+    const admin = v.newCaller();
+    await call(v, admin, 'session.signIn', { readerId: 1, passphrase: PASS });
+    // Acknowledged after the checkpoint: these live only in the WAL.
+    for (const name of ['Dr B', 'Dr C', 'Dr D']) await call(v, admin, 'readers.create', { name, role: 'reader', passphrase: PASS });
+    const last = v.study.db.prepare('SELECT id, hash FROM event ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string };
+    expect(readHead(v.dbPath)).toEqual({ seq: last.id, hash: last.hash });
+    // What a crash leaves when the WAL was deleted first: the database file and the head, no WAL.
+    const dir = tempDir('verdict-wal-lost-');
+    const copy = join(dir, 'study.db');
+    copyFileSync(v.dbPath, copy);
+    copyFileSync(`${v.dbPath}-head`, `${copy}-head`);
+    const { errors, v: reopened } = reopen(copy);
+    const after = Object.assign(reopened, { dbPath: copy });
+    expect(after.integrity.ok).toBe(false);
+    expect(after.integrity.firstBreak!.reason).toMatch(new RegExp(`the log ends at event ${last.id - 4} \\(\\d+ events\\), but event ${last.id} had been committed \\(study.db-head\\): 4 events at the end are missing`));
+    expect(errors.join('\n')).toContain('events at the end are missing');
+    const c = after.newCaller();
+    await call(after, c, 'session.signIn', { readerId: 1, passphrase: PASS });
+    expect((await call(after, c, 'studies.integrity', {})).ok).toBe(false);
+    // New events reuse the lost numbers; the head stays as evidence and the check still says so.
+    for (const name of ['Dr E', 'Dr F', 'Dr G', 'Dr H']) await call(after, c, 'readers.create', { name, role: 'reader', passphrase: PASS });
+    await Promise.resolve();
+    expect(readHead(copy)).toEqual({ seq: last.id, hash: last.hash });
+    expect(verifyEventLog(after.study.db).firstBreak!.reason).toContain(`event ${last.id} is not the event committed as number ${last.id}`);
+  });
+
+  it('refuses to write once its WAL is deleted or replaced, after copying what it held into the database file', async () => {
+    for (const how of ['deleted', 'replaced'] as const) {
+      const v = await withReaders(['Dr A']);
+      const admin = v.newCaller();
+      await call(v, admin, 'session.signIn', { readerId: 1, passphrase: PASS });
+      await call(v, admin, 'readers.create', { name: 'Dr Acknowledged', role: 'reader', passphrase: PASS });
+      const wal = `${v.dbPath}-wal`;
+      if (how === 'deleted') unlinkSync(wal);
+      else {
+        writeFileSync(`${wal}.other`, '');
+        renameSync(`${wal}.other`, wal);
+      }
+      const refused = await refusal(v, admin, 'readers.create', { name: 'Dr Late', role: 'reader', passphrase: PASS });
+      expect(refused.code, how).toBe('db.wal-lost');
+      expect(refused.message, how).toContain(`(study.db-wal) was ${how} while Verdict was running`);
+      expect(refused.message, how).toContain('Restart Verdict');
+      // The rescue ran once the refused transaction had rolled back: the database file alone
+      // (as a crash would leave it) holds every acknowledged event.
+      await new Promise((r) => setTimeout(r, 10));
+      const dir = tempDir('verdict-wal-rescued-');
+      copyFileSync(v.dbPath, join(dir, 'study.db'));
+      copyFileSync(`${v.dbPath}-head`, join(dir, 'study.db-head'));
+      const { v: after } = reopen(join(dir, 'study.db'));
+      expect(after.integrity, how).toMatchObject({ ok: true, firstBreak: null });
+      expect(after.readers.list().map((r) => r.name), how).toContain('Dr Acknowledged');
+      expect(after.readers.list().map((r) => r.name), how).not.toContain('Dr Late');
+    }
   });
 });

@@ -3,9 +3,13 @@
 // so changing, removing or reordering any row breaks every hash after it. Triggers refuse UPDATE
 // and DELETE; the chain catches edits made around them (a raw file edit, dropped triggers).
 // Appends happen inside the caller's transaction, so an event commits with what it records.
+// The log's head is also kept outside the database (event-head.ts), so a log cut short — a
+// deleted WAL — is reported, not taken for a shorter intact log.
 import type { Database } from 'better-sqlite3';
+import { basename } from 'node:path';
 import type { IntegrityReport } from '../../../app/study';
 import { canonicalJson, sha256Of } from './canonical-json';
+import { checkWriteAhead, headPath, holdsHead, readHead, scheduleHeadWrite } from './event-head';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -20,11 +24,14 @@ export const eventHash = (prevHash: string, at: string, kind: string, payload: u
 
 /** Appends one event; call inside the transaction that makes the change it records. */
 export function appendEvent(db: Database, kind: EventKind, payload: Record<string, unknown>, at: string): number {
+  checkWriteAhead(db);
   const last = db.prepare('SELECT hash FROM event ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
   const prev = last?.hash ?? GENESIS_HASH;
   const payloadJson = canonicalJson(payload);
   const hash = eventHash(prev, at, kind, JSON.parse(payloadJson));
-  return Number(db.prepare('INSERT INTO event (at, kind, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?)').run(at, kind, payloadJson, prev, hash).lastInsertRowid);
+  const id = Number(db.prepare('INSERT INTO event (at, kind, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?)').run(at, kind, payloadJson, prev, hash).lastInsertRowid);
+  scheduleHeadWrite(db);
+  return id;
 }
 
 const APPEND_ONLY_TRIGGERS = ['answer_no_update', 'answer_no_delete', 'event_no_update', 'event_no_delete'];
@@ -33,7 +40,8 @@ const APPEND_ONLY_TRIGGERS = ['answer_no_update', 'answer_no_delete', 'event_no_
  * Walks the chain from the first row: the first row whose prev_hash is not its predecessor's
  * hash, or whose hash does not match its content, is the break. Then checks that every answer
  * has its event with the same content hash (a truncated log or an edited answer shows here),
- * and that the append-only triggers are still in place.
+ * that the append-only triggers are still in place, and that the log still holds the last event
+ * recorded outside the database as committed (`<db>-head`).
  */
 export function verifyEventLog(db: Database): IntegrityReport {
   let prev = GENESIS_HASH;
@@ -57,7 +65,23 @@ export function verifyEventLog(db: Database): IntegrityReport {
   const present = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[]).map((t) => t.name));
   const missing = APPEND_ONLY_TRIGGERS.filter((t) => !present.has(t));
   if (missing.length) return { ok: false, checked, firstBreak: { eventId: 0, reason: `the append-only triggers ${missing.join(', ')} are missing` } };
+  const lost = missingTail(db, checked);
+  if (lost) return { ok: false, checked, firstBreak: lost };
   return { ok: true, checked, firstBreak: null };
+}
+
+/** The head file names an event this log no longer holds: its tail was lost (a deleted WAL) or rewritten after a loss. */
+function missingTail(db: Database, checked: number): IntegrityReport['firstBreak'] {
+  const file = db.name;
+  if (!file || file === ':memory:') return null;
+  const head = readHead(file);
+  if (!head || holdsHead(db, head)) return null;
+  const last = db.prepare('SELECT max(id) AS id FROM event').get() as { id: number | null };
+  const name = basename(headPath(file));
+  const what = (last.id ?? 0) < head.seq
+    ? `the log ends at event ${last.id ?? 0} (${checked} events), but event ${head.seq} had been committed (${name}): ${head.seq - (last.id ?? 0)} events at the end are missing, with the answers they recorded`
+    : `event ${head.seq} is not the event committed as number ${head.seq} (${name}): the log lost its tail and was written again after it`;
+  return { eventId: Math.min(head.seq, (last.id ?? 0) + 1), reason: `${what} (a deleted or replaced WAL file, or an older copy put in place). Remove ${name} once this is accounted for.` };
 }
 
 function checkRow(row: EventRow, prev: string): string | null {

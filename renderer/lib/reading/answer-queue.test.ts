@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AnswerValue } from '../../../app/study';
-import { AnswerQueue, type Ack, type AnswerContext } from './answer-queue';
+import { ApiError } from '../api-client';
+import { AnswerQueue, mayRecover, type Ack, type AnswerContext } from './answer-queue';
 
 const ctx: AnswerContext = { displayState: { opacity: 0.5 }, timings: { timeToFirstInputMs: 100, timeOnTrialMs: 200 } };
 
@@ -111,5 +112,46 @@ describe('AnswerQueue', () => {
     main.fail(new Error('lost'));
     await vi.advanceTimersByTimeAsync(100);
     expect(main.calls.map((c) => c.value)).toEqual([2]);
+  });
+
+  it('keeps an answer refused for a full disk, in the journal and on screen, and sends it once space returns', async () => {
+    const main = fakeMain();
+    const journal = new Map<string, AnswerValue>();
+    const q = new AnswerQueue({
+      send: main.send,
+      transient: mayRecover,
+      retryMs: [1000, 2000, 5000],
+      journal: { write: (id, a) => journal.set(id, a.value), remove: (id) => journal.delete(id) },
+    });
+    const full = new ApiError({ code: 'disk.full', message: 'Not saved: the disk is full. Nothing was written; free some disk space and it can be saved again.' });
+    q.put('dx', 'mel', ctx);
+    // The disk stays full for three tries: the answer stays queued and the reader is told why.
+    for (const wait of [1000, 2000, 5000]) {
+      main.fail(full);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(q.status('dx')).toBe('failed');
+      expect(q.error('dx')).toMatch(/disk is full/);
+      expect(q.unsaved).toEqual(['dx']);
+      expect(journal.get('dx')).toBe('mel');
+      await vi.advanceTimersByTimeAsync(wait - 1);
+      expect(main.calls).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(main.calls.map((c) => c.value)).toEqual(['mel']);
+    }
+    // Space is back: the same answer is acknowledged, and leaves the journal.
+    main.ack();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(q.status('dx')).toBe('saved');
+    expect(q.error('dx')).toBeNull();
+    expect(journal.has('dx')).toBe(false);
+  });
+
+  it('retries what main may get over (no code, internal, disk.full) and not a refused value', () => {
+    expect(mayRecover(new Error('The connection to Verdict was closed.'))).toBe(true);
+    expect(mayRecover(new ApiError({ code: 'internal', message: 'x' }))).toBe(true);
+    expect(mayRecover(new ApiError({ code: 'disk.full', message: 'x' }))).toBe(true);
+    expect(mayRecover(new ApiError({ code: 'answer.invalid', message: 'x' }))).toBe(false);
+    expect(mayRecover(new ApiError({ code: 'answer.locked', message: 'x' }))).toBe(false);
+    expect(mayRecover(new ApiError({ code: 'db.wal-lost', message: 'x' }))).toBe(false);
   });
 });

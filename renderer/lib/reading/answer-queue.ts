@@ -26,6 +26,18 @@ export type QueueOptions = {
   retryMs?: readonly number[];
 };
 
+/** Codes of failures that may pass by themselves: a busy or failing main, a disk that fills up and is freed. */
+const RECOVERABLE_CODES: ReadonlySet<string> = new Set(['internal', 'disk.full']);
+
+/**
+ * Whether a failed send is worth retrying: a failure without a code (a lost connection) or one
+ * main may get over; a refused value (answer.invalid, answer.locked, …) stays refused.
+ */
+export function mayRecover(e: unknown): boolean {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code !== 'string' || RECOVERABLE_CODES.has(code);
+}
+
 type Slot = {
   pending: QueuedAnswer | null;
   timer: ReturnType<typeof setTimeout> | null;

@@ -5,7 +5,7 @@
 import type { CtSlice } from '../../../app/domain';
 import type { Question } from '../../../app/protocol';
 import type { AnswerValue, DisplayState, Roi, TrialView } from '../../../app/study';
-import { ApiError, type ApiClient } from '../api-client';
+import type { ApiClient } from '../api-client';
 import type { ErrorState } from '../app/error-state.svelte';
 import type { CtImageRef } from '../ct/ct-image-id';
 import { CtViewerController } from '../ct/ct-viewer.svelte';
@@ -14,7 +14,7 @@ import { DermoViewState } from '../dermo/dermo-view.svelte';
 import { stimulusOverlay, type OverlayMap } from '../explain/overlay-map';
 import { OverlayState } from '../explain/overlay-state.svelte';
 import { colormapOf, defaultStyleFor } from '../explain/overlay-style';
-import { AnswerQueue, type AnswerJournal, type SaveStatus } from './answer-queue';
+import { AnswerQueue, mayRecover, type AnswerJournal, type SaveStatus } from './answer-queue';
 import { digitTarget, digitValue, isAnswered, missingMessage, missingRequired } from './questions';
 import type { RoiShape } from './roi';
 import { TrialClock } from './stopwatch';
@@ -90,8 +90,8 @@ export class TrialState {
         this.saveErrors[id] = error;
       },
       journal: options.journal,
-      // Refused values stay refused; a lost connection or a busy main may recover.
-      transient: (e) => !(e instanceof ApiError) || e.code === 'internal',
+      // Refused values stay refused; a lost connection, a busy main or a full disk may recover.
+      transient: mayRecover,
     });
     document.addEventListener('visibilitychange', this.#onVisibility);
   }
