@@ -208,7 +208,9 @@ test('a truth-scored, phase-locked ISIC study built in the UI, read by keyboard,
   expect(new Set(scores.map((r) => r[2]))).toEqual(new Set(['unaided', 'ai', 'ai-explanation']));
   // A diagnosis scores 1 when it names a malignant one: only the right calls on the melanoma case do.
   const mel = cases.find((c) => c.diagnosis === 'mel')!.label;
-  expect(scores.filter((r) => r[3] === '1').map((r) => `${r[0]} ${r[1]} ${r[2]}`).sort()).toEqual(
+  // Reader ids are the name as iMRMC can read it and "-r" with the reader's row id (unique, stable).
+  expect(scores.every((r) => /^Dr_(Ada|Ben)_Reader-r\d+$/.test(r[0]))).toBe(true);
+  expect(scores.filter((r) => r[3] === '1').map((r) => `${r[0].replace(/-r\d+$/, '')} ${r[1]} ${r[2]}`).sort()).toEqual(
     [`Dr_Ada_Reader ${mel} ai-explanation`, `Dr_Ben_Reader ${mel} ai-explanation`, `Dr_Ben_Reader ${mel} unaided`].sort(),
   );
 

@@ -12,7 +12,7 @@ import { ratingOf, scoredTruth } from './answer-values';
 import { caseKey } from './agreement-items';
 import { toCsv } from './csv-cells';
 
-type Score = { reader: string; caseId: string; phase: string; truth: 0 | 1; score: number };
+type Score = { reader: string; readerId: number; caseId: string; phase: string; truth: 0 | 1; score: number };
 
 /** The question scored: the one named, or the protocol's first case-level question with a truth. */
 export function mrmcQuestion(ctx: StudyContext, questionId?: string): Question {
@@ -46,7 +46,7 @@ function scores(q: Question, records: readonly AnswerRecord[]): { scores: Score[
       noTruth.add(caseKey(r));
       continue;
     }
-    out.push({ reader: r.reader.name, caseId: caseKey(r), phase: r.trial.phase, truth, score });
+    out.push({ reader: r.reader.name, readerId: r.reader.id, caseId: caseKey(r), phase: r.trial.phase, truth, score });
   }
   return { scores: out, noTruth };
 }
@@ -60,19 +60,37 @@ export function imrmcFile(ctx: StudyContext, records: readonly AnswerRecord[], q
   const q = mrmcQuestion(ctx, questionId);
   const { scores: s, noTruth } = scores(q, records);
   const truth = new Map(s.map((x) => [x.caseId, x.truth]));
+  // Free text (study name, ids, the prompt) goes through frontText: one line each, whatever was typed.
   const front = [
-    `Verdict reader study ${ctx.study.id} "${ctx.study.name}", protocol ${ctx.protocolRow.protocol_id} v${ctx.protocolRow.version}`,
-    `Question "${q.id}" (${truthKey(q.truth!)}): ${q.prompt.replace(/\s+/g, ' ')}`,
-    `Modalities are the reading phases (${[...new Set(s.map((x) => x.phase))].join(', ')}); ${positiveMeans(q)}.`,
+    `Verdict reader study ${ctx.study.id} "${frontText(ctx.study.name)}", protocol ${frontText(ctx.protocolRow.protocol_id)} v${ctx.protocolRow.version}`,
+    `Question "${frontText(q.id)}" (${frontText(truthKey(q.truth!))}): ${frontText(q.prompt)}`,
+    `Modalities are the reading phases (${frontText([...new Set(s.map((x) => x.phase))].join(', '))}); ${frontText(positiveMeans(q))}.`,
     `${truth.size} cases with a binary truth; ${noTruth.size} without one left out.`,
+    `Readers (readerID = name): ${frontText([...new Map(s.map((x) => [x.readerId, x.reader])).entries()].map(([id, name]) => `${imrmcReader(id, name)} = ${name}`).join('; '))}.`,
     'BEGIN DATA:',
   ];
-  const rows = [...truth].map(([c, t]) => `truth,${csvId(c)},truth,${t}`).concat(s.map((x) => `${csvId(x.reader)},${csvId(x.caseId)},${x.phase},${x.score}`));
+  const rows = [...truth].map(([c, t]) => `truth,${csvId(c)},truth,${t}`).concat(s.map((x) => `${imrmcReader(x.readerId, x.reader)},${csvId(x.caseId)},${csvId(x.phase)},${x.score}`));
   return [...front, ...rows, ''].join('\r\n');
 }
 
 /** iMRMC splits its rows on commas and does not read quotes: ids keep to letters, digits and -_./ */
 const csvId = (id: string): string => id.replace(/[^A-Za-z0-9_./-]/g, '_');
+
+/**
+ * A reader's iMRMC id: the name as csvId writes it, then "-r" and the reader's row id, so it is
+ * stable across exports and unique even where two names map to one ("Dr A" and "Dr_A"): the
+ * digits after the last "-r" are the row id.
+ */
+const imrmcReader = (id: number, name: string): string => `${csvId(name)}-r${id}`;
+
+/**
+ * Free text in the front matter, on one line: any run of white space, line breaks or other
+ * control characters becomes one space (a study name with CR/LF once wrote a second
+ * "BEGIN DATA:" and forged rows), and a "BEGIN DATA:" typed into a name loses its colon, so only
+ * Verdict's own line starts the data.
+ */
+export const frontText = (text: string): string =>
+  text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/(BEGIN\s*DATA)\s*:/gi, '$1 -');
 
 /** MRMCaov's long data (R package MRMCaov, mrmc(..., data)): reader, treatment, case, truth, rating. */
 export function mrmcaovFile(ctx: StudyContext, records: readonly AnswerRecord[], questionId?: string): string {
