@@ -5,14 +5,38 @@ import { TAG } from './tags';
 
 const clamp255 = (v: number): number => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
-/** Planar RRR…GGG…BBB → interleaved RGBRGB…; `pixels` is rows × columns. */
-export const interleavePlanar = (planar: Uint8Array, pixels: number): Uint8Array => {
-  const out = new Uint8Array(pixels * 3);
-  for (let i = 0; i < pixels; i++) {
-    out[3 * i] = planar[i];
-    out[3 * i + 1] = planar[pixels + i];
-    out[3 * i + 2] = planar[2 * pixels + i];
+/** Planar RRR…GGG…BBB → interleaved RGBRGB…; `pixels` is rows × columns, samples of 1 or 2 bytes. */
+export const interleavePlanar = (planar: Uint8Array, pixels: number, bytesPerSample: 1 | 2 = 1): Uint8Array => {
+  const out = new Uint8Array(pixels * 3 * bytesPerSample);
+  if (bytesPerSample === 1) {
+    for (let i = 0; i < pixels; i++) {
+      out[3 * i] = planar[i];
+      out[3 * i + 1] = planar[pixels + i];
+      out[3 * i + 2] = planar[2 * pixels + i];
+    }
+    return out;
   }
+  for (let i = 0; i < pixels; i++) {
+    for (let c = 0; c < 3; c++) {
+      out[6 * i + 2 * c] = planar[2 * (c * pixels + i)];
+      out[6 * i + 2 * c + 1] = planar[2 * (c * pixels + i) + 1];
+    }
+  }
+  return out;
+};
+
+/**
+ * 16-bit samples → 8 bits for display: the BitsStored significant bits (8…16), top 8 kept. Colour
+ * images are shown, not measured, so the precision lost is that of the screen anyway.
+ */
+export const colour16To8 = (bytes: Uint8Array, bitsStored: number, bigEndian: boolean): Uint8Array => {
+  const bits = Math.min(16, Math.max(8, bitsStored));
+  const mask = bits === 16 ? 0xffff : (1 << bits) - 1;
+  const shift = bits - 8;
+  const n = bytes.length >> 1;
+  const out = new Uint8Array(n);
+  const [hi, lo] = bigEndian ? [0, 1] : [1, 0];
+  for (let i = 0; i < n; i++) out[i] = (((bytes[2 * i + hi] << 8) | bytes[2 * i + lo]) & mask) >> shift;
   return out;
 };
 

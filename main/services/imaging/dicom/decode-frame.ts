@@ -2,7 +2,7 @@
 // (YBR, planar and palette colour are converted here so the viewer sees only two kinds).
 import { readFile } from 'node:fs/promises';
 import { VerdictError } from '../../../../app/errors';
-import { interleavePlanar, paletteToRgb, ybr422ToRgb, ybrFullToRgbInPlace } from './colour';
+import { colour16To8, interleavePlanar, paletteToRgb, ybr422ToRgb, ybrFullToRgbInPlace } from './colour';
 import { decodeCompressed, type RawFrame } from './decode-compressed';
 import { decodeFailed, unsupportedSyntax } from './dicom-errors';
 import { encapsulatedFrame, nativeFrameBytes } from './frame-bytes';
@@ -23,7 +23,7 @@ const nativeRaw = (src: FrameSource, frame: number): RawFrame => {
   const bytes = nativeFrameBytes(src.opened, inst, frame);
   const planar = inst.samplesPerPixel === 3 && inst.planarConfiguration === 1 && !inst.photometricInterpretation.endsWith('_422');
   return {
-    bytes: planar ? interleavePlanar(bytes, inst.rows * inst.columns) : bytes,
+    bytes: planar ? interleavePlanar(bytes, inst.rows * inst.columns, inst.bitsAllocated === 8 ? 1 : 2) : bytes,
     bytesPerSample: inst.bitsAllocated === 8 ? 1 : 2,
     components: inst.samplesPerPixel,
     rgb: false,
@@ -39,9 +39,13 @@ const monoPixels = (raw: RawFrame, inst: DicomInstance, bigEndian: boolean): Mon
   return monoFromBytes(raw.bytes, inst.rows * inst.columns, layout, bigEndian);
 };
 
-const colourPixels = (raw: RawFrame, inst: DicomInstance): Uint8Array => {
+/** 16-bit colour is shown scaled to 8 bits (the display has 8 bits per channel); 8-bit passes as it is. */
+const eightBitColour = (raw: RawFrame, inst: DicomInstance, bigEndian: boolean): RawFrame =>
+  raw.bytesPerSample === 1 ? raw : { ...raw, bytes: colour16To8(raw.bytes, inst.bitsStored, bigEndian), bytesPerSample: 1, owned: true };
+
+const colourPixels = (wide: RawFrame, inst: DicomInstance, bigEndian: boolean): Uint8Array => {
   const pi = inst.photometricInterpretation;
-  if (raw.bytesPerSample !== 1) throw new Error(`${raw.bytesPerSample * 8}-bit colour samples are not supported`);
+  const raw = eightBitColour(wide, inst, bigEndian);
   if (raw.rgb || pi === 'RGB' || pi === 'YBR_ICT' || pi === 'YBR_RCT') return raw.owned ? raw.bytes : raw.bytes.slice();
   // Uncompressed 4:2:2 keeps two bytes per pixel; a codec has already upsampled its output.
   if (pi === 'YBR_FULL_422' && raw.bytes.length === inst.rows * inst.columns * 2) return ybr422ToRgb(raw.bytes, inst.rows, inst.columns);
@@ -69,7 +73,7 @@ export const decodeFrame = async (src: FrameSource, frame: number): Promise<Deco
       return { kind: 'rgb', ...base, photometric: 'RGB', pixels, lossy };
     }
     if (raw.components === 3 && COLOUR.has(pi)) {
-      return { kind: 'rgb', ...base, photometric: 'RGB', pixels: colourPixels(raw, inst), lossy };
+      return { kind: 'rgb', ...base, photometric: 'RGB', pixels: colourPixels(raw, inst, bigEndian), lossy };
     }
     throw new Error(`${raw.components}-sample ${pi} images are not supported`);
   } catch (e) {

@@ -74,3 +74,17 @@ export const jpegFrameHeader = (b: Uint8Array): JpegFrameHeader | null => {
   }
   return null;
 };
+
+/** Size of a JPEG 2000 codestream from its SIZ marker (ITU T.800 A.5.1), or null when the bytes are not a bare codestream. */
+export const j2kImageSize = (b: Uint8Array): { rows: number; columns: number; components: number } | null => {
+  // SOC (FF4F) then SIZ (FF51): Lsiz Rsiz Xsiz Ysiz XOsiz YOsiz XTsiz YTsiz XTOsiz YTOsiz Csiz.
+  if (b.length < 42 || b[0] !== 0xff || b[1] !== 0x4f || b[2] !== 0xff || b[3] !== 0x51) return null;
+  const v = new DataView(b.buffer, b.byteOffset, 42);
+  const columns = v.getUint32(8) - v.getUint32(16);
+  const rows = v.getUint32(12) - v.getUint32(20);
+  return { rows, columns, components: v.getUint16(40) };
+};
+
+/** A JP2 file (signature box) rather than a bare codestream: some writers wrap the frame in one. */
+export const isJp2File = (b: Uint8Array): boolean =>
+  b.length >= 12 && b[3] === 0x0c && b[4] === 0x6a && b[5] === 0x50 && b[6] === 0x20 && b[7] === 0x20;

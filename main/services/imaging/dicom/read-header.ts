@@ -7,6 +7,7 @@ import { VerdictError } from '../../../../app/errors';
 import { decimal, decimals, missingTag, requireStr, requireUshort, str, ushort } from './dataset-values';
 import { unsupportedSyntax } from './dicom-errors';
 import { readFunctionalGroups } from './functional-groups';
+import { checkBitDepths, checkFrameCount } from './header-checks';
 import { jpegFrameHeader } from './jpeg-header';
 import { openDicom, type OpenedDicom } from './open-dataset';
 import { encapsulatedFrame, nativeFrameBytes, nativeFrameLength } from './frame-bytes';
@@ -143,7 +144,12 @@ export const instanceFromDataSet = (opened: OpenedDicom, path: string, sha256: s
   if (rows === 0 || columns === 0) {
     throw new VerdictError('dicom.bad-value', `${name} says its image is ${rows}×${columns} pixels.`, { path });
   }
+  const bitsStored = ushort(ds, 'BitsStored');
+  const representation = ushort(ds, 'PixelRepresentation');
+  checkBitDepths(path, { allocated: bitsAllocated, stored: bitsStored, representation });
   const numberOfFrames = Math.max(1, Math.round(decimal(ds, 'NumberOfFrames') ?? 1));
+  // Before anything is planned per frame (functional groups, slices): the frames must exist.
+  checkFrameCount(opened, path, numberOfFrames, { rows, columns, samplesPerPixel, bitsAllocated, photometricInterpretation: photometric });
   const rescale = { slope: decimal(ds, 'RescaleSlope') ?? 1, intercept: decimal(ds, 'RescaleIntercept') ?? 0 };
   const groups = readFunctionalGroups(ds, numberOfFrames, rescale);
   const center = decimal(ds, 'WindowCenter');
@@ -162,8 +168,8 @@ export const instanceFromDataSet = (opened: OpenedDicom, path: string, sha256: s
     columns,
     numberOfFrames,
     bitsAllocated,
-    bitsStored: ushort(ds, 'BitsStored') ?? bitsAllocated,
-    pixelRepresentation: ushort(ds, 'PixelRepresentation') === 1 ? 1 : 0,
+    bitsStored: bitsStored ?? bitsAllocated,
+    pixelRepresentation: representation === 1 ? 1 : 0,
     samplesPerPixel,
     photometricInterpretation: photometric,
     planarConfiguration: ushort(ds, 'PlanarConfiguration') === 1 ? 1 : 0,

@@ -101,6 +101,7 @@ const REGISTRY: ReadonlyMap<string, TransferSyntax> = new Map([
 ]);
 
 export const IMPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2';
+export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 
 /** The registry entry, or null for a UID that is not a transfer syntax we know of. */
 export const transferSyntax = (uid: string): TransferSyntax | null => REGISTRY.get(uid) ?? null;
