@@ -4,7 +4,7 @@
 // file must pass SQLite's integrity check and the event chain must verify. One prepared
 // database (demo study, a study assigned, every trial opened so its stimuli are recorded) is
 // copied for each trial, so a trial costs a host start-up and well under a second of answers.
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Sqlite from 'better-sqlite3';
@@ -13,6 +13,9 @@ import { startServeProcess } from '../../../tests/support/serve-process';
 import { tempDir } from '../../../tests/support/data';
 import { verifyEventLog } from './event-log';
 import { call, demoVerdict, isicProtocol, PASS, signedIn } from './study-fixture';
+import { dispatch } from '../../../app/api/dispatch';
+import { createVerdict } from '../../verdict';
+import { silentLog } from '../../log';
 
 const TRIALS = Number(process.env.VERDICT_CRASH_TRIALS ?? 50);
 const WORKERS = 3;
@@ -129,4 +132,116 @@ describe('answers survive SIGKILL of the serving process', () => {
     expect(totals.acked).toBeGreaterThan(TRIALS);
     expect(totals.found).toBe(totals.acked);
   }, 1_200_000);
+});
+
+/** Answers `n` items one after another on the host (skipping earlier phases' locked ones); returns those acknowledged. */
+async function answerInTurn(api: Awaited<ReturnType<Awaited<ReturnType<typeof startServeProcess>>['api']>>, n: number): Promise<Acked[]> {
+  const acked: Acked[] = [];
+  for (let i = 0; acked.length < n; i++) {
+    const item = items[(items.length - 1 - i) % items.length];
+    const value = item.value();
+    const reply = await api.call('reading.answer', { studyId, trialId: item.trialId, questionId: item.questionId, value: value as never, displayState: { opacity: 0.5 }, timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 } }).catch((e: { code?: string }) => {
+      if (e.code === 'answer.locked') return null;
+      throw e;
+    });
+    if (!reply) continue;
+    acked.push({ answerId: reply.answerId, trialId: item.trialId, questionId: item.questionId, version: reply.version, valueJson: JSON.stringify(value) });
+  }
+  return acked;
+}
+
+const found = (db: Sqlite.Database, acked: Acked[]) => {
+  const get = db.prepare('SELECT trial_id, question_id, version, value_json FROM answer WHERE id = ?');
+  return acked.filter((a) => JSON.stringify(get.get(a.answerId)) === JSON.stringify({ trial_id: a.trialId, question_id: a.questionId, version: a.version, value_json: a.valueJson })).length;
+};
+
+describe('the WAL deleted under a running host (issue 16 §13)', () => {
+  it('refuses the next answer, and after a SIGKILL every acknowledged answer is in the database', async () => {
+    const dir = tempDir('verdict-wal-');
+    copyFileSync(prepared, join(dir, 'study.db'));
+    const host = await startServeProcess({ dataDir: dir });
+    const exited = new Promise<void>((resolve) => host.child.once('exit', () => resolve()));
+    const api = await host.api();
+    await api.call('session.signIn', { readerId, passphrase: PASS });
+    const acked = await answerInTurn(api, 30);
+    unlinkSync(join(dir, 'study.db-wal'));
+    await expect(answerInTurn(api, 1)).rejects.toMatchObject({ code: 'db.wal-lost', message: expect.stringContaining('was deleted while Verdict was running') });
+    host.child.kill('SIGKILL');
+    await exited;
+    api.close();
+    const db = new Sqlite(join(dir, 'study.db'));
+    try {
+      expect(db.pragma('quick_check', { simple: true })).toBe('ok');
+      expect(found(db, acked)).toBe(30);
+      expect(verifyEventLog(db)).toMatchObject({ ok: true, firstBreak: null });
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('a SIGKILL right after the deletion loses what the WAL held, and the integrity check reports the missing tail', async () => {
+    const dir = tempDir('verdict-wal-');
+    copyFileSync(prepared, join(dir, 'study.db'));
+    const host = await startServeProcess({ dataDir: dir });
+    const exited = new Promise<void>((resolve) => host.child.once('exit', () => resolve()));
+    const api = await host.api();
+    await api.call('session.signIn', { readerId, passphrase: PASS });
+    const acked = await answerInTurn(api, 30);
+    // Before the host's one-second watch can copy the log into the database file.
+    unlinkSync(join(dir, 'study.db-wal'));
+    host.child.kill('SIGKILL');
+    await exited;
+    api.close();
+    const db = new Sqlite(join(dir, 'study.db'));
+    try {
+      // The loss is real (this is what the issue saw: quick_check ok, 0 of 30 answers)…
+      expect(db.pragma('quick_check', { simple: true })).toBe('ok');
+      expect(found(db, acked)).toBe(0);
+      // …and no longer silent.
+      const report = verifyEventLog(db);
+      expect(report.ok).toBe(false);
+      expect(report.firstBreak!.reason).toMatch(/events at the end are missing, with the answers they recorded/);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('a full disk (issue 16 §15)', () => {
+  it('refuses an answer with "the disk is full", writes nothing of it, and takes it once space returns', async () => {
+    const dir = tempDir('verdict-full-');
+    copyFileSync(prepared, join(dir, 'study.db'));
+    const v = Object.assign(createVerdict({ dbPath: join(dir, 'study.db'), host: 'cli', log: silentLog }), { dbPath: join(dir, 'study.db') });
+    try {
+      const reader = v.newCaller();
+      await call(v, reader, 'session.signIn', { readerId, passphrase: PASS });
+      // The disk is full once the file may not grow: SQLite's SQLITE_FULL, as on a full volume.
+      v.study.db.pragma(`max_page_count = ${v.study.db.pragma('page_count', { simple: true }) as number}`);
+      let refused: { code: string; message: string } | null = null;
+      let args: Parameters<typeof call<'reading.answer'>>[3] | null = null;
+      for (let i = 0; i < 2000 && !refused; i++) {
+        const item = items[(items.length - 1 - (i % items.length))];
+        args = { studyId, trialId: item.trialId, questionId: item.questionId, value: item.value() as never, displayState: { opacity: 0.5 }, timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 } };
+        const r = await dispatch(v.handlers, reader, 'reading.answer', args);
+        if (!r.ok && r.error.code !== 'answer.locked') refused = r.error;
+      }
+      expect(refused).toEqual({ code: 'disk.full', message: expect.stringMatching(/^Not saved: the disk is full\./) });
+      const count = () => (v.study.db.prepare('SELECT count(*) AS n FROM answer').get() as { n: number }).n;
+      const before = count();
+      // Still full: refused again, nothing half-written.
+      expect((await dispatch(v.handlers, reader, 'reading.answer', args!)).ok).toBe(false);
+      expect(count()).toBe(before);
+      // Space returns: the same answer, sent again, is saved.
+      v.study.db.pragma('max_page_count = 1073741823');
+      const saved = await call(v, reader, 'reading.answer', args!);
+      expect(saved.answerId).toBeGreaterThan(0);
+      expect(count()).toBe(before + 1);
+      expect(verifyEventLog(v.study.db)).toMatchObject({ ok: true, firstBreak: null });
+    } finally {
+      v.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
