@@ -1,6 +1,6 @@
 // `verdict export` in a child process on a study read through the API: every format is written
 // where --out says; wrong arguments are refused with the reason.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,8 @@ describe('verdict export', () => {
       const r = await runVerdict(['export', '--db', db, '--study', String(studyId), '--format', format, '--out', out]);
       expect(r, format).toMatchObject({ code: 0, stderr: expect.stringContaining(`wrote ${format} export of study ${studyId}`) });
       const text = readFileSync(out, 'utf8');
+      // Unblinded answers and reader names: the user's alone (issue 16 §12).
+      if (process.platform !== 'win32') expect((statSync(out).mode & 0o777).toString(8), format).toBe('600');
       if (format === 'csv') expect(parse(text, { columns: true })).toHaveLength(answers);
       if (format === 'imrmc') expect(text).toContain('BEGIN DATA:');
       if (format === 'json') expect(JSON.parse(text).format).toBe('verdict-study-export/1');

@@ -4,6 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import WebSocket from 'ws';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServeProcess, type ServeProcess } from '../../../tests/support/serve-process';
 
 let host: ServeProcess;
@@ -143,6 +146,33 @@ describe('serve host', () => {
     await expect(api.call('no.such' as 'app.info', {})).rejects.toMatchObject({ code: 'api.unknown-method' });
     api.close();
   });
+});
+
+describe('the data folder (issue 16 §12)', () => {
+  it.runIf(process.platform !== 'win32')('is created 0700 with the study files 0600; an existing 0755 one is tightened', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'verdict-private-'));
+    chmodSync(parent, 0o755);
+    const fresh = join(parent, 'new', 'data');
+    const existing = join(parent, 'existing');
+    mkdirSync(existing, { mode: 0o755 });
+    chmodSync(existing, 0o755);
+    try {
+      for (const dataDir of [fresh, existing]) {
+        const h = await startServeProcess({ dataDir });
+        try {
+          const api = await h.api();
+          await api.call('readers.create', { name: 'Coordinator', role: 'admin', passphrase: 'correct horse battery' });
+          api.close();
+          expect((statSync(dataDir).mode & 0o777).toString(8), dataDir).toBe('700');
+          for (const f of ['study.db', 'study.db-wal', 'study.db-shm', 'study.db-head']) expect((statSync(join(dataDir, f)).mode & 0o777).toString(8), f).toBe('600');
+        } finally {
+          await h.stop();
+        }
+      }
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('first launch', () => {
