@@ -18,7 +18,7 @@ beforeAll(async () => {
   process.env.VERDICT_RESOURCES = join(import.meta.dirname, '../../..');
   await import('./main');
   await vi.waitFor(() => expect(state.windows[0]?.loaded).toBeTruthy(), { timeout: 10_000 });
-});
+}, 60_000); // loading the whole host's module graph takes a while on a busy machine
 afterAll(() => {
   delete process.env.VERDICT_RESOURCES;
 });
