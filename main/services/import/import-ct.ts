@@ -4,7 +4,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { VerdictError } from '../../../app/errors';
-import { buildSeriesPlans, type DicomInstance, type SeriesPlan } from '../imaging/dicom';
+import { buildSeriesPlans, displayKind, type DicomInstance, type SeriesPlan } from '../imaging/dicom';
 import { MAX_LIDC_XML_BYTES, type LidcReadMessage } from '../imaging/lidc';
 import { insertCase, insertDermoImage, insertLidcTruth, insertSeries, seriesExists, subjectKey, type StoredInstance } from './case-writer';
 import { buildLidcTruth } from './lidc-truth';
@@ -69,8 +69,9 @@ function attachXml(db: Database, xml: LidcXml, run: ImportRun): boolean {
 
 export async function importDicom(db: Database, instances: DicomInstance[], xmls: LidcXml[], run: ImportRun): Promise<void> {
   const stored: StoredInstance[] = await Promise.all(instances.map(async (i) => ({ ...i, sizeBytes: (await stat(i.path)).size })));
-  const colour = stored.filter((i) => i.samplesPerPixel === 3);
-  const plans = buildSeriesPlans(stored.filter((i) => i.samplesPerPixel !== 3));
+  // As the viewer shows them: palette colour is a colour image even with one sample per pixel.
+  const colour = stored.filter((i) => displayKind(i) === 'colour');
+  const plans = buildSeriesPlans(stored.filter((i) => displayKind(i) === 'greyscale'));
   const byPath = new Map(stored.map((i) => [i.path, i]));
   const xmlBySeries = new Map(xmls.map((x) => [x.message.seriesInstanceUid, x]));
   const total = plans.length + colour.length;

@@ -74,6 +74,8 @@ const jpegLossless = (encoded: Uint8Array, shape: FrameShape): RawFrame => {
 const jpegLs = async (encoded: Uint8Array, shape: FrameShape): Promise<RawFrame> => {
   const sof = jpegFrameHeader(encoded);
   checkHeader(shape, sof?.process === 'jpeg-ls' ? sof : null, 'JPEG-LS frame');
+  // CharLS cannot decode a stream cut short, and can spin for seconds before it says so.
+  if (!endsWithEoi(encoded)) throw new Error('the JPEG-LS stream ends without its end-of-image marker: it was cut short');
   const { pixels, info, nearLossless, interleaveMode } = await runWasmDecode('charls', encoded, limitFor(shape));
   check(shape, info.width, info.height, info.componentCount);
   const planar = info.componentCount === 3 && interleaveMode === 0;

@@ -6,6 +6,7 @@ export { scanDicomFolder, type ScanOptions } from './scan-folder';
 export { buildSeriesPlans } from './series-plan';
 export { loadVolume, loadSlice, type LoadOptions, type LoadedSlice } from './load-volume';
 export { toHu } from './hu';
+export { displayKind, type DisplayKind } from './viewable';
 export { preloadCodecs } from './wasm-codecs';
 export { transferSyntax, transferSyntaxName, decodableTransferSyntaxes, type TransferSyntax, type PixelDecoder } from './transfer-syntax';
 export type {

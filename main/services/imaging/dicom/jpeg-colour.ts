@@ -74,8 +74,8 @@ export const withColourDecided = (b: Uint8Array, photometric: string): Uint8Arra
   return out;
 };
 
-/** True when the stream ends with EOI (allowing one byte of padding): a stream without it was cut short. */
+/** True when the stream ends with EOI (allowing a few bytes of padding after it): a stream without it was cut short. */
 export const endsWithEoi = (b: Uint8Array): boolean => {
-  const n = b.length;
-  return (n >= 2 && b[n - 2] === 0xff && b[n - 1] === 0xd9) || (n >= 3 && b[n - 3] === 0xff && b[n - 2] === 0xd9 && b[n - 1] === 0x00);
+  for (let i = b.length - 2; i >= Math.max(0, b.length - 16); i--) if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
+  return false;
 };

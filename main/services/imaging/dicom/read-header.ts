@@ -52,7 +52,7 @@ export const readInstance = (bytes: Uint8Array, path: string, options: ReadOptio
   const opened = openDicom(bytes, path);
   const instance = instanceFromDataSet(opened, path, options.hash === false ? '' : sha256Hex(bytes));
   if (options.requireDecodable ?? true) assertDecodable(opened, instance);
-  return { instance, pixelData: pixelDataLocation(opened) };
+  return { instance, opened, pixelData: pixelDataLocation(opened) };
 };
 
 /**

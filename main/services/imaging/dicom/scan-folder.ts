@@ -10,6 +10,7 @@ import { readHeadSync, readWhole, yielder } from './file-io';
 import { rememberHeader, type FileStamp } from './header-cache';
 import { instanceFromHead, readInstance, type PixelDataLocation } from './read-header';
 import type { DicomInstance, RefusedFile, ScanProgress, ScanResult, SkippedFile } from './types';
+import { assertViewable } from './viewable';
 
 export type ScanOptions = {
   onProgress?: ScanProgress;
@@ -23,6 +24,11 @@ export type ScanOptions = {
    * pass over the disk, at the cost of holding the whole series in memory meanwhile.
    */
   keepBytes?: boolean;
+  /**
+   * Decode what the viewer will show of each file read whole (default true), so that the import
+   * refuses a file now rather than the viewer later (see viewable.ts).
+   */
+  checkPixels?: boolean;
 };
 
 const NOT_DICOM_EXTENSIONS = new Set([
@@ -123,6 +129,7 @@ const examine = async (path: string, options: ScanOptions): Promise<Outcome & { 
   if (byContent) return { skipped: { path, reason: byContent } };
   try {
     const read = readInstance(bytes, path, { hash: options.hash ?? true });
+    if (options.checkPixels ?? true) await assertViewable(read.opened, read.instance);
     remember(read.instance, read.pixelData, stamp);
     return { instance: read.instance, bytes };
   } catch (e) {
