@@ -44,6 +44,8 @@ export function readHead(dbPath: string): EventHead | null {
 
 type Guard = {
   dbPath: string; wal: { dev: number; ino: number }; written: EventHead | null; frozen: boolean; scheduled: boolean;
+  /** The head file, open while the database is (closed by the watch once the database is). */
+  fd: number | null;
   /** Set once the WAL on disk is not the one this connection writes to. */
   lost: 'deleted' | 'replaced' | null; rescued: boolean;
 };
@@ -74,11 +76,16 @@ export function guardStudyDb(db: Database, dbPath: string): void {
   const st = statSync(walPath(dbPath));
   makePrivate(headPath(dbPath));
   const written = readHead(dbPath);
-  const g: Guard = { dbPath, wal: { dev: st.dev, ino: st.ino }, written, frozen: written !== null && !holdsHead(db, written), scheduled: false, lost: null, rescued: false };
+  const g: Guard = { dbPath, wal: { dev: st.dev, ino: st.ino }, written, frozen: written !== null && !holdsHead(db, written), scheduled: false, fd: null, lost: null, rescued: false };
   guards.set(db, g);
   if (!g.frozen) writeHead(g, lastEvent(db));
   const watch = setInterval(() => {
-    if (!db.open) return clearInterval(watch);
+    if (!db.open) {
+      clearInterval(watch);
+      if (g.fd !== null) closeSync(g.fd);
+      g.fd = null;
+      return;
+    }
     if (walState(g) && !db.inTransaction) rescue(db, g);
   }, WAL_WATCH_MS);
   watch.unref();
@@ -145,12 +152,8 @@ function writeHead(g: Guard, head: EventHead | null): void {
   record[RECORD_BYTES - 1] = 0x0a;
   try {
     // Read-write without O_APPEND (which would turn the positional write into an append).
-    const fd = openSync(headPath(g.dbPath), constants.O_RDWR | constants.O_CREAT, PRIVATE_FILE_MODE);
-    try {
-      writeSync(fd, record, 0, RECORD_BYTES, 0);
-    } finally {
-      closeSync(fd);
-    }
+    g.fd ??= openSync(headPath(g.dbPath), constants.O_RDWR | constants.O_CREAT, PRIVATE_FILE_MODE);
+    writeSync(g.fd, record, 0, RECORD_BYTES, 0);
     g.written = head;
   } catch {
     // A full disk or a vanished folder: the head stays behind, which only weakens the check.
