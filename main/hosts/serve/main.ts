@@ -1,6 +1,6 @@
 // `npm run serve`: the loopback host. Opens (or creates) the study database, imports the bundled
 // demo study on first launch, and serves the built renderer and the API on 127.0.0.1.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ import { rendererDir } from '../../paths';
 import { openDemoStudy } from '../../demo-study';
 import { VerdictError } from '../../../app/errors';
 import { startServeHost } from './server';
-import { ensurePrivateDir } from '../../services/study/private-files';
+import { ensurePrivateDir, PRIVATE_DIR_MODE } from '../../services/study/private-files';
 
 const USAGE = `Usage: npm run serve -- [--data DIR | --db FILE] [--port N] [--no-demo]
   --data DIR   folder holding study.db (default: $VERDICT_HOME or ~/.verdict)
@@ -30,8 +30,11 @@ async function main() {
   if (values.help) return void console.log(USAGE);
   const dataDir = resolve(values.data ?? process.env.VERDICT_HOME ?? join(homedir(), '.verdict'));
   const dbPath = resolve(values.db ?? join(dataDir, 'study.db'));
-  // The study holds unblinded answers and reader names: a folder and files for this user only.
-  ensurePrivateDir(resolve(dbPath, '..'));
+  // The study holds unblinded answers and reader names: a data folder for this user only. A
+  // --db file's folder is the user's own choice: created 0700 if missing, otherwise left as it is
+  // (the database files themselves are made 0600 either way).
+  if (values.db) mkdirSync(resolve(dbPath, '..'), { recursive: true, mode: PRIVATE_DIR_MODE });
+  else ensurePrivateDir(dataDir);
   const firstLaunch = !existsSync(dbPath);
   const verdict = createVerdict({ dbPath, host: 'serve' });
   const host = await startServeHost({
