@@ -98,7 +98,8 @@ const pump = (): void => {
   const id = nextId++;
   const timer = setTimeout(() => {
     discardWorker();
-    finish().reject(new Error(`the decoder took longer than ${(job.limitMs / 1000).toFixed(1)} s and was stopped`));
+    const limit = job.limitMs < 1000 ? `${job.limitMs} ms` : `${(job.limitMs / 1000).toFixed(1)} s`;
+    finish().reject(new Error(`the decoder took longer than ${limit} and was stopped`));
     pump();
   }, job.limitMs);
   running = { ...job, id, timer };
