@@ -7,7 +7,9 @@
 // looks, per attribute, rather than scoring a right answer.
 import type { Database } from 'better-sqlite3';
 import { VerdictError } from '../../../../app/errors';
+import { targetKind } from '../../../../app/methods';
 import type { ImagingService } from '../../imaging/imaging-service';
+import { packMethods } from '../../models/manifest';
 import type { ModelService } from '../../models/model-service';
 import type { CaseService } from '../../study/case-service';
 import type { ExplanationService } from '../explain-service';
@@ -24,7 +26,9 @@ type MaskRow = { id: number; name: string; image_id: number };
 export async function attributeLocalisation(d: Deps, modelId: number): Promise<LocalisationRow[]> {
   const model = d.models.get(modelId);
   const axes = model.manifest.attributes?.axes;
-  if (!axes) throw new VerdictError('explain.unsupported-method', `${model.manifest.name} has no diagnostic axes; the localisation check is for attribute-token models.`, { method: 'attribute-map' });
+  // The method that maps a diagnostic axis, as the pack offers it.
+  const method = packMethods(model.manifest).find((m) => targetKind(m) === 'axis');
+  if (!axes || !method) throw new VerdictError('explain.unsupported-method', `${model.manifest.name} has no diagnostic axes; the localisation check is for attribute-token models.`, { part: 'attributes' });
   const { width, height } = model.manifest.input;
   const rows: LocalisationRow[] = [];
   for (const summary of d.cases.list().filter((c) => c.modality === 'dermoscopy')) {
@@ -33,7 +37,7 @@ export async function attributeLocalisation(d: Deps, modelId: number): Promise<L
     const masks = (d.db.prepare("SELECT id, name, image_id FROM mask WHERE kind = 'attribute' ORDER BY name").all() as MaskRow[]).filter((m) => imageIds.includes(m.image_id));
     if (!masks.length) continue;
     for (const axis of axes) {
-      const map = await d.explain.map({ modelId, caseId: c.id, method: 'attribute-map', target: axis.name });
+      const map = await d.explain.map({ modelId, caseId: c.id, method, target: axis.name });
       if (map.placement.kind !== 'image') continue;
       const values = upsampleGrid(new Float32Array(map.values), map.grid.rows, map.grid.cols, height, width);
       for (const m of masks.filter((x) => x.image_id === (map.placement as { imageId: number }).imageId)) {
