@@ -2,7 +2,7 @@
 // `npm run dist` would (offline, with a stand-in Electron), checks what it holds and leaves out,
 // prints where its bytes go, and starts the packaged main process from the packaged paths.
 import { extractAll } from '@electron/asar';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -31,6 +31,8 @@ beforeAll(() => {
   console.log(`built ${appDir} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   ({ disk, asar } = listApp(appDir));
 });
+// The build and the extracted archive take about 250 MB: gone with the run.
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, withFileTypes: true })
