@@ -90,7 +90,12 @@ export function createVerdict(opts: VerdictOptions): Verdict {
   const integrity = verifyEventLog(study.db);
   if (!integrity.ok) log.error(`study database ${opts.dbPath}: the event log is broken at event ${integrity.firstBreak!.eventId}: ${integrity.firstBreak!.reason}`);
   // The app hosts register bundled packs at start-up; the CLI and tests on first use.
-  if (opts.host !== 'cli') void models.registerBundled();
+  if (opts.host !== 'cli') {
+    void models
+      .registerBundled()
+      .then(() => studies.resumePreparations())
+      .catch((e) => log.error('start-up: bundled packs or study preparation failed', e));
+  }
   const handlers = buildHandlers({ study, host: opts.host, cases, imaging, imports, models, explain, readers, protocols, studies, reading, exports, results, metrics, pickFolder: opts.pickFolder });
   return {
     study, events, cases, imaging, imports, models, explain, readers, protocols, studies, reading, exports, results, metrics, integrity, handlers,

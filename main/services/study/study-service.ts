@@ -62,6 +62,18 @@ export class StudyService {
     return this.summary(studyId);
   }
 
+  /**
+   * At start-up: an open study whose preparation was cut short (the app closed while it ran) goes
+   * on in the background, reporting to the staff, so its readers are not left waiting for a
+   * coordinator to press "Prepare again".
+   */
+  resumePreparations(): number[] {
+    const open = this.#db.prepare("SELECT id FROM study WHERE status = 'open' ORDER BY id").all() as { id: number }[];
+    const resumed = open.filter((s) => this.#preparation.state(s.id).state === 'incomplete').map((s) => s.id);
+    for (const id of resumed) void this.#preparation.start(id, 'staff');
+    return resumed;
+  }
+
   /** Resolves once the study's stimulus preparation has ended (the CLI and tests wait for it). */
   async prepared(studyId: StudyId): Promise<StudySummary> {
     await this.#preparation.settled(studyId);
