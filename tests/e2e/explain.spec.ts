@@ -331,6 +331,8 @@ test('LIDC: the overlay and the contours lie on the pixels they describe, on the
 test('ISIC: Smooth CDAM for MEL over the whole image, outputs, and a concept saved from worklist cases', async ({ app: page, api, problems }) => {
   const folder = isicFolder(['ISIC_0024400', 'ISIC_0024306', 'ISIC_0024307'], false);
   expect((await importThroughApi(api, folder)).status).toBe('done');
+  // The import's events went to the API's connection, not this page's: reload to list the cases.
+  await page.reload();
   const cases = await api.call('cases.list', {});
   expect(cases.length).toBe(3);
   const melanoma = cases.find((c) => c.diagnosis === 'mel')!;
