@@ -47,6 +47,8 @@ export class ExplainState {
   #generation = 0;
 
   #jobId = '';
+  /** Whether a model was picked yet: the first starts on its own best method, later ones keep what they also offer. */
+  #picked = false;
 
   constructor(api: ApiClient, errors: ErrorState, caseId: number, modality: CaseModality, candidates: () => readonly CandidateCase[]) {
     this.#api = api;
@@ -96,7 +98,8 @@ export class ExplainState {
     this.modelId = id;
     const model = this.model;
     if (!model) return;
-    this.selection = selectionFor(model, this.selection);
+    this.selection = selectionFor(model, this.#picked ? this.selection : null);
+    this.#picked = true;
     this.compareMethod = defaultCompareMethod(this.selection, model, []);
     this.#clear();
     await Promise.all([this.concepts.load(id), this.predict(), this.#readSelfExplaining()]);

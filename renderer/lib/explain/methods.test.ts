@@ -91,11 +91,11 @@ describe('explanation selections', () => {
     expect(defaultMethod({ methods: ['attention', 'concept-cdam', 'lima'] } as unknown as ModelSummary)).toBe('attention');
     // Whatever the panel showed before any model, the first model starts on its own best method.
     expect(selectionFor(model, { ...EMPTY_SELECTION, method: 'attention' }).method).toBe('attention');
-    expect(selectionFor(model, EMPTY_SELECTION).method).toBe('cdam');
+    expect(selectionFor(model, null).method).toBe('cdam');
   });
 
   it('keep what the next model also has when the model changes, and start afresh on the rest', () => {
-    const first = selectionFor(explicd, EMPTY_SELECTION);
+    const first = selectionFor(explicd, null);
     expect(first).toEqual({ method: 'attribute-map', target: 'MEL', concept: null, head: null, axis: 'color', prototype: null });
     const onShape = selectionFor(explicd, { ...first, axis: 'shape' });
     expect(onShape.axis).toBe('shape');
@@ -112,7 +112,7 @@ describe('explanation selections', () => {
     // Concept CDAM is never B; the method on show is not either.
     expect(compareChoices(sel({}), model, [{ name: 'x' } as never])).toEqual(['attention']);
     // Without CDAM, attention is compared with what the model has.
-    const a = selectionFor(explicd, EMPTY_SELECTION);
+    const a = selectionFor(explicd, null);
     expect(compareChoices(a, explicd, [])).toEqual(['attention', 'lima']);
     expect(defaultCompareMethod({ ...a, method: 'attention' }, explicd, [])).toBe('attribute-map');
     expect(compareChoices({ ...a, method: 'attention' }, explicd, [])).toEqual(['attribute-map', 'lima']);

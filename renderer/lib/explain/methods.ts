@@ -22,7 +22,7 @@ export type MapSelection = {
   prototype: string | null;
 };
 
-/** Before any model is picked: its method is a placeholder, which selectionFor never keeps. */
+/** Before any model is picked: its method is a placeholder (selectionFor(model, null) starts afresh). */
 export const EMPTY_SELECTION: MapSelection = { method: METHOD_IDS[0], target: '', concept: null, head: null, axis: null, prototype: null };
 
 /** The `target` argument of explain.map for a selection: the field of its method's target kind. */
@@ -83,10 +83,11 @@ export function defaultMethod(model: ModelSummary): MethodId {
   return ranked[0] ?? METHOD_IDS[0];
 }
 
-/** The selection after switching to `model`: what the model also has is kept, the rest starts afresh. */
-export function selectionFor(model: ModelSummary, prev: MapSelection): MapSelection {
+/** The selection after switching to `model`: what the model also has of the previous one (none: the first model) is kept, the rest starts afresh. */
+export function selectionFor(model: ModelSummary, previous: MapSelection | null): MapSelection {
+  const prev = previous ?? EMPTY_SELECTION;
   return {
-    method: prev !== EMPTY_SELECTION && model.methods.includes(prev.method) ? prev.method : defaultMethod(model),
+    method: previous && model.methods.includes(previous.method) ? previous.method : defaultMethod(model),
     target: model.targets.some((t) => t.name === prev.target) ? prev.target : defaultOutput(model.targets),
     concept: null,
     head: null,
