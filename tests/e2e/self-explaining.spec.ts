@@ -13,6 +13,8 @@ import { expect, importThroughApi, screenshot, test } from './fixtures';
 
 async function openMelanoma(page: Page, api: ApiClient, packId: string) {
   expect((await importThroughApi(api, isicFolder(['ISIC_0024400'], false))).status).toBe('done');
+  // The import's events went to the API's connection, not this page's: reload to list the case.
+  await page.reload();
   const [melanoma] = await api.call('cases.list', {});
   const models: ModelSummary[] = await api.call('models.list', {});
   const model = models.find((m) => m.packId === packId);
