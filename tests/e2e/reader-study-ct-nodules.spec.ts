@@ -12,24 +12,9 @@ import type { TrialView } from '../../app/study';
 import { repoRoot } from '../support/data';
 import { twoNoduleCt } from '../support/two-nodule-ct';
 import { expect, importThroughApi, recordApi, screenshot, signIn, test } from './fixtures';
+import { addBankQuestion, addReader } from './coordinator-ui';
 
 const PASS = { coord: 'coordinator-pass-3', reader: 'chest-passphrase-4' };
-
-async function addReader(page: Page, name: string, role: 'reader' | 'admin', passphrase: string) {
-  await page.getByTestId('reader-name').fill(name);
-  await page.getByTestId('reader-role').selectOption(role);
-  await page.getByTestId('reader-passphrase').fill(passphrase);
-  await page.getByTestId('reader-confirm').fill(passphrase);
-  await page.getByTestId('reader-create').click();
-  await expect(page.getByTestId('readers-table')).toContainText(name);
-}
-
-async function addBankQuestion(page: Page, prompt: RegExp) {
-  const select = page.getByTestId('bank-select');
-  const value = await select.locator('option').filter({ hasText: prompt }).getAttribute('value');
-  await select.selectOption(value!);
-  await page.getByTestId('bank-add').click();
-}
 
 test('two nodules of one CT case: picked in the editor, read as two units, each with its marker', async ({ page, host, api, problems }) => {
   test.setTimeout(300_000);

@@ -12,6 +12,7 @@ import type { Page } from '@playwright/test';
 import type { TrialView } from '../../app/study';
 import { isicFolder, isicImages, isicLabels } from '../support/data';
 import { expect, importThroughApi, recordApi, screenshot, signIn, test, type ApiExchange } from './fixtures';
+import { addBankQuestion, addReader } from './coordinator-ui';
 
 const PASS = { ada: 'ada-passphrase-1', ben: 'ben-passphrase-2', coord: 'coordinator-pass-3' };
 const STUDY = 'Dermoscopy explanations (e2e)';
@@ -21,24 +22,6 @@ function fourIsicImages(): string[] {
   const available = new Set(readdirSync(isicImages));
   const rows = readFileSync(isicLabels, 'utf8').trim().split('\n').slice(1).map((r) => r.split(','));
   return ['mel', 'nv', 'bcc', 'bkl'].map((dx) => rows.find((r) => r[2] === dx && available.has(`${r[0]}.jpg`))![0]);
-}
-
-async function addReader(page: Page, name: string, role: 'reader' | 'admin', passphrase: string, specialty = 'dermatology', years = '9') {
-  await page.getByTestId('reader-name').fill(name);
-  await page.getByTestId('reader-role').selectOption(role);
-  await page.getByTestId('reader-specialty').fill(specialty);
-  await page.getByTestId('reader-years').fill(years);
-  await page.getByTestId('reader-passphrase').fill(passphrase);
-  await page.getByTestId('reader-confirm').fill(passphrase);
-  await page.getByTestId('reader-create').click();
-  await expect(page.getByTestId('readers-table')).toContainText(name);
-}
-
-async function addBankQuestion(page: Page, prompt: RegExp) {
-  const select = page.getByTestId('bank-select');
-  const value = await select.locator('option').filter({ hasText: prompt }).getAttribute('value');
-  await select.selectOption(value!);
-  await page.getByTestId('bank-add').click();
 }
 
 /** Opens the study from "My studies"; returns the worklist. */
@@ -95,10 +78,10 @@ test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard
   await page.getByTestId('view-study').click();
   await expect(page.getByTestId('needs-admin')).toBeVisible();
   await expect(page.getByTestId('reader-role')).toHaveValue('admin');
-  await addReader(page, 'Coordinator', 'admin', PASS.coord, 'study coordination', '20');
+  await addReader(page, 'Coordinator', 'admin', PASS.coord, { specialty: 'study coordination', years: '20' });
   await expect(page.getByTestId('signed-in')).toContainText('Coordinator');
-  await addReader(page, 'Dr Ada Reader', 'reader', PASS.ada, 'dermatology', '12');
-  await addReader(page, 'Dr Ben Reader', 'reader', PASS.ben, 'dermatology', '4');
+  await addReader(page, 'Dr Ada Reader', 'reader', PASS.ada, { specialty: 'dermatology', years: '12' });
+  await addReader(page, 'Dr Ben Reader', 'reader', PASS.ben, { specialty: 'dermatology', years: '4' });
 
   // ---- The protocol, built in the editor.
   await page.getByTestId('admin-tab-protocols').click();

@@ -14,6 +14,7 @@ import { ISIC_DIAGNOSES, ISIC_MALIGNANT, type IsicDiagnosis } from '../../app/do
 import { ApiError } from '../../renderer/lib/api-client';
 import { isicFolder, isicImages, isicLabels } from '../support/data';
 import { expect, importThroughApi, screenshot, signIn, test } from './fixtures';
+import { addBankQuestion, addReader } from './coordinator-ui';
 
 const PASS = { ada: 'ada-passphrase-1', ben: 'ben-passphrase-2', coord: 'coordinator-pass-3' };
 const STUDY = 'Truth and locks (e2e)';
@@ -26,22 +27,6 @@ function isicImagesOf(diagnoses: readonly string[]): string[] {
   const available = new Set(readdirSync(isicImages));
   const rows = readFileSync(isicLabels, 'utf8').trim().split('\n').slice(1).map((r) => r.split(','));
   return diagnoses.map((dx) => rows.find((r) => r[2] === dx && available.has(`${r[0]}.jpg`))![0]);
-}
-
-async function addReader(page: Page, name: string, role: 'reader' | 'admin', passphrase: string) {
-  await page.getByTestId('reader-name').fill(name);
-  await page.getByTestId('reader-role').selectOption(role);
-  await page.getByTestId('reader-passphrase').fill(passphrase);
-  await page.getByTestId('reader-confirm').fill(passphrase);
-  await page.getByTestId('reader-create').click();
-  await expect(page.getByTestId('readers-table')).toContainText(name);
-}
-
-async function addBankQuestion(page: Page, prompt: RegExp) {
-  const select = page.getByTestId('bank-select');
-  const value = await select.locator('option').filter({ hasText: prompt }).getAttribute('value');
-  await select.selectOption(value!);
-  await page.getByTestId('bank-add').click();
 }
 
 const trialAt = async (page: Page, position: number) => {
