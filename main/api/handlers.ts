@@ -1,8 +1,8 @@
 // One-line adapters from API endpoints to services. Arguments arrive already validated.
 import { basename } from 'node:path';
 import type { Handlers, HostKind } from '../../app/api';
-import type { StudyDb } from '../services/study/open-db';
-import type { CaseService } from '../services/study/case-service';
+import type { StudyDb } from '../services/db/open-db';
+import type { CaseService } from '../services/cases/case-service';
 import type { ImagingService } from '../services/imaging/imaging-service';
 import type { ImportService } from '../services/import/import-service';
 import type { ModelService } from '../services/models/model-service';

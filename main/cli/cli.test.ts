@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { conformance, lidc0001, repoRoot, tempDir } from '../../tests/support/data';
-import { loadMigrations } from '../services/study/migrations';
+import { loadMigrations } from '../services/db/migrations';
 import { migrationsDir } from '../paths';
 
 const run = async (...args: string[]) => {

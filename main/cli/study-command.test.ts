@@ -7,7 +7,7 @@ import { repoRoot, tempDir } from '../../tests/support/data';
 import { runVerdict } from '../../tests/support/run-verdict';
 import { createVerdict } from '../verdict';
 import { silentLog } from '../log';
-import { call } from '../services/study/study-fixture';
+import { call } from '../../tests/support/study-fixture';
 
 
 describe('verdict study / reader', () => {

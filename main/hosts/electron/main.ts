@@ -4,14 +4,14 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainInvokeE
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dispatch } from '../../../app/api/dispatch';
-import type { EventMessage } from '../../../app/events';
+import type { EventMessage, MenuCommand } from '../../../app/events';
 import type { CallContext } from '../../../app/api/endpoint';
 import { VerdictError } from '../../../app/errors';
 import { createVerdict, type Verdict } from '../../verdict';
 import { consoleLog } from '../../log';
 import { rendererDir } from '../../paths';
 import { openDemoStudy } from '../../demo-study';
-import { ensurePrivateDir, makePrivate, preparePrivateFile } from '../../services/study/private-files';
+import { ensurePrivateDir, makePrivate, preparePrivateFile } from '../../services/db/private-files';
 import { APP_ORIGIN, CALL_CHANNEL, EVENT_CHANNEL } from './channels';
 import { buildMenu } from './menu';
 import { registerSchemePrivileges, serveRenderer } from './app-protocol';
@@ -101,8 +101,8 @@ async function start() {
   });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
 
-  const send = (command: 'import-folder' | 'open-study' | 'export', path?: string) =>
-    win?.webContents.send(EVENT_CHANNEL, { event: 'menu.command', payload: { command, path } });
+  const send = (command: MenuCommand, path?: string) =>
+    win?.webContents.send(EVENT_CHANNEL, { event: 'menu.command', payload: { command, path } } satisfies EventMessage);
   const menu = buildMenu(
     {
       importFolder: async () => {

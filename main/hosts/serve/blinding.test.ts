@@ -17,7 +17,7 @@ import { silentLog } from '../../log';
 import { METHODS } from '../../services/explain/methods';
 import { targetsOf } from '../../services/models/manifest';
 import { modelRow, registered } from '../../services/models/model-rows';
-import { demoVerdict, PASS, type TestVerdict } from '../../services/study/study-fixture';
+import { demoVerdict, PASS, type TestVerdict } from '../../../tests/support/study-fixture';
 import { tempDir } from '../../../tests/support/data';
 import { startServeHost, type ServeHost } from './server';
 

@@ -10,7 +10,7 @@ import { rendererDir } from '../../paths';
 import { openDemoStudy } from '../../demo-study';
 import { VerdictError } from '../../../app/errors';
 import { startServeHost } from './server';
-import { ensurePrivateDir, PRIVATE_DIR_MODE } from '../../services/study/private-files';
+import { ensurePrivateDir, PRIVATE_DIR_MODE } from '../../services/db/private-files';
 
 const USAGE = `Usage: npm run serve -- [--data DIR | --db FILE] [--port N] [--no-demo]
   --data DIR   folder holding study.db (default: $VERDICT_HOME or ~/.verdict)

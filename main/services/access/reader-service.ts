@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3';
 import type { CallContext } from '../../../app/api/endpoint';
 import type { ReaderProfile, Role } from '../../../app/study';
 import { VerdictError } from '../../../app/errors';
-import { appendEvent } from '../study/event-log';
+import { appendEvent } from '../db/event-log';
 import { DUMMY_HASH, hashPassphrase, verifyPassphrase } from './passphrase';
 import { SignInThrottle } from './sign-in-throttle';
 import { hasAdmin } from './caller';

@@ -2,7 +2,7 @@
 // against their hashes, failures slowed down, and who may call what once signed in.
 import { afterAll, describe, expect, it } from 'vitest';
 import { testVerdict } from '../../../tests/support/verdict';
-import { call, PASS, refusal } from '../study/study-fixture';
+import { call, PASS, refusal } from '../../../tests/support/study-fixture';
 
 const v = testVerdict();
 afterAll(() => v.close());

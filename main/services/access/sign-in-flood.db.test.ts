@@ -9,7 +9,7 @@ import type { CallContext } from '../../../app/api/endpoint';
 import type { WireError } from '../../../app/errors';
 import { dispatch } from '../../../app/api/dispatch';
 import { testVerdict } from '../../../tests/support/verdict';
-import { call, PASS } from '../study/study-fixture';
+import { call, PASS } from '../../../tests/support/study-fixture';
 
 const v = testVerdict();
 let adminId: number;

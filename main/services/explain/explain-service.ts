@@ -6,7 +6,7 @@ import type { Database } from 'better-sqlite3';
 import type { AttributeReport, Concept, ExplainParams, ExplanationMap, MethodId, Prediction, PrototypeScoreSheet } from '../../../app/explain';
 import { VerdictError } from '../../../app/errors';
 import type { EventBus, Recipient } from '../../event-bus';
-import type { CaseService } from '../study/case-service';
+import type { CaseService } from '../cases/case-service';
 import type { ImagingService } from '../imaging/imaging-service';
 import type { ModelService } from '../models/model-service';
 import type { RegisteredModel } from '../models/model-rows';

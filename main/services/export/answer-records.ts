@@ -11,7 +11,7 @@ import type { PhaseId, Question } from '../../../app/protocol';
 import type { AnswerValue, DisplayState, RoiScores } from '../../../app/study';
 import { VerdictError } from '../../../app/errors';
 import { studyContext, type StudyContext } from '../study/study-rows';
-import { characteristicMedians } from '../study/case-truth';
+import { characteristicMedians } from '../cases/case-truth';
 import type { CaseTruth } from '../../../app/truth';
 
 export type ShownStimulus = {

@@ -4,7 +4,7 @@
 // are renamed "Dr A", "Dr_A" (one iMRMC id before the fix) and `x;=1+1<tab>@SUM(1)`.
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestVerdict } from '../study/study-fixture';
+import type { TestVerdict } from '../../../tests/support/study-fixture';
 import { readWholeStudy } from './read-study-fixture';
 import { restoreCell } from './csv-cells';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnswerValue } from '../../../app/study';
-import type { TestVerdict } from '../study/study-fixture';
+import type { TestVerdict } from '../../../tests/support/study-fixture';
 import { readWholeStudy, TRICKY } from './read-study-fixture';
 import { LONG_COLUMNS } from './long-csv';
 import { restoreCell } from './csv-cells';

@@ -5,7 +5,7 @@
 import type { CallContext } from '../../../app/api/endpoint';
 import type { Question } from '../../../app/protocol';
 import type { AnswerValue } from '../../../app/study';
-import { call, demoVerdict, isicProtocol, signedIn, type TestVerdict } from '../study/study-fixture';
+import { call, demoVerdict, isicProtocol, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
 
 export const TRICKY = ['plain words', 'with, a comma', 'with "double quotes"', 'two\nlines\r\nand CRLF', 'naïve ünïcødé 皮肤 – 🩺', '=SUM(A1:A9)', '+cmd|calc', '-2+3', '@import', '\tleading tab', "'already quoted"];
 export const READERS = ['Dr Ames', 'Dr Berg', 'Dr Chen'];

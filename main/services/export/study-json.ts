@@ -5,7 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import { binaryTruth, type IsicDiagnosis } from '../../../app/domain';
 import type { StudyContext } from '../study/study-rows';
-import { verifyEventLog } from '../study/event-log';
+import { verifyEventLog } from '../db/event-log';
 
 export const STUDY_JSON_FORMAT = 'verdict-study-export/1';
 

@@ -3,7 +3,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudyResults } from '../../../app/results';
-import type { TestVerdict } from '../study/study-fixture';
+import type { TestVerdict } from '../../../tests/support/study-fixture';
 import { readWholeStudy, READERS } from '../export/read-study-fixture';
 import { countsFromRatings, fleissKappa, meanCI } from './statistics';
 

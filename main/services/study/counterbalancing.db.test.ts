@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../app/api/endpoint';
 import type { TrialView } from '../../../app/study';
-import { call, demoVerdict, isicProtocol, refusal, signedIn, type TestVerdict } from './study-fixture';
+import { call, demoVerdict, isicProtocol, refusal, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
 
 let v: TestVerdict;
 let admin: CallContext;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../app/api/endpoint';
 import type { ProtocolInput } from '../../../app/protocol';
 import type { TrialView } from '../../../app/study';
-import { caseNodules, defaultNodule } from './case-nodules';
-import { call, demoVerdict, refusal, signedIn, type TestVerdict } from './study-fixture';
+import { caseNodules, defaultNodule } from '../cases/case-nodules';
+import { call, demoVerdict, refusal, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
 
 let v: TestVerdict;
 let admin: CallContext;

@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../app/api/endpoint';
 import type { ProtocolInput } from '../../../app/protocol';
-import { canonicalJson, sha256Of } from './canonical-json';
-import { answerContentSha256, type AnswerRowContent } from './event-log';
+import { canonicalJson, sha256Of } from '../db/canonical-json';
+import { answerContentSha256, type AnswerRowContent } from '../db/event-log';
 import { median } from '../../../app/numeric';
-import { call, demoVerdict, isicProtocol, refusal, signedIn, type TestVerdict } from './study-fixture';
+import { call, demoVerdict, isicProtocol, refusal, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
 
 let v: TestVerdict;
 let admin: CallContext;

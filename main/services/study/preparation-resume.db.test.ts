@@ -4,7 +4,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { createVerdict } from '../../verdict';
 import { silentLog } from '../../log';
-import { call, demoVerdict, isicProtocol, signedIn, type TestVerdict } from './study-fixture';
+import { call, demoVerdict, isicProtocol, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
 
 let v: TestVerdict;
 let again: ReturnType<typeof createVerdict> | undefined;

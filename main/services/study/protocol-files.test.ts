@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { protocolSchema } from '../../../app/protocol';
 import { demoDir, resourcesDir } from '../../paths';
 import { PROTOCOL_SCHEMA_FILE, protocolJsonSchemaText } from './protocol-json-schema';
-import { call, demoVerdict, signedIn, type TestVerdict } from './study-fixture';
+import { call, demoVerdict, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
 
 const demoProtocol = (name: string) => JSON.parse(readFileSync(join(demoDir(), 'protocols', name), 'utf8')) as unknown;
 

@@ -7,14 +7,14 @@ import type { Database } from 'better-sqlite3';
 import type { Protocol } from '../../../app/protocol';
 import { VerdictError } from '../../../app/errors';
 import type { CaseSummary } from '../../../app/domain';
-import { listCases } from './case-queries';
+import { listCases } from '../cases/case-queries';
 import { rowByPackId, registered, currentRows, type RegisteredModel } from '../models/model-rows';
 import { packMethods, targetLists } from '../models/manifest';
 import { targetsFor } from '../../../app/explain';
 import { method, normaliseParams } from '../explain/methods';
 import { resolveTarget } from '../explain/resolve-target';
 import { protocolError } from './protocol-parse';
-import { caseNodules, defaultNodules, pickedNumbers, type CaseNodule } from './case-nodules';
+import { caseNodules, defaultNodules, pickedNumbers, type CaseNodule } from '../cases/case-nodules';
 
 /** A reading unit: a case, and for CT one of its nodules (its number in the case as protocols name it). */
 export type ResolvedCase = { caseId: number; label: string; noduleId: number | null; noduleNumber: number | null };

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../app/api/endpoint';
 import type { ProtocolInput } from '../../../app/protocol';
-import { call, demoVerdict, isicProtocol, refusal, type TestVerdict } from './study-fixture';
+import { call, demoVerdict, isicProtocol, refusal, type TestVerdict } from '../../../tests/support/study-fixture';
 
 let v: TestVerdict;
 let staff: CallContext;

@@ -32,9 +32,3 @@ const BANK: unknown[] = [
 
 /** The bank, parsed (defaults filled) so it is exactly what a protocol would hold. */
 export const QUESTION_BANK: Question[] = BANK.map((q) => questionSchema.parse(q));
-
-export type BankModality = 'CT' | 'dermoscopy';
-
-/** The bank for one modality: own diagnosis (ISIC) or malignancy rating (LIDC), not both. */
-export const questionBankFor = (modality: BankModality): Question[] =>
-  QUESTION_BANK.filter((q) => q.id !== (modality === 'CT' ? 'diagnosis' : 'malignancy'));

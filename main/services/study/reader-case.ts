@@ -7,7 +7,7 @@ import type { Database } from 'better-sqlite3';
 import type { Nodule } from '../../../app/domain';
 import type { ReaderCase } from '../../../app/study';
 import { unitLabel } from '../../../app/nodule-choice';
-import { getCase } from './case-queries';
+import { getCase } from '../cases/case-queries';
 
 export function readerCase(db: Database, caseId: number, noduleId: number | null): ReaderCase {
   const c = getCase(db, caseId);

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrationsDir } from '../../paths';
-import { loadMigrations } from './migrations';
-import { openStudyDb } from './open-db';
+import { loadMigrations } from '../db/migrations';
+import { openStudyDb } from '../db/open-db';
 
 const migrations = loadMigrations(migrationsDir());
 const AT = '2026-01-01T00:00:00.000Z';

@@ -10,14 +10,14 @@ import type { BlindedStimulus } from '../../../app/study';
 import { VerdictError } from '../../../app/errors';
 import type { ExplanationService, MapRequest } from '../explain/explain-service';
 import { method } from '../explain/methods';
-import { sha256Of } from './canonical-json';
-import { appendEvent } from './event-log';
+import { sha256Of } from '../db/canonical-json';
+import { appendEvent } from '../db/event-log';
 import { stimulusDetail } from './stimulus-detail';
 import { colourScaleOf, stimulusDisplay } from './stimulus-display';
 import { conditionMap } from './stimulus-preparation';
 import { captionOf } from './stimulus-caption';
 import type { ResolvedModel } from './protocol-resolve';
-import type { ShownMap } from './roi-scoring';
+import type { ShownMap } from '../cases/roi-scoring';
 import type { StudyContext, TrialRow } from './study-rows';
 
 export type DisplayDeps = { db: Database; explain: ExplanationService; now: () => Date };

@@ -3,7 +3,7 @@
 // land where they should.
 import { describe, expect, it } from 'vitest';
 import { protocolSchema, type Protocol } from '../../../app/protocol';
-import { isicProtocol } from './study-fixture';
+import { isicProtocol } from '../../../tests/support/study-fixture';
 import { mulberry32 } from '../../../app/mulberry32';
 import { readerSeed } from './seeded-random';
 import { planTrials, type PlanInput } from './trial-plan';

@@ -3,8 +3,8 @@
 // by every image), the map is what the method computes for that subject, and a recomputation
 // gives it again. Its maps carry version 2 in the cache key; other methods' keys are unchanged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestVerdict } from '../../study/study-fixture';
-import { demoVerdict } from '../../study/study-fixture';
+import type { TestVerdict } from '../../../../tests/support/study-fixture';
+import { demoVerdict } from '../../../../tests/support/study-fixture';
 import { cacheKey } from '../explanation-cache';
 import { loadModelInput, resolveSubject } from '../input/model-input';
 import { maxRelDiff } from '../max-rel-diff';

@@ -11,7 +11,7 @@ import { targetKind } from '../../../../app/methods';
 import type { ImagingService } from '../../imaging/imaging-service';
 import { packMethods } from '../../models/manifest';
 import type { ModelService } from '../../models/model-service';
-import type { CaseService } from '../../study/case-service';
+import type { CaseService } from '../../cases/case-service';
 import type { ExplanationService } from '../explain-service';
 import { mapIou } from '../faithfulness/map-iou';
 import { pointingGame } from '../faithfulness/pointing-game';

@@ -1,7 +1,7 @@
 // Stored faithfulness metrics: one row per explanation × metric × parameters (migration 0003).
 import type { Database } from 'better-sqlite3';
 import type { ExplanationMetric, MetricCurve, MetricId } from '../../../../app/faithfulness';
-import { canonicalJson } from '../../study/canonical-json';
+import { canonicalJson } from '../../db/canonical-json';
 
 type Row = { explanation_id: number; metric: MetricId; params_json: string; value: number | null; detail_json: string; provider: string; forward_passes: number; compute_ms: number; created_at: string };
 

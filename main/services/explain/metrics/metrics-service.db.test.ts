@@ -3,8 +3,8 @@
 // an explanation method every pack offers. Test packs (random weights) keep it fast.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METRIC_IDS, type ExplanationMetric, type MetricId } from '../../../../app/faithfulness';
-import type { TestVerdict } from '../../study/study-fixture';
-import { call, demoVerdict, signedIn } from '../../study/study-fixture';
+import type { TestVerdict } from '../../../../tests/support/study-fixture';
+import { call, demoVerdict, signedIn } from '../../../../tests/support/study-fixture';
 import { compactness, upsampleGrid } from '../faithfulness';
 import { formatTable, metricTable } from './metric-table';
 

@@ -10,7 +10,7 @@ import type { Database } from 'better-sqlite3';
 import type { ExplanationMap } from '../../../../app/explain';
 import type { ExplanationMetric, MetricCurve, MetricId } from '../../../../app/faithfulness';
 import { VerdictError } from '../../../../app/errors';
-import type { CaseService } from '../../study/case-service';
+import type { CaseService } from '../../cases/case-service';
 import type { ImagingService } from '../../imaging/imaging-service';
 import type { ModelService } from '../../models/model-service';
 import type { ExplanationService, MapRequest } from '../explain-service';

@@ -4,8 +4,8 @@
 import type { Database } from 'better-sqlite3';
 import type { MapPlacement } from '../../../../app/explain';
 import type { ImagingService } from '../../imaging/imaging-service';
-import { isicTruth, lidcTruth } from '../../study/roi-scoring';
-import type { Raster } from '../../study/roi-raster';
+import { isicTruth, lidcTruth } from '../../cases/roi-scoring';
+import type { Raster } from '../../cases/roi-raster';
 
 export type TruthMask = { mask: Uint8Array; against: string };
 

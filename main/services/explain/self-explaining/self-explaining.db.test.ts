@@ -5,7 +5,7 @@
 // method's name.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../../app/api/endpoint';
-import { call, demoVerdict, DERM_LABELS, refusal, signedIn, type TestVerdict } from '../../study/study-fixture';
+import { call, demoVerdict, DERM_LABELS, refusal, signedIn, type TestVerdict } from '../../../../tests/support/study-fixture';
 
 let v: TestVerdict;
 let admin: CallContext;

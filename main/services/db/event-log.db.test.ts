@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createVerdict } from '../../verdict';
 import type { Log } from '../../log';
 import { testVerdict } from '../../../tests/support/verdict';
-import { call, demoVerdict, isicProtocol, PASS, refusal, signedIn, type TestVerdict } from './study-fixture';
+import { call, demoVerdict, isicProtocol, PASS, refusal, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
 import { eventHash, GENESIS_HASH, verifyEventLog } from './event-log';
 
 const opened: { close: () => void }[] = [];

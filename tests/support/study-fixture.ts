@@ -1,12 +1,12 @@
 // For the reader-study tests: a Verdict on a temp file holding the demo study (CT-001 and 29
 // ISIC cases), callers that go through the real dispatch, and small protocols over the test packs.
-import { dispatch } from '../../../app/api/dispatch';
-import type { CallContext } from '../../../app/api/endpoint';
-import type { ArgsOf, EndpointName, ResultOf } from '../../../app/api';
-import type { WireError } from '../../../app/errors';
-import type { ProtocolInput } from '../../../app/protocol';
-import { demoDir } from '../../paths';
-import { testVerdict } from '../../../tests/support/verdict';
+import { dispatch } from '../../app/api/dispatch';
+import type { CallContext } from '../../app/api/endpoint';
+import type { ArgsOf, EndpointName, ResultOf } from '../../app/api';
+import type { WireError } from '../../app/errors';
+import type { ProtocolInput } from '../../app/protocol';
+import { demoDir } from '../../main/paths';
+import { testVerdict } from './verdict';
 
 export type TestVerdict = ReturnType<typeof testVerdict>;
 
