@@ -7,12 +7,9 @@ import pkg from './package.json' with { type: 'json' };
 // package.json's `dependencies` stay in node_modules and are what the installer ships: native
 // addons, WASM and what is loaded by `require` at run time. Every other package the main process
 // imports (zod, csv-parse, …: devDependencies) is bundled in, so the installer needs no copy.
-const external = [
-  'electron',
-  ...builtinModules,
-  ...builtinModules.map((m) => `node:${m}`),
-  ...Object.keys(pkg.dependencies),
-].map((name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/.*)?$`));
+const external = ['electron', ...builtinModules, ...builtinModules.map((m) => `node:${m}`), ...Object.keys(pkg.dependencies)].map(
+  (name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/.*)?$`),
+);
 
 export default defineConfig(({ mode }) => {
   const preload = mode === 'preload';

@@ -57,8 +57,15 @@ export type LidcCharacteristics = {
   malignancy: number;
 };
 export const LIDC_CHARACTERISTICS: readonly (keyof LidcCharacteristics)[] = [
-  'subtlety', 'internalStructure', 'calcification', 'sphericity', 'margin',
-  'lobulation', 'spiculation', 'texture', 'malignancy',
+  'subtlety',
+  'internalStructure',
+  'calcification',
+  'sphericity',
+  'margin',
+  'lobulation',
+  'spiculation',
+  'texture',
+  'malignancy',
 ];
 
 /** One reader's contour on one slice, in image pixel coordinates (x = column, y = row). */
@@ -164,7 +171,15 @@ export type ImportPhase = 'scanning' | 'reading' | 'saving' | 'done';
 export type ImportProgress = { jobId: ImportJobId; phase: ImportPhase; done: number; total: number; file: string | null };
 
 export type RefusedFile = { path: string; code: string; reason: string };
-export type ImportedCase = { caseId: CaseId; label: string; source: CaseSource; series: { uid: string; slices: number; spacing: number | null }[]; nodules: number; readers: number; images: number };
+export type ImportedCase = {
+  caseId: CaseId;
+  label: string;
+  source: CaseSource;
+  series: { uid: string; slices: number; spacing: number | null }[];
+  nodules: number;
+  readers: number;
+  images: number;
+};
 export type ImportReport = {
   jobId: ImportJobId;
   root: string;

@@ -54,7 +54,11 @@ export type ModelSummary = {
   prototypes: PrototypeSummary[] | null;
 };
 
-type TargetLists = { targets: readonly { name: string; kind?: OutputKind }[]; attributes: readonly { name: string }[] | null; prototypes: readonly { name: string }[] | null };
+type TargetLists = {
+  targets: readonly { name: string; kind?: OutputKind }[];
+  attributes: readonly { name: string }[] | null;
+  prototypes: readonly { name: string }[] | null;
+};
 
 /**
  * The targets a method can explain on a model, by the kind of target it explains: the outputs,
@@ -101,10 +105,22 @@ export type AttributeReading = {
   values: { name: string; label: string; probability: number }[];
 };
 
-export type AttributeReport = { modelId: ModelId; caseId: CaseId; provider: string; diagnosis: PredictedOutput[]; axes: AttributeReading[] };
+export type AttributeReport = {
+  modelId: ModelId;
+  caseId: CaseId;
+  provider: string;
+  diagnosis: PredictedOutput[];
+  axes: AttributeReading[];
+};
 
 /** A training patch a prototype is closest to ("this looks like that"). */
-export type PrototypeExemplar = { imageId: string; patch: [number, number]; box: [number, number, number, number]; similarity: number; png: ArrayBuffer };
+export type PrototypeExemplar = {
+  imageId: string;
+  patch: [number, number];
+  box: [number, number, number, number];
+  similarity: number;
+  png: ArrayBuffer;
+};
 
 /** One prototype's part in a class score: contribution = weight × activation. */
 export type PrototypeScore = {
@@ -178,6 +194,12 @@ export type ExplanationMap = {
   outputs: PredictedOutput[];
 };
 
-export type Concept = { id: ConceptId; modelId: ModelId; name: string; examples: { caseId: CaseId; noduleId: NoduleId | null }[]; createdAt: string };
+export type Concept = {
+  id: ConceptId;
+  modelId: ModelId;
+  name: string;
+  examples: { caseId: CaseId; noduleId: NoduleId | null }[];
+  createdAt: string;
+};
 
 export type ExplainProgress = { jobId: string; label: string; done: number; total: number };

@@ -13,7 +13,10 @@ const numberOf = (p: Pick<ParamSpec, 'integer' | 'min' | 'max'>) => {
 
 /** One method's parameters: only its own, each optional (a default fills it in later), in its range. */
 export function methodParamsSchema(d: Pick<MethodDescriptor, 'params'>): z.ZodType<ExplainParams, ExplainParams> {
-  return z.object(Object.fromEntries(d.params.map((p) => [p.name, numberOf(p).optional()]))).strict() as unknown as z.ZodType<ExplainParams, ExplainParams>;
+  return z.object(Object.fromEntries(d.params.map((p) => [p.name, numberOf(p).optional()]))).strict() as unknown as z.ZodType<
+    ExplainParams,
+    ExplainParams
+  >;
 }
 
 /** Every parameter any method takes, over the widest range any gives it. */
@@ -21,7 +24,10 @@ function allParams(): ParamSpec[] {
   const byName = new Map<string, ParamSpec>();
   for (const p of METHOD_DESCRIPTORS.flatMap((d) => d.params)) {
     const seen = byName.get(p.name);
-    byName.set(p.name, seen ? { ...seen, integer: seen.integer && p.integer, min: Math.min(seen.min, p.min), max: Math.max(seen.max, p.max) } : p);
+    byName.set(
+      p.name,
+      seen ? { ...seen, integer: seen.integer && p.integer, min: Math.min(seen.min, p.min), max: Math.max(seen.max, p.max) } : p,
+    );
   }
   return [...byName.values()];
 }

@@ -4,10 +4,21 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTarget, targetsFor } from './explain';
 import { explainParams, methodParamsSchema } from './method-params';
-import { METHOD_DESCRIPTORS, METHOD_IDS, descriptor, isMethodId, methodLabel, offeredMethods, paramDefault, takesParam, type MethodNeed } from './methods';
+import {
+  METHOD_DESCRIPTORS,
+  METHOD_IDS,
+  descriptor,
+  isMethodId,
+  methodLabel,
+  offeredMethods,
+  paramDefault,
+  takesParam,
+  type MethodNeed,
+} from './methods';
 import { conditionSchema } from './protocol';
 
-const defaultsOf = (d: (typeof METHOD_DESCRIPTORS)[number]) => Object.fromEntries(d.params.filter((p) => p.default !== undefined).map((p) => [p.name, p.default]));
+const defaultsOf = (d: (typeof METHOD_DESCRIPTORS)[number]) =>
+  Object.fromEntries(d.params.filter((p) => p.default !== undefined).map((p) => [p.name, p.default]));
 
 describe('method descriptors', () => {
   it('describe every method once, the ids listed in their order', () => {
@@ -61,7 +72,7 @@ describe('method descriptors', () => {
     expect(takesParam('cdam', 'head')).toBe(false);
   });
 
-  it('check a protocol condition\'s parameters with the same schema', () => {
+  it("check a protocol condition's parameters with the same schema", () => {
     const c = { id: 'smooth', model: 'isic-vit', method: 'smooth-cdam', target: 'MEL' };
     expect(conditionSchema.safeParse({ ...c, params: { samples: 20, seed: 3 } }).success).toBe(true);
     expect(conditionSchema.safeParse({ ...c, params: { samples: 0 } }).success).toBe(false);
@@ -70,11 +81,21 @@ describe('method descriptors', () => {
 
   it('give the targets and the default target from the kind of target, for every method', () => {
     const model = {
-      targets: [{ name: 'spiculation', kind: 'regression' as const }, { name: 'benign', kind: 'class-logits' as const }, { name: 'malignant', kind: 'class-logits' as const }],
+      targets: [
+        { name: 'spiculation', kind: 'regression' as const },
+        { name: 'benign', kind: 'class-logits' as const },
+        { name: 'malignant', kind: 'class-logits' as const },
+      ],
       attributes: [{ name: 'color' }, { name: 'shape' }],
       prototypes: [{ name: 'MEL-1' }],
     };
-    const expected = { output: ['spiculation', 'benign', 'malignant'], none: ['attention'], concept: [], axis: ['color', 'shape'], prototype: ['MEL-1'] };
+    const expected = {
+      output: ['spiculation', 'benign', 'malignant'],
+      none: ['attention'],
+      concept: [],
+      axis: ['color', 'shape'],
+      prototype: ['MEL-1'],
+    };
     const first = { output: 'malignant', none: 'attention', concept: '', axis: 'color', prototype: 'MEL-1' };
     for (const d of METHOD_DESCRIPTORS) {
       expect(targetsFor(model, d.id), d.id).toEqual(expected[d.targets]);

@@ -53,7 +53,8 @@ const DESCRIPTORS = [
     params: [{ name: 'head', description: 'One attention head (0-based); absent: the mean over heads', integer: true, min: 0, max: 64 }],
     signed: false,
     needs: 'backbone',
-    reference: 'Caron et al., "Emerging Properties in Self-Supervised Vision Transformers", ICCV 2021; obzai/CDAM maps.py get_attention_map',
+    reference:
+      'Caron et al., "Emerging Properties in Self-Supervised Vision Transformers", ICCV 2021; obzai/CDAM maps.py get_attention_map',
   },
   {
     id: 'cdam',
@@ -63,7 +64,8 @@ const DESCRIPTORS = [
     params: [],
     signed: true,
     needs: 'tail',
-    reference: 'Brocki, Binda & Chung, "Class-Discriminative Attention Maps for Vision Transformers", arXiv:2312.02364; obzai/CDAM maps.py get_concept_map',
+    reference:
+      'Brocki, Binda & Chung, "Class-Discriminative Attention Maps for Vision Transformers", arXiv:2312.02364; obzai/CDAM maps.py get_concept_map',
   },
   {
     id: 'smooth-cdam',
@@ -72,8 +74,22 @@ const DESCRIPTORS = [
     targets: 'output',
     params: [
       { name: 'samples', description: 'Number of noisy samples', integer: true, min: 1, max: 500, default: 50 },
-      { name: 'noiseLevel', description: "Noise σ as a share of the residual stream's range", integer: false, min: 0, max: 1, default: 0.05 },
-      { name: 'seed', description: 'Seed of the noise (with the case, nodule and target), so a map can be reproduced', integer: true, min: 0, max: 2 ** 32 - 1, default: 0 },
+      {
+        name: 'noiseLevel',
+        description: "Noise σ as a share of the residual stream's range",
+        integer: false,
+        min: 0,
+        max: 1,
+        default: 0.05,
+      },
+      {
+        name: 'seed',
+        description: 'Seed of the noise (with the case, nodule and target), so a map can be reproduced',
+        integer: true,
+        min: 0,
+        max: 2 ** 32 - 1,
+        default: 0,
+      },
     ],
     signed: true,
     needs: 'tail',
@@ -110,7 +126,14 @@ const DESCRIPTORS = [
     targets: 'output',
     params: [
       { name: 'regions', description: 'Number of superpixel sub-regions asked of SLICO', integer: true, min: 4, max: 400, default: 50 },
-      { name: 'pending', description: 'Candidates kept pending in the bidirectional greedy search', integer: true, min: 1, max: 64, default: 8 },
+      {
+        name: 'pending',
+        description: 'Candidates kept pending in the bidirectional greedy search',
+        integer: true,
+        min: 1,
+        max: 64,
+        default: 8,
+      },
     ],
     signed: false,
     needs: 'black-box',
@@ -126,7 +149,8 @@ const DESCRIPTORS = [
     params: [],
     signed: false,
     needs: 'attribute-maps',
-    reference: 'Gao et al., "Aligning Human Knowledge with Visual Concepts Towards Explainable Medical Image Classification" (ExpLICD), MICCAI 2024',
+    reference:
+      'Gao et al., "Aligning Human Knowledge with Visual Concepts Towards Explainable Medical Image Classification" (ExpLICD), MICCAI 2024',
   },
   {
     id: 'prototype-map',
@@ -137,7 +161,8 @@ const DESCRIPTORS = [
     // Cosine similarities: negative means the patch points away from the prototype.
     signed: true,
     needs: 'prototype-maps',
-    reference: 'Turbé et al., "Tell me why: Visual foundation models as self-explainable classifiers" (ProtoFM), 2025; Chen et al., "This Looks Like That", NeurIPS 2019',
+    reference:
+      'Turbé et al., "Tell me why: Visual foundation models as self-explainable classifiers" (ProtoFM), 2025; Chen et al., "This Looks Like That", NeurIPS 2019',
   },
 ] as const satisfies readonly MethodDescriptor[];
 
@@ -170,4 +195,5 @@ export const takesParam = (id: MethodId, name: string): boolean => descriptor(id
 export const paramDefault = (id: MethodId, name: string): number | undefined => descriptor(id).params.find((p) => p.name === name)?.default;
 
 /** The methods a pack offers: those whose need it provides, in the list's order. */
-export const offeredMethods = (provides: readonly MethodNeed[]): MethodId[] => METHOD_DESCRIPTORS.filter((d) => provides.includes(d.needs)).map((d) => d.id);
+export const offeredMethods = (provides: readonly MethodNeed[]): MethodId[] =>
+  METHOD_DESCRIPTORS.filter((d) => provides.includes(d.needs)).map((d) => d.id);

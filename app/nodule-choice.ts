@@ -10,7 +10,11 @@ export const AGREED_READERS = 3;
 export function defaultNodule<N extends { readerCount: number; diameterMm: number | null }>(nodules: readonly N[]): N | undefined {
   const agreed = (n: N) => (n.readerCount >= AGREED_READERS ? 1 : 0);
   return [...nodules].sort(
-    (a, b) => agreed(b) - agreed(a) || (agreed(a) ? 0 : b.readerCount - a.readerCount) || (b.diameterMm ?? -1) - (a.diameterMm ?? -1) || b.readerCount - a.readerCount,
+    (a, b) =>
+      agreed(b) - agreed(a) ||
+      (agreed(a) ? 0 : b.readerCount - a.readerCount) ||
+      (b.diameterMm ?? -1) - (a.diameterMm ?? -1) ||
+      b.readerCount - a.readerCount,
   )[0];
 }
 
@@ -26,4 +30,5 @@ export function defaultNodules<N extends { readerCount: number; diameterMm: numb
 export const pickedNumbers = (pick: number | readonly number[]): number[] => (typeof pick === 'number' ? [pick] : [...pick]);
 
 /** How a reader sees a reading unit: the case label, and for CT the nodule's number in the case ("CT-001 · nodule 2"). */
-export const unitLabel = (caseLabel: string, noduleNumber: number | null): string => (noduleNumber === null ? caseLabel : `${caseLabel} · nodule ${noduleNumber}`);
+export const unitLabel = (caseLabel: string, noduleNumber: number | null): string =>
+  noduleNumber === null ? caseLabel : `${caseLabel} · nodule ${noduleNumber}`;

@@ -11,19 +11,62 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 const FIELD_WORDS: Record<string, string> = {
-  cases: 'Cases', labels: 'case list', filter: 'case filter', limit: 'case limit', diagnosis: 'diagnoses', minReaders: 'minimum readers',
-  conditions: 'Conditions', condition: 'Condition', comparisons: 'Comparisons', comparison: 'Comparison', between: 'pair',
-  questions: 'Questions', question: 'Question', options: 'options', option: 'Option', anchors: 'anchors', phases: 'Phases', phase: 'Phase',
-  id: 'id', title: 'Title', description: 'Description', version: 'Version', prompt: 'prompt', help: 'help text', modality: 'Modality',
-  model: 'model', method: 'method', target: 'target', params: 'parameters', min: 'lowest value', max: 'highest value', step: 'step',
-  maxLength: 'longest answer', shape: 'mark', truth: 'scored against', repeats: 'Repeats', count: 'count', sanityChecks: 'Sanity checks',
-  order: 'Order', seed: 'seed', format: 'Format', level: 'asked', required: 'required', lockEarlierPhases: 'Lock earlier phases',
+  cases: 'Cases',
+  labels: 'case list',
+  filter: 'case filter',
+  limit: 'case limit',
+  diagnosis: 'diagnoses',
+  minReaders: 'minimum readers',
+  conditions: 'Conditions',
+  condition: 'Condition',
+  comparisons: 'Comparisons',
+  comparison: 'Comparison',
+  between: 'pair',
+  questions: 'Questions',
+  question: 'Question',
+  options: 'options',
+  option: 'Option',
+  anchors: 'anchors',
+  phases: 'Phases',
+  phase: 'Phase',
+  id: 'id',
+  title: 'Title',
+  description: 'Description',
+  version: 'Version',
+  prompt: 'prompt',
+  help: 'help text',
+  modality: 'Modality',
+  model: 'model',
+  method: 'method',
+  target: 'target',
+  params: 'parameters',
+  min: 'lowest value',
+  max: 'highest value',
+  step: 'step',
+  maxLength: 'longest answer',
+  shape: 'mark',
+  truth: 'scored against',
+  repeats: 'Repeats',
+  count: 'count',
+  sanityChecks: 'Sanity checks',
+  order: 'Order',
+  seed: 'seed',
+  format: 'Format',
+  level: 'asked',
+  required: 'required',
+  lockEarlierPhases: 'Lock earlier phases',
 };
 
 /** Singular nouns for "add at least N …" of a list field. */
 const ITEM_NOUN: Record<string, [string, string]> = {
-  labels: ['case', 'cases'], cases: ['case', 'cases'], conditions: ['condition', 'conditions'], questions: ['question', 'questions'],
-  options: ['option', 'options'], phases: ['phase', 'phases'], diagnosis: ['diagnosis', 'diagnoses'], comparisons: ['comparison', 'comparisons'],
+  labels: ['case', 'cases'],
+  cases: ['case', 'cases'],
+  conditions: ['condition', 'conditions'],
+  questions: ['question', 'questions'],
+  options: ['option', 'options'],
+  phases: ['phase', 'phases'],
+  diagnosis: ['diagnosis', 'diagnoses'],
+  comparisons: ['comparison', 'comparisons'],
 };
 
 const NUMBER_WORDS = ['no', 'one', 'two', 'three'];
@@ -38,7 +81,20 @@ export function fieldInWords(path: readonly PropertyKey[]): string {
     const key = String(p);
     const next = path[i + 1];
     if (typeof next === 'number') {
-      const single = key === 'questions' ? 'Question' : key === 'conditions' ? 'Condition' : key === 'comparisons' ? 'Comparison' : key === 'options' ? 'option' : key === 'labels' ? 'case' : key === 'phases' ? 'phase' : key;
+      const single =
+        key === 'questions'
+          ? 'Question'
+          : key === 'conditions'
+            ? 'Condition'
+            : key === 'comparisons'
+              ? 'Comparison'
+              : key === 'options'
+                ? 'option'
+                : key === 'labels'
+                  ? 'case'
+                  : key === 'phases'
+                    ? 'phase'
+                    : key;
       parts.push(`${single} ${next + 1}`);
     } else {
       parts.push(FIELD_WORDS[key] ?? key);
@@ -61,17 +117,26 @@ export function problemInWords(issue: z.core.$ZodIssue): string {
       const noun = ITEM_NOUN[last ?? ''] ?? ['item', 'items'];
       return small ? `add at least ${count(bound, noun)}` : `at most ${count(bound, noun)}`;
     }
-    if (issue.origin === 'string') return small ? (bound <= 1 ? 'fill this in' : `at least ${bound} characters`) : `at most ${bound} characters`;
+    if (issue.origin === 'string')
+      return small ? (bound <= 1 ? 'fill this in' : `at least ${bound} characters`) : `at most ${bound} characters`;
     const exclusive = issue.inclusive === false;
-    return small ? (exclusive ? `must be more than ${bound}` : `must be at least ${bound}`) : exclusive ? `must be less than ${bound}` : `must be at most ${bound}`;
+    return small
+      ? exclusive
+        ? `must be more than ${bound}`
+        : `must be at least ${bound}`
+      : exclusive
+        ? `must be less than ${bound}`
+        : `must be at most ${bound}`;
   }
   if (issue.code === 'invalid_type') {
     if (issue.input === undefined) return 'fill this in';
     return `expected ${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
   }
   if (issue.code === 'invalid_value') return `choose one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_union') return last === 'truth' ? 'choose "diagnosis", "malignancy" or an LIDC characteristic' : 'not one of the allowed forms';
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_union')
+    return last === 'truth' ? 'choose "diagnosis", "malignancy" or an LIDC characteristic' : 'not one of the allowed forms';
   if (issue.code === 'invalid_format' && issue.format === 'regex') return issue.message;
   if (issue.code === 'not_multiple_of') return `must be a multiple of ${String(issue.divisor)}`;
   return issue.message;

@@ -26,7 +26,13 @@ export type RatingGroup = {
   distribution: { value: number; count: number }[];
 };
 
-export type RatingSummary = { questionId: string; prompt: string; level: 'case' | 'stimulus'; scale: { min: number; max: number }; groups: RatingGroup[] };
+export type RatingSummary = {
+  questionId: string;
+  prompt: string;
+  level: 'case' | 'stimulus';
+  scale: { min: number; max: number };
+  groups: RatingGroup[];
+};
 
 export type AgreementSummary = {
   questionId: string;
@@ -39,17 +45,34 @@ export type AgreementSummary = {
   /** Cohen's (1968) quadratic-weighted kappa, the mean over reader pairs (ordinal scales only). */
   weightedKappa: { kappa: number; pairs: number } | null;
   /** Shrout & Fleiss (1979) ICC(2,1) and ICC(2,k) with McGraw & Wong's 95% intervals (numeric scales only). */
-  icc: { single: { value: number; ci: [number, number] | null }; average: { value: number; ci: [number, number] | null }; items: number } | null;
+  icc: {
+    single: { value: number; ci: [number, number] | null };
+    average: { value: number; ci: [number, number] | null };
+    items: number;
+  } | null;
   note: string | null;
 };
 
 /** One reader's agreement with themselves on repeated stimuli. */
-export type IntraReaderSummary = { questionId: string; reader: string; pairs: number; exactAgreement: number; weightedKappa: number | null };
+export type IntraReaderSummary = {
+  questionId: string;
+  reader: string;
+  pairs: number;
+  exactAgreement: number;
+  weightedKappa: number | null;
+};
 
 /** Readers' calls against the truth, per phase (unaided / AI / AI + explanation), all readers and each. */
 export type AccuracySummary = { questionId: string; phase: PhaseId; reader: string | null; estimate: ProportionEstimate };
 
-export type TimingSummary = { phase: PhaseId; kind: 'case' | 'stimulus' | 'comparison'; reader: string | null; trials: number; medianMs: number; estimate: MeanEstimate };
+export type TimingSummary = {
+  phase: PhaseId;
+  kind: 'case' | 'stimulus' | 'comparison';
+  reader: string | null;
+  trials: number;
+  medianMs: number;
+  estimate: MeanEstimate;
+};
 
 export type StudyResults = {
   studyId: number;

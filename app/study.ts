@@ -59,14 +59,57 @@ export type StudySummary = {
 export type StudyPreparation = { state: 'preparing' | 'ready' | 'incomplete'; done: number; total: number; error: string | null };
 
 /** A key binding a reader can remap: action → key (KeyboardEvent.key). */
-export type KeyAction = 'answer-1' | 'answer-2' | 'answer-3' | 'answer-4' | 'answer-5' | 'answer-6' | 'answer-7' | 'answer-8' | 'answer-9' | 'next' | 'previous' | 'overlay-toggle' | 'opacity-up' | 'opacity-down' | 'help';
+export type KeyAction =
+  | 'answer-1'
+  | 'answer-2'
+  | 'answer-3'
+  | 'answer-4'
+  | 'answer-5'
+  | 'answer-6'
+  | 'answer-7'
+  | 'answer-8'
+  | 'answer-9'
+  | 'next'
+  | 'previous'
+  | 'overlay-toggle'
+  | 'opacity-up'
+  | 'opacity-down'
+  | 'help';
 export type KeyMap = Record<KeyAction, string>;
-export const KEY_ACTIONS: readonly KeyAction[] = ['answer-1', 'answer-2', 'answer-3', 'answer-4', 'answer-5', 'answer-6', 'answer-7', 'answer-8', 'answer-9', 'next', 'previous', 'overlay-toggle', 'opacity-up', 'opacity-down', 'help'];
+export const KEY_ACTIONS: readonly KeyAction[] = [
+  'answer-1',
+  'answer-2',
+  'answer-3',
+  'answer-4',
+  'answer-5',
+  'answer-6',
+  'answer-7',
+  'answer-8',
+  'answer-9',
+  'next',
+  'previous',
+  'overlay-toggle',
+  'opacity-up',
+  'opacity-down',
+  'help',
+];
 /** Every reader starts with this map; remapping replaces single entries. */
 export const DEFAULT_KEYMAP: KeyMap = {
-  'answer-1': '1', 'answer-2': '2', 'answer-3': '3', 'answer-4': '4', 'answer-5': '5',
-  'answer-6': '6', 'answer-7': '7', 'answer-8': '8', 'answer-9': '9',
-  next: 'ArrowRight', previous: 'ArrowLeft', 'overlay-toggle': 'h', 'opacity-up': ']', 'opacity-down': '[', help: '?',
+  'answer-1': '1',
+  'answer-2': '2',
+  'answer-3': '3',
+  'answer-4': '4',
+  'answer-5': '5',
+  'answer-6': '6',
+  'answer-7': '7',
+  'answer-8': '8',
+  'answer-9': '9',
+  next: 'ArrowRight',
+  previous: 'ArrowLeft',
+  'overlay-toggle': 'h',
+  'opacity-up': ']',
+  'opacity-down': '[',
+  help: '?',
 };
 
 /** One step of a reader's session, as the worklist lists it. */
@@ -208,7 +251,21 @@ export type IntegrityReport = { ok: boolean; checked: number; firstBreak: { even
 
 /** The coordinator's view of one answer (its latest version), unblinded: one row per reader × trial × question. */
 export type AnswerListing = {
-  answerId: AnswerId; reader: string; readerId: ReaderId; position: number; case: string; phase: string; kind: string;
-  condition: string | null; conditionB: string | null; sanity: boolean; repeatOf: number | null;
-  questionId: string; version: number; value: AnswerValue; scores: RoiScores | null; timeOnTrialMs: number; createdAt: string;
+  answerId: AnswerId;
+  reader: string;
+  readerId: ReaderId;
+  position: number;
+  case: string;
+  phase: string;
+  kind: string;
+  condition: string | null;
+  conditionB: string | null;
+  sanity: boolean;
+  repeatOf: number | null;
+  questionId: string;
+  version: number;
+  value: AnswerValue;
+  scores: RoiScores | null;
+  timeOnTrialMs: number;
+  createdAt: string;
 };

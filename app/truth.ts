@@ -51,16 +51,19 @@ export const CHARACTERISTIC_WORDS: Record<ScoredCharacteristic, { name: string; 
 /** The truth in the coordinator's words, with its binarisation. */
 export function truthDescription(t: Truth): string {
   if (t === 'diagnosis') return 'ISIC diagnosis: right when the answer names the case’s diagnosis';
-  if (t === 'malignancy') return 'Malignancy: LIDC median malignancy ≥ 4 malignant, ≤ 2 benign (3 left out); ISIC mel, bcc, akiec malignant';
+  if (t === 'malignancy')
+    return 'Malignancy: LIDC median malignancy ≥ 4 malignant, ≤ 2 benign (3 left out); ISIC mel, bcc, akiec malignant';
   const w = CHARACTERISTIC_WORDS[t.characteristic];
   return `LIDC ${w.name} of the nodule: readers’ median ≥ 4 ${w.high}, ≤ 2 ${w.low} (3 left out)`;
 }
 
 /** Short name for lists: "ISIC diagnosis", "malignancy", "LIDC spiculation". */
-export const truthName = (t: Truth): string => (t === 'diagnosis' ? 'ISIC diagnosis' : t === 'malignancy' ? 'malignancy' : `LIDC ${t.characteristic}`);
+export const truthName = (t: Truth): string =>
+  t === 'diagnosis' ? 'ISIC diagnosis' : t === 'malignancy' ? 'malignancy' : `LIDC ${t.characteristic}`;
 
 /** The LIDC binarisation of a median 1–5 rating: ≥4 → 1, ≤2 → 0, 3 or none → null. */
-export const binariseMedian = (m: number | null | undefined): 0 | 1 | null => (m === null || m === undefined ? null : m >= 4 ? 1 : m <= 2 ? 0 : null);
+export const binariseMedian = (m: number | null | undefined): 0 | 1 | null =>
+  m === null || m === undefined ? null : m >= 4 ? 1 : m <= 2 ? 0 : null;
 
 /** The binary truth a case has for `t` (for "diagnosis": malignant or not). Null: no truth to score against. */
 export function binaryTruthOf(t: Truth, c: CaseTruth): 0 | 1 | null {

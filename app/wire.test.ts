@@ -6,7 +6,10 @@ describe('wire frames', () => {
     const hu = new Int16Array([-1024, 0, 3071, -2048, 7]);
     const mask = new Uint8Array([0, 1, 1]);
     const message = { id: 7, ok: true, data: { hu: hu.buffer, nested: [{ mask }], name: 'slice "1"' } };
-    const back = decodeFrame(encodeFrame(message)) as { id: number; data: { hu: ArrayBuffer; nested: { mask: ArrayBuffer }[]; name: string } };
+    const back = decodeFrame(encodeFrame(message)) as {
+      id: number;
+      data: { hu: ArrayBuffer; nested: { mask: ArrayBuffer }[]; name: string };
+    };
     expect(back.id).toBe(7);
     expect(back.data.name).toBe('slice "1"');
     expect(Array.from(new Int16Array(back.data.hu))).toEqual([-1024, 0, 3071, -2048, 7]);

@@ -44,7 +44,18 @@ async function ours(dir: string, runs: number): Promise<Ours> {
   const timed = (id: string) => {
     const m = method(id);
     const params = normaliseParams(m, {}, runtime.dims.heads);
-    return timeMs(runs, async () => m.compute({ model: runtime, manifest: pack.manifest, image, pass: await runtime.backbone(image, 1), target, params, signal: new AbortController().signal, progress: () => {} }));
+    return timeMs(runs, async () =>
+      m.compute({
+        model: runtime,
+        manifest: pack.manifest,
+        image,
+        pass: await runtime.backbone(image, 1),
+        target,
+        params,
+        signal: new AbortController().signal,
+        progress: () => {},
+      }),
+    );
   };
   try {
     return { vanilla: await timed('cdam'), smooth: await timed('smooth-cdam'), integrated: await timed('integrated-cdam') };
@@ -54,8 +65,15 @@ async function ours(dir: string, runs: number): Promise<Ours> {
 }
 
 async function reference(packId: string, runs: number) {
-  const { stdout } = await promisify(execFile)('/usr/bin/python3', [join(repoRoot, 'bench/cdam_reference.py'), packId, String(runs)], { timeout: 600_000 });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as { vanilla_ms: number; smooth50_ms: number; integrated50_ms: number; torch: string };
+  const { stdout } = await promisify(execFile)('/usr/bin/python3', [join(repoRoot, 'bench/cdam_reference.py'), packId, String(runs)], {
+    timeout: 600_000,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as {
+    vanilla_ms: number;
+    smooth50_ms: number;
+    integrated50_ms: number;
+    torch: string;
+  };
 }
 
 export async function runCdamBenchmark(runs = 21): Promise<string[]> {
@@ -70,11 +88,21 @@ export async function runCdamBenchmark(runs = 21): Promise<string[]> {
     }
     const row = (name: string, ms: number, refMs: number | undefined, goal: string) =>
       `  ${name.padEnd(16)} ours ${ms.toFixed(2).padStart(7)} ms` +
-      (refMs ? ` | reference ${refMs.toFixed(2).padStart(7)} ms | ${(refMs / ms).toFixed(1)}× faster` : '') + ` | ${goal}`;
+      (refMs ? ` | reference ${refMs.toFixed(2).padStart(7)} ms | ${(refMs / ms).toFixed(1)}× faster` : '') +
+      ` | ${goal}`;
     lines.push(`${p.id} (ONNX Runtime CPU vs torch ${ref?.torch ?? '?'} autograd, 1 thread):`);
     lines.push(row('CDAM', o.vanilla, ref?.vanilla_ms, 'goal ≥5× faster'));
-    lines.push(row('Smooth CDAM 50', o.smooth, ref?.smooth50_ms, `goal ≥4× faster; ${(o.smooth / o.vanilla).toFixed(1)}× our vanilla (goal ≤5×)`));
-    lines.push(row('Integrated 50', o.integrated, ref?.integrated50_ms, `goal ≥4× faster; ${(o.integrated / o.vanilla).toFixed(1)}× our vanilla (goal ≤5×)`));
+    lines.push(
+      row('Smooth CDAM 50', o.smooth, ref?.smooth50_ms, `goal ≥4× faster; ${(o.smooth / o.vanilla).toFixed(1)}× our vanilla (goal ≤5×)`),
+    );
+    lines.push(
+      row(
+        'Integrated 50',
+        o.integrated,
+        ref?.integrated50_ms,
+        `goal ≥4× faster; ${(o.integrated / o.vanilla).toFixed(1)}× our vanilla (goal ≤5×)`,
+      ),
+    );
   }
   return lines;
 }

@@ -15,7 +15,16 @@ import { studyRecords } from '../main/services/export/answer-records';
 const TARGET_ANSWERS = 100_000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-type TrialRow = { id: number; case_id: number; phase: string; kind: string; condition_id: string | null; condition_b_id: string | null; sanity: number; repeat_of: number | null };
+type TrialRow = {
+  id: number;
+  case_id: number;
+  phase: string;
+  kind: string;
+  condition_id: string | null;
+  condition_b_id: string | null;
+  sanity: number;
+  repeat_of: number | null;
+};
 const keyOf = (t: TrialRow) => [t.case_id, t.phase, t.kind, t.condition_id, t.condition_b_id, t.sanity, t.repeat_of === null].join('|');
 
 export async function runExportBenchmark(): Promise<string[]> {
@@ -23,17 +32,22 @@ export async function runExportBenchmark(): Promise<string[]> {
   const db = v.study.db;
   // By assignment id: joined on (study, reader) SQLite scans every trial of the study for each reader.
   const assignmentOf = db.prepare('SELECT id FROM assignment WHERE study_id = ? AND reader_id = ?').pluck();
-  const trialsOf = (readerId: number) => db.prepare('SELECT * FROM trial WHERE assignment_id = ?').all(assignmentOf.get(studyId, readerId)) as TrialRow[];
+  const trialsOf = (readerId: number) =>
+    db.prepare('SELECT * FROM trial WHERE assignment_id = ?').all(assignmentOf.get(studyId, readerId)) as TrialRow[];
   const firstReaders = db.prepare('SELECT reader_id FROM assignment WHERE study_id = ?').all(studyId) as { reader_id: number }[];
   const templates = new Map<string, number>();
   for (const r of firstReaders) for (const t of trialsOf(r.reader_id)) templates.set(keyOf(t), t.id);
   const count = () => (db.prepare('SELECT COUNT(*) AS n FROM answer').get() as { n: number }).n;
 
   const addReader = db.prepare("INSERT INTO reader (name, role, created_at) VALUES (?, 'reader', ?)");
-  const copyStimuli = db.prepare(`INSERT INTO stimulus (trial_id, slot, label, condition_id, explanation_id, model_id, model_sha256, provider, method, target, map_sha256, shown_at)
+  const copyStimuli =
+    db.prepare(`INSERT INTO stimulus (trial_id, slot, label, condition_id, explanation_id, model_id, model_sha256, provider, method, target, map_sha256, shown_at)
     SELECT ?, slot, label, condition_id, explanation_id, model_id, model_sha256, provider, method, target, map_sha256, shown_at FROM stimulus WHERE trial_id = ?`);
-  const copyPrediction = db.prepare(`INSERT INTO trial_prediction (trial_id, model_id, model_sha256, provider, outputs_json, shown_at) SELECT ?, model_id, model_sha256, provider, outputs_json, shown_at FROM trial_prediction WHERE trial_id = ?`);
-  const copyAnswers = db.prepare(`INSERT INTO answer (trial_id, reader_id, question_id, question_version, version, supersedes, value_json, scores_json, display_state_json, time_to_first_input_ms, time_on_trial_ms, created_at)
+  const copyPrediction = db.prepare(
+    `INSERT INTO trial_prediction (trial_id, model_id, model_sha256, provider, outputs_json, shown_at) SELECT ?, model_id, model_sha256, provider, outputs_json, shown_at FROM trial_prediction WHERE trial_id = ?`,
+  );
+  const copyAnswers =
+    db.prepare(`INSERT INTO answer (trial_id, reader_id, question_id, question_version, version, supersedes, value_json, scores_json, display_state_json, time_to_first_input_ms, time_on_trial_ms, created_at)
     SELECT ?, ?, question_id, question_version, 1, NULL, value_json, scores_json, display_state_json, time_to_first_input_ms, time_on_trial_ms, created_at FROM answer a
     WHERE trial_id = ? AND NOT EXISTS (SELECT 1 FROM answer b WHERE b.supersedes = a.id)`);
   let n = 0;
@@ -63,9 +77,15 @@ export async function runExportBenchmark(): Promise<string[]> {
     const t1 = performance.now();
     db.transaction(() => studyRecords(db, studyId)).deferred();
     const t2 = performance.now();
-    if (i > 0) { total.push(t1 - t0); query.push(t2 - t1); } // the first run warms the JIT and SQLite's cache
+    if (i > 0) {
+      total.push(t1 - t0);
+      query.push(t2 - t1);
+    } // the first run warms the JIT and SQLite's cache
   }
-  const rows = (db.prepare('SELECT COUNT(*) FROM answer a WHERE NOT EXISTS (SELECT 1 FROM answer b WHERE b.supersedes = a.id)').pluck().get() as number);
+  const rows = db
+    .prepare('SELECT COUNT(*) FROM answer a WHERE NOT EXISTS (SELECT 1 FROM answer b WHERE b.supersedes = a.id)')
+    .pluck()
+    .get() as number;
   v.close();
 
   const reference = await pythonCsvMs(csv);

@@ -12,7 +12,14 @@ export async function runFirstSliceBenchmark(runs = 7): Promise<FirstSliceResult
   const host = await startServeProcess();
   const browser = await chromium.launch({
     executablePath: process.env.VERDICT_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   try {
     const api = await host.api();

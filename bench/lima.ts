@@ -30,7 +30,9 @@ async function* benchImages(v: ReturnType<typeof testVerdict>, count: number): A
     }
     return;
   }
-  const files = readdirSync(isicImages).filter((f) => f.endsWith('.jpg')).sort();
+  const files = readdirSync(isicImages)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort();
   for (let i = 0; i < count; i++) {
     const rgba = await decodeRgb(join(isicImages, files[Math.floor((i * files.length) / count)]));
     yield { width: rgba.width, height: rgba.height, rgba: new Uint8Array(rgba.rgba) };
@@ -46,7 +48,8 @@ function paired(a: number[], b: number[]): string {
   const d = b.map((x, i) => x - a[i]);
   const m = mean(d);
   const se = Math.sqrt(d.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, d.length - 1) / d.length);
-  const lower = d.filter((x) => x < -1e-12).length, higher = d.filter((x) => x > 1e-12).length;
+  const lower = d.filter((x) => x < -1e-12).length,
+    higher = d.filter((x) => x > 1e-12).length;
   return `${m >= 0 ? '+' : ''}${m.toFixed(4)} ± ${se.toFixed(4)} (lower on ${lower}, higher on ${higher} images)`;
 }
 

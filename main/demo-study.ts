@@ -14,7 +14,11 @@ export async function openDemoStudy(verdict: Verdict, log: Log): Promise<void> {
   log.info(`first launch: importing the demo study from ${demoDir()}`);
   const report = await verdict.imports.run(demoDir());
   if (report.status !== 'done') return;
-  const made = await prepareExplanations(verdict, report.cases.map((c) => c.caseId), log);
+  const made = await prepareExplanations(
+    verdict,
+    report.cases.map((c) => c.caseId),
+    log,
+  );
   log.info(`demo study ready: ${report.cases.length} cases, ${made} explanation maps computed`);
 }
 
@@ -84,4 +88,6 @@ async function targetsToShow(verdict: Verdict, model: ModelSummary, subject: Sub
 }
 
 const predictedClass = (outputs: PredictedOutput[]): PredictedOutput | undefined =>
-  outputs.filter((o) => o.probability !== null).reduce<PredictedOutput | undefined>((a, b) => (!a || b.probability! > a.probability! ? b : a), undefined);
+  outputs
+    .filter((o) => o.probability !== null)
+    .reduce<PredictedOutput | undefined>((a, b) => (!a || b.probability! > a.probability! ? b : a), undefined);

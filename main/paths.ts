@@ -3,8 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 
-export const resourcesDir = (): string =>
-  process.env.VERDICT_RESOURCES ?? resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+export const resourcesDir = (): string => process.env.VERDICT_RESOURCES ?? resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
 export const migrationsDir = (): string => join(resourcesDir(), 'migrations');
 export const demoDir = (): string => join(resourcesDir(), 'demo');

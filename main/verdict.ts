@@ -74,7 +74,11 @@ export function createVerdict(opts: VerdictOptions): Verdict {
   const cases = new CaseService(study.db);
   const imaging = new ImagingService(study.db);
   const imports = new ImportService(study.db, events, log, now);
-  const models = new ModelService(study.db, log, { bundledRoots: opts.modelRoots ?? [join(resourcesDir(), 'models')], providers: opts.providers, now });
+  const models = new ModelService(study.db, log, {
+    bundledRoots: opts.modelRoots ?? [join(resourcesDir(), 'models')],
+    providers: opts.providers,
+    now,
+  });
   const queue = inferenceQueue(events);
   const explain = new ExplanationService({ db: study.db, models, cases, imaging, events, now, queue });
   const metrics = new MetricsService({ db: study.db, models, cases, imaging, explain, queue, now });
@@ -88,7 +92,10 @@ export function createVerdict(opts: VerdictOptions): Verdict {
   // Every open checks the hash-chained event log; a break is reported, and the app still opens
   // so the coordinator can see it (studies.integrity) and export what is there.
   const integrity = verifyEventLog(study.db);
-  if (!integrity.ok) log.error(`study database ${opts.dbPath}: the event log is broken at event ${integrity.firstBreak!.eventId}: ${integrity.firstBreak!.reason}`);
+  if (!integrity.ok)
+    log.error(
+      `study database ${opts.dbPath}: the event log is broken at event ${integrity.firstBreak!.eventId}: ${integrity.firstBreak!.reason}`,
+    );
   // The app hosts register bundled packs at start-up; the CLI and tests on first use.
   if (opts.host !== 'cli') {
     void models
@@ -96,9 +103,40 @@ export function createVerdict(opts: VerdictOptions): Verdict {
       .then(() => studies.resumePreparations())
       .catch((e) => log.error('start-up: bundled packs or study preparation failed', e));
   }
-  const handlers = buildHandlers({ study, host: opts.host, cases, imaging, imports, models, explain, readers, protocols, studies, reading, exports, results, metrics, pickFolder: opts.pickFolder });
+  const handlers = buildHandlers({
+    study,
+    host: opts.host,
+    cases,
+    imaging,
+    imports,
+    models,
+    explain,
+    readers,
+    protocols,
+    studies,
+    reading,
+    exports,
+    results,
+    metrics,
+    pickFolder: opts.pickFolder,
+  });
   return {
-    study, events, cases, imaging, imports, models, explain, readers, protocols, studies, reading, exports, results, metrics, integrity, handlers,
+    study,
+    events,
+    cases,
+    imaging,
+    imports,
+    models,
+    explain,
+    readers,
+    protocols,
+    studies,
+    reading,
+    exports,
+    results,
+    metrics,
+    integrity,
+    handlers,
     newCaller: () => new Caller(study.db),
     close: () => {
       imports.cancelAll();

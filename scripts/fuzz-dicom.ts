@@ -17,7 +17,10 @@ const workers = Number(values.workers ?? Math.max(1, Math.min(availableParalleli
 const RSS_LIMIT_MB = 1024;
 
 const report = await runFuzz({
-  root: join(sharedData, 'dicom-conformance'), seed, mutants, workers,
+  root: join(sharedData, 'dicom-conformance'),
+  seed,
+  mutants,
+  workers,
   onResult: (done) => {
     if (done % 250 === 0) process.stderr.write(`  ${done}/${mutants}\n`);
   },
@@ -25,14 +28,19 @@ const report = await runFuzz({
 
 const lines = [
   `DICOM mutation test: ${report.mutants} mutants (seed ${seed}, ${workers} child processes) in ${report.seconds} s`,
-  `  refused at import:  ${report.refusedAtImport}  (${Object.entries(report.importCodes).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ')})`,
+  `  refused at import:  ${report.refusedAtImport}  (${Object.entries(report.importCodes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ')})`,
   `  accepted and shown: ${report.accepted}`,
   `  refused at view:    ${report.refusedAtView}`,
   `  crashes:            ${report.crashes.length}`,
   `  hangs (> 10 s):     ${report.hangs.length}`,
   `  peak RSS:           ${Math.round(report.peakRssMb)} MB (per child process)`,
   `  slowest mutant:     #${report.slowest.index} (${report.slowest.source}) ${report.slowest.ms} ms; ${report.slow.length} took over 1 s`,
-  ...[...report.crashes, ...report.hangs, ...report.viewRefusals].slice(0, 20).map((i) => `  #${i.index} ${i.source ?? ''} ${i.kind ?? ''}: ${i.what}`),
+  ...[...report.crashes, ...report.hangs, ...report.viewRefusals]
+    .slice(0, 20)
+    .map((i) => `  #${i.index} ${i.source ?? ''} ${i.kind ?? ''}: ${i.what}`),
 ];
 console.log(lines.join('\n'));
 const failed = report.crashes.length + report.hangs.length + report.refusedAtView > 0 || report.peakRssMb >= RSS_LIMIT_MB;

@@ -57,7 +57,8 @@ function isic() {
       chosen.push(row);
     }
   }
-  for (const row of chosen) copyFileSync(join(data, 'isic/ham10000-224', `${at(row, 'image_id')}.jpg`), join(dst, `${at(row, 'image_id')}.jpg`));
+  for (const row of chosen)
+    copyFileSync(join(data, 'isic/ham10000-224', `${at(row, 'image_id')}.jpg`), join(dst, `${at(row, 'image_id')}.jpg`));
   writeFileSync(join(dst, 'labels.csv'), [header, ...chosen].join('\n') + '\n');
   const task2 = join(data, 'isic/task2-example');
   for (const f of readdirSync(task2)) copyFileSync(join(task2, f), join(dst, f));

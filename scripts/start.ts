@@ -31,7 +31,11 @@ function sqliteForElectron(electronVersion: string): string {
   try {
     run(bin('prebuild-install'), ['--runtime=electron', `--target=${electronVersion}`], dir);
   } catch {
-    run(bin('node-gyp'), ['rebuild', '--release', '--runtime=electron', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'], dir);
+    run(
+      bin('node-gyp'),
+      ['rebuild', '--release', '--runtime=electron', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'],
+      dir,
+    );
   }
   return binding;
 }

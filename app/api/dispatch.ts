@@ -11,12 +11,23 @@ export type DispatchLog = (name: string, error: unknown) => void;
 const isEndpointName = (name: unknown): name is EndpointName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(endpoints, name);
 
-export async function dispatch(handlers: Handlers, caller: CallContext, name: unknown, args: unknown, log: DispatchLog = () => {}): Promise<CallResult> {
+export async function dispatch(
+  handlers: Handlers,
+  caller: CallContext,
+  name: unknown,
+  args: unknown,
+  log: DispatchLog = () => {},
+): Promise<CallResult> {
   try {
-    if (!isEndpointName(name)) throw new VerdictError('api.unknown-method', `Unknown API method ${JSON.stringify(String(name)).slice(0, 80)}.`);
+    if (!isEndpointName(name))
+      throw new VerdictError('api.unknown-method', `Unknown API method ${JSON.stringify(String(name)).slice(0, 80)}.`);
     const { access } = endpoints[name];
     if (!caller.allows(access)) {
-      throw new VerdictError('api.unauthorised', access === 'reader' ? `${name}: sign in first.` : `${name} is for the study coordinator (an admin).`, { method: name });
+      throw new VerdictError(
+        'api.unauthorised',
+        access === 'reader' ? `${name}: sign in first.` : `${name} is for the study coordinator (an admin).`,
+        { method: name },
+      );
     }
     const parsed = endpoints[name].input.safeParse(args ?? {});
     if (!parsed.success) {
@@ -42,7 +53,8 @@ const READER_DETAIL = new Set(['retryAfterMs', 'field', 'questionId', 'trialId',
  * datasets and patients).
  */
 function forReader(e: WireError): WireError {
-  if (e.code === 'file.not-found' || e.code === 'file.changed') return { code: e.code, message: 'An image of this case cannot be read on this workstation; tell the study coordinator.' };
+  if (e.code === 'file.not-found' || e.code === 'file.changed')
+    return { code: e.code, message: 'An image of this case cannot be read on this workstation; tell the study coordinator.' };
   const detail = Object.fromEntries(Object.entries(e.detail ?? {}).filter(([k]) => READER_DETAIL.has(k)));
   return { code: e.code, message: e.message, ...(Object.keys(detail).length ? { detail } : {}) };
 }

@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { endpoint } from './endpoint';
 import { noArgs, rowId } from './ids';
-import type { AnswerId, AnswerListing, IntegrityReport, KeyMap, ProtocolSummary, ReaderProfile, ReadingWorklist, RoiScores, StudySummary, TrialView } from '../study';
+import type {
+  AnswerId,
+  AnswerListing,
+  IntegrityReport,
+  KeyMap,
+  ProtocolSummary,
+  ReaderProfile,
+  ReadingWorklist,
+  RoiScores,
+  StudySummary,
+  TrialView,
+} from '../study';
 import type { Question } from '../protocol';
 import type { TruthCounts } from '../truth';
 import { EXPORT_FORMATS, type ExportedFile, type StudyResults } from '../results';
@@ -11,21 +22,27 @@ const finite = z.number().finite();
 
 const roi = z.discriminatedUnion('shape', [
   z.object({ shape: z.literal('click'), x: finite, y: finite, sliceIndex: z.number().int().min(0).optional() }).strict(),
-  z.object({ shape: z.literal('box'), x0: finite, y0: finite, x1: finite, y1: finite, sliceIndex: z.number().int().min(0).optional() }).strict(),
-  z.object({ shape: z.literal('freehand'), points: z.array(finite).min(6).max(20_000), sliceIndex: z.number().int().min(0).optional() }).strict(),
+  z
+    .object({ shape: z.literal('box'), x0: finite, y0: finite, x1: finite, y1: finite, sliceIndex: z.number().int().min(0).optional() })
+    .strict(),
+  z
+    .object({ shape: z.literal('freehand'), points: z.array(finite).min(6).max(20_000), sliceIndex: z.number().int().min(0).optional() })
+    .strict(),
 ]);
 
-const displayState = z.object({
-  window: z.object({ center: finite, width: finite }).strict().optional(),
-  sliceIndex: z.number().int().min(0).optional(),
-  zoom: finite.optional(),
-  pan: z.tuple([finite, finite]).optional(),
-  opacity: z.number().min(0).max(1).optional(),
-  colormap: z.string().max(50).optional(),
-  threshold: z.number().min(0).max(1).optional(),
-  overlayVisibleMs: z.number().min(0).optional(),
-  shown: z.string().max(10).optional(),
-}).strict();
+const displayState = z
+  .object({
+    window: z.object({ center: finite, width: finite }).strict().optional(),
+    sliceIndex: z.number().int().min(0).optional(),
+    zoom: finite.optional(),
+    pan: z.tuple([finite, finite]).optional(),
+    opacity: z.number().min(0).max(1).optional(),
+    colormap: z.string().max(50).optional(),
+    threshold: z.number().min(0).max(1).optional(),
+    overlayVisibleMs: z.number().min(0).optional(),
+    shown: z.string().max(10).optional(),
+  })
+  .strict();
 
 const keyMap = z.record(z.string(), z.string().min(1).max(30));
 
@@ -40,13 +57,15 @@ export const studyEndpoints = {
   // ---- the coordinator (staff) ----
   'readers.list': endpoint<ReaderProfile[]>()(noArgs),
   'readers.create': endpoint<ReaderProfile>()(
-    z.object({
-      name: z.string().trim().min(1).max(100),
-      role: z.enum(['reader', 'admin']),
-      specialty: z.string().trim().max(100).nullable().optional(),
-      yearsExperience: z.number().int().min(0).max(80).nullable().optional(),
-      passphrase,
-    }).strict(),
+    z
+      .object({
+        name: z.string().trim().min(1).max(100),
+        role: z.enum(['reader', 'admin']),
+        specialty: z.string().trim().max(100).nullable().optional(),
+        yearsExperience: z.number().int().min(0).max(80).nullable().optional(),
+        passphrase,
+      })
+      .strict(),
   ),
   'protocols.questionBank': endpoint<Question[]>()(noArgs),
   /** Checks a protocol against the schema and the study database (cases, models, targets) without saving it. */
@@ -78,14 +97,16 @@ export const studyEndpoints = {
   'reading.trial': endpoint<TrialView>('reader')(z.object({ studyId: rowId, position: z.number().int().min(0) }).strict()),
   /** Commits one answer in its own transaction before replying; an edit appends a new version. */
   'reading.answer': endpoint<{ answerId: AnswerId; version: number; scores: RoiScores | null }>('reader')(
-    z.object({
-      studyId: rowId,
-      trialId: rowId,
-      questionId: z.string().min(1).max(64),
-      value: z.union([finite, z.string().max(10_000), z.boolean(), z.array(z.string().max(64)).max(50), roi, z.null()]),
-      displayState,
-      timings: z.object({ timeToFirstInputMs: z.number().min(0).nullable(), timeOnTrialMs: z.number().min(0) }).strict(),
-    }).strict(),
+    z
+      .object({
+        studyId: rowId,
+        trialId: rowId,
+        questionId: z.string().min(1).max(64),
+        value: z.union([finite, z.string().max(10_000), z.boolean(), z.array(z.string().max(64)).max(50), roi, z.null()]),
+        displayState,
+        timings: z.object({ timeToFirstInputMs: z.number().min(0).nullable(), timeOnTrialMs: z.number().min(0) }).strict(),
+      })
+      .strict(),
   ),
   'reading.keymap': endpoint<KeyMap>('reader')(noArgs),
   'reading.setKeymap': endpoint<KeyMap>('reader')(z.object({ keymap: keyMap }).strict()),

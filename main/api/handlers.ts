@@ -38,7 +38,13 @@ export type HandlerDeps = {
 };
 
 export const buildHandlers = (d: HandlerDeps): Handlers => ({
-  'app.info': () => ({ version: APP_VERSION, host: d.host, studyName: basename(d.study.path), schemaVersion: d.study.schemaVersion, caseCount: d.cases.count() }),
+  'app.info': () => ({
+    version: APP_VERSION,
+    host: d.host,
+    studyName: basename(d.study.path),
+    schemaVersion: d.study.schemaVersion,
+    caseCount: d.cases.count(),
+  }),
   'host.pickFolder': async (a) => ({ path: d.pickFolder ? await d.pickFolder(a.title) : null }),
   'cases.list': () => d.cases.list(),
   'cases.get': (a) => d.cases.get(a.caseId),

@@ -24,12 +24,19 @@ describe('verdict CLI', () => {
     expect(imported.code).toBe(0);
     const summary = JSON.parse(imported.stdout);
     expect(summary).toMatchObject({ status: 'done', nodules: 1, readers: 4, refused: [] });
-    expect(summary.series).toEqual([{ uid: '1.3.6.1.4.1.14519.5.2.1.6279.6001.179049373636438705059720603192', slices: 133, spacing: 2.5 }]);
+    expect(summary.series).toEqual([
+      { uid: '1.3.6.1.4.1.14519.5.2.1.6279.6001.179049373636438705059720603192', slices: 133, spacing: 2.5 },
+    ]);
 
     const info = await run('info', '--db', db, '--json');
     expect(info.code).toBe(0);
     const parsed = JSON.parse(info.stdout);
-    expect(parsed).toMatchObject({ schemaVersion: loadMigrations(migrationsDir()).length, cases: 1, bySource: { lidc: 1, isic: 0, other: 0 }, nodules: 1 });
+    expect(parsed).toMatchObject({
+      schemaVersion: loadMigrations(migrationsDir()).length,
+      cases: 1,
+      bySource: { lidc: 1, isic: 0, other: 0 },
+      nodules: 1,
+    });
     expect(parsed.caseList[0]).toMatchObject({ label: 'CT-001', readers: 4, series: [{ slices: 133, spacing: 2.5 }] });
   });
 

@@ -24,10 +24,30 @@ beforeAll(async () => {
 
 describe('verdict explain', () => {
   it('explains the largest nodule when --nodule is left out, naming a pack by its folder', async () => {
-    const r = await run('explain', '--db', db, '--model', LIDC_PACK, '--case', 'CT-001', '--method', 'cdam', '--target', 'malignant', '--json');
+    const r = await run(
+      'explain',
+      '--db',
+      db,
+      '--model',
+      LIDC_PACK,
+      '--case',
+      'CT-001',
+      '--method',
+      'cdam',
+      '--target',
+      'malignant',
+      '--json',
+    );
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ model: { packId: 'test-vit-lidc' }, case: { label: 'CT-001', noduleId: 1 }, method: 'cdam', target: 'malignant', provider: 'cpu', cached: false });
+    expect(out).toMatchObject({
+      model: { packId: 'test-vit-lidc' },
+      case: { label: 'CT-001', noduleId: 1 },
+      method: 'cdam',
+      target: 'malignant',
+      provider: 'cpu',
+      cached: false,
+    });
     expect(out.map.grid).toBe('8×8');
     expect(out.map.top).toHaveLength(5);
     expect(out.map.top[0].value).toBe(out.map.max);
@@ -37,10 +57,26 @@ describe('verdict explain', () => {
   });
 
   it('prints a text summary, by pack id, from the cache the second time', async () => {
-    const args = ['explain', '--db', db, '--model', 'test-vit-lidc', '--case', '1', '--method', 'integrated-cdam', '--target', 'spiculation', '--steps', '20'];
+    const args = [
+      'explain',
+      '--db',
+      db,
+      '--model',
+      'test-vit-lidc',
+      '--case',
+      '1',
+      '--method',
+      'integrated-cdam',
+      '--target',
+      'spiculation',
+      '--steps',
+      '20',
+    ];
     const first = await run(...args);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^test-vit-lidc 0\.1\.0 on CT-001 nodule 1: integrated-cdam of spiculation \{"steps":20\}\nprovider cpu, computed in [\d.]+ ms/);
+    expect(first.stdout).toMatch(
+      /^test-vit-lidc 0\.1\.0 on CT-001 nodule 1: integrated-cdam of spiculation \{"steps":20\}\nprovider cpu, computed in [\d.]+ ms/,
+    );
     expect(first.stdout).toMatch(/map 8×8: min .*, max .*, mean /);
     expect(first.stdout).toMatch(/top patches \(row, col\): \(\d, \d\) /);
     expect((await run(...args)).stdout).toContain('from the cache');
@@ -53,7 +89,19 @@ describe('verdict explain', () => {
     const usage = await run('explain', '--db', db);
     expect(usage.code).toBe(1);
     expect(usage.stderr).toContain('usage: verdict explain --db FILE --model PACK --case ID');
-    const missing = await run('explain', '--db', join(tempDir(), 'none.db'), '--model', 'x', '--case', '1', '--method', 'cdam', '--target', 'x');
+    const missing = await run(
+      'explain',
+      '--db',
+      join(tempDir(), 'none.db'),
+      '--model',
+      'x',
+      '--case',
+      '1',
+      '--method',
+      'cdam',
+      '--target',
+      'x',
+    );
     expect(missing.stderr).toContain('No study database');
   });
 });

@@ -13,12 +13,15 @@ let db: string;
 let studyId: number;
 let answers: number;
 
-
 beforeAll(async () => {
   const s = await readWholeStudy();
   db = s.v.dbPath;
   studyId = s.studyId;
-  answers = (s.v.study.db.prepare('SELECT COUNT(*) AS n FROM answer WHERE NOT EXISTS (SELECT 1 FROM answer b WHERE b.supersedes = answer.id)').get() as { n: number }).n;
+  answers = (
+    s.v.study.db
+      .prepare('SELECT COUNT(*) AS n FROM answer WHERE NOT EXISTS (SELECT 1 FROM answer b WHERE b.supersedes = answer.id)')
+      .get() as { n: number }
+  ).n;
   s.v.close();
 }, 240_000);
 
@@ -40,10 +43,32 @@ describe('verdict export', () => {
 
   it('refuses wrong arguments, saying which', async () => {
     const dir = tempDir();
-    expect((await runVerdict(['export', '--db', db, '--study', String(studyId), '--format', 'xlsx', '--out', join(dir, 'x')])).stderr).toContain('--format must be one of csv, imrmc, mrmcaov, kappa, icc, json (got "xlsx")');
-    expect((await runVerdict(['export', '--db', db, '--study', '999', '--format', 'csv', '--out', join(dir, 'x')])).stderr).toContain('No study with id 999');
-    expect((await runVerdict(['export', '--db', join(dir, 'none.db'), '--study', '1', '--format', 'csv', '--out', join(dir, 'x')])).stderr).toContain('No study database at');
-    expect((await runVerdict(['export', '--db', db, '--study', String(studyId), '--format', 'imrmc', '--question', 'nope', '--out', join(dir, 'x')])).stderr).toContain('--question nope: no such question');
+    expect(
+      (await runVerdict(['export', '--db', db, '--study', String(studyId), '--format', 'xlsx', '--out', join(dir, 'x')])).stderr,
+    ).toContain('--format must be one of csv, imrmc, mrmcaov, kappa, icc, json (got "xlsx")');
+    expect((await runVerdict(['export', '--db', db, '--study', '999', '--format', 'csv', '--out', join(dir, 'x')])).stderr).toContain(
+      'No study with id 999',
+    );
+    expect(
+      (await runVerdict(['export', '--db', join(dir, 'none.db'), '--study', '1', '--format', 'csv', '--out', join(dir, 'x')])).stderr,
+    ).toContain('No study database at');
+    expect(
+      (
+        await runVerdict([
+          'export',
+          '--db',
+          db,
+          '--study',
+          String(studyId),
+          '--format',
+          'imrmc',
+          '--question',
+          'nope',
+          '--out',
+          join(dir, 'x'),
+        ])
+      ).stderr,
+    ).toContain('--question nope: no such question');
     const help = await runVerdict(['export', '--help']);
     expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('--format csv|imrmc|mrmcaov|kappa|icc|json') });
   }, 60_000);

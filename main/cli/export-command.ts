@@ -19,11 +19,25 @@ export async function exportCommand(argv: string[]): Promise<number> {
     console.log(EXPORT_USAGE);
     return 0;
   }
-  const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, study: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, question: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string' },
+      study: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      question: { type: 'string' },
+    },
+  });
   const studyId = Number(values.study);
-  if (!values.study || !Number.isInteger(studyId) || studyId < 1) throw new VerdictError('api.invalid-args', `--study needs a study id\n${EXPORT_USAGE}`);
+  if (!values.study || !Number.isInteger(studyId) || studyId < 1)
+    throw new VerdictError('api.invalid-args', `--study needs a study id\n${EXPORT_USAGE}`);
   const format = values.format as ExportFormat;
-  if (!EXPORT_FORMATS.includes(format)) throw new VerdictError('api.invalid-args', `--format must be one of ${EXPORT_FORMATS.join(', ')}${values.format ? ` (got "${values.format}")` : ''}\n${EXPORT_USAGE}`);
+  if (!EXPORT_FORMATS.includes(format))
+    throw new VerdictError(
+      'api.invalid-args',
+      `--format must be one of ${EXPORT_FORMATS.join(', ')}${values.format ? ` (got "${values.format}")` : ''}\n${EXPORT_USAGE}`,
+    );
   if (!values.out) throw new VerdictError('api.invalid-args', `--out needs the file to write\n${EXPORT_USAGE}`);
   const verdict = openExisting(values.db, EXPORT_USAGE);
   try {

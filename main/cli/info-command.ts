@@ -17,9 +17,23 @@ export async function infoCommand(argv: string[]): Promise<number> {
     const cases = verdict.cases.list().map((c) => {
       const d = verdict.cases.get(c.id);
       return {
-        id: c.id, label: c.label, source: c.source, modality: c.modality,
-        series: d.series.map((s) => ({ uid: s.seriesInstanceUid, slices: s.sliceCount, spacing: s.sliceSpacing, pixelSpacing: s.pixelSpacing, gapsAfter: s.gapsAfter })),
-        nodules: d.nodules.map((n) => ({ label: n.label, readers: n.readerCount, diameterMm: n.diameterMm, medianMalignancy: n.medianMalignancy })),
+        id: c.id,
+        label: c.label,
+        source: c.source,
+        modality: c.modality,
+        series: d.series.map((s) => ({
+          uid: s.seriesInstanceUid,
+          slices: s.sliceCount,
+          spacing: s.sliceSpacing,
+          pixelSpacing: s.pixelSpacing,
+          gapsAfter: s.gapsAfter,
+        })),
+        nodules: d.nodules.map((n) => ({
+          label: n.label,
+          readers: n.readerCount,
+          diameterMm: n.diameterMm,
+          medianMalignancy: n.medianMalignancy,
+        })),
         readers: d.readerCount,
         images: c.imageCount,
         diagnosis: c.diagnosis,
@@ -36,8 +50,13 @@ export async function infoCommand(argv: string[]): Promise<number> {
     };
     if (values.json) console.log(JSON.stringify(info, null, 2));
     else {
-      console.log(`${dbPath}: schema ${info.schemaVersion}, ${info.cases} case(s) (LIDC ${info.bySource.lidc}, ISIC ${info.bySource.isic}, other ${info.bySource.other}), ${info.nodules} nodule(s)`);
-      for (const c of cases) console.log(`  ${c.label} ${c.modality}${c.series.length ? ` ${c.series[0].slices} slices` : ''}${c.nodules.length ? `, ${c.nodules.length} nodule(s), ${c.readers} reader(s)` : ''}${c.diagnosis ? `, ${c.diagnosis}` : ''}`);
+      console.log(
+        `${dbPath}: schema ${info.schemaVersion}, ${info.cases} case(s) (LIDC ${info.bySource.lidc}, ISIC ${info.bySource.isic}, other ${info.bySource.other}), ${info.nodules} nodule(s)`,
+      );
+      for (const c of cases)
+        console.log(
+          `  ${c.label} ${c.modality}${c.series.length ? ` ${c.series[0].slices} slices` : ''}${c.nodules.length ? `, ${c.nodules.length} nodule(s), ${c.readers} reader(s)` : ''}${c.diagnosis ? `, ${c.diagnosis}` : ''}`,
+        );
     }
     return 0;
   } finally {

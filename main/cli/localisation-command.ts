@@ -16,14 +16,27 @@ export async function localisationCommand(argv: string[]): Promise<number> {
     console.log(LOCALISATION_USAGE);
     return 0;
   }
-  const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { db: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
   if (!values.model) throw new VerdictError('api.invalid-args', `--model needs a pack id or folder\n${LOCALISATION_USAGE}`);
   const verdict = openExisting(values.db, LOCALISATION_USAGE);
   try {
     const model = await verdict.models.resolve(values.model);
-    const rows = await attributeLocalisation({ db: verdict.study.db, models: verdict.models, cases: verdict.cases, imaging: verdict.imaging, explain: verdict.explain }, model.id);
-    if (!rows.length) throw new VerdictError('not-found', 'No case in the study database has ISIC Task 2 attribute masks to check against; import ISIC_0000000 with its masks (the demo study has it).');
-    if (values.json) console.log(JSON.stringify({ model: { packId: model.manifest.id, version: model.manifest.version, sha256: model.sha256 }, rows }, null, 1));
+    const rows = await attributeLocalisation(
+      { db: verdict.study.db, models: verdict.models, cases: verdict.cases, imaging: verdict.imaging, explain: verdict.explain },
+      model.id,
+    );
+    if (!rows.length)
+      throw new VerdictError(
+        'not-found',
+        'No case in the study database has ISIC Task 2 attribute masks to check against; import ISIC_0000000 with its masks (the demo study has it).',
+      );
+    if (values.json)
+      console.log(
+        JSON.stringify({ model: { packId: model.manifest.id, version: model.manifest.version, sha256: model.sha256 }, rows }, null, 1),
+      );
     else console.log(formatRows(model.manifest.id, rows));
     return 0;
   } finally {
@@ -44,7 +57,10 @@ export function formatRows(packId: string, rows: LocalisationRow[]): string {
     return `${pointing.toFixed(2)} / ${iou.toFixed(2)}`;
   };
   const width = Math.max(...attributes.map((a) => a.length), 13);
-  const lines = [`Attribute localisation — ${packId}, ${cases} case${cases === 1 ? '' : 's'} with Task 2 masks (pointing game / IoU)`, `${'axis'.padEnd(22)}${attributes.map((a) => a.padEnd(width + 2)).join('')}`];
+  const lines = [
+    `Attribute localisation — ${packId}, ${cases} case${cases === 1 ? '' : 's'} with Task 2 masks (pointing game / IoU)`,
+    `${'axis'.padEnd(22)}${attributes.map((a) => a.padEnd(width + 2)).join('')}`,
+  ];
   for (const axis of axes) lines.push(`${axis.padEnd(22)}${attributes.map((a) => cell(axis, a).padEnd(width + 2)).join('')}`);
   return lines.join('\n');
 }

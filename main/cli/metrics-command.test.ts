@@ -14,9 +14,27 @@ beforeAll(async () => {
 
 describe('verdict metrics', () => {
   it('prints both tables for the methods asked, over the cases asked', async () => {
-    const r = await runVerdict(['metrics', '--db', db, '--model', 'test-vit-isic', '--methods', 'cdam,attention', '--cases', '2', '--json']);
+    const r = await runVerdict([
+      'metrics',
+      '--db',
+      db,
+      '--model',
+      'test-vit-isic',
+      '--methods',
+      'cdam,attention',
+      '--cases',
+      '2',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { cases: number; tables: { cdam: { method: string; cells: Record<string, { n: number; mean: number | null }> }[]; lima: { method: string; cells: Record<string, { n: number }> }[] }; results: { metrics: { value: number | null }[] }[] };
+    const out = JSON.parse(r.stdout) as {
+      cases: number;
+      tables: {
+        cdam: { method: string; cells: Record<string, { n: number; mean: number | null }> }[];
+        lima: { method: string; cells: Record<string, { n: number }> }[];
+      };
+      results: { metrics: { value: number | null }[] }[];
+    };
     expect(out.cases).toBe(2);
     expect(out.tables.cdam.map((row) => row.method)).toEqual(['cdam', 'attention']);
     const cdam = out.tables.cdam[0].cells;
@@ -29,7 +47,11 @@ describe('verdict metrics', () => {
   }, 120_000);
 
   it('refuses an unknown method or metric, naming it', async () => {
-    expect((await runVerdict(['metrics', '--db', db, '--model', 'test-vit-isic', '--methods', 'gradcam'])).stderr).toContain('--methods: no method "gradcam"');
-    expect((await runVerdict(['metrics', '--db', db, '--model', 'test-vit-isic', '--metrics', 'auc'])).stderr).toContain('--metrics: no metric "auc"');
+    expect((await runVerdict(['metrics', '--db', db, '--model', 'test-vit-isic', '--methods', 'gradcam'])).stderr).toContain(
+      '--methods: no method "gradcam"',
+    );
+    expect((await runVerdict(['metrics', '--db', db, '--model', 'test-vit-isic', '--metrics', 'auc'])).stderr).toContain(
+      '--metrics: no metric "auc"',
+    );
   }, 60_000);
 });

@@ -23,13 +23,27 @@ export async function metricsCommand(argv: string[]): Promise<number> {
     console.log(METRICS_USAGE);
     return 0;
   }
-  const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, model: { type: 'string' }, methods: { type: 'string' }, metrics: { type: 'string' }, cases: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string' },
+      model: { type: 'string' },
+      methods: { type: 'string' },
+      metrics: { type: 'string' },
+      cases: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
   if (!values.model) throw new VerdictError('api.invalid-args', `--model needs a pack id or folder\n${METRICS_USAGE}`);
   const asked = values.methods?.split(',');
   const bad = asked?.find((m) => !isMethodId(m));
   if (bad) throw new VerdictError('api.invalid-args', `--methods: no method "${bad}"; methods: ${METHOD_IDS.join(', ')}`);
   const notOfPredicted = (asked as MethodId[] | undefined)?.find((m) => !judgedOnPrediction(m));
-  if (notOfPredicted) throw new VerdictError('api.invalid-args', `--methods: "${notOfPredicted}" explains a ${targetKind(notOfPredicted)}, not the predicted class; methods here explain an output or no target`);
+  if (notOfPredicted)
+    throw new VerdictError(
+      'api.invalid-args',
+      `--methods: "${notOfPredicted}" explains a ${targetKind(notOfPredicted)}, not the predicted class; methods here explain an output or no target`,
+    );
   const metrics = (values.metrics?.split(',') ?? [...CDAM_TABLE, ...LIMA_TABLE]) as MetricId[];
   const badMetric = metrics.find((m) => !METRIC_IDS.includes(m));
   if (badMetric) throw new VerdictError('api.invalid-args', `--metrics: no metric "${badMetric}"; metrics: ${METRIC_IDS.join(', ')}`);
@@ -40,8 +54,12 @@ export async function metricsCommand(argv: string[]): Promise<number> {
   try {
     const model = await verdict.models.resolve(values.model);
     const methods = (asked as MethodId[] | undefined) ?? packMethods(model.manifest).filter(judgedOnPrediction);
-    const cases = verdict.cases.list().filter((c) => c.modality === model.manifest.modality).slice(0, limit);
-    if (!cases.length) throw new VerdictError('not-found', `The study database has no ${model.manifest.modality} case for ${model.manifest.name}.`);
+    const cases = verdict.cases
+      .list()
+      .filter((c) => c.modality === model.manifest.modality)
+      .slice(0, limit);
+    if (!cases.length)
+      throw new VerdictError('not-found', `The study database has no ${model.manifest.modality} case for ${model.manifest.name}.`);
     const results: { case: string; method: string; target: string; metrics: ExplanationMetric[] }[] = [];
     for (const [i, summary] of cases.entries()) {
       const c = verdict.cases.get(summary.id);
@@ -55,14 +73,47 @@ export async function metricsCommand(argv: string[]): Promise<number> {
       }
       if (!values.json) process.stderr.write(`\r${i + 1}/${cases.length} cases`);
     }
-    const tables = { cdam: metricTable(results, CDAM_TABLE.filter((m) => metrics.includes(m))), lima: metricTable(results, LIMA_TABLE.filter((m) => metrics.includes(m))) };
+    const tables = {
+      cdam: metricTable(
+        results,
+        CDAM_TABLE.filter((m) => metrics.includes(m)),
+      ),
+      lima: metricTable(
+        results,
+        LIMA_TABLE.filter((m) => metrics.includes(m)),
+      ),
+    };
     if (values.json) {
-      console.log(JSON.stringify({ model: { packId: model.manifest.id, version: model.manifest.version, sha256: model.sha256 }, cases: cases.length, metrics, tables, results }, null, 1));
+      console.log(
+        JSON.stringify(
+          {
+            model: { packId: model.manifest.id, version: model.manifest.version, sha256: model.sha256 },
+            cases: cases.length,
+            metrics,
+            tables,
+            results,
+          },
+          null,
+          1,
+        ),
+      );
     } else {
       process.stderr.write('\n');
-      console.log(formatTable(`CDAM paper table — ${model.manifest.id}, ${cases.length} cases (mean ± SD)`, tables.cdam, CDAM_TABLE.filter((m) => metrics.includes(m))));
+      console.log(
+        formatTable(
+          `CDAM paper table — ${model.manifest.id}, ${cases.length} cases (mean ± SD)`,
+          tables.cdam,
+          CDAM_TABLE.filter((m) => metrics.includes(m)),
+        ),
+      );
       console.log();
-      console.log(formatTable(`LiMA paper table — insertion ↑ / deletion ↓ AUC`, tables.lima, LIMA_TABLE.filter((m) => metrics.includes(m))));
+      console.log(
+        formatTable(
+          `LiMA paper table — insertion ↑ / deletion ↓ AUC`,
+          tables.lima,
+          LIMA_TABLE.filter((m) => metrics.includes(m)),
+        ),
+      );
     }
     return 0;
   } finally {

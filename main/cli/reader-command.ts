@@ -12,8 +12,13 @@ export const READER_USAGE = `usage: verdict reader add --db FILE --name NAME --r
   the first profile of a study database must be the coordinator's (--role admin)`;
 
 const OPTIONS = {
-  db: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, specialty: { type: 'string' }, years: { type: 'string' },
-  'passphrase-file': { type: 'string' }, json: { type: 'boolean', default: false },
+  db: { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  specialty: { type: 'string' },
+  years: { type: 'string' },
+  'passphrase-file': { type: 'string' },
+  json: { type: 'boolean', default: false },
 } as const;
 
 export async function readerCommand(argv: string[]): Promise<number> {
@@ -22,8 +27,11 @@ export async function readerCommand(argv: string[]): Promise<number> {
   if (sub !== 'add' || !values.name || !values.role) throw new VerdictError('api.invalid-args', READER_USAGE);
   const passphrase = readFileSync(values['passphrase-file'] ?? 0, 'utf8').replace(/\r?\n$/, '');
   const parsed = studyEndpoints['readers.create'].input.safeParse({
-    name: values.name, role: values.role, specialty: values.specialty ?? null,
-    yearsExperience: values.years !== undefined ? Number(values.years) : null, passphrase,
+    name: values.name,
+    role: values.role,
+    specialty: values.specialty ?? null,
+    yearsExperience: values.years !== undefined ? Number(values.years) : null,
+    passphrase,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -16,7 +16,11 @@ export const STUDY_USAGE = `usage: verdict study create --db FILE --protocol FIL
   creates a study from it and prints the study's id`;
 
 const OPTIONS = {
-  db: { type: 'string' }, protocol: { type: 'string' }, name: { type: 'string' }, study: { type: 'string' }, reader: { type: 'string' },
+  db: { type: 'string' },
+  protocol: { type: 'string' },
+  name: { type: 'string' },
+  study: { type: 'string' },
+  reader: { type: 'string' },
   json: { type: 'boolean', default: false },
 } as const;
 
@@ -24,7 +28,8 @@ const OPTIONS = {
 export function openExisting(db: string | undefined, usage: string): Verdict {
   if (!db) throw new VerdictError('api.invalid-args', usage);
   const dbPath = resolve(db);
-  if (!existsSync(dbPath)) throw new VerdictError('file.not-found', `No study database at ${dbPath}; import cases first (verdict import).`, { path: dbPath });
+  if (!existsSync(dbPath))
+    throw new VerdictError('file.not-found', `No study database at ${dbPath}; import cases first (verdict import).`, { path: dbPath });
   return createVerdict({ dbPath, host: 'cli', log: silentLog });
 }
 
@@ -62,7 +67,9 @@ async function create(verdict: Verdict, v: Values): Promise<number> {
   if (v.json) console.log(JSON.stringify({ ...study, trialsPerReader: perReader.trialsPerReader }, null, 2));
   else {
     console.log(study.id);
-    console.error(`study ${study.id} "${study.name}" created: protocol ${saved.id} v${saved.version} (sha256 ${saved.sha256.slice(0, 12)}…), ${study.cases} case(s), ${perReader.trialsPerReader} trials per reader`);
+    console.error(
+      `study ${study.id} "${study.name}" created: protocol ${saved.id} v${saved.version} (sha256 ${saved.sha256.slice(0, 12)}…), ${study.cases} case(s), ${perReader.trialsPerReader} trials per reader`,
+    );
   }
   return 0;
 }
@@ -95,10 +102,15 @@ function status(verdict: Verdict, v: Values): number {
     console.log(JSON.stringify({ integrity, studies: detailed }, null, 2));
     return 0;
   }
-  console.log(`event log: ${integrity.ok ? `intact (${integrity.checked} events)` : `BROKEN at event ${integrity.firstBreak!.eventId}: ${integrity.firstBreak!.reason}`}`);
+  console.log(
+    `event log: ${integrity.ok ? `intact (${integrity.checked} events)` : `BROKEN at event ${integrity.firstBreak!.eventId}: ${integrity.firstBreak!.reason}`}`,
+  );
   for (const s of detailed) {
-    console.log(`study ${s.id} "${s.name}" (${s.status}): protocol ${s.protocol.id} v${s.protocol.version}, ${s.cases} case(s), ${s.answers} answer(s)`);
-    for (const r of s.readers) console.log(`  ${r.name.padEnd(24)} ${r.done}/${r.total} done, ${(r.timeSpentMs / 60_000).toFixed(1)} min, seed ${r.seed}`);
+    console.log(
+      `study ${s.id} "${s.name}" (${s.status}): protocol ${s.protocol.id} v${s.protocol.version}, ${s.cases} case(s), ${s.answers} answer(s)`,
+    );
+    for (const r of s.readers)
+      console.log(`  ${r.name.padEnd(24)} ${r.done}/${r.total} done, ${(r.timeSpentMs / 60_000).toFixed(1)} min, seed ${r.seed}`);
   }
   return 0;
 }

@@ -31,7 +31,8 @@ export function connectWsBridge(url: string, Socket: SocketClass = WebSocket): P
       }
     };
     socket.onclose = () => {
-      for (const p of pending.values()) p.resolve({ ok: false, error: { code: 'internal', message: 'The connection to Verdict was closed.' } });
+      for (const p of pending.values())
+        p.resolve({ ok: false, error: { code: 'internal', message: 'The connection to Verdict was closed.' } });
       pending.clear();
     };
     socket.onerror = () => rejectBridge(new Error('Could not connect to the Verdict host (wrong or missing launch token?).'));

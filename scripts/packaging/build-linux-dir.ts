@@ -40,10 +40,28 @@ export function buildLinuxDir(workDir: string): string {
   const dist = standInElectronDist(join(workDir, 'electron-dist'));
   const out = join(workDir, 'out');
   const dead = 'http://127.0.0.1:9';
-  const offline = { ...process.env, HTTPS_PROXY: dead, HTTP_PROXY: dead, https_proxy: dead, http_proxy: dead, ELECTRON_GET_USE_PROXY: '1', NO_PROXY: '', no_proxy: '' };
+  const offline = {
+    ...process.env,
+    HTTPS_PROXY: dead,
+    HTTP_PROXY: dead,
+    https_proxy: dead,
+    http_proxy: dead,
+    ELECTRON_GET_USE_PROXY: '1',
+    NO_PROXY: '',
+    no_proxy: '',
+  };
   const log = run(
     'npx',
-    ['electron-builder', '--linux', 'dir', `--${process.arch}`, `-c.electronDist=${dist}`, `-c.electronVersion=${electronVersion()}`, '-c.npmRebuild=false', `-c.directories.output=${out}`],
+    [
+      'electron-builder',
+      '--linux',
+      'dir',
+      `--${process.arch}`,
+      `-c.electronDist=${dist}`,
+      `-c.electronVersion=${electronVersion()}`,
+      '-c.npmRebuild=false',
+      `-c.directories.output=${out}`,
+    ],
     offline,
   );
   // electron-builder's own summary, without its page-long list of duplicate @stdlib references.

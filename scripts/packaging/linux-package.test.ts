@@ -54,14 +54,19 @@ describe('the Linux app folder', () => {
     expect(packs.length).toBeGreaterThanOrEqual(4);
     for (const p of packs) {
       // Every file the manifest names (and hashes): a pack missing one is refused at start-up.
-      const manifest = JSON.parse(readFileSync(join(repoRoot, 'models', p, 'manifest.json'), 'utf8')) as { files: Record<string, { path: string }> };
+      const manifest = JSON.parse(readFileSync(join(repoRoot, 'models', p, 'manifest.json'), 'utf8')) as {
+        files: Record<string, { path: string }>;
+      };
       for (const f of ['manifest.json', ...Object.values(manifest.files).map((r) => r.path)]) {
-        expect(statSync(join(resources, 'models', p, f), { throwIfNoEntry: false })?.size, `${p}/${f}`).toBe(statSync(join(repoRoot, 'models', p, f)).size);
+        expect(statSync(join(resources, 'models', p, f), { throwIfNoEntry: false })?.size, `${p}/${f}`).toBe(
+          statSync(join(repoRoot, 'models', p, f)).size,
+        );
       }
     }
     expect(existsSync(join(resources, 'dist/renderer/index.html'))).toBe(true);
     const inAsar = new Set(asar.map((e) => e.path));
-    for (const f of ['dist/electron/main.js', 'dist/electron/preload.cjs', 'package.json']) expect(inAsar.has(`resources/app.asar/${f}`), f).toBe(true);
+    for (const f of ['dist/electron/main.js', 'dist/electron/preload.cjs', 'package.json'])
+      expect(inAsar.has(`resources/app.asar/${f}`), f).toBe(true);
   });
 
   it('leaves out checkpoints, test packs, Python, sources, source maps and dev tools', () => {
@@ -74,10 +79,14 @@ describe('the Linux app folder', () => {
       /test_extension\.node$/,
       /\.map$/,
     ];
-    expect(all().map((e) => e.path).filter((p) => unwanted.some((re) => re.test(p)))).toEqual([]);
+    expect(
+      all()
+        .map((e) => e.path)
+        .filter((p) => unwanted.some((re) => re.test(p))),
+    ).toEqual([]);
   });
 
-  it("holds native code for this platform and architecture only, unpacked from app.asar where it can be loaded", () => {
+  it('holds native code for this platform and architecture only, unpacked from app.asar where it can be loaded', () => {
     const natives = disk.filter((e) => isNative(e.path));
     const foreign = natives.map((e) => [e.path, foreignBinary(join(appDir, e.path), process.arch)]).filter(([, why]) => why !== null);
     expect(foreign).toEqual([]);
@@ -91,7 +100,10 @@ describe('the Linux app folder', () => {
       `@img/sharp-linux-${process.arch}/lib/sharp-linux-${process.arch}-`,
       `@img/sharp-libvips-linux-${process.arch}/lib/libvips-cpp.so`,
     ]) {
-      expect(have.some((p) => p.startsWith(`resources/app.asar.unpacked/node_modules/${want}`)), want).toBe(true);
+      expect(
+        have.some((p) => p.startsWith(`resources/app.asar.unpacked/node_modules/${want}`)),
+        want,
+      ).toBe(true);
     }
   });
 

@@ -22,7 +22,10 @@ export function listApp(appDir: string): { disk: Entry[]; asar: Entry[] } {
   const archive = join(appDir, 'resources', 'app.asar');
   const asar: Entry[] = [];
   for (const p of listPackage(archive, { isPack: false })) {
-    const name = p.replace(/^[\\/]/, '').split(sep).join('/');
+    const name = p
+      .replace(/^[\\/]/, '')
+      .split(sep)
+      .join('/');
     const st = statFile(archive, name, false) as { files?: unknown; size?: number; unpacked?: boolean };
     if (st.files || st.size === undefined) continue; // a folder or a link
     asar.push({ path: `resources/app.asar/${name}`, size: st.unpacked ? 0 : st.size, inAsar: true, unpacked: st.unpacked === true });
@@ -45,7 +48,8 @@ export function foreignBinary(file: string, arch: string): string | null {
   } finally {
     closeSync(fd);
   }
-  if (head.readUInt32BE(0) !== 0x7f454c46) return head.toString('latin1', 0, 2) === 'MZ' ? 'a Windows PE binary' : 'not an ELF binary (macOS Mach-O?)';
+  if (head.readUInt32BE(0) !== 0x7f454c46)
+    return head.toString('latin1', 0, 2) === 'MZ' ? 'a Windows PE binary' : 'not an ELF binary (macOS Mach-O?)';
   const machine = head[5] === 2 ? head.readUInt16BE(18) : head.readUInt16LE(18);
   return machine === ELF_MACHINE[arch] ? null : `an ELF binary for machine ${machine}, not ${arch}`;
 }

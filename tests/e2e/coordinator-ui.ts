@@ -3,7 +3,13 @@
 import type { Page } from '@playwright/test';
 import { expect } from './fixtures';
 
-export async function addReader(page: Page, name: string, role: 'reader' | 'admin', passphrase: string, profile?: { specialty: string; years: string }) {
+export async function addReader(
+  page: Page,
+  name: string,
+  role: 'reader' | 'admin',
+  passphrase: string,
+  profile?: { specialty: string; years: string },
+) {
   await page.getByTestId('reader-name').fill(name);
   await page.getByTestId('reader-role').selectOption(role);
   if (profile) {

@@ -36,12 +36,22 @@ async function openLidcNodule(page: Page, api: ApiClient, query = '') {
   return { detail, nodule, viewer, modelId: Number(await page.getByTestId('explain-model').inputValue()) };
 }
 
-test('LIDC: CDAM of the largest nodule on its slice, aligned with the contours, compared with attention', async ({ app: page, api, problems }) => {
+test('LIDC: CDAM of the largest nodule on its slice, aligned with the contours, compared with attention', async ({
+  app: page,
+  api,
+  problems,
+}) => {
   const { detail, nodule, viewer, modelId } = await openLidcNodule(page, api);
   const heatmap = await explain(page, 'cdam', 'malignant');
 
   // What main computed (now from its cache): the crop of the nodule's largest slice.
-  const map: ExplanationMap = await api.call('explain.map', { modelId, caseId: detail.id, noduleId: nodule.id, method: 'cdam', target: 'malignant' });
+  const map: ExplanationMap = await api.call('explain.map', {
+    modelId,
+    caseId: detail.id,
+    noduleId: nodule.id,
+    method: 'cdam',
+    target: 'malignant',
+  });
   expect(map.cached).toBe(true);
   expect(map.placement).toMatchObject({ kind: 'ct-slice', seriesId: detail.series[0].id, sliceIndex: nodule.largestSliceIndex });
   const info = page.getByTestId('map-info-a');
@@ -74,7 +84,7 @@ test('LIDC: CDAM of the largest nodule on its slice, aligned with the contours, 
   const vbox = (await viewer.boundingBox())!;
   const zoom = Number(/Zoom ([\d.]+)×/.exec((await viewer.textContent())!)![1]);
   const series = detail.series[0];
-  const pxPerPixel = (Math.min(vbox.width / series.columns, vbox.height / series.rows)) * zoom;
+  const pxPerPixel = Math.min(vbox.width / series.columns, vbox.height / series.rows) * zoom;
   expect(before.h.width / pxPerPixel / map.placement.width).toBeCloseTo(1, 1);
   expect(before.h.height / pxPerPixel / map.placement.height).toBeCloseTo(1, 1);
 
@@ -155,7 +165,9 @@ test('LIDC: CDAM of the largest nodule on its slice, aligned with the contours, 
   await page.locator('[data-compare-mode=flicker]').click();
   await expect(page.getByTestId('map-info-b')).toContainText('Attention');
   const seen = new Set<string>();
-  await expect.poll(async () => (seen.add((await layer.getAttribute('data-displayed'))!), [...seen].sort().join(',')), { timeout: 10_000 }).toBe('attention,cdam');
+  await expect
+    .poll(async () => (seen.add((await layer.getAttribute('data-displayed'))!), [...seen].sort().join(',')), { timeout: 10_000 })
+    .toBe('attention,cdam');
   // Held B: only while the key is down.
   await page.getByTestId('flicker-rate').selectOption('0');
   await viewer.focus();
@@ -182,7 +194,13 @@ test('LIDC: CDAM of the largest nodule on its slice, aligned with the contours, 
 
   // The attention map itself: unsigned, sequential colours, its own range on the colour bar.
   await explain(page, 'attention', null);
-  const attention: ExplanationMap = await api.call('explain.map', { modelId, caseId: detail.id, noduleId: nodule.id, method: 'attention', target: 'attention' });
+  const attention: ExplanationMap = await api.call('explain.map', {
+    modelId,
+    caseId: detail.id,
+    noduleId: nodule.id,
+    method: 'attention',
+    target: 'attention',
+  });
   // Flicker computed it already, so main answers from its cache and the panel says so.
   await expect(info).toHaveAttribute('data-cached', 'true');
   await expect(info).toContainText('Attention · mean of heads');
@@ -206,7 +224,11 @@ test('LIDC: CDAM of the largest nodule on its slice, aligned with the contours, 
  */
 const CT_OVERLAY_MIN_CHANGE = 8;
 
-test('LIDC: the CT default overlay shows on the window-levelled nodule; off its slice it says where it is and jumps back', async ({ app: page, api, problems }) => {
+test('LIDC: the CT default overlay shows on the window-levelled nodule; off its slice it says where it is and jumps back', async ({
+  app: page,
+  api,
+  problems,
+}) => {
   const { nodule, viewer } = await openLidcNodule(page, api);
   const heatmap = await explain(page, 'cdam', 'malignant');
   await expect(page.getByTestId('overlay-wl')).toHaveText('W 1500 / L -600');
@@ -234,7 +256,9 @@ test('LIDC: the CT default overlay shows on the window-levelled nodule; off its 
   await expect(page.getByTestId('overlay-opacity')).toHaveValue('0.6');
   await page.waitForTimeout(200);
   const oldChange = await meanDifference(await page.screenshot({ clip: region }), bare);
-  console.log(`on the nodule at the lung window the CT default overlay changes pixels by ${ctChange.toFixed(1)}/255, the former default by ${oldChange.toFixed(1)}/255`);
+  console.log(
+    `on the nodule at the lung window the CT default overlay changes pixels by ${ctChange.toFixed(1)}/255, the former default by ${oldChange.toFixed(1)}/255`,
+  );
   expect(ctChange).toBeGreaterThan(CT_OVERLAY_MIN_CHANGE);
   expect(ctChange).toBeGreaterThan(oldChange);
 
@@ -263,7 +287,11 @@ test('LIDC: the CT default overlay shows on the window-levelled nodule; off its 
   expect(problems).toEqual([]);
 });
 
-test('LIDC: the overlay and the contours lie on the pixels they describe, on the CPU and the WebGL path', async ({ app: page, api, problems }) => {
+test('LIDC: the overlay and the contours lie on the pixels they describe, on the CPU and the WebGL path', async ({
+  app: page,
+  api,
+  problems,
+}) => {
   const hasWebGl = await page.evaluate(() => !!document.createElement('canvas').getContext('webgl2'));
   const { detail, nodule } = await openLidcNodule(page, api);
   const slice = await api.call('imaging.slice', { seriesId: detail.series[0].id, index: nodule.largestSliceIndex });
@@ -286,7 +314,15 @@ test('LIDC: the overlay and the contours lie on the pixels they describe, on the
     await expect(viewer).toContainText('Zoom 6.10×');
 
     // The heatmap's box is its placement through the view's projection: it gives scale and offset.
-    const placement = (await api.call('explain.map', { modelId: Number(await page.getByTestId('explain-model').inputValue()), caseId: detail.id, noduleId: nodule.id, method: 'cdam', target: 'malignant' })).placement;
+    const placement = (
+      await api.call('explain.map', {
+        modelId: Number(await page.getByTestId('explain-model').inputValue()),
+        caseId: detail.id,
+        noduleId: nodule.id,
+        method: 'cdam',
+        target: 'malignant',
+      })
+    ).placement;
     const v = (await viewer.boundingBox())!;
     const h = (await heatmap.boundingBox())!;
     const s = h.width / placement.width;
@@ -294,7 +330,10 @@ test('LIDC: the overlay and the contours lie on the pixels they describe, on the
     expect(h.height / placement.height).toBeCloseTo(s, 2);
 
     // The contour layer uses the same projection: its first vertex sits on that pixel's centre.
-    const d = (await page.locator(`[data-testid=contour-layer] path[data-nodule="${nodule.id}"][data-reader="${mark.reader}"]`).first().getAttribute('d'))!;
+    const d = (await page
+      .locator(`[data-testid=contour-layer] path[data-nodule="${nodule.id}"][data-reader="${mark.reader}"]`)
+      .first()
+      .getAttribute('d'))!;
     const [, vx, vy] = /^M([-\d.]+) ([-\d.]+)/.exec(d)!.map(Number);
     const [ex, ey] = screen(firstContour.points[0] + 0.5, firstContour.points[1] + 0.5);
     expect(Math.hypot(vx - ex, vy - ey), `${mode}: contour vertex vs heatmap projection`).toBeLessThan(0.5);
@@ -319,7 +358,9 @@ test('LIDC: the overlay and the contours lie on the pixels they describe, on the
       return e / n;
     };
     const [centred, right, left] = [error(0), error(0.5), error(-0.5)];
-    console.log(`${mode}: mean |screen − HU grey| at pixel centres ${centred.toFixed(2)}, half a pixel off ${right.toFixed(2)} / ${left.toFixed(2)}`);
+    console.log(
+      `${mode}: mean |screen − HU grey| at pixel centres ${centred.toFixed(2)}, half a pixel off ${right.toFixed(2)} / ${left.toFixed(2)}`,
+    );
     expect(centred, mode).toBeLessThan(right);
     expect(centred, mode).toBeLessThan(left);
     await page.keyboard.press('h');
@@ -328,7 +369,11 @@ test('LIDC: the overlay and the contours lie on the pixels they describe, on the
   expect(problems).toEqual([]);
 });
 
-test('ISIC: Smooth CDAM for MEL over the whole image, outputs, and a concept saved from worklist cases', async ({ app: page, api, problems }) => {
+test('ISIC: Smooth CDAM for MEL over the whole image, outputs, and a concept saved from worklist cases', async ({
+  app: page,
+  api,
+  problems,
+}) => {
   const folder = isicFolder(['ISIC_0024400', 'ISIC_0024306', 'ISIC_0024307'], false);
   expect((await importThroughApi(api, folder)).status).toBe('done');
   // The import's events went to the API's connection, not this page's: reload to list the cases.

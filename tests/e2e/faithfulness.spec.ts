@@ -12,7 +12,12 @@ import { expect, importThroughApi, recordApi, screenshot, test } from './fixture
 
 const NUMERIC = ['cdam-fidelity', 'rise-insertion', 'rise-deletion', 'lima-insertion', 'lima-deletion', 'compactness'];
 
-test('ISIC: faithfulness of CDAM for MEL, LiMA drawn over the image, attention judged on the predicted class', async ({ page, host, api, problems }) => {
+test('ISIC: faithfulness of CDAM for MEL, LiMA drawn over the image, attention judged on the predicted class', async ({
+  page,
+  host,
+  api,
+  problems,
+}) => {
   expect((await importThroughApi(api, isicFolder(['ISIC_0024400'], false))).status).toBe('done');
   const [melanoma] = await api.call('cases.list', {});
   const calls = recordApi(page);
@@ -80,10 +85,13 @@ test('ISIC: faithfulness of CDAM for MEL, LiMA drawn over the image, attention j
   // Oriented as main meant it: the most important cell is painted more strongly than the least.
   const values = new Float32Array(lima.values);
   const cellAlpha = (k: number) =>
-    heatmap.evaluate((c: HTMLCanvasElement, [row, col]) => {
-      const f = c.width / 64;
-      return c.getContext('2d')!.getImageData(Math.floor((col + 0.5) * f), Math.floor((row + 0.5) * f), 1, 1).data[3];
-    }, [Math.floor(k / 64), k % 64]);
+    heatmap.evaluate(
+      (c: HTMLCanvasElement, [row, col]) => {
+        const f = c.width / 64;
+        return c.getContext('2d')!.getImageData(Math.floor((col + 0.5) * f), Math.floor((row + 0.5) * f), 1, 1).data[3];
+      },
+      [Math.floor(k / 64), k % 64],
+    );
   const argmax = values.indexOf(Math.max(...values));
   const argmin = values.indexOf(Math.min(...values));
   expect(await cellAlpha(argmax)).toBeGreaterThan((await cellAlpha(argmin)) + 50);

@@ -55,7 +55,9 @@ test('LIDC case: import, largest nodule with 4 readers’ contours and ratings, 
   await expect(help).toHaveCount(0);
   await expect(viewer).toBeFocused();
   // The skip link: the page's first Tab stop, straight to the image.
-  const firstStop = await page.evaluate(() => document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')?.getAttribute('data-testid'));
+  const firstStop = await page.evaluate(() =>
+    document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')?.getAttribute('data-testid'),
+  );
   expect(firstStop).toBe('skip-to-image');
   const skip = page.getByTestId('skip-to-image');
   await expect(skip).not.toBeInViewport();
@@ -71,13 +73,16 @@ test('LIDC case: import, largest nodule with 4 readers’ contours and ratings, 
   await expect(viewer).toHaveAttribute('data-slice-index', String(nodule.largestSliceIndex));
   const layer = page.getByTestId('contour-layer');
   await expect(layer).toHaveAttribute('data-slice-index', String(nodule.largestSliceIndex));
-  const readersOnSlice = [...new Set(nodule.marks.filter((m) => m.contours.some((c) => c.sliceIndex === nodule.largestSliceIndex)).map((m) => m.reader))];
+  const readersOnSlice = [
+    ...new Set(nodule.marks.filter((m) => m.contours.some((c) => c.sliceIndex === nodule.largestSliceIndex)).map((m) => m.reader)),
+  ];
   expect(readersOnSlice).toHaveLength(4);
   for (const r of readersOnSlice) {
     await expect(layer.locator(`path[data-nodule="${nodule.id}"][data-reader="${r}"]`).first()).toBeVisible();
   }
   const box = (await viewer.boundingBox())!;
-  const contourBox = async () => (await layer.locator(`path[data-nodule="${nodule.id}"][data-reader="${readersOnSlice[0]}"]`).first().boundingBox())!;
+  const contourBox = async () =>
+    (await layer.locator(`path[data-nodule="${nodule.id}"][data-reader="${readersOnSlice[0]}"]`).first().boundingBox())!;
   const before = await contourBox();
   // Centred on the nodule: the contour's centre is near the middle of the viewer.
   expect(Math.abs(before.x + before.width / 2 - (box.x + box.width / 2))).toBeLessThan(box.width * 0.15);
@@ -88,8 +93,12 @@ test('LIDC case: import, largest nodule with 4 readers’ contours and ratings, 
   const rated = nodule.marks.filter((m) => m.characteristics);
   expect(rated).toHaveLength(4);
   for (const m of rated) {
-    await expect(table.locator(`td[data-reader="${m.reader}"][data-characteristic="malignancy"]`)).toHaveText(String(m.characteristics!.malignancy));
-    await expect(table.locator(`td[data-reader="${m.reader}"][data-characteristic="spiculation"]`)).toHaveText(String(m.characteristics!.spiculation));
+    await expect(table.locator(`td[data-reader="${m.reader}"][data-characteristic="malignancy"]`)).toHaveText(
+      String(m.characteristics!.malignancy),
+    );
+    await expect(table.locator(`td[data-reader="${m.reader}"][data-characteristic="spiculation"]`)).toHaveText(
+      String(m.characteristics!.spiculation),
+    );
   }
   await screenshot(page, 'lidc-nodule');
   const shown = await regionStats(viewer);

@@ -15,13 +15,21 @@ type Box = { x: number; y: number; width: number; height: number };
 
 /** RGB pixels of a page region. */
 async function pixels(page: Page, clip: Box): Promise<{ data: Buffer; width: number; height: number }> {
-  const { data, info } = await sharp(await page.screenshot({ clip })).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(await page.screenshot({ clip }))
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
 /** The marker's bright stroke (#ffd400) as the screenshot renders it. */
 const markerYellow = (d: Buffer, i: number) => d[i] > 200 && d[i + 1] > 170 && d[i + 2] < 90;
 
-test('CT trial: opens on the nodule with a marker beside it, says what the map explains, and the verdict shows the explanations seen', async ({ page, host, api, problems }) => {
+test('CT trial: opens on the nodule with a marker beside it, says what the map explains, and the verdict shows the explanations seen', async ({
+  page,
+  host,
+  api,
+  problems,
+}) => {
   test.setTimeout(300_000);
   expect((await importThroughApi(api, lidc0001)).status).toBe('done');
   const [ct] = await api.call('cases.list', {});
@@ -31,7 +39,13 @@ test('CT trial: opens on the nodule with a marker beside it, says what the map e
 
   const admin = await api.call('readers.create', { name: 'Coordinator', role: 'admin', passphrase: 'coordinator-pass' });
   await api.call('session.signIn', { readerId: admin.id, passphrase: 'coordinator-pass' });
-  const reader = await api.call('readers.create', { name: 'Dr Chest', role: 'reader', specialty: 'thoracic radiology', yearsExperience: 15, passphrase: 'chest-passphrase' });
+  const reader = await api.call('readers.create', {
+    name: 'Dr Chest',
+    role: 'reader',
+    specialty: 'thoracic radiology',
+    yearsExperience: 15,
+    passphrase: 'chest-passphrase',
+  });
   const protocol: ProtocolInput = {
     format: 'verdict-protocol/1',
     id: 'e2e-lidc-marker',
@@ -53,11 +67,16 @@ test('CT trial: opens on the nodule with a marker beside it, says what the map e
   const saved = await api.call('protocols.save', { protocol });
   const study = await api.call('studies.create', { protocolRowId: saved.rowId, name: 'LIDC marker' });
   await api.call('studies.assign', { studyId: study.id, readerId: reader.id });
-  await expect.poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 }).toBe('ready');
+  await expect
+    .poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 })
+    .toBe('ready');
 
   await page.goto(host.url);
   await signIn(page, 'Dr Chest', 'chest-passphrase');
-  await page.getByTestId('my-studies').getByRole('button', { name: /LIDC marker/ }).click();
+  await page
+    .getByTestId('my-studies')
+    .getByRole('button', { name: /LIDC marker/ })
+    .click();
   await page.getByTestId('resume').click();
   const view = page.getByTestId('trial-view');
   await expect(view).toHaveAttribute('data-kind', 'stimulus');
@@ -77,8 +96,18 @@ test('CT trial: opens on the nodule with a marker beside it, says what the map e
   const d = (await marker.locator('path').first().getAttribute('d'))!;
   const xs = [...d.matchAll(/[MH](-?[\d.]+)/g)].map((m) => Number(m[1]));
   const ys = [...d.matchAll(/(?:M-?[\d.]+ |V)(-?[\d.]+)/g)].map((m) => Number(m[1]));
-  const bracket: Box = { x: vb.x + Math.min(...xs) - 4, y: vb.y + Math.min(...ys) - 4, width: Math.max(...xs) - Math.min(...xs) + 8, height: Math.max(...ys) - Math.min(...ys) + 8 };
-  const inner: Box = { x: bracket.x + bracket.width * 0.25, y: bracket.y + bracket.height * 0.25, width: bracket.width * 0.5, height: bracket.height * 0.5 };
+  const bracket: Box = {
+    x: vb.x + Math.min(...xs) - 4,
+    y: vb.y + Math.min(...ys) - 4,
+    width: Math.max(...xs) - Math.min(...xs) + 8,
+    height: Math.max(...ys) - Math.min(...ys) + 8,
+  };
+  const inner: Box = {
+    x: bracket.x + bracket.width * 0.25,
+    y: bracket.y + bracket.height * 0.25,
+    width: bracket.width * 0.5,
+    height: bracket.height * 0.5,
+  };
   expect(bracket.width).toBeGreaterThan(20);
 
   await page.mouse.move(vb.x + 5, vb.y + vb.height - 40);
@@ -99,7 +128,7 @@ test('CT trial: opens on the nodule with a marker beside it, says what the map e
     if (markerYellow(on.data, i) && !markerYellow(off.data, i)) changedYellow++;
   }
   // Four brackets, each two arms a quarter of the box's side long and 2.5 px wide: at least half of that in the marker's colour.
-  const expected = 8 * (Math.min(bracket.width, bracket.height) - 8) / 4 * 2.5;
+  const expected = ((8 * (Math.min(bracket.width, bracket.height) - 8)) / 4) * 2.5;
   expect(changedYellow).toBeGreaterThan(expected * 0.5);
   // What stays marker-coloured with the marker off is the map's own orange, not the brackets.
   expect(yellowOn - yellowOff).toBeGreaterThan(expected * 0.5);

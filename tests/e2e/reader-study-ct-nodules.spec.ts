@@ -54,7 +54,9 @@ test('two nodules of one CT case: picked in the editor, read as two units, each 
   await expect(box(real)).toBeDisabled();
   await expect(picker.getByTestId('nodule-warning')).toHaveCount(0);
   await box(mirrored).check();
-  await expect(picker.getByTestId('nodule-warning')).toHaveText(`Nodule ${mirrored.number}: fewer than 3 readers marked it, so its truth is uncertain.`);
+  await expect(picker.getByTestId('nodule-warning')).toHaveText(
+    `Nodule ${mirrored.number}: fewer than 3 readers marked it, so its truth is uncertain.`,
+  );
   await expect(box(real)).toBeEnabled();
   await screenshot(page, 'reader-study-ct-nodules-editor');
 
@@ -95,7 +97,10 @@ test('two nodules of one CT case: picked in the editor, read as two units, each 
 
   // ---- The reader: two units of CT-001, each opening on its own nodule with the marker.
   await signIn(page, 'Dr Chest', PASS.reader);
-  await page.getByTestId('my-studies').getByRole('button', { name: /Two nodules/ }).click();
+  await page
+    .getByTestId('my-studies')
+    .getByRole('button', { name: /Two nodules/ })
+    .click();
   const worklist = page.getByTestId('reading-worklist');
   await expect(worklist).toContainText(`${ct.label} · nodule ${real.number}`);
   await expect(worklist).toContainText(`${ct.label} · nodule ${mirrored.number}`);
@@ -137,7 +142,14 @@ test('two nodules of one CT case: picked in the editor, read as two units, each 
   expect(read[0].noduleId).toBe(read[1].noduleId);
   expect(read[2].noduleId).toBe(read[3].noduleId);
   expect(new Set(read.map((r) => r.noduleId))).toEqual(new Set([real.id, mirrored.id]));
-  const verdicts = (await api.call('studies.answers', { studyId: (await api.call('studies.list', {}))[0].id })).filter((a) => a.questionId === 'malignancy');
-  expect(new Map(verdicts.map((a) => [a.case, a.value]))).toEqual(new Map([[`${ct.label} · nodule ${real.number}`, 5], [`${ct.label} · nodule ${mirrored.number}`, 2]]));
+  const verdicts = (await api.call('studies.answers', { studyId: (await api.call('studies.list', {}))[0].id })).filter(
+    (a) => a.questionId === 'malignancy',
+  );
+  expect(new Map(verdicts.map((a) => [a.case, a.value]))).toEqual(
+    new Map([
+      [`${ct.label} · nodule ${real.number}`, 5],
+      [`${ct.label} · nodule ${mirrored.number}`, 2],
+    ]),
+  );
   expect(problems).toEqual([]);
 });

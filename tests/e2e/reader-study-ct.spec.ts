@@ -8,7 +8,8 @@ import type { ProtocolInput } from '../../app/protocol';
 import { lidc0001 } from '../support/data';
 import { expect, importThroughApi, recordApi, screenshot, signIn, test } from './fixtures';
 
-const largest = (nodules: Nodule[]) => [...nodules].sort((a, b) => (b.diameterMm ?? 0) - (a.diameterMm ?? 0) || b.readerCount - a.readerCount)[0];
+const largest = (nodules: Nodule[]) =>
+  [...nodules].sort((a, b) => (b.diameterMm ?? 0) - (a.diameterMm ?? 0) || b.readerCount - a.readerCount)[0];
 
 test('CT trial: nodule slice, blinded map, evidence box drawn with Cornerstone tools', async ({ page, host, api, problems }) => {
   test.setTimeout(300_000);
@@ -19,7 +20,13 @@ test('CT trial: nodule slice, blinded map, evidence box drawn with Cornerstone t
   // The coordinator's set-up, through the API: the admin first (then signed in), a reader, a protocol, a study.
   const admin = await api.call('readers.create', { name: 'Coordinator', role: 'admin', passphrase: 'coordinator-pass' });
   await api.call('session.signIn', { readerId: admin.id, passphrase: 'coordinator-pass' });
-  const reader = await api.call('readers.create', { name: 'Dr Chest', role: 'reader', specialty: 'thoracic radiology', yearsExperience: 15, passphrase: 'chest-passphrase' });
+  const reader = await api.call('readers.create', {
+    name: 'Dr Chest',
+    role: 'reader',
+    specialty: 'thoracic radiology',
+    yearsExperience: 15,
+    passphrase: 'chest-passphrase',
+  });
   const protocol: ProtocolInput = {
     format: 'verdict-protocol/1',
     id: 'e2e-lidc',
@@ -44,13 +51,18 @@ test('CT trial: nodule slice, blinded map, evidence box drawn with Cornerstone t
   const study = await api.call('studies.create', { protocolRowId: saved.rowId, name: 'LIDC e2e' });
   await api.call('studies.assign', { studyId: study.id, readerId: reader.id });
   // The stimuli are computed in the background when a study is created; readers read once they are ready.
-  await expect.poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 }).toBe('ready');
+  await expect
+    .poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 })
+    .toBe('ready');
   const nodule = largest(detail.nodules);
 
   const calls = recordApi(page);
   await page.goto(host.url);
   await signIn(page, 'Dr Chest', 'chest-passphrase');
-  await page.getByTestId('my-studies').getByRole('button', { name: /LIDC e2e/ }).click();
+  await page
+    .getByTestId('my-studies')
+    .getByRole('button', { name: /LIDC e2e/ })
+    .click();
   await page.getByTestId('resume').click();
   const view = page.getByTestId('trial-view');
   await expect(view).toHaveAttribute('data-kind', 'stimulus');
@@ -80,7 +92,9 @@ test('CT trial: nodule slice, blinded map, evidence box drawn with Cornerstone t
   expect(roi.x1).toBeGreaterThan(nodule.centroid.x);
   expect(roi.y0).toBeLessThan(nodule.centroid.y);
   expect(roi.y1).toBeGreaterThan(nodule.centroid.y);
-  expect(sent.args).toMatchObject({ displayState: { sliceIndex: nodule.largestSliceIndex, window: { width: expect.any(Number) }, zoom: expect.any(Number) } });
+  expect(sent.args).toMatchObject({
+    displayState: { sliceIndex: nodule.largestSliceIndex, window: { width: expect.any(Number) }, zoom: expect.any(Number) },
+  });
   await screenshot(page, 'reader-study-ct-trial');
 
   // The viewer's keys work with focus on the heading, after a wheel scroll: Home goes to the

@@ -13,7 +13,13 @@ test('ISIC study: an attribute map and a prototype rated by a reader', async ({ 
   const [lesion] = await api.call('cases.list', {});
   const admin = await api.call('readers.create', { name: 'Coordinator', role: 'admin', passphrase: 'coordinator-pass' });
   await api.call('session.signIn', { readerId: admin.id, passphrase: 'coordinator-pass' });
-  const reader = await api.call('readers.create', { name: 'Dr Derm', role: 'reader', specialty: 'dermatology', yearsExperience: 9, passphrase: 'derm-passphrase' });
+  const reader = await api.call('readers.create', {
+    name: 'Dr Derm',
+    role: 'reader',
+    specialty: 'dermatology',
+    yearsExperience: 9,
+    passphrase: 'derm-passphrase',
+  });
 
   // The prototype to rate: the one the score sheet puts first for this lesion.
   const models = await api.call('models.list', {});
@@ -40,12 +46,17 @@ test('ISIC study: an attribute map and a prototype rated by a reader', async ({ 
   const study = await api.call('studies.create', { protocolRowId: saved.rowId, name: 'Self-explaining e2e' });
   await api.call('studies.assign', { studyId: study.id, readerId: reader.id });
   // The stimuli are computed in the background when a study is created; readers read once they are ready.
-  await expect.poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 }).toBe('ready');
+  await expect
+    .poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 })
+    .toBe('ready');
 
   const calls = recordApi(page);
   await page.goto(host.url);
   await signIn(page, 'Dr Derm', 'derm-passphrase');
-  await page.getByTestId('my-studies').getByRole('button', { name: /Self-explaining e2e/ }).click();
+  await page
+    .getByTestId('my-studies')
+    .getByRole('button', { name: /Self-explaining e2e/ })
+    .click();
   await page.getByTestId('resume').click();
   const view = page.getByTestId('trial-view');
   const seen = new Set<string>();
@@ -63,7 +74,8 @@ test('ISIC study: an attribute map and a prototype rated by a reader', async ({ 
       seen.add('attribute');
     } else {
       await expect(exemplars).toHaveCount(3);
-      for (const img of await exemplars.all()) await expect.poll(() => img.evaluate((e) => (e as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+      for (const img of await exemplars.all())
+        await expect.poll(() => img.evaluate((e) => (e as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
       seen.add('prototype');
     }
     await screenshot(page, `reader-study-self-explaining-${position}`);
@@ -82,6 +94,8 @@ test('ISIC study: an attribute map and a prototype rated by a reader', async ({ 
   const answers = calls.filter((c) => c.name === 'reading.answer' && c.result?.ok);
   expect(answers).toHaveLength(2);
   const listing = await api.call('studies.answers', { studyId: study.id });
-  expect(listing.map((a) => `${a.condition}:${a.value}`).sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^colour-axis:[34]$/), expect.stringMatching(/^top-prototype:[34]$/)]));
+  expect(listing.map((a) => `${a.condition}:${a.value}`).sort()).toEqual(
+    expect.arrayContaining([expect.stringMatching(/^colour-axis:[34]$/), expect.stringMatching(/^top-prototype:[34]$/)]),
+  );
   expect(problems).toEqual([]);
 });

@@ -20,13 +20,20 @@ const STUDY = 'Dermoscopy explanations (e2e)';
 /** One labelled HAM10000 image of each of four diagnoses. */
 function fourIsicImages(): string[] {
   const available = new Set(readdirSync(isicImages));
-  const rows = readFileSync(isicLabels, 'utf8').trim().split('\n').slice(1).map((r) => r.split(','));
+  const rows = readFileSync(isicLabels, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((r) => r.split(','));
   return ['mel', 'nv', 'bcc', 'bkl'].map((dx) => rows.find((r) => r[2] === dx && available.has(`${r[0]}.jpg`))![0]);
 }
 
 /** Opens the study from "My studies"; returns the worklist. */
 async function openStudy(page: Page) {
-  await page.getByTestId('my-studies').getByRole('button', { name: new RegExp(STUDY.replace(/[()]/g, '\\$&')) }).click();
+  await page
+    .getByTestId('my-studies')
+    .getByRole('button', { name: new RegExp(STUDY.replace(/[()]/g, '\\$&')) })
+    .click();
   const worklist = page.getByTestId('reading-worklist');
   await expect(worklist).toBeVisible();
   return worklist;
@@ -34,10 +41,18 @@ async function openStudy(page: Page) {
 
 /** The worklist's order as the reader sees it: case and kind of reading, trial by trial. */
 const orderOf = (page: Page) =>
-  page.locator('[data-testid=reading-worklist] tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(1, 3).map((td) => td.textContent!.trim()).join(' · ')));
+  page.locator('[data-testid=reading-worklist] tbody tr').evaluateAll((rows) =>
+    rows.map((r) =>
+      [...r.querySelectorAll('td')]
+        .slice(1, 3)
+        .map((td) => td.textContent!.trim())
+        .join(' · '),
+    ),
+  );
 
 /** The maps a trial showed, as hashes of their values: the same condition's map of a case hashes alike for every reader. */
-const shownMaps = (t: TrialView) => t.stimuli.map((s) => createHash('sha256').update(new Uint8Array(s.values)).digest('hex').slice(0, 12)).join('+');
+const shownMaps = (t: TrialView) =>
+  t.stimuli.map((s) => createHash('sha256').update(new Uint8Array(s.values)).digest('hex').slice(0, 12)).join('+');
 
 /** Per case, the maps of its single-explanation trials in the order this reader saw them. */
 function explanationOrder(views: TrialView[]): Map<string, string[]> {
@@ -52,7 +67,9 @@ function explanationOrder(views: TrialView[]): Map<string, string[]> {
 
 /** Answers every digit question of the trial on screen by keyboard, waits until main has them. */
 async function answerByKeyboard(page: Page, digit: string) {
-  const types = await page.locator('[data-testid=question-panel] fieldset[data-type]').evaluateAll((f) => f.map((e) => e.getAttribute('data-type')));
+  const types = await page
+    .locator('[data-testid=question-panel] fieldset[data-type]')
+    .evaluateAll((f) => f.map((e) => e.getAttribute('data-type')));
   for (const t of types) if (t === 'likert' || t === 'single-choice') await page.keyboard.press(digit);
   await expect(page.getByTestId('trial-save')).toHaveAttribute('data-status', 'saved');
 }
@@ -63,9 +80,16 @@ const trialAt = async (page: Page, position: number) => {
   return view;
 };
 
-const trialReplies = (calls: ApiExchange[]) => calls.filter((c) => c.name === 'reading.trial' && c.result?.ok).map((c) => c.result!.data as TrialView);
+const trialReplies = (calls: ApiExchange[]) =>
+  calls.filter((c) => c.name === 'reading.trial' && c.result?.ok).map((c) => c.result!.data as TrialView);
 
-test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard, resumed after closing the window', async ({ page, context, host, api, problems }) => {
+test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard, resumed after closing the window', async ({
+  page,
+  context,
+  host,
+  api,
+  problems,
+}) => {
   test.setTimeout(300_000);
   expect((await importThroughApi(api, isicFolder(fourIsicImages(), false))).status).toBe('done');
   const labels = (await api.call('cases.list', {})).map((c) => c.label);
@@ -115,7 +139,11 @@ test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard
   await expect(verdict).toHaveAttribute('data-field', 'questions[5]');
   await expect(editor.locator('[data-testid=protocol-questions] li').nth(5).getByTestId('field-error')).toContainText('comparisons');
   await screenshot(page, 'reader-study-protocol-refused');
-  await editor.locator('[data-testid=protocol-questions] li').nth(5).getByRole('button', { name: /Remove question/ }).click();
+  await editor
+    .locator('[data-testid=protocol-questions] li')
+    .nth(5)
+    .getByRole('button', { name: /Remove question/ })
+    .click();
   await page.getByTestId('protocol-validate').click();
   await expect(verdict).toHaveAttribute('data-ok', 'true');
   // Per case: unaided, AI, two single explanations, AI + explanation.
@@ -124,7 +152,13 @@ test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard
   await page.getByTestId('protocol-export').click();
   const exported = (await (await download).path())!;
   const file = JSON.parse(readFileSync(exported, 'utf8'));
-  expect(file).toMatchObject({ format: 'verdict-protocol/1', id: 'e2e-dermoscopy', cases: { labels }, phases: ['unaided', 'ai', 'ai-explanation'], order: { seed: 20240601 } });
+  expect(file).toMatchObject({
+    format: 'verdict-protocol/1',
+    id: 'e2e-dermoscopy',
+    cases: { labels },
+    phases: ['unaided', 'ai', 'ai-explanation'],
+    order: { seed: 20240601 },
+  });
   await page.getByTestId('protocol-save').click();
   await expect(verdict).toContainText('Saved as e2e-dermoscopy version 1');
   // The file reads back into the editor as the same protocol.
@@ -189,7 +223,10 @@ test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard
       await expect(page.getByTestId('save-evidence')).toHaveAttribute('data-status', 'saved');
       // Main scored the mark; the reader is not shown the scores.
       const sent = calls1.find((c) => c.name === 'reading.answer' && (c.args as { questionId: string }).questionId === 'evidence');
-      expect(sent?.args).toMatchObject({ value: { shape: 'box' }, displayState: { zoom: expect.any(Number), opacity: expect.any(Number) } });
+      expect(sent?.args).toMatchObject({
+        value: { shape: 'box' },
+        displayState: { zoom: expect.any(Number), opacity: expect.any(Number) },
+      });
       expect(sent?.result?.data).toMatchObject({ scores: expect.anything() });
       expect(await page.getByTestId('reading-area').innerText()).not.toMatch(/\bIoU\b|pointing/i);
       await screenshot(page, 'reader-study-trial');
@@ -204,7 +241,9 @@ test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard
   const firstId = (await firstQuestion.getAttribute('data-testid'))!.replace('question-', '');
   await page.keyboard.press('3');
   await expect(page.getByTestId(`save-${firstId}`)).toHaveAttribute('data-status', 'saved');
-  const timings = calls1.filter((c) => c.name === 'reading.answer').map((c) => (c.args as { timings: { timeToFirstInputMs: number | null; timeOnTrialMs: number } }).timings);
+  const timings = calls1
+    .filter((c) => c.name === 'reading.answer')
+    .map((c) => (c.args as { timings: { timeToFirstInputMs: number | null; timeOnTrialMs: number } }).timings);
   expect(timings.every((t) => t.timeToFirstInputMs !== null && t.timeOnTrialMs >= t.timeToFirstInputMs)).toBe(true);
   await page.close();
 

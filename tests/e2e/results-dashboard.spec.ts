@@ -38,7 +38,11 @@ const EXPECTED_ACCURACY = { Unaided: 3 / 8, AI: 5 / 8, 'AI + explanation': 7 / 8
 /** One labelled HAM10000 image of each diagnosis. */
 function isicImageIds(): string[] {
   const available = new Set(readdirSync(isicImages));
-  const rows = readFileSync(isicLabels, 'utf8').trim().split('\n').slice(1).map((r) => r.split(','));
+  const rows = readFileSync(isicLabels, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((r) => r.split(','));
   return DIAGNOSES.map((dx) => rows.find((r) => r[2] === dx && available.has(`${r[0]}.jpg`))![0]);
 }
 
@@ -56,7 +60,14 @@ function protocolFor(labels: string[]): ProtocolInput {
     ],
     phases: [...PHASES],
     questions: [
-      { id: 'diagnosis', level: 'case', type: 'single-choice', prompt: 'Your diagnosis', truth: 'diagnosis', options: DIAGNOSES.map((d) => ({ value: d, label: d.toUpperCase() })) },
+      {
+        id: 'diagnosis',
+        level: 'case',
+        type: 'single-choice',
+        prompt: 'Your diagnosis',
+        truth: 'diagnosis',
+        options: DIAGNOSES.map((d) => ({ value: d, label: d.toUpperCase() })),
+      },
       { id: 'malignancy', level: 'case', type: 'likert', prompt: 'How likely is this lesion malignant?', truth: 'malignancy' },
       { id: 'useful', level: 'stimulus', type: 'likert', prompt: 'How useful is this explanation?' },
     ],
@@ -67,7 +78,13 @@ function protocolFor(labels: string[]): ProtocolInput {
 }
 
 /** A reader's answer: the planned diagnosis, and ratings varied by reader, case, phase and blinded label. */
-function answerFor(q: Question, reader: number, phase: (typeof PHASES)[number], caseIndex: number, stimulusLabel: string | null): AnswerValue {
+function answerFor(
+  q: Question,
+  reader: number,
+  phase: (typeof PHASES)[number],
+  caseIndex: number,
+  stimulusLabel: string | null,
+): AnswerValue {
   if (q.id === 'diagnosis') return DIAGNOSES[RIGHT[reader][phase].includes(caseIndex) ? caseIndex : (caseIndex + 1) % DIAGNOSES.length];
   if (q.id === 'malignancy') return 1 + ((caseIndex * (reader + 1) + PHASES.indexOf(phase)) % 5);
   // The explanation labelled A is found more useful than B, with some disagreement between readers.
@@ -75,7 +92,13 @@ function answerFor(q: Question, reader: number, phase: (typeof PHASES)[number], 
 }
 
 /** Reads the whole study as one reader over their own connection, answering every question of every trial. */
-async function readAll(host: ServeProcess, studyId: number, reader: number, readerId: number, caseIndex: Map<string, number>): Promise<number> {
+async function readAll(
+  host: ServeProcess,
+  studyId: number,
+  reader: number,
+  readerId: number,
+  caseIndex: Map<string, number>,
+): Promise<number> {
   const api = await host.api();
   try {
     await api.call('session.signIn', { readerId, passphrase: READERS[reader].passphrase });
@@ -85,7 +108,14 @@ async function readAll(host: ServeProcess, studyId: number, reader: number, read
       for (const q of view.questions) {
         const value = answerFor(q, reader, view.trial.phase, caseIndex.get(view.trial.caseLabel)!, view.stimuli[0]?.label ?? null);
         const timings = { timeToFirstInputMs: 400 + 10 * t.position, timeOnTrialMs: 2000 + 250 * t.position + 1000 * reader };
-        await api.call('reading.answer', { studyId, trialId: view.trial.id, questionId: q.id, value: value as never, displayState: { opacity: 0.5 }, timings });
+        await api.call('reading.answer', {
+          studyId,
+          trialId: view.trial.id,
+          questionId: q.id,
+          value: value as never,
+          displayState: { opacity: 0.5 },
+          timings,
+        });
       }
     }
     return (await api.call('reading.worklist', { studyId })).done;
@@ -103,13 +133,24 @@ async function setUpAndRead(api: ApiClient, host: ServeProcess): Promise<{ study
   const admin = await api.call('readers.create', { name: COORDINATOR.name, role: 'admin', passphrase: COORDINATOR.passphrase });
   await api.call('session.signIn', { readerId: admin.id, passphrase: COORDINATOR.passphrase });
   const readers = [];
-  for (const r of READERS) readers.push(await api.call('readers.create', { name: r.name, role: 'reader', specialty: 'dermatology', yearsExperience: 10, passphrase: r.passphrase }));
+  for (const r of READERS)
+    readers.push(
+      await api.call('readers.create', {
+        name: r.name,
+        role: 'reader',
+        specialty: 'dermatology',
+        yearsExperience: 10,
+        passphrase: r.passphrase,
+      }),
+    );
   await api.call('models.list', {}); // the bundled packs (the sanity-check one too) are registered by then
   const saved = await api.call('protocols.save', { protocol: protocolFor(cases.map((c) => c.label)) });
   const study = await api.call('studies.create', { protocolRowId: saved.rowId, name: STUDY });
   for (const r of readers) await api.call('studies.assign', { studyId: study.id, readerId: r.id });
   // The stimuli are computed in the background when a study is created; readers read once they are ready.
-  await expect.poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 }).toBe('ready');
+  await expect
+    .poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 })
+    .toBe('ready');
   const total = (await api.call('studies.list', {})).find((s) => s.id === study.id)!.readers[0].total;
   for (const [i, r] of readers.entries()) expect(await readAll(host, study.id, i, r.id, caseIndex)).toBe(total);
   return { studyId: study.id, trialsPerReader: total };
@@ -130,7 +171,8 @@ test('the dashboard of a finished study shows its plots', async ({ page, host, a
 
   // What the plots should hold, from the unblinded answers: one group per phase, condition and sanity flag.
   const answers = await api.call('studies.answers', { studyId });
-  const groupsOf = (questionId: string) => new Set(answers.filter((a) => a.questionId === questionId).map((a) => `${a.phase}|${a.condition}|${a.sanity}`)).size;
+  const groupsOf = (questionId: string) =>
+    new Set(answers.filter((a) => a.questionId === questionId).map((a) => `${a.phase}|${a.condition}|${a.sanity}`)).size;
   const usefulGroups = groupsOf('useful');
   expect(answers.some((a) => a.questionId === 'useful' && a.sanity)).toBe(true);
   expect(usefulGroups).toBeGreaterThanOrEqual(3);
@@ -200,7 +242,12 @@ test('the dashboard of a finished study shows its plots', async ({ page, host, a
   // Exports: the long CSV as main built it.
   const csv = await downloaded(page, () => page.getByTestId('export-csv').click());
   expect(csv.download.suggestedFilename()).toMatch(/\.csv$/);
-  expect(csv.bytes.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/)[0]).toMatch(/^study_id,/);
+  expect(
+    csv.bytes
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)[0],
+  ).toMatch(/^study_id,/);
   await expect(page.getByTestId('export-saved')).toContainText(csv.download.suggestedFilename());
   // The other files save too, each under the name main gave it.
   for (const format of ['imrmc', 'mrmcaov', 'kappa', 'icc', 'json'] as const) {

@@ -86,14 +86,20 @@ test('ISIC: an attribute model reads seven axes, and each row overlays its map',
   await expect(page.getByTestId('explain-axis')).toHaveValue('color');
 
   // Map B offers only what this model can compute: attention and LiMA, never the CDAM family.
-  const options = await page.locator('[data-testid=compare-method] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  const options = await page
+    .locator('[data-testid=compare-method] option')
+    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
   expect(options).toEqual(['attention', 'lima']);
   await page.locator('[data-compare-mode=flicker]').click();
   await expect(page.getByTestId('map-info-b')).toContainText('Attention');
   expect(problems).toEqual([]);
 });
 
-test('ISIC: a prototype model’s score sheet, largest contribution first, with its patches and maps', async ({ app: page, api, problems }) => {
+test('ISIC: a prototype model’s score sheet, largest contribution first, with its patches and maps', async ({
+  app: page,
+  api,
+  problems,
+}) => {
   const { caseId, model, image } = await openMelanoma(page, api, 'isic-protofm');
   await expect(page.getByTestId('explain-method')).toHaveValue('prototype-map');
 
@@ -108,14 +114,21 @@ test('ISIC: a prototype model’s score sheet, largest contribution first, with 
   const contributions = await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-contribution'))));
   expect(contributions).toEqual([...contributions].sort((a, b) => b - a));
   for (const r of expected.rows) {
-    await expect(sheet.getByTestId(`prototype-row-${r.name}`)).toContainText(`${r.weight.toFixed(2)} × ${r.activation.toFixed(2)} = ${r.contribution.toFixed(2)}`);
+    await expect(sheet.getByTestId(`prototype-row-${r.name}`)).toContainText(
+      `${r.weight.toFixed(2)} × ${r.activation.toFixed(2)} = ${r.contribution.toFixed(2)}`,
+    );
   }
 
   // Every exemplar patch is shown, decoded from main's PNG bytes.
   const exemplars = sheet.getByTestId('prototype-exemplar');
   await expect(exemplars).toHaveCount(expected.rows.reduce((n, r) => n + r.exemplars.length, 0));
   const loaded = () =>
-    exemplars.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0 && (i as HTMLImageElement).src.startsWith('blob:')));
+    exemplars.evaluateAll((imgs) =>
+      imgs.every(
+        (i) =>
+          (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0 && (i as HTMLImageElement).src.startsWith('blob:'),
+      ),
+    );
   await expect.poll(loaded).toBe(true);
 
   // The top prototype's similarity map over the image: signed, its row marked.
@@ -139,11 +152,15 @@ test('ISIC: a prototype model’s score sheet, largest contribution first, with 
   await screenshot(page, 'self-explaining-prototypes');
 
   // Another class explained: the sheet is main's for that class, its patches loaded too.
-  const other = expected.diagnosis.filter((d) => d.name !== expected.class).reduce((a, b) => ((b.probability ?? 0) > (a.probability ?? 0) ? b : a)).name;
+  const other = expected.diagnosis
+    .filter((d) => d.name !== expected.class)
+    .reduce((a, b) => ((b.probability ?? 0) > (a.probability ?? 0) ? b : a)).name;
   await page.getByTestId('prototype-class').selectOption(other);
   await expect(sheet).toHaveAttribute('data-class', other);
   const otherSheet = await api.call('explain.prototypes', { modelId: model.id, caseId, class: other });
-  await expect.poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-prototype')))).toEqual(otherSheet.rows.map((r) => r.name));
+  await expect
+    .poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-prototype'))))
+    .toEqual(otherSheet.rows.map((r) => r.name));
   await expect.poll(loaded).toBe(true);
   expect(problems).toEqual([]);
 });

@@ -25,7 +25,11 @@ const digitOf = (dx: IsicDiagnosis) => String(ISIC_DIAGNOSES.indexOf(dx) + 1);
 /** One labelled HAM10000 image of each diagnosis. */
 function isicImagesOf(diagnoses: readonly string[]): string[] {
   const available = new Set(readdirSync(isicImages));
-  const rows = readFileSync(isicLabels, 'utf8').trim().split('\n').slice(1).map((r) => r.split(','));
+  const rows = readFileSync(isicLabels, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((r) => r.split(','));
   return diagnoses.map((dx) => rows.find((r) => r[2] === dx && available.has(`${r[0]}.jpg`))![0]);
 }
 
@@ -42,8 +46,17 @@ const trialAt = async (page: Page, position: number) => {
  */
 type Plan = Record<string, 'right' | '6' | '7'>;
 
-async function readWholeStudy(page: Page, plan: Plan, truth: Map<string, IsicDiagnosis>, total: number, onTrial?: (position: number) => Promise<void>) {
-  await page.getByTestId('my-studies').getByRole('button', { name: /Truth and locks/ }).click();
+async function readWholeStudy(
+  page: Page,
+  plan: Plan,
+  truth: Map<string, IsicDiagnosis>,
+  total: number,
+  onTrial?: (position: number) => Promise<void>,
+) {
+  await page
+    .getByTestId('my-studies')
+    .getByRole('button', { name: /Truth and locks/ })
+    .click();
   await expect(page.getByTestId('reading-worklist')).toBeVisible();
   await page.getByTestId('resume').click();
   for (let p = 0; p < total; p++) {
@@ -69,7 +82,12 @@ async function downloaded(page: Page, testId: string): Promise<{ download: Downl
   return { download, text: readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '') };
 }
 
-test('a truth-scored, phase-locked ISIC study built in the UI, read by keyboard, with accuracy by phase and MRMC files', async ({ page, host, api, problems }) => {
+test('a truth-scored, phase-locked ISIC study built in the UI, read by keyboard, with accuracy by phase and MRMC files', async ({
+  page,
+  host,
+  api,
+  problems,
+}) => {
   test.setTimeout(300_000);
   expect((await importThroughApi(api, isicFolder(isicImagesOf(DIAGNOSES), false))).status).toBe('done');
   const cases = await api.call('cases.list', {});
@@ -89,7 +107,9 @@ test('a truth-scored, phase-locked ISIC study built in the UI, read by keyboard,
   await page.getByTestId('protocol-title').fill('Truth and locks');
   await page.getByTestId('cases-by-list').check();
   // No case picked yet: the complaint is in words and names the field.
-  await expect(page.getByTestId('protocol-editor').getByTestId('field-error').filter({ hasText: 'Cases: add at least one case' })).toBeVisible();
+  await expect(
+    page.getByTestId('protocol-editor').getByTestId('field-error').filter({ hasText: 'Cases: add at least one case' }),
+  ).toBeVisible();
   for (const c of cases) await page.getByTestId('case-picker').locator(`input[data-label="${c.label}"]`).check();
   await page.getByTestId('add-condition').click();
   const condition = page.getByTestId('conditions').locator('tbody tr').first();
@@ -149,7 +169,19 @@ test('a truth-scored, phase-locked ISIC study built in the UI, read by keyboard,
     await api.call('session.signIn', { readerId: ada.id, passphrase: PASS.ada });
     const trialId = Number(await view.getAttribute('data-trial-id'));
     const studyId = (await api.call('reading.studies', {}))[0].id;
-    const refused = await api.call('reading.answer', { studyId, trialId, questionId: 'diagnosis', value: 'mel', displayState: {}, timings: { timeToFirstInputMs: 1, timeOnTrialMs: 2 } }).then(() => null, (e: unknown) => e);
+    const refused = await api
+      .call('reading.answer', {
+        studyId,
+        trialId,
+        questionId: 'diagnosis',
+        value: 'mel',
+        displayState: {},
+        timings: { timeToFirstInputMs: 1, timeOnTrialMs: 2 },
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(refused).toBeInstanceOf(ApiError);
     expect((refused as ApiError).code).toBe('answer.locked');
     await api.call('session.signOut', {});
@@ -195,9 +227,12 @@ test('a truth-scored, phase-locked ISIC study built in the UI, read by keyboard,
   const mel = cases.find((c) => c.diagnosis === 'mel')!.label;
   // Reader ids are the name as iMRMC can read it and "-r" with the reader's row id (unique, stable).
   expect(scores.every((r) => /^Dr_(Ada|Ben)_Reader-r\d+$/.test(r[0]))).toBe(true);
-  expect(scores.filter((r) => r[3] === '1').map((r) => `${r[0].replace(/-r\d+$/, '')} ${r[1]} ${r[2]}`).sort()).toEqual(
-    [`Dr_Ada_Reader ${mel} ai-explanation`, `Dr_Ben_Reader ${mel} ai-explanation`, `Dr_Ben_Reader ${mel} unaided`].sort(),
-  );
+  expect(
+    scores
+      .filter((r) => r[3] === '1')
+      .map((r) => `${r[0].replace(/-r\d+$/, '')} ${r[1]} ${r[2]}`)
+      .sort(),
+  ).toEqual([`Dr_Ada_Reader ${mel} ai-explanation`, `Dr_Ben_Reader ${mel} ai-explanation`, `Dr_Ben_Reader ${mel} unaided`].sort());
 
   // MRMCaov: reader, treatment, case, truth, rating — the same scores.
   const mrmcaov = await downloaded(page, 'export-mrmcaov');

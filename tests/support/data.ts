@@ -26,7 +26,11 @@ export function isicFolder(imageIds: string[], withTask2Example = true): string 
   mkdirSync(join(dir, 'meta'));
   writeFileSync(join(dir, 'meta', 'labels.csv'), [header, ...chosen].join('\n') + '\n');
   if (withTask2Example) {
-    for (const f of ['ISIC_0000000.jpg', ...['globules', 'milia_like_cyst', 'negative_network', 'pigment_network', 'streaks'].map((a) => `ISIC_0000000_attribute_${a}.png`), 'ISIC_0000000_segmentation.png']) {
+    for (const f of [
+      'ISIC_0000000.jpg',
+      ...['globules', 'milia_like_cyst', 'negative_network', 'pigment_network', 'streaks'].map((a) => `ISIC_0000000_attribute_${a}.png`),
+      'ISIC_0000000_segmentation.png',
+    ]) {
       copyFileSync(join(task2Example, f), join(dir, basename(f)));
     }
   }

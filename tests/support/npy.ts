@@ -20,7 +20,11 @@ export function readNpyRows(path: string, rows: number[]): NpyArray {
     const text = header.toString('latin1');
     const descr = /'descr':\s*'([^']+)'/.exec(text)?.[1] as keyof typeof TYPES;
     if (!TYPES[descr] || /'fortran_order':\s*True/.test(text)) throw new Error(`${path}: unsupported array ${text.trim()}`);
-    const shape = (/'shape':\s*\(([^)]*)\)/.exec(text)?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+    const shape = (/'shape':\s*\(([^)]*)\)/.exec(text)?.[1] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map(Number);
     const Type = TYPES[descr];
     const rowItems = shape.slice(1).reduce((a, b) => a * b, 1);
     const rowBytes = rowItems * Type.BYTES_PER_ELEMENT;

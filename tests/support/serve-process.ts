@@ -35,7 +35,11 @@ export async function startServeProcess(opts: { demo?: boolean; dataDir?: string
   const args = ['--import', 'tsx', join(repoRoot, 'main/hosts/serve/main.ts'), '--data', dataDir];
   if (!opts.demo) args.push('--no-demo');
   const apiKey = randomBytes(32).toString('base64url');
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VERDICT_API_KEY: apiKey } });
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, VERDICT_API_KEY: apiKey },
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -61,7 +65,12 @@ export async function startServeProcess(opts: { demo?: boolean; dataDir?: string
   const token = parsed.searchParams.get('token')!;
   const origin = parsed.origin;
   return {
-    url, origin, token, apiKey, dataDir, child,
+    url,
+    origin,
+    token,
+    apiKey,
+    dataDir,
+    child,
     output: () => out,
     errors: () => err,
     api: async () => {
@@ -70,7 +79,10 @@ export async function startServeProcess(opts: { demo?: boolean; dataDir?: string
           super(u, { headers: { authorization: `Bearer ${apiKey}` } });
         }
       };
-      const bridge: WsBridge = await connectWsBridge(`ws://${parsed.host}/api`, withKey as unknown as new (u: string) => globalThis.WebSocket);
+      const bridge: WsBridge = await connectWsBridge(
+        `ws://${parsed.host}/api`,
+        withKey as unknown as new (u: string) => globalThis.WebSocket,
+      );
       const client = new ApiClient(bridge) as ApiClient & { close: () => void };
       client.close = () => bridge.close();
       return client;

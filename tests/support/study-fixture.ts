@@ -34,13 +34,22 @@ export async function demoVerdict(): Promise<TestVerdict> {
 export const PASS = 'correct horse battery';
 
 /** The coordinator (first admin) and readers, each signed in on their own connection. */
-export async function signedIn(v: TestVerdict, readers: string[]): Promise<{ admin: CallContext; readers: { id: number; caller: CallContext }[] }> {
+export async function signedIn(
+  v: TestVerdict,
+  readers: string[],
+): Promise<{ admin: CallContext; readers: { id: number; caller: CallContext }[] }> {
   const admin = v.newCaller();
   const a = await call(v, admin, 'readers.create', { name: 'Coordinator', role: 'admin', passphrase: PASS });
   await call(v, admin, 'session.signIn', { readerId: a.id, passphrase: PASS });
   const out = [];
   for (const name of readers) {
-    const r = await call(v, admin, 'readers.create', { name, role: 'reader', specialty: 'dermatology', yearsExperience: 5, passphrase: PASS });
+    const r = await call(v, admin, 'readers.create', {
+      name,
+      role: 'reader',
+      specialty: 'dermatology',
+      yearsExperience: 5,
+      passphrase: PASS,
+    });
     const caller = v.newCaller();
     await call(v, caller, 'session.signIn', { readerId: r.id, passphrase: PASS });
     out.push({ id: r.id, caller });
@@ -66,7 +75,16 @@ export function isicProtocol(over: Partial<ProtocolInput> = {}): ProtocolInput {
     ],
     phases: ['unaided', 'ai-explanation'],
     questions: [
-      { id: 'diagnosis', level: 'case', type: 'single-choice', prompt: 'Diagnosis', options: [{ value: 'mel', label: 'Melanoma' }, { value: 'nv', label: 'Nevus' }] },
+      {
+        id: 'diagnosis',
+        level: 'case',
+        type: 'single-choice',
+        prompt: 'Diagnosis',
+        options: [
+          { value: 'mel', label: 'Melanoma' },
+          { value: 'nv', label: 'Nevus' },
+        ],
+      },
       { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Does the highlighted region correspond to the finding?' },
       { id: 'evidence', level: 'stimulus', type: 'roi', shape: 'box', required: false, prompt: 'Mark the evidence' },
     ],

@@ -49,7 +49,10 @@ describe('Electron host', () => {
     expect(info).toMatchObject({ ok: true, data: { host: 'electron', studyName: 'study.db' } });
     const bad = (await handle(ours, { name: 'cases.get', args: { caseId: 'x' } })) as { ok: boolean; error: { code: string } };
     expect(bad).toMatchObject({ ok: false, error: { code: 'api.invalid-args' } });
-    const foreign = (await handle({ senderFrame: { url: 'https://example.com/' } }, { name: 'app.info', args: {} })) as { ok: boolean; error: { code: string } };
+    const foreign = (await handle({ senderFrame: { url: 'https://example.com/' } }, { name: 'app.info', args: {} })) as {
+      ok: boolean;
+      error: { code: string };
+    };
     expect(foreign).toMatchObject({ ok: false, error: { code: 'api.unauthorised' } });
   });
 });

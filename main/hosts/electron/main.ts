@@ -33,7 +33,10 @@ if (!app.requestSingleInstanceLock()) {
     if (win?.isMinimized()) win.restore();
     win?.focus();
   });
-  app.whenReady().then(start).catch((e) => fatal(e));
+  app
+    .whenReady()
+    .then(start)
+    .catch((e) => fatal(e));
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', () => verdict?.close());
 }
@@ -77,7 +80,8 @@ async function start() {
   openStudy(join(dataDir, 'study.db'), true);
 
   ipcMain.handle(CALL_CHANNEL, (e, msg: unknown) => {
-    if (!isOurRenderer(e)) return { ok: false, error: { code: 'api.unauthorised', message: 'Calls are accepted from the Verdict window only.' } };
+    if (!isOurRenderer(e))
+      return { ok: false, error: { code: 'api.unauthorised', message: 'Calls are accepted from the Verdict window only.' } };
     const { name, args } = (msg ?? {}) as { name?: unknown; args?: unknown };
     return dispatch(verdict!.handlers, caller!, name, args, (n, err) => consoleLog.error(`API ${n} failed`, err));
   });
@@ -110,7 +114,11 @@ async function start() {
         if (path) send('import-folder', path);
       },
       openStudy: async () => {
-        const r = await dialog.showOpenDialog(win!, { title: 'Open study', properties: ['openFile', 'promptToCreate'], filters: [{ name: 'Verdict study', extensions: ['db'] }] });
+        const r = await dialog.showOpenDialog(win!, {
+          title: 'Open study',
+          properties: ['openFile', 'promptToCreate'],
+          filters: [{ name: 'Verdict study', extensions: ['db'] }],
+        });
         if (r.canceled) return;
         try {
           openStudy(r.filePaths[0], false);

@@ -18,7 +18,10 @@ export function buildMenu(actions: MenuActions, isMac: boolean): Menu {
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
     file,
     { role: 'editMenu' },
-    { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }] },
+    {
+      label: 'View',
+      submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+    },
     { role: 'windowMenu' },
   ];
   return Menu.buildFromTemplate(template);

@@ -35,7 +35,9 @@ class BrowserWindow {
     this.record.loaded = url;
     return Promise.resolve();
   }
-  isMinimized() { return false; }
+  isMinimized() {
+    return false;
+  }
   focus() {}
   restore() {}
 }
@@ -61,7 +63,9 @@ export const electron = {
   BrowserWindow,
   ipcMain: { handle: (ch: string, fn: Handler) => state.ipc.set(ch, fn) },
   dialog: {
-    showErrorBox: (t: string, m: string) => { throw new Error(`${t}: ${m}`); },
+    showErrorBox: (t: string, m: string) => {
+      throw new Error(`${t}: ${m}`);
+    },
     showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
     showSaveDialog: async () => ({ canceled: true }),
   },

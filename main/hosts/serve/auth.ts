@@ -74,7 +74,9 @@ export class LaunchGate {
       if (sameToken(fromQuery, this.#launch)) return { ok: true, trade: true, dropToken: true };
       return { ok: false, reason: anyOf(this.#spent, fromQuery) ? 'this launch link was already used; it works once' : 'wrong token' };
     }
-    return session ? { ok: true, trade: false, dropToken: false } : { ok: false, reason: cookieValue(req, SESSION_COOKIE) === null ? 'missing token' : 'wrong token' };
+    return session
+      ? { ok: true, trade: false, dropToken: false }
+      : { ok: false, reason: cookieValue(req, SESSION_COOKIE) === null ? 'missing token' : 'wrong token' };
   }
 
   /** The API socket: the session cookie, or the launching program's API key. Never the URL token. */
@@ -83,7 +85,8 @@ export class LaunchGate {
     if (bad) return { ok: false, reason: bad };
     if (this.#hasSession(req)) return { ok: true, trade: false, dropToken: false };
     const auth = req.headers.authorization ?? '';
-    if (this.#apiKey !== null && auth.startsWith('Bearer ') && sameToken(auth.slice(7), this.#apiKey)) return { ok: true, trade: false, dropToken: false };
+    if (this.#apiKey !== null && auth.startsWith('Bearer ') && sameToken(auth.slice(7), this.#apiKey))
+      return { ok: true, trade: false, dropToken: false };
     return { ok: false, reason: 'missing or wrong credentials' };
   }
 

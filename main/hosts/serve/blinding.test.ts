@@ -58,7 +58,9 @@ class Socket {
     return r.data as T;
   }
   events(): { event: string; payload: unknown }[] {
-    return this.frames.map((f) => decodeFrame(f) as { event?: string; payload: unknown }).filter((m): m is { event: string; payload: unknown } => typeof m.event === 'string');
+    return this.frames
+      .map((f) => decodeFrame(f) as { event?: string; payload: unknown })
+      .filter((m): m is { event: string; payload: unknown } => typeof m.event === 'string');
   }
   /** Every frame's JSON text (buffers stand as placeholders) and its raw bytes. */
   text(): string {
@@ -70,14 +72,27 @@ class Socket {
 }
 
 const Q: ProtocolInput['questions'] = [
-  { id: 'diagnosis', level: 'case', type: 'single-choice', prompt: 'Diagnosis', options: [{ value: 'mel', label: 'Melanoma' }, { value: 'nv', label: 'Nevus' }] },
+  {
+    id: 'diagnosis',
+    level: 'case',
+    type: 'single-choice',
+    prompt: 'Diagnosis',
+    options: [
+      { value: 'mel', label: 'Melanoma' },
+      { value: 'nv', label: 'Nevus' },
+    ],
+  },
   { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Does the highlighted region correspond to the finding?' },
   { id: 'evidence', level: 'stimulus', type: 'roi', shape: 'box', required: false, prompt: 'Mark the evidence' },
   { id: 'better', level: 'stimulus', type: 'forced-choice', required: false, prompt: 'Which explanation is more useful?' },
 ];
 
 const isic: ProtocolInput = {
-  format: 'verdict-protocol/1', id: 'blind-isic', version: 1, title: 'Blinded ISIC', modality: 'dermoscopy',
+  format: 'verdict-protocol/1',
+  id: 'blind-isic',
+  version: 1,
+  title: 'Blinded ISIC',
+  modality: 'dermoscopy',
   cases: { labels: ['Derm-001', 'Derm-002', 'Derm-016'] },
   stimulusTargets: 'hidden',
   conditions: [
@@ -96,7 +111,11 @@ const isic: ProtocolInput = {
 };
 
 const ct: ProtocolInput = {
-  format: 'verdict-protocol/1', id: 'blind-ct', version: 1, title: 'Blinded CT', modality: 'CT',
+  format: 'verdict-protocol/1',
+  id: 'blind-ct',
+  version: 1,
+  title: 'Blinded CT',
+  modality: 'CT',
   cases: { labels: ['CT-001'] },
   stimulusTargets: 'hidden',
   conditions: [
@@ -115,14 +134,26 @@ const ct: ProtocolInput = {
 /** A valid answer of each type (the study is read through, every question answered). */
 function anyAnswer(q: Question): unknown {
   switch (q.type) {
-    case 'likert': return q.min;
-    case 'single-choice': return q.options[0].value;
-    case 'multiple-choice': return [q.options[0].value];
-    case 'yes-no': return true;
-    case 'number': return q.min;
-    case 'free-text': return 'seen';
-    case 'forced-choice': return 'A';
-    case 'roi': return q.shape === 'click' ? { shape: 'click', x: 20, y: 20 } : q.shape === 'box' ? { shape: 'box', x0: 10, y0: 10, x1: 60, y1: 60 } : { shape: 'freehand', points: [10, 10, 60, 10, 60, 60] };
+    case 'likert':
+      return q.min;
+    case 'single-choice':
+      return q.options[0].value;
+    case 'multiple-choice':
+      return [q.options[0].value];
+    case 'yes-no':
+      return true;
+    case 'number':
+      return q.min;
+    case 'free-text':
+      return 'seen';
+    case 'forced-choice':
+      return 'A';
+    case 'roi':
+      return q.shape === 'click'
+        ? { shape: 'click', x: 20, y: 20 }
+        : q.shape === 'box'
+          ? { shape: 'box', x0: 10, y0: 10, x1: 60, y1: 60 }
+          : { shape: 'freehand', points: [10, 10, 60, 10, 60, 60] };
   }
 }
 
@@ -164,13 +195,16 @@ function forbiddenList(): { text: string; from: string }[] {
     add(r.subject_key, 'subject key');
     add(r.lesion_key, 'lesion key');
   }
-  for (const r of db.prepare('SELECT series_uid, study_uid FROM series').all() as Record<string, string | null>[]) (add(r.series_uid, 'SeriesInstanceUID'), add(r.study_uid, 'StudyInstanceUID'));
+  for (const r of db.prepare('SELECT series_uid, study_uid FROM series').all() as Record<string, string | null>[])
+    (add(r.series_uid, 'SeriesInstanceUID'), add(r.study_uid, 'StudyInstanceUID'));
   for (const r of db.prepare('SELECT path, sop_uid FROM image').all() as Record<string, string | null>[]) {
     add(r.sop_uid, 'SOPInstanceUID');
     add(basename(r.path!), 'file name');
   }
-  for (const r of db.prepare('SELECT xml_path, radiologist_id FROM lidc_reading').all() as Record<string, string | null>[]) (add(basename(r.xml_path!), 'file name'), add(r.radiologist_id, 'radiologist id'));
-  for (const r of db.prepare('SELECT labels_path FROM dermo_truth').all() as Record<string, string | null>[]) add(basename(r.labels_path!), 'file name');
+  for (const r of db.prepare('SELECT xml_path, radiologist_id FROM lidc_reading').all() as Record<string, string | null>[])
+    (add(basename(r.xml_path!), 'file name'), add(r.radiologist_id, 'radiologist id'));
+  for (const r of db.prepare('SELECT labels_path FROM dermo_truth').all() as Record<string, string | null>[])
+    add(basename(r.labels_path!), 'file name');
   const unique = new Map(out.map((f) => [f.text, f]));
   return [...unique.values()];
 }
@@ -179,17 +213,37 @@ function forbiddenList(): { text: string; from: string }[] {
 function leaks(s: Socket, forbidden: { text: string; from: string }[]): string[] {
   const text = s.text().toLowerCase();
   const bytes = Buffer.concat(s.frames);
-  return forbidden.filter((f) => text.includes(f.text.toLowerCase()) || bytes.includes(Buffer.from(f.text))).map((f) => `${f.from}: ${f.text}`);
+  return forbidden
+    .filter((f) => text.includes(f.text.toLowerCase()) || bytes.includes(Buffer.from(f.text)))
+    .map((f) => `${f.from}: ${f.text}`);
 }
 
 beforeAll(async () => {
   v = await demoVerdict();
-  host = await startServeHost({ handlers: () => v.handlers, newCaller: () => v.newCaller(), events: v.events, staticDir: tempDir('blind-static-'), log: silentLog, apiKey: API_KEY });
+  host = await startServeHost({
+    handlers: () => v.handlers,
+    newCaller: () => v.newCaller(),
+    events: v.events,
+    staticDir: tempDir('blind-static-'),
+    log: silentLog,
+    apiKey: API_KEY,
+  });
   coordinator = await Socket.open(host);
   const admin = await coordinator.call<{ id: number }>('readers.create', { name: 'Coordinator', role: 'admin', passphrase: PASS });
   await coordinator.call('session.signIn', { readerId: admin.id, passphrase: PASS });
   const ids: number[] = [];
-  for (const name of ['Dr Blind', 'Dr Other']) ids.push((await coordinator.call<{ id: number }>('readers.create', { name, role: 'reader', specialty: 'radiology', yearsExperience: 5, passphrase: PASS })).id);
+  for (const name of ['Dr Blind', 'Dr Other'])
+    ids.push(
+      (
+        await coordinator.call<{ id: number }>('readers.create', {
+          name,
+          role: 'reader',
+          specialty: 'radiology',
+          yearsExperience: 5,
+          passphrase: PASS,
+        })
+      ).id,
+    );
   // The readers are connected and signed in before any study exists: they are there to hear the preparation.
   readers = [];
   for (const id of ids) {
@@ -198,7 +252,10 @@ beforeAll(async () => {
     readers.push(s);
   }
   studies = [];
-  for (const [p, name] of [[isic, 'Study one'], [ct, 'Study two']] as const) {
+  for (const [p, name] of [
+    [isic, 'Study one'],
+    [ct, 'Study two'],
+  ] as const) {
     const saved = await coordinator.call<{ rowId: number }>('protocols.save', { protocol: p });
     studies.push(await coordinator.call<StudySummary>('studies.create', { protocolRowId: saved.rowId, name }));
   }
@@ -226,7 +283,14 @@ beforeAll(async () => {
       }
       for (const image of view.case.images) await reader.call('imaging.dermoImage', { imageId: image.id });
       for (const q of view.questions) {
-        await reader.call('reading.answer', { studyId: s.id, trialId: view.trial.id, questionId: q.id, value: anyAnswer(q), displayState: { opacity: 0.6 }, timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 } });
+        await reader.call('reading.answer', {
+          studyId: s.id,
+          trialId: view.trial.id,
+          questionId: q.id,
+          value: anyAnswer(q),
+          displayState: { opacity: 0.6 },
+          timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 },
+        });
       }
     }
     await reader.call('reading.worklist', { studyId: s.id });
@@ -248,12 +312,23 @@ afterAll(async () => {
   v?.close();
 });
 
-describe('blinding on a reader\'s socket', () => {
+describe("blinding on a reader's socket", () => {
   it('read whole studies of every stimulus kind, CT and ISIC', () => {
     const kinds = new Set(views.map((x) => `${x.case.modality}:${x.trial.kind}:${x.trial.phase}`));
-    for (const k of ['CT:case:unaided', 'CT:case:ai', 'CT:stimulus:ai-explanation', 'CT:comparison:ai-explanation', 'dermoscopy:case:ai', 'dermoscopy:stimulus:ai-explanation', 'dermoscopy:comparison:ai-explanation']) expect(kinds).toContain(k);
+    for (const k of [
+      'CT:case:unaided',
+      'CT:case:ai',
+      'CT:stimulus:ai-explanation',
+      'CT:comparison:ai-explanation',
+      'dermoscopy:case:ai',
+      'dermoscopy:stimulus:ai-explanation',
+      'dermoscopy:comparison:ai-explanation',
+    ])
+      expect(kinds).toContain(k);
     const db = v.study.db;
-    const shown = db.prepare('SELECT DISTINCT s.method, t.sanity, t.repeat_of IS NOT NULL AS repeat FROM stimulus s JOIN trial t ON t.id = s.trial_id').all() as { method: string; sanity: number; repeat: number }[];
+    const shown = db
+      .prepare('SELECT DISTINCT s.method, t.sanity, t.repeat_of IS NOT NULL AS repeat FROM stimulus s JOIN trial t ON t.id = s.trial_id')
+      .all() as { method: string; sanity: number; repeat: number }[];
     expect(new Set(shown.map((r) => r.method))).toEqual(new Set(['cdam', 'smooth-cdam', 'attention', 'attribute-map', 'prototype-map']));
     expect(shown.some((r) => r.sanity === 1)).toBe(true);
     expect(shown.some((r) => r.repeat === 1)).toBe(true);
@@ -276,12 +351,24 @@ describe('blinding on a reader\'s socket', () => {
     const forbidden = forbiddenList();
     // The list is not trivial: it holds the methods, packs, UIDs and source references of these studies.
     expect(forbidden.length).toBeGreaterThan(100);
-    for (const must of ['cdam', 'Smooth CDAM', 'attention', 'lidc-vit', 'isic-protofm', 'LIDC-IDRI-0001', 'MEL-1', 'vit-smooth-mel']) expect(forbidden.map((f) => f.text)).toContain(must);
+    for (const must of ['cdam', 'Smooth CDAM', 'attention', 'lidc-vit', 'isic-protofm', 'LIDC-IDRI-0001', 'MEL-1', 'vit-smooth-mel'])
+      expect(forbidden.map((f) => f.text)).toContain(must);
     expect(forbidden.filter((f) => f.from === 'SOPInstanceUID').length).toBeGreaterThan(10); // the demo CT's slices
     // The coordinator's socket, which created the studies and opened the CT case, does receive them: the capture works.
     const seen = leaks(coordinator, forbidden);
     const kinds = new Set(seen.map((l) => l.slice(0, l.indexOf(':'))));
-    expect([...kinds]).toEqual(expect.arrayContaining(['method label', 'method id', 'SeriesInstanceUID', 'source reference', 'pack id', 'model name', 'condition id', 'blinded target']));
+    expect([...kinds]).toEqual(
+      expect.arrayContaining([
+        'method label',
+        'method id',
+        'SeriesInstanceUID',
+        'source reference',
+        'pack id',
+        'model name',
+        'condition id',
+        'blinded target',
+      ]),
+    );
     expect(coordinator.events().some((e) => e.event === 'explain.progress')).toBe(true);
     expect(coordinator.events().some((e) => e.event === 'study.preparation')).toBe(true);
     for (const r of readers) {
@@ -294,8 +381,8 @@ describe('blinding on a reader\'s socket', () => {
   });
 });
 
-describe('a reader\'s reach', () => {
-  it('refuses another study\'s case, series, image, trial and map', async () => {
+describe("a reader's reach", () => {
+  it("refuses another study's case, series, image, trial and map", async () => {
     const other = readers[1];
     const [isicStudy, ctStudy] = studies;
     const ctView = views.find((x) => x.case.modality === 'CT')!;
@@ -304,12 +391,24 @@ describe('a reader\'s reach', () => {
     expect((await other.reply('reading.trial', { studyId: ctStudy.id, position: 0 })).error).toMatchObject({ code: 'not-found' });
     expect((await other.reply('reading.worklist', { studyId: ctStudy.id })).error).toMatchObject({ code: 'not-found' });
     expect((await other.reply('cases.get', { caseId: ctView.case.caseId })).error).toMatchObject({ code: 'api.unauthorised' });
-    expect((await other.reply('explain.map', { modelId: 1, caseId: ctView.case.caseId, method: 'cdam', target: 'malignant' })).error).toMatchObject({ code: 'api.unauthorised' });
+    expect(
+      (await other.reply('explain.map', { modelId: 1, caseId: ctView.case.caseId, method: 'cdam', target: 'malignant' })).error,
+    ).toMatchObject({ code: 'api.unauthorised' });
     // An ISIC image outside both studies is as unknown to a reader as one that does not exist.
-    const outside = v.study.db.prepare(`SELECT i.id FROM image i JOIN study_case c ON c.id = i.case_id WHERE c.modality = 'dermoscopy'
-      AND c.id NOT IN (SELECT case_id FROM study_entry)`).get() as { id: number };
-    expect((await other.reply('imaging.dermoImage', { imageId: outside.id })).error).toEqual({ code: 'not-found', message: `No image with id ${outside.id}.` });
-    expect((await other.reply('imaging.dermoImage', { imageId: 999_999 })).error).toEqual({ code: 'not-found', message: 'No image with id 999999.' });
+    const outside = v.study.db
+      .prepare(
+        `SELECT i.id FROM image i JOIN study_case c ON c.id = i.case_id WHERE c.modality = 'dermoscopy'
+      AND c.id NOT IN (SELECT case_id FROM study_entry)`,
+      )
+      .get() as { id: number };
+    expect((await other.reply('imaging.dermoImage', { imageId: outside.id })).error).toEqual({
+      code: 'not-found',
+      message: `No image with id ${outside.id}.`,
+    });
+    expect((await other.reply('imaging.dermoImage', { imageId: 999_999 })).error).toEqual({
+      code: 'not-found',
+      message: 'No image with id 999999.',
+    });
     // Their own study's image is served; the coordinator reaches everything.
     const own = views.find((x) => x.case.modality === 'dermoscopy')!.case.images[0].id;
     expect((await other.reply('imaging.dermoImage', { imageId: own })).ok).toBe(true);

@@ -29,8 +29,12 @@ test('a first launch imports the demo, computes every demo pack’s maps and log
 
   const db = new Database(join(host.dataDir, 'study.db'), { readonly: true });
   try {
-    const rows = db.prepare(`SELECT m.pack_id AS pack, group_concat(DISTINCT e.method) AS methods, count(*) AS n
-      FROM explanation e JOIN model m ON m.id = e.model_id GROUP BY m.pack_id ORDER BY m.pack_id`).all() as { pack: string; methods: string; n: number }[];
+    const rows = db
+      .prepare(
+        `SELECT m.pack_id AS pack, group_concat(DISTINCT e.method) AS methods, count(*) AS n
+      FROM explanation e JOIN model m ON m.id = e.model_id GROUP BY m.pack_id ORDER BY m.pack_id`,
+      )
+      .all() as { pack: string; methods: string; n: number }[];
     const byPack = Object.fromEntries(rows.map((r) => [r.pack, r.methods.split(',').sort()]));
     // Each demo pack got maps of the methods it offers — the self-explaining ones theirs, not CDAM.
     expect(byPack).toEqual({

@@ -23,8 +23,11 @@ VERDICT_API_KEY (32+ characters), if set, admits API clients sending \`Authoriza
 async function main() {
   const { values } = parseArgs({
     options: {
-      data: { type: 'string' }, db: { type: 'string' }, port: { type: 'string' },
-      'no-demo': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      data: { type: 'string' },
+      db: { type: 'string' },
+      port: { type: 'string' },
+      'no-demo': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return void console.log(USAGE);

@@ -36,7 +36,9 @@ async function trade(link: string): Promise<string> {
 /** The next single-use link the host printed after `after` had been used. */
 async function nextLink(after: string): Promise<string> {
   let link: string | undefined;
-  await expect.poll(() => (link = [...host.output().matchAll(/another browser: (\S+)/g)].map((m) => m[1]).find((l) => l !== after && !used.has(l)))).toBeTruthy();
+  await expect
+    .poll(() => (link = [...host.output().matchAll(/another browser: (\S+)/g)].map((m) => m[1]).find((l) => l !== after && !used.has(l))))
+    .toBeTruthy();
   return link!;
 }
 const used = new Set<string>();
@@ -141,7 +143,10 @@ describe('serve host', () => {
     const api = await host.api();
     const info = await api.call('app.info', {});
     expect(info).toMatchObject({ host: 'serve', studyName: 'study.db', caseCount: 0 });
-    await expect(api.call('cases.get', { caseId: -3 })).rejects.toMatchObject({ code: 'api.invalid-args', message: expect.stringContaining('caseId') });
+    await expect(api.call('cases.get', { caseId: -3 })).rejects.toMatchObject({
+      code: 'api.invalid-args',
+      message: expect.stringContaining('caseId'),
+    });
     await expect(api.call('cases.get', { caseId: 12345 })).rejects.toMatchObject({ code: 'not-found' });
     await expect(api.call('no.such' as 'app.info', {})).rejects.toMatchObject({ code: 'api.unknown-method' });
     api.close();
@@ -149,30 +154,35 @@ describe('serve host', () => {
 });
 
 describe('the data folder (issue 16 §12)', () => {
-  it.runIf(process.platform !== 'win32')('is created 0700 with the study files 0600; an existing 0755 one is tightened', async () => {
-    const parent = mkdtempSync(join(tmpdir(), 'verdict-private-'));
-    chmodSync(parent, 0o755);
-    const fresh = join(parent, 'new', 'data');
-    const existing = join(parent, 'existing');
-    mkdirSync(existing, { mode: 0o755 });
-    chmodSync(existing, 0o755);
-    try {
-      for (const dataDir of [fresh, existing]) {
-        const h = await startServeProcess({ dataDir });
-        try {
-          const api = await h.api();
-          await api.call('readers.create', { name: 'Coordinator', role: 'admin', passphrase: 'correct horse battery' });
-          api.close();
-          expect((statSync(dataDir).mode & 0o777).toString(8), dataDir).toBe('700');
-          for (const f of ['study.db', 'study.db-wal', 'study.db-shm', 'study.db-head']) expect((statSync(join(dataDir, f)).mode & 0o777).toString(8), f).toBe('600');
-        } finally {
-          await h.stop();
+  it.runIf(process.platform !== 'win32')(
+    'is created 0700 with the study files 0600; an existing 0755 one is tightened',
+    async () => {
+      const parent = mkdtempSync(join(tmpdir(), 'verdict-private-'));
+      chmodSync(parent, 0o755);
+      const fresh = join(parent, 'new', 'data');
+      const existing = join(parent, 'existing');
+      mkdirSync(existing, { mode: 0o755 });
+      chmodSync(existing, 0o755);
+      try {
+        for (const dataDir of [fresh, existing]) {
+          const h = await startServeProcess({ dataDir });
+          try {
+            const api = await h.api();
+            await api.call('readers.create', { name: 'Coordinator', role: 'admin', passphrase: 'correct horse battery' });
+            api.close();
+            expect((statSync(dataDir).mode & 0o777).toString(8), dataDir).toBe('700');
+            for (const f of ['study.db', 'study.db-wal', 'study.db-shm', 'study.db-head'])
+              expect((statSync(join(dataDir, f)).mode & 0o777).toString(8), f).toBe('600');
+          } finally {
+            await h.stop();
+          }
         }
+      } finally {
+        rmSync(parent, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(parent, { recursive: true, force: true });
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });
 
 describe('first launch', () => {

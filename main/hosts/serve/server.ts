@@ -54,7 +54,9 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
     const pass = gate.checkPage(req);
     if (!pass.ok) {
       res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(`Verdict refused this request (${pass.reason}). Open the latest link that \`npm run serve\` printed; each link works once.\n`);
+      res.end(
+        `Verdict refused this request (${pass.reason}). Open the latest link that \`npm run serve\` printed; each link works once.\n`,
+      );
       return;
     }
     const url = new URL(req.url ?? '/', 'http://loopback');
@@ -75,9 +77,12 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
       res.writeHead(405).end();
       return;
     }
-    const file = (await readStatic(opts.staticDir, url.pathname)) ?? (!url.pathname.includes('.') ? await readStatic(opts.staticDir, '/') : null);
+    const file =
+      (await readStatic(opts.staticDir, url.pathname)) ?? (!url.pathname.includes('.') ? await readStatic(opts.staticDir, '/') : null);
     if (!file) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end(url.pathname === '/' ? 'The renderer is not built: run `npm run build`.' : 'Not found');
+      res
+        .writeHead(404, { 'Content-Type': 'text/plain' })
+        .end(url.pathname === '/' ? 'The renderer is not built: run `npm run build`.' : 'Not found');
       return;
     }
     res.writeHead(200, {
@@ -126,7 +131,8 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
           if (ws.readyState === ws.OPEN) ws.send(encodeFrame({ id, ...result }));
         } catch (e) {
           opts.log.error('Malformed API message', e);
-          if (typeof id === 'number') ws.send(encodeFrame({ id, ok: false, error: { code: 'api.invalid-args', message: 'Malformed message.' } }));
+          if (typeof id === 'number')
+            ws.send(encodeFrame({ id, ok: false, error: { code: 'api.invalid-args', message: 'Malformed message.' } }));
           else ws.close(1003, 'malformed message');
         }
       })();

@@ -8,7 +8,9 @@ import { testVerdict } from '../../../tests/support/verdict';
 const v = testVerdict();
 afterAll(() => v.close());
 const addReader = (name: string, role: 'reader' | 'admin') =>
-  Number(v.study.db.prepare("INSERT INTO reader (name, role, created_at) VALUES (?, ?, '2026-11-22T00:00:00Z')").run(name, role).lastInsertRowid);
+  Number(
+    v.study.db.prepare("INSERT INTO reader (name, role, created_at) VALUES (?, ?, '2026-11-22T00:00:00Z')").run(name, role).lastInsertRowid,
+  );
 
 describe('access', () => {
   it('lets anyone do everything while no admin exists', async () => {
@@ -29,7 +31,10 @@ describe('access', () => {
     asReader.signIn(reader);
     expect(asReader.allows('reader')).toBe(true);
     expect(asReader.allows('staff')).toBe(false);
-    expect(await dispatch(v.handlers, asReader, 'explain.map', { modelId: 1, caseId: 1, method: 'cdam', target: 'x' })).toMatchObject({ ok: false, error: { code: 'api.unauthorised' } });
+    expect(await dispatch(v.handlers, asReader, 'explain.map', { modelId: 1, caseId: 1, method: 'cdam', target: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'api.unauthorised' },
+    });
 
     const asAdmin = v.newCaller();
     asAdmin.signIn(admin);

@@ -15,10 +15,23 @@ import { hasAdmin } from './caller';
 
 export type NewReader = { name: string; role: Role; specialty?: string | null; yearsExperience?: number | null; passphrase: string };
 
-type ReaderRow = { id: number; name: string; role: Role; specialty: string | null; years_experience: number | null; passphrase_hash: string | null; created_at: string };
+type ReaderRow = {
+  id: number;
+  name: string;
+  role: Role;
+  specialty: string | null;
+  years_experience: number | null;
+  passphrase_hash: string | null;
+  created_at: string;
+};
 
 const profileOf = (r: ReaderRow): ReaderProfile => ({
-  id: r.id, name: r.name, role: r.role, specialty: r.specialty, yearsExperience: r.years_experience, createdAt: r.created_at,
+  id: r.id,
+  name: r.name,
+  role: r.role,
+  specialty: r.specialty,
+  yearsExperience: r.years_experience,
+  createdAt: r.created_at,
 });
 
 export class ReaderService {
@@ -38,7 +51,10 @@ export class ReaderService {
 
   /** What the sign-in screen lists: names and roles only. */
   signInList(): Pick<ReaderProfile, 'id' | 'name' | 'role'>[] {
-    return this.#db.prepare('SELECT id, name, role FROM reader WHERE passphrase_hash IS NOT NULL ORDER BY name').all() as Pick<ReaderProfile, 'id' | 'name' | 'role'>[];
+    return this.#db.prepare('SELECT id, name, role FROM reader WHERE passphrase_hash IS NOT NULL ORDER BY name').all() as Pick<
+      ReaderProfile,
+      'id' | 'name' | 'role'
+    >[];
   }
 
   get(id: number): ReaderProfile {
@@ -57,20 +73,27 @@ export class ReaderService {
     // The slow hash runs before the transaction; the checks are repeated inside it.
     const hash = await hashPassphrase(r.passphrase);
     const at = this.#now().toISOString();
-    const id = this.#db.transaction(() => {
-      this.#checkCreate(name, r.role);
-      const id = Number(this.#db.prepare('INSERT INTO reader (name, role, specialty, years_experience, passphrase_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(name, r.role, r.specialty?.trim() || null, r.yearsExperience ?? null, hash, at).lastInsertRowid);
-      appendEvent(this.#db, 'reader.created', { readerId: id, name, role: r.role }, at);
-      return id;
-    }).immediate();
+    const id = this.#db
+      .transaction(() => {
+        this.#checkCreate(name, r.role);
+        const id = Number(
+          this.#db
+            .prepare('INSERT INTO reader (name, role, specialty, years_experience, passphrase_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+            .run(name, r.role, r.specialty?.trim() || null, r.yearsExperience ?? null, hash, at).lastInsertRowid,
+        );
+        appendEvent(this.#db, 'reader.created', { readerId: id, name, role: r.role }, at);
+        return id;
+      })
+      .immediate();
     return this.get(id);
   }
 
   async signIn(caller: CallContext, readerId: number, passphrase: string): Promise<ReaderProfile> {
     const row = this.#db.prepare('SELECT * FROM reader WHERE id = ?').get(readerId) as ReaderRow | undefined;
     // Unknown profiles cost a hash too, so timing does not tell them apart.
-    const ok = (await this.#throttle.check(caller, () => verifyPassphrase(passphrase, row?.passphrase_hash ?? DUMMY_HASH))) && row?.passphrase_hash != null;
+    const ok =
+      (await this.#throttle.check(caller, () => verifyPassphrase(passphrase, row?.passphrase_hash ?? DUMMY_HASH))) &&
+      row?.passphrase_hash != null;
     const at = this.#now().toISOString();
     if (!ok || !row) {
       this.#throttle.failed(caller);
@@ -97,9 +120,13 @@ export class ReaderService {
 
   #checkCreate(name: string, role: Role): void {
     if (role !== 'admin' && !hasAdmin(this.#db)) {
-      throw new VerdictError('auth.admin-first', 'Create the study coordinator (an admin profile) first: until one exists, anyone at this workstation has coordinator access.');
+      throw new VerdictError(
+        'auth.admin-first',
+        'Create the study coordinator (an admin profile) first: until one exists, anyone at this workstation has coordinator access.',
+      );
     }
-    if (this.#db.prepare('SELECT 1 FROM reader WHERE name = ?').get(name)) throw new VerdictError('reader.exists', `A reader named "${name}" already exists.`, { name });
+    if (this.#db.prepare('SELECT 1 FROM reader WHERE name = ?').get(name))
+      throw new VerdictError('reader.exists', `A reader named "${name}" already exists.`, { name });
   }
 
   #row(id: number): ReaderRow {

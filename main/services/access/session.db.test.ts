@@ -10,13 +10,19 @@ afterAll(() => v.close());
 describe('readers and sessions', () => {
   it('asks for the coordinator (an admin) before any reader', async () => {
     const anyone = v.newCaller();
-    expect((await refusal(v, anyone, 'readers.create', { name: 'Dr Early', role: 'reader', passphrase: PASS })).code).toBe('auth.admin-first');
+    expect((await refusal(v, anyone, 'readers.create', { name: 'Dr Early', role: 'reader', passphrase: PASS })).code).toBe(
+      'auth.admin-first',
+    );
     const admin = await call(v, anyone, 'readers.create', { name: 'Coordinator', role: 'admin', passphrase: PASS });
     expect(admin).toMatchObject({ name: 'Coordinator', role: 'admin', specialty: null, yearsExperience: null });
     expect(admin).not.toHaveProperty('passphraseHash');
     // Now staff functions need the admin signed in.
-    expect((await refusal(v, anyone, 'readers.create', { name: 'Dr Early', role: 'reader', passphrase: PASS })).code).toBe('api.unauthorised');
-    expect((await refusal(v, anyone, 'readers.create', { name: 'Dr Early', role: 'reader', passphrase: 'short' })).code).toBe('api.unauthorised');
+    expect((await refusal(v, anyone, 'readers.create', { name: 'Dr Early', role: 'reader', passphrase: PASS })).code).toBe(
+      'api.unauthorised',
+    );
+    expect((await refusal(v, anyone, 'readers.create', { name: 'Dr Early', role: 'reader', passphrase: 'short' })).code).toBe(
+      'api.unauthorised',
+    );
   });
 
   it('signs in with the right passphrase only, without saying which part was wrong', async () => {
@@ -32,8 +38,16 @@ describe('readers and sessions', () => {
     expect(me.role).toBe('admin');
     expect(await call(v, c, 'session.current', {})).toMatchObject({ id: adminId });
 
-    const reader = await call(v, c, 'readers.create', { name: 'Dr Reader', role: 'reader', specialty: 'radiology', yearsExperience: 12, passphrase: 'reader passphrase' });
-    expect((await refusal(v, c, 'readers.create', { name: 'dr reader', role: 'reader', passphrase: 'reader passphrase' })).code).toBe('reader.exists');
+    const reader = await call(v, c, 'readers.create', {
+      name: 'Dr Reader',
+      role: 'reader',
+      specialty: 'radiology',
+      yearsExperience: 12,
+      passphrase: 'reader passphrase',
+    });
+    expect((await refusal(v, c, 'readers.create', { name: 'dr reader', role: 'reader', passphrase: 'reader passphrase' })).code).toBe(
+      'reader.exists',
+    );
     const r = v.newCaller();
     await call(v, r, 'session.signIn', { readerId: reader.id, passphrase: 'reader passphrase' });
     // A reader reads; coordinator functions stay closed to them.
@@ -49,11 +63,14 @@ describe('readers and sessions', () => {
   it('slows down repeated failures for a profile', async () => {
     const id = (await call(v, v.newCaller(), 'session.readers', {})).find((r) => r.name === 'Dr Reader')!.id;
     const c = v.newCaller();
-    for (let i = 0; i < 3; i++) expect((await refusal(v, c, 'session.signIn', { readerId: id, passphrase: `guess ${i}` })).code).toBe('auth.failed');
+    for (let i = 0; i < 3; i++)
+      expect((await refusal(v, c, 'session.signIn', { readerId: id, passphrase: `guess ${i}` })).code).toBe('auth.failed');
     const throttled = await refusal(v, c, 'session.signIn', { readerId: id, passphrase: 'reader passphrase' });
     expect(throttled.code).toBe('auth.throttled');
     expect(throttled.detail?.retryAfterMs).toBeGreaterThan(0);
-    const kinds = (v.study.db.prepare("SELECT kind FROM event WHERE kind LIKE 'reader.%' ORDER BY id").all() as { kind: string }[]).map((e) => e.kind);
+    const kinds = (v.study.db.prepare("SELECT kind FROM event WHERE kind LIKE 'reader.%' ORDER BY id").all() as { kind: string }[]).map(
+      (e) => e.kind,
+    );
     expect(kinds.filter((k) => k === 'reader.sign-in-failed').length).toBe(4);
     expect(kinds).toContain('reader.created');
     expect(kinds).toContain('reader.signed-in');

@@ -54,7 +54,9 @@ describe('sign-in floods', () => {
     // (two run at once), so it takes about one hash, at worst two back to back; 3 × a lone
     // sign-in + 250 ms leaves room for a busy shared machine. Unthrottled, it queued behind 100
     // hashes on libuv's four threads: ≥ 25 hash times.
-    console.log(`sign-in flood: a lone sign-in ${single.toFixed(0)} ms; during a 100-id flood ${genuine.ms.toFixed(0)} ms (bound ${(3 * single + 250).toFixed(0)} ms); flood: ${hashed} hashed, ${refused} refused unchecked`);
+    console.log(
+      `sign-in flood: a lone sign-in ${single.toFixed(0)} ms; during a 100-id flood ${genuine.ms.toFixed(0)} ms (bound ${(3 * single + 250).toFixed(0)} ms); flood: ${hashed} hashed, ${refused} refused unchecked`,
+    );
     expect(genuine.ms).toBeLessThan(3 * single + 250);
   }, 60_000);
 
@@ -82,7 +84,9 @@ describe('sign-in floods', () => {
     expect(colleague.ok).toBe(true);
     expect(colleague.ms).toBeLessThan(3 * single + 250);
     // The failures are on record in the event log; the throttled attempt was not checked.
-    const failed = v.study.db.prepare("SELECT count(*) AS n FROM event WHERE kind = 'reader.sign-in-failed' AND json_extract(payload_json, '$.readerId') = ?").get(readerId) as { n: number };
+    const failed = v.study.db
+      .prepare("SELECT count(*) AS n FROM event WHERE kind = 'reader.sign-in-failed' AND json_extract(payload_json, '$.readerId') = ?")
+      .get(readerId) as { n: number };
     expect(failed.n).toBe(3);
   }, 60_000);
 
@@ -94,6 +98,8 @@ describe('sign-in floods', () => {
     // Both ran scrypt: each takes most of a genuine sign-in (which adds one event write).
     expect(unknown.ms).toBeGreaterThan(0.5 * single);
     expect(known.ms).toBeGreaterThan(0.5 * single);
-    console.log(`sign-in timing: unknown id ${unknown.ms.toFixed(0)} ms, known id with a wrong passphrase ${known.ms.toFixed(0)} ms, genuine ${single.toFixed(0)} ms`);
+    console.log(
+      `sign-in timing: unknown id ${unknown.ms.toFixed(0)} ms, known id with a wrong passphrase ${known.ms.toFixed(0)} ms, genuine ${single.toFixed(0)} ms`,
+    );
   }, 30_000);
 });

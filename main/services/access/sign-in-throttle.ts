@@ -20,7 +20,8 @@ export const MAX_WAITING_HASHES = 16;
 
 type Connection = { failures: number; until: number; busy: boolean };
 
-const throttled = (message: string, retryAfterMs: number) => new VerdictError('auth.throttled', message, { retryAfterMs: Math.max(1000, Math.ceil(retryAfterMs)) });
+const throttled = (message: string, retryAfterMs: number) =>
+  new VerdictError('auth.throttled', message, { retryAfterMs: Math.max(1000, Math.ceil(retryAfterMs)) });
 
 export class SignInThrottle {
   readonly #now: () => number;
@@ -53,7 +54,8 @@ export class SignInThrottle {
     const wait = this.waitMs(connection);
     if (wait > 0) throw throttled(`Too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s.`, wait);
     if (c.busy) throw throttled('A sign-in is already under way; wait for its answer.', 1000);
-    if (this.#running >= MAX_CONCURRENT_HASHES && this.#waiting.length >= MAX_WAITING_HASHES) throw throttled('Verdict is busy checking sign-ins; try again in a second.', 1000);
+    if (this.#running >= MAX_CONCURRENT_HASHES && this.#waiting.length >= MAX_WAITING_HASHES)
+      throw throttled('Verdict is busy checking sign-ins; try again in a second.', 1000);
     c.busy = true;
     try {
       if (this.#running >= MAX_CONCURRENT_HASHES) await new Promise<void>((turn) => this.#waiting.push(turn));

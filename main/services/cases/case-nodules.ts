@@ -8,8 +8,19 @@ export { AGREED_READERS, defaultNodule, defaultNodules, pickedNumbers } from '..
 export type CaseNodule = { id: number; number: number; readerCount: number; diameterMm: number | null; medianMalignancy: number | null };
 
 export function caseNodules(db: Database, caseId: number): CaseNodule[] {
-  const rows = db.prepare('SELECT id, reader_count, diameter_mm, median_malignancy FROM nodule WHERE case_id = ? ORDER BY id').all(caseId) as {
-    id: number; reader_count: number; diameter_mm: number | null; median_malignancy: number | null;
+  const rows = db
+    .prepare('SELECT id, reader_count, diameter_mm, median_malignancy FROM nodule WHERE case_id = ? ORDER BY id')
+    .all(caseId) as {
+    id: number;
+    reader_count: number;
+    diameter_mm: number | null;
+    median_malignancy: number | null;
   }[];
-  return rows.map((r, i) => ({ id: r.id, number: i + 1, readerCount: r.reader_count, diameterMm: r.diameter_mm, medianMalignancy: r.median_malignancy }));
+  return rows.map((r, i) => ({
+    id: r.id,
+    number: i + 1,
+    readerCount: r.reader_count,
+    diameterMm: r.diameter_mm,
+    medianMalignancy: r.median_malignancy,
+  }));
 }

@@ -23,7 +23,14 @@ function fillBox(into: Raster, x0: number, y0: number, x1: number, y1: number): 
 }
 
 /** Even–odd fill of a polygon (flat [x0, y0, x1, y1, …]) tested at the points (c + offset, r + offset). */
-export function polygonRaster(points: number[], width: number, height: number, offset: number, into: Raster = emptyRaster(width, height), value = 1): Raster {
+export function polygonRaster(
+  points: number[],
+  width: number,
+  height: number,
+  offset: number,
+  into: Raster = emptyRaster(width, height),
+  value = 1,
+): Raster {
   const n = Math.floor(points.length / 2);
   if (n < 3) return into;
   let minY = Infinity;
@@ -37,7 +44,7 @@ export function polygonRaster(points: number[], width: number, height: number, o
     const xs: number[] = [];
     for (let i = 0, j = n - 1; i < n; j = i++) {
       const [xi, yi, xj, yj] = [points[2 * i], points[2 * i + 1], points[2 * j], points[2 * j + 1]];
-      if ((yi > y) !== (yj > y)) xs.push(xi + ((y - yi) * (xj - xi)) / (yj - yi));
+      if (yi > y !== yj > y) xs.push(xi + ((y - yi) * (xj - xi)) / (yj - yi));
     }
     xs.sort((a, b) => a - b);
     for (let k = 0; k + 1 < xs.length; k += 2) {
@@ -99,7 +106,13 @@ export function roiPoint(roi: Roi, area: Raster | null): { x: number; y: number 
  * The explanation's top region: patches whose value is ≥ half the largest positive value,
  * each covering its share of the placement rectangle. Null when no value is positive.
  */
-export function topRegion(values: Float32Array, grid: { rows: number; cols: number }, placement: MapPlacement, width: number, height: number): Raster | null {
+export function topRegion(
+  values: Float32Array,
+  grid: { rows: number; cols: number },
+  placement: MapPlacement,
+  width: number,
+  height: number,
+): Raster | null {
   let max = 0;
   for (const v of values) if (v > max) max = v;
   if (!(max > 0)) return null;
@@ -108,7 +121,8 @@ export function topRegion(values: Float32Array, grid: { rows: number; cols: numb
   const ph = placement.height / grid.rows;
   for (let i = 0; i < grid.rows; i++) {
     for (let j = 0; j < grid.cols; j++) {
-      if (values[i * grid.cols + j] >= 0.5 * max) fillBox(out, placement.x + j * pw, placement.y + i * ph, placement.x + (j + 1) * pw, placement.y + (i + 1) * ph);
+      if (values[i * grid.cols + j] >= 0.5 * max)
+        fillBox(out, placement.x + j * pw, placement.y + i * ph, placement.x + (j + 1) * pw, placement.y + (i + 1) * ph);
     }
   }
   return out;

@@ -13,8 +13,12 @@ values[3 * 4 + 3] = -5;
 const placement: MapPlacement = { kind: 'image', imageId: 1, x: 10, y: 20, width: 40, height: 40 };
 const map: ShownMap = { values, grid: { rows: 4, cols: 4 }, placement };
 const image = { width: 64, height: 64 };
-const score = (roi: Parameters<typeof scoreRoi>[0]['roi'], heatmap: ShownMap | null = map, truth: Parameters<typeof scoreRoi>[0]['truth'] = null, sliceIndex: number | null = null) =>
-  scoreRoi({ roi, image, sliceIndex, heatmap, truth });
+const score = (
+  roi: Parameters<typeof scoreRoi>[0]['roi'],
+  heatmap: ShownMap | null = map,
+  truth: Parameters<typeof scoreRoi>[0]['truth'] = null,
+  sliceIndex: number | null = null,
+) => scoreRoi({ roi, image, sliceIndex, heatmap, truth });
 
 describe('ROI scores', () => {
   it('a box exactly on the top patches: IoU 1 and a hit', () => {
@@ -41,7 +45,7 @@ describe('ROI scores', () => {
     expect(score({ shape: 'click', x: 25, y: 35 }, { ...map, values: new Float32Array(16).fill(-1) }).heatmap).toBeNull();
   });
 
-  it('a mark on another CT slice than the map\'s misses it', () => {
+  it("a mark on another CT slice than the map's misses it", () => {
     const ct: ShownMap = { ...map, placement: { kind: 'ct-slice', seriesId: 1, sliceIndex: 7, x: 10, y: 20, width: 40, height: 40 } };
     expect(score({ shape: 'box', x0: 20, y0: 30, x1: 40, y1: 40 }, ct, null, 7).heatmap).toEqual({ pointingHit: true, iou: 1 });
     expect(score({ shape: 'box', x0: 20, y0: 30, x1: 40, y1: 40 }, ct, null, 8).heatmap).toEqual({ pointingHit: false, iou: 0 });
@@ -49,7 +53,10 @@ describe('ROI scores', () => {
 
   it('scores against the truth region and names it', () => {
     const truth = { region: boxRaster(20, 30, 40, 50, 64, 64), against: 'synthetic' };
-    expect(score({ shape: 'box', x0: 20, y0: 30, x1: 40, y1: 40 }, null, truth)).toEqual({ heatmap: null, truth: { pointingHit: true, iou: 0.5, against: 'synthetic' } });
+    expect(score({ shape: 'box', x0: 20, y0: 30, x1: 40, y1: 40 }, null, truth)).toEqual({
+      heatmap: null,
+      truth: { pointingHit: true, iou: 0.5, against: 'synthetic' },
+    });
   });
 });
 

@@ -37,11 +37,22 @@ export function scoreRoi(x: RoiInput): RoiScores {
 type ContourRow = { mark_id: number; inclusion: number; points_json: string };
 
 /** LIDC: the union over readers of (inclusion contours minus exclusion contours) of one nodule on one slice. */
-export function lidcTruth(db: Database, noduleId: number, sliceIndex: number, width: number, height: number): { region: Raster; against: string } | null {
-  const marks = (db.prepare("SELECT count(*) AS n FROM lidc_mark WHERE nodule_id = ? AND kind = 'nodule'").get(noduleId) as { n: number }).n;
+export function lidcTruth(
+  db: Database,
+  noduleId: number,
+  sliceIndex: number,
+  width: number,
+  height: number,
+): { region: Raster; against: string } | null {
+  const marks = (db.prepare("SELECT count(*) AS n FROM lidc_mark WHERE nodule_id = ? AND kind = 'nodule'").get(noduleId) as { n: number })
+    .n;
   if (marks === 0) return null;
-  const rows = db.prepare(`SELECT c.mark_id, c.inclusion, c.points_json FROM lidc_contour c JOIN lidc_mark m ON m.id = c.mark_id
-    WHERE m.nodule_id = ? AND c.slice_index = ? ORDER BY c.mark_id, c.inclusion DESC, c.id`).all(noduleId, sliceIndex) as ContourRow[];
+  const rows = db
+    .prepare(
+      `SELECT c.mark_id, c.inclusion, c.points_json FROM lidc_contour c JOIN lidc_mark m ON m.id = c.mark_id
+    WHERE m.nodule_id = ? AND c.slice_index = ? ORDER BY c.mark_id, c.inclusion DESC, c.id`,
+    )
+    .all(noduleId, sliceIndex) as ContourRow[];
   const union = emptyRaster(width, height);
   const byMark = new Map<number, ContourRow[]>();
   for (const r of rows) byMark.set(r.mark_id, [...(byMark.get(r.mark_id) ?? []), r]);
@@ -58,8 +69,13 @@ export function lidcTruth(db: Database, noduleId: number, sliceIndex: number, wi
 }
 
 /** ISIC: the lesion segmentation of the case's image, if it has one. */
-export async function isicTruth(db: Database, imaging: ImagingService, imageId: number): Promise<{ region: Raster; against: string } | null> {
-  const m = db.prepare("SELECT id FROM mask WHERE image_id = ? AND kind = 'segmentation' ORDER BY id LIMIT 1").get(imageId) as { id: number } | undefined;
+export async function isicTruth(
+  db: Database,
+  imaging: ImagingService,
+  imageId: number,
+): Promise<{ region: Raster; against: string } | null> {
+  const m = db.prepare("SELECT id FROM mask WHERE image_id = ? AND kind = 'segmentation' ORDER BY id LIMIT 1").get(imageId) as
+    { id: number } | undefined;
   if (!m) return null;
   const mask = await imaging.mask(m.id);
   return { region: { width: mask.width, height: mask.height, data: new Uint8Array(mask.mask) }, against: 'ISIC lesion segmentation' };

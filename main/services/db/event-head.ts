@@ -43,11 +43,16 @@ export function readHead(dbPath: string): EventHead | null {
 }
 
 type Guard = {
-  dbPath: string; wal: { dev: number; ino: number }; written: EventHead | null; frozen: boolean; scheduled: boolean;
+  dbPath: string;
+  wal: { dev: number; ino: number };
+  written: EventHead | null;
+  frozen: boolean;
+  scheduled: boolean;
   /** The head file, open while the database is (closed by the watch once the database is). */
   fd: number | null;
   /** Set once the WAL on disk is not the one this connection writes to. */
-  lost: 'deleted' | 'replaced' | null; rescued: boolean;
+  lost: 'deleted' | 'replaced' | null;
+  rescued: boolean;
 };
 
 const guards = new WeakMap<Database, Guard>();
@@ -76,7 +81,16 @@ export function guardStudyDb(db: Database, dbPath: string): void {
   const st = statSync(walPath(dbPath));
   makePrivate(headPath(dbPath));
   const written = readHead(dbPath);
-  const g: Guard = { dbPath, wal: { dev: st.dev, ino: st.ino }, written, frozen: written !== null && !holdsHead(db, written), scheduled: false, fd: null, lost: null, rescued: false };
+  const g: Guard = {
+    dbPath,
+    wal: { dev: st.dev, ino: st.ino },
+    written,
+    frozen: written !== null && !holdsHead(db, written),
+    scheduled: false,
+    fd: null,
+    lost: null,
+    rescued: false,
+  };
   guards.set(db, g);
   if (!g.frozen) writeHead(g, lastEvent(db));
   const watch = setInterval(() => {
@@ -127,9 +141,11 @@ export function checkWriteAhead(db: Database): void {
   if (!lost) return;
   // Inside the caller's transaction now; the rescue runs once it has rolled back.
   queueMicrotask(() => db.open && !db.inTransaction && rescue(db, g));
-  throw new VerdictError('db.wal-lost',
+  throw new VerdictError(
+    'db.wal-lost',
     `Not saved: the study database's write-ahead log (${basename(walPath(g.dbPath))}) was ${lost} while Verdict was running, so nothing more can be saved safely. ` +
-    'What was saved before has been copied into the database file. Restart Verdict to go on reading (a new log is made at start-up).');
+      'What was saved before has been copied into the database file. Restart Verdict to go on reading (a new log is made at start-up).',
+  );
 }
 
 /** Queues a head update for after the current transaction commits. */

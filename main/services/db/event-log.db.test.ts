@@ -36,7 +36,12 @@ function reopen(dbPath: string): { errors: string[]; v: ReturnType<typeof create
 describe('the event log', () => {
   it('chains every row to the one before it', async () => {
     const v = await withReaders(['Dr A', 'Dr B']);
-    const rows = v.study.db.prepare('SELECT id, kind, prev_hash, hash FROM event ORDER BY id').all() as { id: number; kind: string; prev_hash: string; hash: string }[];
+    const rows = v.study.db.prepare('SELECT id, kind, prev_hash, hash FROM event ORDER BY id').all() as {
+      id: number;
+      kind: string;
+      prev_hash: string;
+      hash: string;
+    }[];
     expect(rows.map((r) => r.kind)).toEqual(['reader.created', 'reader.signed-in', 'reader.created', 'reader.created']);
     expect(rows[0].prev_hash).toBe(GENESIS_HASH);
     for (let i = 1; i < rows.length; i++) expect(rows[i].prev_hash).toBe(rows[i - 1].hash);
@@ -48,14 +53,28 @@ describe('the event log', () => {
     const db = v.study.db;
     db.exec('DROP TRIGGER event_no_update');
     db.prepare(`UPDATE event SET payload_json = replace(payload_json, '"reader"', '"admin"') WHERE id = 3`).run();
-    expect(v.studies.integrity()).toMatchObject({ ok: false, checked: 2, firstBreak: { eventId: 3, reason: expect.stringMatching(/event 3 \(reader\.created\) does not match its hash/) } });
+    expect(v.studies.integrity()).toMatchObject({
+      ok: false,
+      checked: 2,
+      firstBreak: { eventId: 3, reason: expect.stringMatching(/event 3 \(reader\.created\) does not match its hash/) },
+    });
     // Rewriting the row's own hash too moves the break to the next row: the chain still tells.
-    const fixed = db.prepare('SELECT * FROM event WHERE id = 3').get() as { at: string; kind: string; payload_json: string; prev_hash: string };
-    db.prepare('UPDATE event SET hash = ? WHERE id = 3').run(eventHash(fixed.prev_hash, fixed.at, fixed.kind, JSON.parse(fixed.payload_json)));
-    expect(verifyEventLog(db).firstBreak).toMatchObject({ eventId: 4, reason: expect.stringMatching(/does not follow the event before it/) });
+    const fixed = db.prepare('SELECT * FROM event WHERE id = 3').get() as {
+      at: string;
+      kind: string;
+      payload_json: string;
+      prev_hash: string;
+    };
+    db.prepare('UPDATE event SET hash = ? WHERE id = 3').run(
+      eventHash(fixed.prev_hash, fixed.at, fixed.kind, JSON.parse(fixed.payload_json)),
+    );
+    expect(verifyEventLog(db).firstBreak).toMatchObject({
+      eventId: 4,
+      reason: expect.stringMatching(/does not follow the event before it/),
+    });
   });
 
-  it('finds a payload edited in the file\'s bytes, at start-up, and still opens', async () => {
+  it("finds a payload edited in the file's bytes, at start-up, and still opens", async () => {
     const v = await withReaders(['Dr Tamperproof', 'Dr Other']);
     const id = (v.study.db.prepare(`SELECT id FROM event WHERE payload_json LIKE '%Dr Tamperproof%'`).get() as { id: number }).id;
     v.close();
@@ -83,13 +102,26 @@ describe('the event log', () => {
     await v.studies.prepared(studyId);
     await call(v, admin, 'studies.assign', { studyId, readerId: readers[0].id });
     const t = await call(v, readers[0].caller, 'reading.trial', { studyId, position: 0 });
-    const a = await call(v, readers[0].caller, 'reading.answer', { studyId, trialId: t.trial.id, questionId: 'diagnosis', value: 'nv', displayState: {}, timings: { timeToFirstInputMs: 1, timeOnTrialMs: 2 } });
+    const a = await call(v, readers[0].caller, 'reading.answer', {
+      studyId,
+      trialId: t.trial.id,
+      questionId: 'diagnosis',
+      value: 'nv',
+      displayState: {},
+      timings: { timeToFirstInputMs: 1, timeOnTrialMs: 2 },
+    });
     expect(await call(v, admin, 'studies.integrity', {})).toMatchObject({ ok: true });
     v.study.db.exec('DROP TRIGGER answer_no_update');
     v.study.db.prepare(`UPDATE answer SET value_json = '"mel"' WHERE id = ?`).run(a.answerId);
-    expect(await call(v, admin, 'studies.integrity', {})).toMatchObject({ ok: false, firstBreak: { eventId: 0, reason: `answer ${a.answerId} differs from what its event recorded` } });
+    expect(await call(v, admin, 'studies.integrity', {})).toMatchObject({
+      ok: false,
+      firstBreak: { eventId: 0, reason: `answer ${a.answerId} differs from what its event recorded` },
+    });
     v.study.db.prepare(`UPDATE answer SET value_json = '"nv"' WHERE id = ?`).run(a.answerId);
-    expect(await call(v, admin, 'studies.integrity', {})).toMatchObject({ ok: false, firstBreak: { reason: 'the append-only triggers answer_no_update are missing' } });
+    expect(await call(v, admin, 'studies.integrity', {})).toMatchObject({
+      ok: false,
+      firstBreak: { reason: 'the append-only triggers answer_no_update are missing' },
+    });
   });
 
   it('keeps its head outside the database and reports the tail lost with a deleted WAL', async () => {
@@ -109,7 +141,11 @@ describe('the event log', () => {
     const { errors, v: reopened } = reopen(copy);
     const after = Object.assign(reopened, { dbPath: copy });
     expect(after.integrity.ok).toBe(false);
-    expect(after.integrity.firstBreak!.reason).toMatch(new RegExp(`the log ends at event ${last.id - 4} \\(\\d+ events\\), but event ${last.id} had been committed \\(study.db-head\\): 4 events at the end are missing`));
+    expect(after.integrity.firstBreak!.reason).toMatch(
+      new RegExp(
+        `the log ends at event ${last.id - 4} \\(\\d+ events\\), but event ${last.id} had been committed \\(study.db-head\\): 4 events at the end are missing`,
+      ),
+    );
     expect(errors.join('\n')).toContain('events at the end are missing');
     const c = after.newCaller();
     await call(after, c, 'session.signIn', { readerId: 1, passphrase: PASS });
@@ -145,8 +181,14 @@ describe('the event log', () => {
       copyFileSync(`${v.dbPath}-head`, join(dir, 'study.db-head'));
       const { v: after } = reopen(join(dir, 'study.db'));
       expect(after.integrity, how).toMatchObject({ ok: true, firstBreak: null });
-      expect(after.readers.list().map((r) => r.name), how).toContain('Dr Acknowledged');
-      expect(after.readers.list().map((r) => r.name), how).not.toContain('Dr Late');
+      expect(
+        after.readers.list().map((r) => r.name),
+        how,
+      ).toContain('Dr Acknowledged');
+      expect(
+        after.readers.list().map((r) => r.name),
+        how,
+      ).not.toContain('Dr Late');
     }
   });
 });

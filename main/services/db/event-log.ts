@@ -14,8 +14,14 @@ import { checkWriteAhead, headPath, holdsHead, readHead, scheduleHeadWrite } fro
 export const GENESIS_HASH = '0'.repeat(64);
 
 export type EventKind =
-  | 'reader.created' | 'reader.signed-in' | 'reader.sign-in-failed'
-  | 'protocol.saved' | 'study.created' | 'study.assigned' | 'stimulus.shown' | 'answer';
+  | 'reader.created'
+  | 'reader.signed-in'
+  | 'reader.sign-in-failed'
+  | 'protocol.saved'
+  | 'study.created'
+  | 'study.assigned'
+  | 'stimulus.shown'
+  | 'answer';
 
 type EventRow = { id: number; at: string; kind: string; payload_json: string; prev_hash: string; hash: string };
 
@@ -29,7 +35,10 @@ export function appendEvent(db: Database, kind: EventKind, payload: Record<strin
   const prev = last?.hash ?? GENESIS_HASH;
   const payloadJson = canonicalJson(payload);
   const hash = eventHash(prev, at, kind, JSON.parse(payloadJson));
-  const id = Number(db.prepare('INSERT INTO event (at, kind, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?)').run(at, kind, payloadJson, prev, hash).lastInsertRowid);
+  const id = Number(
+    db.prepare('INSERT INTO event (at, kind, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?)').run(at, kind, payloadJson, prev, hash)
+      .lastInsertRowid,
+  );
   scheduleHeadWrite(db);
   return id;
 }
@@ -47,7 +56,9 @@ export function verifyEventLog(db: Database): IntegrityReport {
   let prev = GENESIS_HASH;
   let checked = 0;
   const answerHashes = new Map<number, string>();
-  for (const row of db.prepare('SELECT id, at, kind, payload_json, prev_hash, hash FROM event ORDER BY id').iterate() as IterableIterator<EventRow>) {
+  for (const row of db
+    .prepare('SELECT id, at, kind, payload_json, prev_hash, hash FROM event ORDER BY id')
+    .iterate() as IterableIterator<EventRow>) {
     const bad = checkRow(row, prev);
     if (bad) return { ok: false, checked, firstBreak: { eventId: row.id, reason: bad } };
     if (row.kind === 'answer') {
@@ -59,12 +70,24 @@ export function verifyEventLog(db: Database): IntegrityReport {
   }
   for (const a of db.prepare('SELECT * FROM answer ORDER BY id').iterate() as IterableIterator<AnswerRowContent & { id: number }>) {
     const recorded = answerHashes.get(a.id);
-    if (recorded === undefined) return { ok: false, checked, firstBreak: { eventId: 0, reason: `answer ${a.id} has no event in the log (the log was cut short, or the answer was inserted around it)` } };
-    if (recorded !== answerContentSha256(a)) return { ok: false, checked, firstBreak: { eventId: 0, reason: `answer ${a.id} differs from what its event recorded` } };
+    if (recorded === undefined)
+      return {
+        ok: false,
+        checked,
+        firstBreak: {
+          eventId: 0,
+          reason: `answer ${a.id} has no event in the log (the log was cut short, or the answer was inserted around it)`,
+        },
+      };
+    if (recorded !== answerContentSha256(a))
+      return { ok: false, checked, firstBreak: { eventId: 0, reason: `answer ${a.id} differs from what its event recorded` } };
   }
-  const present = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[]).map((t) => t.name));
+  const present = new Set(
+    (db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[]).map((t) => t.name),
+  );
   const missing = APPEND_ONLY_TRIGGERS.filter((t) => !present.has(t));
-  if (missing.length) return { ok: false, checked, firstBreak: { eventId: 0, reason: `the append-only triggers ${missing.join(', ')} are missing` } };
+  if (missing.length)
+    return { ok: false, checked, firstBreak: { eventId: 0, reason: `the append-only triggers ${missing.join(', ')} are missing` } };
   const lost = missingTail(db, checked);
   if (lost) return { ok: false, checked, firstBreak: lost };
   return { ok: true, checked, firstBreak: null };
@@ -78,30 +101,47 @@ function missingTail(db: Database, checked: number): IntegrityReport['firstBreak
   if (!head || holdsHead(db, head)) return null;
   const last = db.prepare('SELECT max(id) AS id FROM event').get() as { id: number | null };
   const name = basename(headPath(file));
-  const what = (last.id ?? 0) < head.seq
-    ? `the log ends at event ${last.id ?? 0} (${checked} events), but event ${head.seq} had been committed (${name}): ${head.seq - (last.id ?? 0)} events at the end are missing, with the answers they recorded`
-    : `event ${head.seq} is not the event committed as number ${head.seq} (${name}): the log lost its tail and was written again after it`;
-  return { eventId: Math.min(head.seq, (last.id ?? 0) + 1), reason: `${what} (a deleted or replaced WAL file, or an older copy put in place). Remove ${name} once this is accounted for.` };
+  const what =
+    (last.id ?? 0) < head.seq
+      ? `the log ends at event ${last.id ?? 0} (${checked} events), but event ${head.seq} had been committed (${name}): ${head.seq - (last.id ?? 0)} events at the end are missing, with the answers they recorded`
+      : `event ${head.seq} is not the event committed as number ${head.seq} (${name}): the log lost its tail and was written again after it`;
+  return {
+    eventId: Math.min(head.seq, (last.id ?? 0) + 1),
+    reason: `${what} (a deleted or replaced WAL file, or an older copy put in place). Remove ${name} once this is accounted for.`,
+  };
 }
 
 function checkRow(row: EventRow, prev: string): string | null {
-  if (row.prev_hash !== prev) return `event ${row.id} does not follow the event before it (prev_hash ${row.prev_hash.slice(0, 12)}…, expected ${prev.slice(0, 12)}…): a row was removed, inserted or changed`;
+  if (row.prev_hash !== prev)
+    return `event ${row.id} does not follow the event before it (prev_hash ${row.prev_hash.slice(0, 12)}…, expected ${prev.slice(0, 12)}…): a row was removed, inserted or changed`;
   let payload: unknown;
   try {
     payload = JSON.parse(row.payload_json);
   } catch {
     return `event ${row.id}: its payload is not valid JSON`;
   }
-  if (eventHash(prev, row.at, row.kind, payload) !== row.hash) return `event ${row.id} (${row.kind}) does not match its hash: its time, kind or payload was changed`;
+  if (eventHash(prev, row.at, row.kind, payload) !== row.hash)
+    return `event ${row.id} (${row.kind}) does not match its hash: its time, kind or payload was changed`;
   return null;
 }
 
 /** The columns of an answer row that its event vouches for. */
 export type AnswerRowContent = {
-  trial_id: number; reader_id: number; question_id: string; question_version: number; version: number; supersedes: number | null;
-  value_json: string; scores_json: string | null; display_state_json: string; time_to_first_input_ms: number | null; time_on_trial_ms: number; created_at: string;
+  trial_id: number;
+  reader_id: number;
+  question_id: string;
+  question_version: number;
+  version: number;
+  supersedes: number | null;
+  value_json: string;
+  scores_json: string | null;
+  display_state_json: string;
+  time_to_first_input_ms: number | null;
+  time_on_trial_ms: number;
+  created_at: string;
   /** Migration 0004: whether the case's AI output / explanation had been opened (NULL in older rows). */
-  ai_seen?: 0 | 1 | null; explanation_seen?: 0 | 1 | null;
+  ai_seen?: 0 | 1 | null;
+  explanation_seen?: 0 | 1 | null;
 };
 
 /**
@@ -110,7 +150,21 @@ export type AnswerRowContent = {
  * two exposure flags, so changing them breaks the chain like any other column.
  */
 export function answerContentSha256(a: AnswerRowContent): string {
-  const base = [a.trial_id, a.reader_id, a.question_id, a.question_version, a.version, a.supersedes, a.value_json, a.scores_json, a.display_state_json, a.time_to_first_input_ms, a.time_on_trial_ms, a.created_at];
-  const exposure = (a.ai_seen ?? null) === null && (a.explanation_seen ?? null) === null ? [] : [a.ai_seen ?? null, a.explanation_seen ?? null];
+  const base = [
+    a.trial_id,
+    a.reader_id,
+    a.question_id,
+    a.question_version,
+    a.version,
+    a.supersedes,
+    a.value_json,
+    a.scores_json,
+    a.display_state_json,
+    a.time_to_first_input_ms,
+    a.time_on_trial_ms,
+    a.created_at,
+  ];
+  const exposure =
+    (a.ai_seen ?? null) === null && (a.explanation_seen ?? null) === null ? [] : [a.ai_seen ?? null, a.explanation_seen ?? null];
   return sha256Of(canonicalJson([...base, ...exposure]));
 }

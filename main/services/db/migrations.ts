@@ -20,7 +20,12 @@ export function loadMigrations(dir: string): Migration[] {
     })
     .sort((a, b) => a.id - b.id);
   migrations.forEach((m, i) => {
-    if (m.id !== i + 1) throw new VerdictError('db.migrations-out-of-order', `Migrations must be numbered 0001, 0002, … without gaps; found ${m.name} at position ${i + 1}.`, { file: m.name });
+    if (m.id !== i + 1)
+      throw new VerdictError(
+        'db.migrations-out-of-order',
+        `Migrations must be numbered 0001, 0002, … without gaps; found ${m.name} at position ${i + 1}.`,
+        { file: m.name },
+      );
   });
   return migrations;
 }
@@ -76,7 +81,9 @@ export function applyPending(db: Database, migrations: Migration[], applied: App
       try {
         db.exec(m.sql);
       } catch (e) {
-        throw new VerdictError('db.migration-failed', `Migration ${m.name} failed: ${(e as Error).message}. Nothing was changed.`, { migration: m.name });
+        throw new VerdictError('db.migration-failed', `Migration ${m.name} failed: ${(e as Error).message}. Nothing was changed.`, {
+          migration: m.name,
+        });
       }
       record.run(m.id, m.name, m.checksum, now().toISOString());
     }

@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, mkdirSync, chmodSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+  copyFileSync,
+  mkdirSync,
+  chmodSync,
+  statSync,
+  openSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
@@ -25,11 +36,32 @@ describe('openStudyDb', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     const recorded = db.prepare('SELECT id, name FROM schema_migrations ORDER BY id').all();
     expect(recorded).toEqual(migrations.map((m) => ({ id: m.id, name: m.name })));
-    for (const table of ['study_case', 'series', 'image', 'lidc_reading', 'lidc_mark', 'lidc_contour', 'nodule', 'dermo_truth', 'mask', 'model', 'explanation', 'reader', 'answer', 'event']) {
+    for (const table of [
+      'study_case',
+      'series',
+      'image',
+      'lidc_reading',
+      'lidc_mark',
+      'lidc_contour',
+      'nodule',
+      'dermo_truth',
+      'mask',
+      'model',
+      'explanation',
+      'reader',
+      'answer',
+      'event',
+    ]) {
       expect(db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name=?").get(table), table).toBeTruthy();
     }
     // Foreign keys are enforced: a series cannot point at a missing case.
-    expect(() => db.prepare("INSERT INTO series (case_id, series_uid, modality, rows, columns, slice_count, transfer_syntax) VALUES (999, 'x', 'CT', 1, 1, 1, '1.2')").run()).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO series (case_id, series_uid, modality, rows, columns, slice_count, transfer_syntax) VALUES (999, 'x', 'CT', 1, 1, 1, '1.2')",
+        )
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
     db.close();
   });
 
@@ -44,7 +76,9 @@ describe('openStudyDb', () => {
   it('refuses a database written by a newer version and leaves its bytes untouched', () => {
     const file = join(tmp(), 'newer.db');
     const { db } = openStudyDb(file, migrations);
-    db.prepare("INSERT INTO schema_migrations (id, name, checksum, applied_at) VALUES (?, '9999_future.sql', 'x', 'now')").run(migrations.length + 1);
+    db.prepare("INSERT INTO schema_migrations (id, name, checksum, applied_at) VALUES (?, '9999_future.sql', 'x', 'now')").run(
+      migrations.length + 1,
+    );
     db.pragma('journal_mode = DELETE');
     db.close();
     const before = sha(file);
@@ -63,7 +97,9 @@ describe('openStudyDb', () => {
   it('refuses a file that is not a database, naming it', () => {
     const file = join(tmp(), 'notes.db');
     writeFileSync(file, 'this is not sqlite'.repeat(100));
-    expect(() => openStudyDb(file, migrations)).toThrow(expect.objectContaining({ code: 'db.corrupt', message: expect.stringContaining('notes.db') }));
+    expect(() => openStudyDb(file, migrations)).toThrow(
+      expect.objectContaining({ code: 'db.corrupt', message: expect.stringContaining('notes.db') }),
+    );
     expect(readFileSync(file, 'utf8').startsWith('this is not sqlite')).toBe(true);
   });
 
@@ -72,7 +108,10 @@ describe('openStudyDb', () => {
     const mdir = join(dir, 'migrations');
     mkdirSync(mdir);
     copyFileSync(join(migrationsDir(), '0001_initial.sql'), join(mdir, '0001_initial.sql'));
-    writeFileSync(join(mdir, '0002_broken.sql'), '-- 0002_broken.sql: fails on purpose.\nCREATE TABLE ok_table (id INTEGER);\nCREATE TABLE study_case (id INTEGER);\n');
+    writeFileSync(
+      join(mdir, '0002_broken.sql'),
+      '-- 0002_broken.sql: fails on purpose.\nCREATE TABLE ok_table (id INTEGER);\nCREATE TABLE study_case (id INTEGER);\n',
+    );
     const file = join(dir, 'study.db');
     expect(() => openStudyDb(file, loadMigrations(mdir))).toThrow(/0002_broken\.sql failed/);
     const db = new Sqlite(file);
@@ -88,7 +127,7 @@ describe('openStudyDb', () => {
     expect(() => loadMigrations(dir)).toThrow(/without gaps/);
   });
 
-  it.runIf(process.platform !== 'win32')('keeps the study the user\'s alone: database, WAL, shared memory and event head 0600', async () => {
+  it.runIf(process.platform !== 'win32')("keeps the study the user's alone: database, WAL, shared memory and event head 0600", async () => {
     const dir = tmp();
     chmodSync(dir, 0o755);
     const old = process.umask(0o022);
@@ -110,7 +149,8 @@ describe('openStudyDb', () => {
       writeFileSync(`${older}-head`, '');
       chmodSync(`${older}-head`, 0o644);
       const again = openStudyDb(older, migrations);
-      for (const f of [older, `${older}-wal`, `${older}-shm`, `${older}-head`]) expect((statSync(f).mode & 0o777).toString(8), f).toBe('600');
+      for (const f of [older, `${older}-wal`, `${older}-shm`, `${older}-head`])
+        expect((statSync(f).mode & 0o777).toString(8), f).toBe('600');
       again.db.close();
     } finally {
       process.umask(old);
@@ -121,12 +161,18 @@ describe('openStudyDb', () => {
     // A study-sized file: 100,000 events of ~400 bytes (about 50 MB).
     const file = join(tmp(), 'study.db');
     const { db } = openStudyDb(file, migrations);
-    const insert = db.prepare("INSERT INTO event (at, kind, payload_json, prev_hash, hash) VALUES ('2024-01-01T00:00:00.000Z', 'answer', ?, ?, ?)");
+    const insert = db.prepare(
+      "INSERT INTO event (at, kind, payload_json, prev_hash, hash) VALUES ('2024-01-01T00:00:00.000Z', 'answer', ?, ?, ?)",
+    );
     const pad = Buffer.alloc(150);
     db.transaction(() => {
       for (let i = 0; i < 100_000; i++) {
         fillRandom(pad);
-        insert.run(JSON.stringify({ answerId: i, note: pad.toString('hex') }), i.toString(16).padStart(64, '0'), (i + 1).toString(16).padStart(64, '0'));
+        insert.run(
+          JSON.stringify({ answerId: i, note: pad.toString('hex') }),
+          i.toString(16).padStart(64, '0'),
+          (i + 1).toString(16).padStart(64, '0'),
+        );
       }
     })();
     const pageSize = db.pragma('page_size', { simple: true }) as number;
@@ -140,7 +186,9 @@ describe('openStudyDb', () => {
     expect(intact.db.pragma('quick_check(1)', { simple: true })).toBe('ok');
     const checkMs = performance.now() - t1;
     intact.db.close();
-    console.log(`quick_check(1) on ${pages} pages (${((pages * pageSize) / 1e6).toFixed(0)} MB): ${checkMs.toFixed(0)} ms; the whole open with it ${openMs.toFixed(0)} ms`);
+    console.log(
+      `quick_check(1) on ${pages} pages (${((pages * pageSize) / 1e6).toFixed(0)} MB): ${checkMs.toFixed(0)} ms; the whole open with it ${openMs.toFixed(0)} ms`,
+    );
     expect(checkMs).toBeLessThan(3000);
 
     // Overwrite 5 pages in the middle of the event table with random bytes.

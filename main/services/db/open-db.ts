@@ -33,7 +33,9 @@ export function openStudyDb(path: string, migrations: Migration[], opts: OpenOpt
       if (e instanceof VerdictError) throw e;
       if (isCorruption(e)) throw damaged(name, (e as Error).message);
       // SQLite reads the header lazily: a non-database file fails on the first query.
-      throw new VerdictError('db.corrupt', `${name} is not a Verdict study database (${(e as Error).message}). It has not been modified.`, { file: name });
+      throw new VerdictError('db.corrupt', `${name} is not a Verdict study database (${(e as Error).message}). It has not been modified.`, {
+        file: name,
+      });
     }
     // Before the WAL exists: SQLite creates it with the database file's mode.
     if (path !== ':memory:') makePrivate(path);
@@ -59,11 +61,13 @@ export function openStudyDb(path: string, migrations: Migration[], opts: OpenOpt
 const isCorruption = (e: unknown): boolean => /^SQLITE_CORRUPT/.test(String((e as { code?: unknown }).code ?? ''));
 
 const damaged = (name: string, finding: string) =>
-  new VerdictError('db.corrupt',
+  new VerdictError(
+    'db.corrupt',
     `${name} is damaged (SQLite's check: ${finding.split('\n')[0].slice(0, 200)}). Verdict will not serve it, so no answer is written into a damaged file; it has not been modified. ` +
-    'To recover, open the last copy saved with File › Export… (verdict-study-copy.db): File › Open study… in the app, or `npm run serve -- --db COPY`. ' +
-    `What is still readable can be salvaged with \`sqlite3 ${name} .recover | sqlite3 recovered.db\`.`,
-    { file: name });
+      'To recover, open the last copy saved with File › Export… (verdict-study-copy.db): File › Open study… in the app, or `npm run serve -- --db COPY`. ' +
+      `What is still readable can be salvaged with \`sqlite3 ${name} .recover | sqlite3 recovered.db\`.`,
+    { file: name },
+  );
 
 /**
  * SQLite's quick_check (structure of every page, no index-content cross-check), stopping at the

@@ -8,7 +8,11 @@ import { sha256Hex } from '../models/pack-files';
 type Row = { id: number; model_id: number; name: string; vector: Buffer; examples_json: string; created_at: string };
 
 const toConcept = (r: Row): Concept => ({
-  id: r.id, modelId: r.model_id, name: r.name, examples: JSON.parse(r.examples_json) as Concept['examples'], createdAt: r.created_at,
+  id: r.id,
+  modelId: r.model_id,
+  name: r.name,
+  examples: JSON.parse(r.examples_json) as Concept['examples'],
+  createdAt: r.created_at,
 });
 
 export function listConcepts(db: Database, modelId: number): Concept[] {
@@ -34,12 +38,15 @@ export function assertNewConcept(db: Database, modelId: number, name: string): v
   }
 }
 
-export function insertConcept(db: Database, c: { modelId: number; name: string; vector: Float32Array; examples: Concept['examples']; now: string }): Concept {
+export function insertConcept(
+  db: Database,
+  c: { modelId: number; name: string; vector: Float32Array; examples: Concept['examples']; now: string },
+): Concept {
   return db.transaction(() => {
     assertNewConcept(db, c.modelId, c.name);
-    const r = db.prepare('INSERT INTO concept (model_id, name, vector, examples_json, created_at) VALUES (?, ?, ?, ?, ?)').run(
-      c.modelId, c.name, Buffer.from(c.vector.buffer, c.vector.byteOffset, c.vector.byteLength), JSON.stringify(c.examples), c.now,
-    );
+    const r = db
+      .prepare('INSERT INTO concept (model_id, name, vector, examples_json, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(c.modelId, c.name, Buffer.from(c.vector.buffer, c.vector.byteOffset, c.vector.byteLength), JSON.stringify(c.examples), c.now);
     return toConcept(db.prepare('SELECT * FROM concept WHERE id = ?').get(Number(r.lastInsertRowid)) as Row);
   })();
 }

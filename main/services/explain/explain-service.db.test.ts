@@ -75,7 +75,13 @@ describe('LIDC explanations', () => {
   it('explains the largest nodule with CDAM for "malignant" and "spiculation", on its largest slice', async () => {
     const nodule = largestNodule(ct)!;
     for (const target of ['malignant', 'spiculation']) {
-      const m = await call<ExplanationMap>('explain.map', { modelId: lidcModel.id, caseId: ct.id, noduleId: nodule.id, method: 'cdam', target });
+      const m = await call<ExplanationMap>('explain.map', {
+        modelId: lidcModel.id,
+        caseId: ct.id,
+        noduleId: nodule.id,
+        method: 'cdam',
+        target,
+      });
       expectUsableMap(m);
       expect(m).toMatchObject({ method: 'cdam', target, signed: true, cached: false, caseId: ct.id, noduleId: nodule.id });
       const p = m.placement;
@@ -90,13 +96,24 @@ describe('LIDC explanations', () => {
       expect(m.outputs.find((o) => o.name === 'spiculation')).toMatchObject({ kind: 'regression', probability: null });
     }
     const maps = v.study.db.prepare("SELECT target, provider FROM explanation WHERE method = 'cdam' ORDER BY id").all();
-    expect(maps).toEqual([{ target: 'malignant', provider: 'cpu' }, { target: 'spiculation', provider: 'cpu' }]);
+    expect(maps).toEqual([
+      { target: 'malignant', provider: 'cpu' },
+      { target: 'spiculation', provider: 'cpu' },
+    ]);
     expect((await call<ModelSummary[]>('models.list', {})).find((m) => m.id === lidcModel.id)!.provider).toBe('cpu');
   });
 
   it('serves a second identical request from the cache; other parameters make another row', async () => {
     const noduleId = largestNodule(ct)!.id;
-    const ask = (params: object) => call<ExplanationMap>('explain.map', { modelId: lidcModel.id, caseId: ct.id, noduleId, method: 'smooth-cdam', target: 'malignant', params });
+    const ask = (params: object) =>
+      call<ExplanationMap>('explain.map', {
+        modelId: lidcModel.id,
+        caseId: ct.id,
+        noduleId,
+        method: 'smooth-cdam',
+        target: 'malignant',
+        params,
+      });
     const first = await ask({ samples: 8, seed: 3 });
     const again = await ask({ seed: 3, samples: 8, noiseLevel: 0.05 }); // the same once defaults are filled in
     expect(first.cached).toBe(false);
@@ -120,7 +137,9 @@ describe('LIDC explanations', () => {
     expect(mean.signed).toBe(false);
     expect(floats(mean).every((x) => x >= 0)).toBe(true);
     expect(Array.from(floats(head))).not.toEqual(Array.from(floats(mean)));
-    expectUsableMap(await call<ExplanationMap>('explain.map', { ...base, method: 'integrated-cdam', target: 'malignant', params: { steps: 10 } }));
+    expectUsableMap(
+      await call<ExplanationMap>('explain.map', { ...base, method: 'integrated-cdam', target: 'malignant', params: { steps: 10 } }),
+    );
   });
 
   it('predicts the outputs', async () => {
@@ -153,21 +172,41 @@ describe('ISIC explanations and concepts', () => {
     const c = derm[0];
     const m = await call<ExplanationMap>('explain.map', { modelId: isicModel.id, caseId: c.id, method: 'cdam', target: 'MEL' });
     expectUsableMap(m);
-    expect(m.placement).toEqual({ kind: 'image', imageId: c.images[0].id, x: 0, y: 0, width: c.images[0].width, height: c.images[0].height });
+    expect(m.placement).toEqual({
+      kind: 'image',
+      imageId: c.images[0].id,
+      x: 0,
+      y: 0,
+      width: c.images[0].width,
+      height: c.images[0].height,
+    });
     const probs = m.outputs.map((o) => o.probability!);
     expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
     expect(m.outputs.map((o) => o.name)).toEqual(['MEL', 'NV', 'BCC', 'AKIEC', 'BKL', 'DF', 'VASC']);
   });
 
   it('creates a concept from example cases and explains it with concept CDAM', async () => {
-    const concept = await call<Concept>('concepts.create', { modelId: isicModel.id, name: 'brown blob', examples: derm.slice(0, 2).map((c) => ({ caseId: c.id })) });
-    expect(concept).toMatchObject({ modelId: isicModel.id, name: 'brown blob', examples: derm.slice(0, 2).map((c) => ({ caseId: c.id, noduleId: null })) });
+    const concept = await call<Concept>('concepts.create', {
+      modelId: isicModel.id,
+      name: 'brown blob',
+      examples: derm.slice(0, 2).map((c) => ({ caseId: c.id })),
+    });
+    expect(concept).toMatchObject({
+      modelId: isicModel.id,
+      name: 'brown blob',
+      examples: derm.slice(0, 2).map((c) => ({ caseId: c.id, noduleId: null })),
+    });
     expect(await call<Concept[]>('concepts.list', { modelId: isicModel.id })).toEqual([concept]);
     const vector = (v.study.db.prepare('SELECT vector FROM concept WHERE id = ?').get(concept.id) as { vector: Buffer }).vector;
     expect(vector.byteLength).toBe(48 * 4);
     const dup = await refusal('concepts.create', { modelId: isicModel.id, name: 'brown blob', examples: [{ caseId: derm[0].id }] });
     expect(dup.code).toBe('concept.exists');
-    const m = await call<ExplanationMap>('explain.map', { modelId: isicModel.id, caseId: derm[1].id, method: 'concept-cdam', target: 'brown blob' });
+    const m = await call<ExplanationMap>('explain.map', {
+      modelId: isicModel.id,
+      caseId: derm[1].id,
+      method: 'concept-cdam',
+      target: 'brown blob',
+    });
     expectUsableMap(m);
     expect(m.target).toBe('brown blob');
     const wrong = await refusal('explain.map', { modelId: isicModel.id, caseId: derm[1].id, method: 'concept-cdam', target: 'red blob' });
@@ -180,7 +219,14 @@ describe('ISIC explanations and concepts', () => {
 describe('the inference queue', () => {
   it('reports progress and cancels queued and running jobs', async () => {
     events.length = 0;
-    const ask = (seed: number) => dispatch(v.handlers, caller, 'explain.map', { modelId: isicModel.id, caseId: derm[1].id, method: 'smooth-cdam', target: 'NV', params: { seed, samples: 50 } });
+    const ask = (seed: number) =>
+      dispatch(v.handlers, caller, 'explain.map', {
+        modelId: isicModel.id,
+        caseId: derm[1].id,
+        method: 'smooth-cdam',
+        target: 'NV',
+        params: { seed, samples: 50 },
+      });
     const jobs = [ask(100), ask(101), ask(102)];
     await new Promise((r) => setTimeout(r, 0));
     const cancel = await call<{ cancelled: number }>('explain.cancel', {});
@@ -188,17 +234,32 @@ describe('the inference queue', () => {
     const results = await Promise.all(jobs);
     for (const r of results) expect(r).toMatchObject({ ok: false, error: { code: 'explain.cancelled' } });
     // The queue works on afterwards.
-    const after = await call<ExplanationMap>('explain.map', { modelId: isicModel.id, caseId: derm[1].id, method: 'smooth-cdam', target: 'NV', params: { seed: 100, samples: 5 } });
+    const after = await call<ExplanationMap>('explain.map', {
+      modelId: isicModel.id,
+      caseId: derm[1].id,
+      method: 'smooth-cdam',
+      target: 'NV',
+      params: { seed: 100, samples: 5 },
+    });
     expectUsableMap(after);
-    const progress = events.filter((e) => e.event === 'explain.progress').map((e) => e.payload as { label: string; done: number; total: number });
+    const progress = events
+      .filter((e) => e.event === 'explain.progress')
+      .map((e) => e.payload as { label: string; done: number; total: number });
     expect(progress.at(-1)).toMatchObject({ done: 4, total: 4 });
     expect(progress.at(-1)!.label).toMatch(/^Smooth CDAM of NV — Derm-00\d$/);
   });
 
-  it('cancels only the job a caller names, and tags progress with the caller\'s job id', async () => {
+  it("cancels only the job a caller names, and tags progress with the caller's job id", async () => {
     events.length = 0;
     const ask = (seed: number, jobId: string) =>
-      dispatch(v.handlers, caller, 'explain.map', { modelId: isicModel.id, caseId: derm[1].id, method: 'smooth-cdam', target: 'NV', params: { seed, samples: 50 }, jobId });
+      dispatch(v.handlers, caller, 'explain.map', {
+        modelId: isicModel.id,
+        caseId: derm[1].id,
+        method: 'smooth-cdam',
+        target: 'NV',
+        params: { seed, samples: 50 },
+        jobId,
+      });
     const mine = ask(200, 'window-a-1');
     const theirs = ask(201, 'window-b-1');
     await new Promise((r) => setTimeout(r, 0));

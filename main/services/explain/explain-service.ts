@@ -3,7 +3,15 @@
 // time, with progress events and cancel. Plain Node; ORT's run is async, so nothing blocks.
 import { performance } from 'node:perf_hooks';
 import type { Database } from 'better-sqlite3';
-import type { AttributeReport, Concept, ExplainParams, ExplanationMap, MethodId, Prediction, PrototypeScoreSheet } from '../../../app/explain';
+import type {
+  AttributeReport,
+  Concept,
+  ExplainParams,
+  ExplanationMap,
+  MethodId,
+  Prediction,
+  PrototypeScoreSheet,
+} from '../../../app/explain';
 import { VerdictError } from '../../../app/errors';
 import type { EventBus, Recipient } from '../../event-bus';
 import type { CaseService } from '../cases/case-service';
@@ -32,7 +40,12 @@ export type SheetRequest = SubjectRequest & { class?: string; count?: number };
 const SHEET_ROWS = 5;
 
 export type ExplainDeps = {
-  db: Database; models: ModelService; cases: CaseService; imaging: ImagingService; events: EventBus; now?: () => Date;
+  db: Database;
+  models: ModelService;
+  cases: CaseService;
+  imaging: ImagingService;
+  events: EventBus;
+  now?: () => Date;
   /** The one inference queue, shared with the faithfulness metrics (a fresh one if absent). */
   queue?: JobQueue;
 };
@@ -71,36 +84,62 @@ export class ExplanationService {
     const hit = readCached(this.#db, key, m.signed);
     if (hit) return hit;
     const label = `${m.label} of ${req.target} — ${this.#cases.get(subject.caseId).label}`;
-    return this.#queue.run(label, async ({ signal, progress }) => {
-      const again = readCached(this.#db, key, m.signed);
-      if (again) return again;
-      progress(0, 4);
-      const runtime = await this.#models.runtime(model.id);
-      checkCancelled(signal, label);
-      progress(1, 4);
-      const t0 = performance.now();
-      const input = await sharedModelInput(shared, this.#imaging, model.manifest, subject);
-      checkCancelled(signal, label);
-      const pass = await runtime.backbone(input.image, 1);
-      checkCancelled(signal, label);
-      progress(2, 4);
-      const values = await m.compute({
-        model: runtime, manifest: model.manifest, image: input.image, pass, target, params, signal, progress: (done, total) => progress(2 + done / total, 4),
-        subject: { caseId: subject.caseId, noduleId: subject.noduleId },
-      });
-      const ms = performance.now() - t0;
-      checkCancelled(signal, label);
-      progress(3, 4);
-      if (!values.every(Number.isFinite)) throw new VerdictError('explain.inference-failed', `${label}: the map has values that are not finite.`, { method: m.id });
-      const saved = saveMap(this.#db, {
-        key, modelId: model.id, caseId: subject.caseId, noduleId: subject.noduleId, method: m.id, target: req.target, params,
-        provider: runtime.provider, outputs: predictedOutputs(model.manifest, pass.outputs),
-        grid: m.resolution === 'input' ? { rows: runtime.dims.height, cols: runtime.dims.width } : runtime.dims.grid, values,
-        placement: input.placement, ms,
-      }, m.signed, this.#now().toISOString());
-      progress(4, 4);
-      return saved;
-    }, { id: req.jobId, to: req.to });
+    return this.#queue.run(
+      label,
+      async ({ signal, progress }) => {
+        const again = readCached(this.#db, key, m.signed);
+        if (again) return again;
+        progress(0, 4);
+        const runtime = await this.#models.runtime(model.id);
+        checkCancelled(signal, label);
+        progress(1, 4);
+        const t0 = performance.now();
+        const input = await sharedModelInput(shared, this.#imaging, model.manifest, subject);
+        checkCancelled(signal, label);
+        const pass = await runtime.backbone(input.image, 1);
+        checkCancelled(signal, label);
+        progress(2, 4);
+        const values = await m.compute({
+          model: runtime,
+          manifest: model.manifest,
+          image: input.image,
+          pass,
+          target,
+          params,
+          signal,
+          progress: (done, total) => progress(2 + done / total, 4),
+          subject: { caseId: subject.caseId, noduleId: subject.noduleId },
+        });
+        const ms = performance.now() - t0;
+        checkCancelled(signal, label);
+        progress(3, 4);
+        if (!values.every(Number.isFinite))
+          throw new VerdictError('explain.inference-failed', `${label}: the map has values that are not finite.`, { method: m.id });
+        const saved = saveMap(
+          this.#db,
+          {
+            key,
+            modelId: model.id,
+            caseId: subject.caseId,
+            noduleId: subject.noduleId,
+            method: m.id,
+            target: req.target,
+            params,
+            provider: runtime.provider,
+            outputs: predictedOutputs(model.manifest, pass.outputs),
+            grid: m.resolution === 'input' ? { rows: runtime.dims.height, cols: runtime.dims.width } : runtime.dims.grid,
+            values,
+            placement: input.placement,
+            ms,
+          },
+          m.signed,
+          this.#now().toISOString(),
+        );
+        progress(4, 4);
+        return saved;
+      },
+      { id: req.jobId, to: req.to },
+    );
   }
 
   /** The map if it was computed before, else null; never computes (what a reader's trial reads). */
@@ -120,12 +159,25 @@ export class ExplanationService {
     const m = method(req.method);
     const offered = packMethods(model.manifest);
     if (!offered.includes(m.id)) {
-      throw new VerdictError('explain.unsupported-method', `${model.manifest.name} does not offer ${m.label}; it offers ${offered.join(', ')}.`, { method: m.id });
+      throw new VerdictError(
+        'explain.unsupported-method',
+        `${model.manifest.name} does not offer ${m.label}; it offers ${offered.join(', ')}.`,
+        { method: m.id },
+      );
     }
     const subject = this.#subject(model, req.caseId, req.noduleId);
     const params = normaliseParams(m, req.params, model.manifest.vit.heads);
     const { target, conceptSha256 } = resolveTarget(this.#db, model.id, model.manifest, m, req.target);
-    const key = cacheKey({ modelSha256: model.sha256, caseId: subject.caseId, noduleId: subject.noduleId, method: m.id, target: req.target, params, conceptSha256, methodVersion: m.version });
+    const key = cacheKey({
+      modelSha256: model.sha256,
+      caseId: subject.caseId,
+      noduleId: subject.noduleId,
+      method: m.id,
+      target: req.target,
+      params,
+      conceptSha256,
+      methodVersion: m.version,
+    });
     return { model, m, subject, params, target, key };
   }
 
@@ -133,54 +185,103 @@ export class ExplanationService {
   async predict(req: SubjectRequest): Promise<Prediction> {
     const model = this.#models.get(req.modelId);
     const subject = this.#subject(model, req.caseId, req.noduleId);
-    return this.#queue.run(`Prediction — ${this.#cases.get(subject.caseId).label}`, async ({ signal, progress }) => {
-      progress(0, 2);
-      const { runtime, pass, ms } = await this.#onePass(model, subject, signal);
-      progress(2, 2);
-      return { modelId: model.id, caseId: subject.caseId, noduleId: subject.noduleId, outputs: predictedOutputs(model.manifest, pass.outputs), provider: runtime.provider, ms };
-    }, { id: req.jobId, to: req.to });
+    return this.#queue.run(
+      `Prediction — ${this.#cases.get(subject.caseId).label}`,
+      async ({ signal, progress }) => {
+        progress(0, 2);
+        const { runtime, pass, ms } = await this.#onePass(model, subject, signal);
+        progress(2, 2);
+        return {
+          modelId: model.id,
+          caseId: subject.caseId,
+          noduleId: subject.noduleId,
+          outputs: predictedOutputs(model.manifest, pass.outputs),
+          provider: runtime.provider,
+          ms,
+        };
+      },
+      { id: req.jobId, to: req.to },
+    );
   }
 
   /** An attribute-token model's reading of a case, axis by axis (the maps are `attribute-map` explanations). */
   async attributes(req: SubjectRequest): Promise<AttributeReport> {
     const model = this.#models.get(req.modelId);
-    if (!model.manifest.attributes) throw new VerdictError('explain.unsupported-method', `${model.manifest.name} has no diagnostic attributes (it is not an attribute-token model).`, { part: 'attributes' });
+    if (!model.manifest.attributes)
+      throw new VerdictError(
+        'explain.unsupported-method',
+        `${model.manifest.name} has no diagnostic attributes (it is not an attribute-token model).`,
+        { part: 'attributes' },
+      );
     const subject = this.#subject(model, req.caseId, req.noduleId);
-    return this.#queue.run(`Attributes — ${this.#cases.get(subject.caseId).label}`, async ({ signal }) => {
-      const { runtime, pass } = await this.#onePass(model, subject, signal);
-      return {
-        modelId: model.id, caseId: subject.caseId, provider: runtime.provider,
-        diagnosis: predictedOutputs(model.manifest, pass.outputs).filter((o) => o.head === model.manifest.outputs[0].head),
-        axes: attributeReadings(model.manifest, pass.outputs),
-      };
-    }, { id: req.jobId, to: req.to });
+    return this.#queue.run(
+      `Attributes — ${this.#cases.get(subject.caseId).label}`,
+      async ({ signal }) => {
+        const { runtime, pass } = await this.#onePass(model, subject, signal);
+        return {
+          modelId: model.id,
+          caseId: subject.caseId,
+          provider: runtime.provider,
+          diagnosis: predictedOutputs(model.manifest, pass.outputs).filter((o) => o.head === model.manifest.outputs[0].head),
+          axes: attributeReadings(model.manifest, pass.outputs),
+        };
+      },
+      { id: req.jobId, to: req.to },
+    );
   }
 
   /** "This looks like that": the prototypes behind a class score (the predicted class unless named), with their exemplars. */
   async prototypeSheet(req: SheetRequest): Promise<PrototypeScoreSheet> {
     const model = this.#models.get(req.modelId);
     const m = model.manifest;
-    if (!m.prototypes) throw new VerdictError('explain.unsupported-method', `${m.name} has no prototypes (it is not a prototype model).`, { part: 'prototypes' });
+    if (!m.prototypes)
+      throw new VerdictError('explain.unsupported-method', `${m.name} has no prototypes (it is not a prototype model).`, {
+        part: 'prototypes',
+      });
     const classes = m.outputs[0].units.map((u) => u.name);
     if (req.class !== undefined && !classes.includes(req.class)) {
-      throw new VerdictError('explain.bad-target', `"${req.class}" is not a class of ${m.name}; its classes are ${classes.map((c) => `"${c}"`).join(', ')}.`, { target: req.class, valid: classes.join(', ') });
+      throw new VerdictError(
+        'explain.bad-target',
+        `"${req.class}" is not a class of ${m.name}; its classes are ${classes.map((c) => `"${c}"`).join(', ')}.`,
+        { target: req.class, valid: classes.join(', ') },
+      );
     }
     const subject = this.#subject(model, req.caseId, req.noduleId);
-    return this.#queue.run(`Prototypes — ${this.#cases.get(subject.caseId).label}`, async ({ signal }) => {
-      const { runtime, pass } = await this.#onePass(model, subject, signal);
-      const diagnosis = predictedOutputs(m, pass.outputs).filter((o) => o.head === m.outputs[0].head);
-      const explained = req.class ?? diagnosis.reduce((a, b) => (b.value > a.value ? b : a)).name;
-      const k = classes.indexOf(explained);
-      const rows = prototypeRows(m, pass.prototypeActivations!, k).slice(0, req.count ?? SHEET_ROWS);
-      const withExemplars = [];
-      for (const r of rows) {
-        const unit = m.prototypes!.units.find((u) => u.name === r.name)!;
-        const exemplars = [];
-        for (const e of unit.exemplars) exemplars.push({ imageId: e.imageId, patch: e.patch, box: e.box, similarity: e.similarity, png: await readExemplar(model, e.file) });
-        withExemplars.push({ ...r, exemplars });
-      }
-      return { modelId: model.id, caseId: subject.caseId, provider: runtime.provider, class: explained, score: diagnosis[k].value, probability: diagnosis[k].probability ?? 0, diagnosis, rows: withExemplars };
-    }, { id: req.jobId, to: req.to });
+    return this.#queue.run(
+      `Prototypes — ${this.#cases.get(subject.caseId).label}`,
+      async ({ signal }) => {
+        const { runtime, pass } = await this.#onePass(model, subject, signal);
+        const diagnosis = predictedOutputs(m, pass.outputs).filter((o) => o.head === m.outputs[0].head);
+        const explained = req.class ?? diagnosis.reduce((a, b) => (b.value > a.value ? b : a)).name;
+        const k = classes.indexOf(explained);
+        const rows = prototypeRows(m, pass.prototypeActivations!, k).slice(0, req.count ?? SHEET_ROWS);
+        const withExemplars = [];
+        for (const r of rows) {
+          const unit = m.prototypes!.units.find((u) => u.name === r.name)!;
+          const exemplars = [];
+          for (const e of unit.exemplars)
+            exemplars.push({
+              imageId: e.imageId,
+              patch: e.patch,
+              box: e.box,
+              similarity: e.similarity,
+              png: await readExemplar(model, e.file),
+            });
+          withExemplars.push({ ...r, exemplars });
+        }
+        return {
+          modelId: model.id,
+          caseId: subject.caseId,
+          provider: runtime.provider,
+          class: explained,
+          score: diagnosis[k].value,
+          probability: diagnosis[k].probability ?? 0,
+          diagnosis,
+          rows: withExemplars,
+        };
+      },
+      { id: req.jobId, to: req.to },
+    );
   }
 
   /** Cancels the job with this id, or every queued and running inference job. */
@@ -200,32 +301,41 @@ export class ExplanationService {
   }
 
   /** A concept = the mean CLS embedding of the examples (CT examples name a nodule). */
-  async createConcept(req: { modelId: number; name: string; examples: { caseId: number; noduleId?: number | null }[]; to?: Recipient }): Promise<Concept> {
+  async createConcept(req: {
+    modelId: number;
+    name: string;
+    examples: { caseId: number; noduleId?: number | null }[];
+    to?: Recipient;
+  }): Promise<Concept> {
     const model = this.#models.get(req.modelId);
     const name = req.name.trim();
     assertNewConcept(this.#db, model.id, name);
     const subjects = req.examples.map((e) => this.#subject(model, e.caseId, e.noduleId));
     const dims = dimsOf(model.manifest);
     const inputSize = dims.channels * dims.height * dims.width;
-    return this.#queue.run(`Concept "${name}"`, async ({ signal, progress }) => {
-      const runtime = await this.#models.runtime(model.id);
-      const sum = new Float64Array(dims.dim);
-      for (let start = 0; start < subjects.length; start += CONCEPT_BATCH) {
-        const chunk = subjects.slice(start, start + CONCEPT_BATCH);
-        const images = new Float32Array(chunk.length * inputSize);
-        for (let i = 0; i < chunk.length; i++) {
-          images.set((await loadModelInput(this.#imaging, model.manifest, chunk[i])).image, i * inputSize);
+    return this.#queue.run(
+      `Concept "${name}"`,
+      async ({ signal, progress }) => {
+        const runtime = await this.#models.runtime(model.id);
+        const sum = new Float64Array(dims.dim);
+        for (let start = 0; start < subjects.length; start += CONCEPT_BATCH) {
+          const chunk = subjects.slice(start, start + CONCEPT_BATCH);
+          const images = new Float32Array(chunk.length * inputSize);
+          for (let i = 0; i < chunk.length; i++) {
+            images.set((await loadModelInput(this.#imaging, model.manifest, chunk[i])).image, i * inputSize);
+            checkCancelled(signal);
+          }
+          const pass = await runtime.backbone(images, chunk.length);
+          for (let i = 0; i < pass.embedding.length; i++) sum[i % dims.dim] += pass.embedding[i];
           checkCancelled(signal);
+          progress(Math.min(start + CONCEPT_BATCH, subjects.length), subjects.length);
         }
-        const pass = await runtime.backbone(images, chunk.length);
-        for (let i = 0; i < pass.embedding.length; i++) sum[i % dims.dim] += pass.embedding[i];
-        checkCancelled(signal);
-        progress(Math.min(start + CONCEPT_BATCH, subjects.length), subjects.length);
-      }
-      const vector = Float32Array.from(sum, (v) => v / subjects.length);
-      const examples = subjects.map((s) => ({ caseId: s.caseId, noduleId: s.noduleId }));
-      return insertConcept(this.#db, { modelId: model.id, name, vector, examples, now: this.#now().toISOString() });
-    }, { to: req.to });
+        const vector = Float32Array.from(sum, (v) => v / subjects.length);
+        const examples = subjects.map((s) => ({ caseId: s.caseId, noduleId: s.noduleId }));
+        return insertConcept(this.#db, { modelId: model.id, name, vector, examples, now: this.#now().toISOString() });
+      },
+      { to: req.to },
+    );
   }
 
   /** One backbone pass over the subject's model input (inside a queued job); `ms` covers input and pass. */

@@ -14,24 +14,25 @@ describe('JobQueue', () => {
     const q = new JobQueue((job, done, total) => events.push(`${job.label} ${done}/${total}`));
     const log: string[] = [];
     let running = 0;
-    const job = (name: string) => q.run(name, async ({ progress }) => {
-      running++;
-      expect(running).toBe(1);
-      log.push(`start ${name}`);
-      progress(0, 1);
-      await new Promise((r) => setTimeout(r, 5));
-      progress(1, 1);
-      log.push(`end ${name}`);
-      running--;
-      return name;
-    });
+    const job = (name: string) =>
+      q.run(name, async ({ progress }) => {
+        running++;
+        expect(running).toBe(1);
+        log.push(`start ${name}`);
+        progress(0, 1);
+        await new Promise((r) => setTimeout(r, 5));
+        progress(1, 1);
+        log.push(`end ${name}`);
+        running--;
+        return name;
+      });
     expect(await Promise.all([job('a'), job('b'), job('c')])).toEqual(['a', 'b', 'c']);
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
     expect(events).toEqual(['a 0/1', 'a 1/1', 'b 0/1', 'b 1/1', 'c 0/1', 'c 1/1']);
     expect(q.size).toBe(0);
   });
 
-  it('passes a job\'s failure to its caller and goes on with the next', async () => {
+  it("passes a job's failure to its caller and goes on with the next", async () => {
     const q = new JobQueue();
     const bad = q.run('bad', async () => {
       throw new VerdictError('explain.inference-failed', 'boom');
@@ -77,13 +78,19 @@ describe('JobQueue', () => {
     expect(q.cancelAll()).toBe(0);
   });
 
-  it('reports each job\'s progress to whom it is for, whichever request is being served meanwhile', async () => {
+  it("reports each job's progress to whom it is for, whichever request is being served meanwhile", async () => {
     const heard: string[] = [];
     const alice = { name: 'alice' } as never;
     const bob = { name: 'bob' } as never;
-    const q = new JobQueue((job, done) => heard.push(`${job.to === 'staff' ? 'staff' : (job.to.caller as unknown as { name: string }).name}:${job.label}:${done}`));
+    const q = new JobQueue((job, done) =>
+      heard.push(`${job.to === 'staff' ? 'staff' : (job.to.caller as unknown as { name: string }).name}:${job.label}:${done}`),
+    );
     const step = ({ progress }: { progress: (d: number, t: number) => void }) => (progress(1, 1), Promise.resolve());
-    await Promise.all([q.run('a', step, { to: { caller: alice, readerId: null } }), q.run('b', step, { to: { caller: bob, readerId: null } }), q.run('c', step)]);
+    await Promise.all([
+      q.run('a', step, { to: { caller: alice, readerId: null } }),
+      q.run('b', step, { to: { caller: bob, readerId: null } }),
+      q.run('c', step),
+    ]);
     expect(heard).toEqual(['alice:a:1', 'bob:b:1', 'staff:c:1']);
   });
 });

@@ -53,7 +53,15 @@ export class JobQueue {
   run<T>(label: string, work: (ctx: JobContext) => Promise<T>, opts: JobOptions = {}): Promise<T> {
     const id = opts.id ?? `xj-${this.#next++}`;
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ id, label, to: opts.to ?? 'staff', work, resolve: resolve as (v: unknown) => void, reject, controller: new AbortController() });
+      this.#queue.push({
+        id,
+        label,
+        to: opts.to ?? 'staff',
+        work,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        controller: new AbortController(),
+      });
       this.#pump();
     });
   }

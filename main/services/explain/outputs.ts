@@ -7,7 +7,13 @@ import { targetsOf, type Manifest } from '../models/manifest';
 /** `outputs`: the K values of one image, in manifest order. */
 export function predictedOutputs(manifest: Manifest, outputs: Float32Array): PredictedOutput[] {
   const targets = targetsOf(manifest);
-  const result: PredictedOutput[] = targets.map((t, i) => ({ name: t.name, head: t.head, kind: t.kind, value: outputs[i], probability: null }));
+  const result: PredictedOutput[] = targets.map((t, i) => ({
+    name: t.name,
+    head: t.head,
+    kind: t.kind,
+    value: outputs[i],
+    probability: null,
+  }));
   let offset = 0;
   for (const head of manifest.outputs) {
     const n = head.units.length;

@@ -16,7 +16,10 @@ import { seededNormals } from './seeded-normal';
 const TOLERANCE = 1e-5;
 const report: string[] = [];
 
-describe.each([['lidc', LIDC_PACK], ['isic', ISIC_PACK]])('parity with %s fixtures', (name, dir) => {
+describe.each([
+  ['lidc', LIDC_PACK],
+  ['isic', ISIC_PACK],
+])('parity with %s fixtures', (name, dir) => {
   const fixtures = readFixtures(dir);
   let runtime: ModelRuntime;
   let targets: string[];
@@ -30,7 +33,16 @@ describe.each([['lidc', LIDC_PACK], ['isic', ISIC_PACK]])('parity with %s fixtur
   };
   const run = async (c: FixtureCase, id: string, target: ResolvedTarget, params = {}) => {
     const m = method(id);
-    return m.compute({ model: runtime, manifest, image: Float32Array.from(c.image), pass: passes.get(c.name)!, target, params: normaliseParams(m, params, runtime.dims.heads), signal: new AbortController().signal, progress: () => {} });
+    return m.compute({
+      model: runtime,
+      manifest,
+      image: Float32Array.from(c.image),
+      pass: passes.get(c.name)!,
+      target,
+      params: normaliseParams(m, params, runtime.dims.heads),
+      signal: new AbortController().signal,
+      progress: () => {},
+    });
   };
   const output = (t: string): ResolvedTarget => ({ kind: 'output', name: t, index: targets.indexOf(t) });
 
@@ -69,8 +81,16 @@ describe.each([['lidc', LIDC_PACK], ['isic', ISIC_PACK]])('parity with %s fixtur
   it('attention, per head and head mean', async () => {
     const { heads, patches } = runtime.dims;
     for (const c of fixtures.cases) {
-      for (let h = 0; h < heads; h++) check('attention (head)', await run(c, 'attention', { kind: 'none', name: 'attention' }, { head: h }), c.attention.slice(h * patches, (h + 1) * patches));
-      const mean = Array.from({ length: patches }, (_, i) => Array.from({ length: heads }, (_, h) => c.attention[h * patches + i]).reduce((a, b) => a + b, 0) / heads);
+      for (let h = 0; h < heads; h++)
+        check(
+          'attention (head)',
+          await run(c, 'attention', { kind: 'none', name: 'attention' }, { head: h }),
+          c.attention.slice(h * patches, (h + 1) * patches),
+        );
+      const mean = Array.from(
+        { length: patches },
+        (_, i) => Array.from({ length: heads }, (_, h) => c.attention[h * patches + i]).reduce((a, b) => a + b, 0) / heads,
+      );
       check('attention (mean)', await run(c, 'attention', { kind: 'none', name: 'attention' }), mean);
     }
   });
@@ -84,7 +104,11 @@ describe.each([['lidc', LIDC_PACK], ['isic', ISIC_PACK]])('parity with %s fixtur
 
   it('concept CDAM', async () => {
     for (const c of fixtures.cases) {
-      check('concept-cdam', await run(c, 'concept-cdam', { kind: 'concept', name: 'fixture', vector: Float32Array.from(c.conceptCdam.concept) }), c.conceptCdam.cdam);
+      check(
+        'concept-cdam',
+        await run(c, 'concept-cdam', { kind: 'concept', name: 'fixture', vector: Float32Array.from(c.conceptCdam.concept) }),
+        c.conceptCdam.cdam,
+      );
     }
   });
 

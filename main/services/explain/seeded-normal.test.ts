@@ -6,20 +6,23 @@ import { mulberry32 } from '../../../app/mulberry32';
 import { normalTable, seededNormals } from './seeded-normal';
 
 describe('seeded normals', () => {
-  it('mulberry32 gives prng.py\'s uniforms', () => {
+  it("mulberry32 gives prng.py's uniforms", () => {
     const u = mulberry32(1234);
     expect([u(), u(), u()]).toEqual([0.07329497812315822, 0.7034119898453355, 0.9028560190927237]);
     const z = mulberry32(0);
     expect([z(), z()]).toEqual([0.26642920868471265, 0.0003297457005828619]);
   });
 
-  it('Box–Muller pairs give prng.py\'s normals (cos first, then sin)', () => {
+  it("Box–Muller pairs give prng.py's normals (cos first, then sin)", () => {
     const ours = Array.from(seededNormals(42, 5));
     const python = [-0.956162229384149, 0.3220702493215296, -0.2730261048826104, -0.4946727576767142, -1.8416271847835968];
     ours.forEach((v, i) => expect(v).toBeCloseTo(python[i], 14));
   });
 
-  it.each([['lidc', LIDC_PACK], ['isic', ISIC_PACK]])('equals the first values recorded in the %s fixtures', (_name, pack) => {
+  it.each([
+    ['lidc', LIDC_PACK],
+    ['isic', ISIC_PACK],
+  ])('equals the first values recorded in the %s fixtures', (_name, pack) => {
     const { seed, first } = readFixtures(pack).normals;
     const ours = seededNormals(seed, first.length);
     first.forEach((v, i) => expect(ours[i]).toBeCloseTo(v, 14));

@@ -10,7 +10,14 @@ export function kappaFile(records: readonly AnswerRecord[], questionId?: string)
   const tables = agreementTables(records).filter((t) => !questionId || t.questionId === questionId);
   const readers = [...new Set(tables.flatMap((t) => t.readers))];
   const rows: Cell[][] = tables.flatMap((t) =>
-    t.items.map((it, i) => [t.questionId, it.phase, it.conditionId, it.caseId, ...readers.map((name) => t.values[i][t.readers.indexOf(name)] ?? null)]));
+    t.items.map((it, i) => [
+      t.questionId,
+      it.phase,
+      it.conditionId,
+      it.caseId,
+      ...readers.map((name) => t.values[i][t.readers.indexOf(name)] ?? null),
+    ]),
+  );
   return toCsv(['question_id', 'phase', 'condition_id', 'case_id', ...readers], rows);
 }
 
@@ -19,10 +26,12 @@ export function iccFile(records: readonly AnswerRecord[], questionId?: string): 
   const rows: Cell[][] = [];
   for (const t of agreementTables(records)) {
     if (questionId && t.questionId !== questionId) continue;
-    t.items.forEach((it, i) => t.readers.forEach((rater, j) => {
-      const v = t.values[i][j];
-      if (typeof v === 'number') rows.push([t.questionId, it.phase, it.conditionId, it.key, rater, v]);
-    }));
+    t.items.forEach((it, i) =>
+      t.readers.forEach((rater, j) => {
+        const v = t.values[i][j];
+        if (typeof v === 'number') rows.push([t.questionId, it.phase, it.conditionId, it.key, rater, v]);
+      }),
+    );
   }
   return toCsv(['question_id', 'phase', 'condition_id', 'target', 'rater', 'rating'], rows);
 }

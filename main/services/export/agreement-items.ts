@@ -25,7 +25,10 @@ function itemOf(r: AnswerRecord): AgreementItem {
 
 /** One table per question agreement applies to, readers in study order, items in first-answered order. */
 export function agreementTables(records: readonly AnswerRecord[]): AgreementTable[] {
-  const byQuestion = new Map<string, { readers: Map<string, number>; items: Map<string, AgreementItem>; cells: Map<string, Map<string, number | string>> }>();
+  const byQuestion = new Map<
+    string,
+    { readers: Map<string, number>; items: Map<string, AgreementItem>; cells: Map<string, Map<string, number | string>> }
+  >();
   for (const r of records) {
     if (!hasAgreement(r.question) || r.trial.sanity || r.trial.repeatOfPosition !== null) continue;
     const v = agreementValue(r);
@@ -47,7 +50,9 @@ export function agreementTables(records: readonly AnswerRecord[]): AgreementTabl
 }
 
 /** Pairs of a reader's first read and repeat read of the same stimulus, per question. */
-export function repeatPairs(records: readonly AnswerRecord[]): { questionId: string; reader: string; first: number | string; repeat: number | string }[] {
+export function repeatPairs(
+  records: readonly AnswerRecord[],
+): { questionId: string; reader: string; first: number | string; repeat: number | string }[] {
   const byTrial = new Map<string, AnswerRecord>();
   for (const r of records) byTrial.set(`${r.reader.id}|${r.trial.position}|${r.question.id}`, r);
   const out = [];

@@ -40,11 +40,22 @@ export type AnswerRecord = {
   displayState: DisplayState;
   reader: { id: number; name: string; specialty: string | null; yearsExperience: number | null; index: number; seed: number };
   trial: {
-    id: number; position: number; caseOrder: number; phase: PhaseId; kind: 'case' | 'stimulus' | 'comparison';
-    conditionId: string | null; conditionBId: string | null; sanity: boolean; repeatOfPosition: number | null; firstOpenedAt: string | null;
+    id: number;
+    position: number;
+    caseOrder: number;
+    phase: PhaseId;
+    kind: 'case' | 'stimulus' | 'comparison';
+    conditionId: string | null;
+    conditionBId: string | null;
+    sanity: boolean;
+    repeatOfPosition: number | null;
+    firstOpenedAt: string | null;
   };
   case: {
-    label: string; source: string; caseIndex: number; nodule: string | null;
+    label: string;
+    source: string;
+    caseIndex: number;
+    nodule: string | null;
     /** The case's truth (app/truth.ts), and `binary` its malignancy truth (LIDC median ≥4 vs ≤2, ISIC malignant diagnoses). */
     truth: CaseTruth & { binary: 0 | 1 | null };
   };
@@ -68,10 +79,46 @@ export type StudyRecords = { ctx: StudyContext; records: AnswerRecord[] };
 
 // Separate queries joined here by id: one wide join repeats every trial's, stimulus's and
 // prediction's text on each of its answers, which made a 100,000-answer export four times slower.
-type AnswerRow = [id: number, trialId: number, questionId: string, version: number, valueJson: string, scoresJson: string | null, displayJson: string, t2fi: number | null, tot: number, createdAt: string, aiSeen: 0 | 1 | null, explanationSeen: 0 | 1 | null];
-type TrialRow = [id: number, assignmentId: number, position: number, caseIndex: number, phase: PhaseId, kind: 'case' | 'stimulus' | 'comparison',
-  conditionId: string | null, conditionBId: string | null, sanity: number, repeatOfPosition: number | null, firstOpenedAt: string | null];
-type StimulusRow = [trialId: number, slot: number, label: string, conditionId: string, explanationId: number, modelId: number, modelSha: string, provider: string, method: string, target: string, mapSha: string];
+type AnswerRow = [
+  id: number,
+  trialId: number,
+  questionId: string,
+  version: number,
+  valueJson: string,
+  scoresJson: string | null,
+  displayJson: string,
+  t2fi: number | null,
+  tot: number,
+  createdAt: string,
+  aiSeen: 0 | 1 | null,
+  explanationSeen: 0 | 1 | null,
+];
+type TrialRow = [
+  id: number,
+  assignmentId: number,
+  position: number,
+  caseIndex: number,
+  phase: PhaseId,
+  kind: 'case' | 'stimulus' | 'comparison',
+  conditionId: string | null,
+  conditionBId: string | null,
+  sanity: number,
+  repeatOfPosition: number | null,
+  firstOpenedAt: string | null,
+];
+type StimulusRow = [
+  trialId: number,
+  slot: number,
+  label: string,
+  conditionId: string,
+  explanationId: number,
+  modelId: number,
+  modelSha: string,
+  provider: string,
+  method: string,
+  target: string,
+  mapSha: string,
+];
 type PredictionRow = [trialId: number, modelId: number, modelSha: string, provider: string, outputsJson: string];
 
 const OF_STUDY = 'JOIN assignment s ON s.id = t.assignment_id WHERE s.study_id = ?';
@@ -94,16 +141,44 @@ export function answerRecords(db: Database, studyId: number): { ctx: StudyContex
   const explanations = explanationLookup(db);
   const raw = <T>(sql: string): T[] => db.prepare(sql).raw(true).all(studyId) as T[];
 
-  const readers = new Map((db.prepare(`SELECT s.id, r.id, r.name, r.specialty, r.years_experience, s.reader_index, s.seed FROM assignment s JOIN reader r ON r.id = s.reader_id WHERE s.study_id = ?`)
-    .raw(true).all(studyId) as [number, number, string, string | null, number | null, number, number][])
-    .map(([a, id, name, specialty, years, index, seed]) => [a, { id, name, specialty, yearsExperience: years, index, seed }]));
+  const readers = new Map(
+    (
+      db
+        .prepare(
+          `SELECT s.id, r.id, r.name, r.specialty, r.years_experience, s.reader_index, s.seed FROM assignment s JOIN reader r ON r.id = s.reader_id WHERE s.study_id = ?`,
+        )
+        .raw(true)
+        .all(studyId) as [number, number, string, string | null, number | null, number, number][]
+    ).map(([a, id, name, specialty, years, index, seed]) => [a, { id, name, specialty, yearsExperience: years, index, seed }]),
+  );
   const characteristics = characteristicMedians(db);
-  const cases = new Map((db.prepare(`SELECT e.case_index, c.label, c.source, n.label, n.median_malignancy, d.diagnosis, e.nodule_id FROM study_entry e JOIN study_case c ON c.id = e.case_id
-      LEFT JOIN nodule n ON n.id = e.nodule_id LEFT JOIN dermo_truth d ON d.case_id = e.case_id WHERE e.study_id = ?`)
-    .raw(true).all(studyId) as [number, string, string, string | null, number | null, IsicDiagnosis | null, number | null][])
-    .map(([index, label, source, nodule, medianMalignancy, diagnosis, noduleId]): [number, AnswerRecord['case']] =>
-      [index, { label, source, caseIndex: index, nodule, truth: { medianMalignancy, diagnosis, characteristics: characteristics(noduleId), binary: binaryTruth({ medianMalignancy, diagnosis }) } }]));
-  const trialRows = raw<TrialRow>(`SELECT t.id, t.assignment_id, t.position, t.case_index, t.phase, t.kind, t.condition_id, t.condition_b_id, t.sanity,
+  const cases = new Map(
+    (
+      db
+        .prepare(
+          `SELECT e.case_index, c.label, c.source, n.label, n.median_malignancy, d.diagnosis, e.nodule_id FROM study_entry e JOIN study_case c ON c.id = e.case_id
+      LEFT JOIN nodule n ON n.id = e.nodule_id LEFT JOIN dermo_truth d ON d.case_id = e.case_id WHERE e.study_id = ?`,
+        )
+        .raw(true)
+        .all(studyId) as [number, string, string, string | null, number | null, IsicDiagnosis | null, number | null][]
+    ).map(([index, label, source, nodule, medianMalignancy, diagnosis, noduleId]): [number, AnswerRecord['case']] => [
+      index,
+      {
+        label,
+        source,
+        caseIndex: index,
+        nodule,
+        truth: {
+          medianMalignancy,
+          diagnosis,
+          characteristics: characteristics(noduleId),
+          binary: binaryTruth({ medianMalignancy, diagnosis }),
+        },
+      },
+    ]),
+  );
+  const trialRows =
+    raw<TrialRow>(`SELECT t.id, t.assignment_id, t.position, t.case_index, t.phase, t.kind, t.condition_id, t.condition_b_id, t.sanity,
       (SELECT o.position FROM trial o WHERE o.id = t.repeat_of), v.first_opened_at FROM trial t LEFT JOIN trial_visit v ON v.trial_id = t.id ${OF_STUDY}
       ORDER BY t.assignment_id, t.position`);
   const trials = new Map(trialRows.map((t) => [t[0], t]));
@@ -112,16 +187,41 @@ export function answerRecords(db: Database, studyId: number): { ctx: StudyContex
   for (const st of raw<StimulusRow>(`SELECT st.trial_id, st.slot, st.label, st.condition_id, st.explanation_id, st.model_id, st.model_sha256, st.provider, st.method, st.target, st.map_sha256
       FROM stimulus st JOIN trial t ON t.id = st.trial_id ${OF_STUDY}`)) {
     const e = explanations(st[4]);
-    shown.set(st[0] * 2 + st[1], { label: st[2], conditionId: st[3], model: { ...models(st[5]), sha256: st[6] }, provider: st[7], method: st[8], target: st[9], params: e.params, mapSha256: st[10], outputs: e.outputs, metrics: e.metrics });
+    shown.set(st[0] * 2 + st[1], {
+      label: st[2],
+      conditionId: st[3],
+      model: { ...models(st[5]), sha256: st[6] },
+      provider: st[7],
+      method: st[8],
+      target: st[9],
+      params: e.params,
+      mapSha256: st[10],
+      outputs: e.outputs,
+      metrics: e.metrics,
+    });
   }
   const outputsOf = cachedParse<PredictedOutput[]>();
   // Only case trials: a stimulus trial's outputs are its explanation's (shown.outputs).
-  const predictions = new Map(raw<PredictionRow>(`SELECT p.trial_id, p.model_id, p.model_sha256, p.provider, p.outputs_json FROM trial_prediction p JOIN trial t ON t.id = p.trial_id ${OF_STUDY} AND t.kind = 'case'`)
-    .map(([trialId, modelId, sha256, provider, outputs]) => [trialId, { model: { ...models(modelId), sha256 }, provider, outputs: outputsOf(outputs) }]));
+  const predictions = new Map(
+    raw<PredictionRow>(
+      `SELECT p.trial_id, p.model_id, p.model_sha256, p.provider, p.outputs_json FROM trial_prediction p JOIN trial t ON t.id = p.trial_id ${OF_STUDY} AND t.kind = 'case'`,
+    ).map(([trialId, modelId, sha256, provider, outputs]) => [
+      trialId,
+      { model: { ...models(modelId), sha256 }, provider, outputs: outputsOf(outputs) },
+    ]),
+  );
   // The first version (time, value, what had been seen), for the few answers that were edited.
-  const firstAnswered = new Map((db.prepare(`SELECT f.trial_id || '|' || f.question_id, f.created_at, f.value_json, f.ai_seen, f.explanation_seen FROM answer f JOIN trial t ON t.id = f.trial_id ${OF_STUDY}
-      AND f.version = 1 AND f.id IN (SELECT x.supersedes FROM answer x WHERE x.supersedes IS NOT NULL)`).raw(true).all(studyId) as [string, string, string, 0 | 1 | null, 0 | 1 | null][])
-    .map(([key, at, valueJson, ai, ex]) => [key, { at, value: JSON.parse(valueJson) as AnswerValue, exposure: exposureOf(ai, ex) }]));
+  const firstAnswered = new Map(
+    (
+      db
+        .prepare(
+          `SELECT f.trial_id || '|' || f.question_id, f.created_at, f.value_json, f.ai_seen, f.explanation_seen FROM answer f JOIN trial t ON t.id = f.trial_id ${OF_STUDY}
+      AND f.version = 1 AND f.id IN (SELECT x.supersedes FROM answer x WHERE x.supersedes IS NOT NULL)`,
+        )
+        .raw(true)
+        .all(studyId) as [string, string, string, 0 | 1 | null, 0 | 1 | null][]
+    ).map(([key, at, valueJson, ai, ex]) => [key, { at, value: JSON.parse(valueJson) as AnswerValue, exposure: exposureOf(ai, ex) }]),
+  );
   const displayOf = cachedParse<DisplayState>();
 
   // Edits are few: the versions they replaced, skipped below (cheaper than asking SQLite, for
@@ -132,27 +232,68 @@ export function answerRecords(db: Database, studyId: number): { ctx: StudyContex
     // Iterated, not collected: 100,000 row arrays alive at once cost more in garbage collection
     // than the query itself. The statement starts when the first record is asked for, so an
     // iterator never read holds no statement open.
-    const answers = db.prepare(`SELECT a.id, a.trial_id, a.question_id, a.version, a.value_json, a.scores_json, a.display_state_json, a.time_to_first_input_ms, a.time_on_trial_ms, a.created_at, a.ai_seen, a.explanation_seen
+    const answers = db
+      .prepare(
+        `SELECT a.id, a.trial_id, a.question_id, a.version, a.value_json, a.scores_json, a.display_state_json, a.time_to_first_input_ms, a.time_on_trial_ms, a.created_at, a.ai_seen, a.explanation_seen
       FROM answer a JOIN trial t ON t.id = a.trial_id ${OF_STUDY}
-      ORDER BY s.reader_index, t.position, a.question_id`).raw(true).iterate(studyId) as IterableIterator<AnswerRow>;
-    for (const [id, trialId, questionId, version, valueJson, scoresJson, displayJson, t2fi, tot, createdAt, aiSeen, explanationSeen] of answers) {
+      ORDER BY s.reader_index, t.position, a.question_id`,
+      )
+      .raw(true)
+      .iterate(studyId) as IterableIterator<AnswerRow>;
+    for (const [
+      id,
+      trialId,
+      questionId,
+      version,
+      valueJson,
+      scoresJson,
+      displayJson,
+      t2fi,
+      tot,
+      createdAt,
+      aiSeen,
+      explanationSeen,
+    ] of answers) {
       if (superseded.has(id)) continue;
       const question = questions.get(questionId);
       if (!question) throw new VerdictError('internal', `answer ${id}: question "${questionId}" is not in the study's protocol`);
       const t = trials.get(trialId)!;
       let trial = trialOf.get(trialId);
       if (!trial) {
-        trial = { id: trialId, position: t[2], caseOrder: caseOrder.get(t[1])!.get(t[3])!, phase: t[4], kind: t[5], conditionId: t[6], conditionBId: t[7], sanity: t[8] === 1, repeatOfPosition: t[9], firstOpenedAt: t[10] };
+        trial = {
+          id: trialId,
+          position: t[2],
+          caseOrder: caseOrder.get(t[1])!.get(t[3])!,
+          phase: t[4],
+          kind: t[5],
+          conditionId: t[6],
+          conditionBId: t[7],
+          sanity: t[8] === 1,
+          repeatOfPosition: t[9],
+          firstOpenedAt: t[10],
+        };
         trialOf.set(trialId, trial);
       }
       const first = version === 1 ? undefined : firstAnswered.get(`${trialId}|${questionId}`);
       yield {
-        answerId: id, version, answeredAt: createdAt, firstAnsweredAt: first?.at ?? createdAt,
-        exposure: exposureOf(aiSeen, explanationSeen), first: first ? { value: first.value, exposure: first.exposure } : null,
-        timeToFirstInputMs: t2fi, timeOnTrialMs: tot, displayState: displayOf(displayJson),
-        reader: readers.get(t[1])!, trial, case: cases.get(t[3])!,
-        shown: shown.get(trialId * 2) ?? null, shownB: shown.get(trialId * 2 + 1) ?? null, prediction: predictions.get(trialId) ?? null,
-        question, value: JSON.parse(valueJson) as AnswerValue, scores: scoresJson ? (JSON.parse(scoresJson) as RoiScores) : null,
+        answerId: id,
+        version,
+        answeredAt: createdAt,
+        firstAnsweredAt: first?.at ?? createdAt,
+        exposure: exposureOf(aiSeen, explanationSeen),
+        first: first ? { value: first.value, exposure: first.exposure } : null,
+        timeToFirstInputMs: t2fi,
+        timeOnTrialMs: tot,
+        displayState: displayOf(displayJson),
+        reader: readers.get(t[1])!,
+        trial,
+        case: cases.get(t[3])!,
+        shown: shown.get(trialId * 2) ?? null,
+        shownB: shown.get(trialId * 2 + 1) ?? null,
+        prediction: predictions.get(trialId) ?? null,
+        question,
+        value: JSON.parse(valueJson) as AnswerValue,
+        scores: scoresJson ? (JSON.parse(scoresJson) as RoiScores) : null,
       };
     }
   }
@@ -187,7 +328,11 @@ function explanationLookup(db: Database): (id: number) => ExplanationInfo {
     if (!e) {
       const row = get.get(id) as { params_json: string; outputs_json: string };
       const stored = metrics.all(id) as { metric: MetricId; value: number | null }[];
-      e = { params: JSON.parse(row.params_json) as Record<string, unknown>, outputs: JSON.parse(row.outputs_json) as PredictedOutput[], metrics: Object.fromEntries(stored.map((m) => [m.metric, m.value])) };
+      e = {
+        params: JSON.parse(row.params_json) as Record<string, unknown>,
+        outputs: JSON.parse(row.outputs_json) as PredictedOutput[],
+        metrics: Object.fromEntries(stored.map((m) => [m.metric, m.value])),
+      };
       cache.set(id, e);
     }
     return e;

@@ -25,12 +25,18 @@ export function numericAnswer(q: Question, v: AnswerValue): number | null {
 export function answerLabel(q: Question, v: AnswerValue): string | null {
   if (v === null) return null;
   switch (q.type) {
-    case 'single-choice': return q.options.find((o) => o.value === v)?.label ?? String(v);
-    case 'multiple-choice': return Array.isArray(v) ? v.map((x) => q.options.find((o) => o.value === x)?.label ?? x).join('; ') : null;
-    case 'likert': return typeof v === 'number' ? (q.anchors[String(v)] ?? String(v)) : null;
-    case 'yes-no': return v === true ? 'yes' : v === false ? 'no' : null;
-    case 'roi': return typeof v === 'object' && !Array.isArray(v) ? v.shape : null;
-    default: return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
+    case 'single-choice':
+      return q.options.find((o) => o.value === v)?.label ?? String(v);
+    case 'multiple-choice':
+      return Array.isArray(v) ? v.map((x) => q.options.find((o) => o.value === x)?.label ?? x).join('; ') : null;
+    case 'likert':
+      return typeof v === 'number' ? (q.anchors[String(v)] ?? String(v)) : null;
+    case 'yes-no':
+      return v === true ? 'yes' : v === false ? 'no' : null;
+    case 'roi':
+      return typeof v === 'object' && !Array.isArray(v) ? v.shape : null;
+    default:
+      return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
   }
 }
 
@@ -91,7 +97,10 @@ export const hasAgreement = (q: Question): boolean =>
  * The model's call for a case: the most probable class of its first classification head, and
  * the score of the explained target (probability for a class, value for a regression output).
  */
-export function predictionOf(outputs: PredictedOutput[], target: string | null): { predicted: string | null; probability: number | null; targetScore: number | null } {
+export function predictionOf(
+  outputs: PredictedOutput[],
+  target: string | null,
+): { predicted: string | null; probability: number | null; targetScore: number | null } {
   const firstHead = outputs.find((o) => o.probability !== null)?.head;
   const classes = outputs.filter((o) => o.head === firstHead && o.probability !== null);
   const top = classes.reduce<PredictedOutput | null>((best, o) => (best === null || o.probability! > best.probability! ? o : best), null);

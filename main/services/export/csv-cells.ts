@@ -27,7 +27,8 @@ const NEEDS_QUOTES = /[",;\t\n\r\v\f\u0085\u2028\u2029]/;
 export const csvField = (text: string): string => (NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
 
 /** Text neutralised and quoted as needed, booleans as 1/0, missing as empty; numbers with String(). */
-const cellText = (c: Cell): string => (c === null ? '' : typeof c === 'string' ? csvField(neutralise(c)) : typeof c === 'boolean' ? (c ? '1' : '0') : String(c));
+const cellText = (c: Cell): string =>
+  c === null ? '' : typeof c === 'string' ? csvField(neutralise(c)) : typeof c === 'boolean' ? (c ? '1' : '0') : String(c);
 
 /** One line (or a part of one) as CSV text. */
 export function csvRow(cells: Cell[]): string {

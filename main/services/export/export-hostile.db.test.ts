@@ -18,7 +18,10 @@ const STUDY_NAME = 'Pilot\r\nBEGIN DATA:\r\nDr_A,Derm-001,unaided,5\nforged,Derm
 beforeAll(async () => {
   ({ v, studyId } = await readWholeStudy());
   const db = v.study.db;
-  readerIds = (db.prepare('SELECT r.id FROM assignment s JOIN reader r ON r.id = s.reader_id WHERE s.study_id = ? ORDER BY s.reader_index').pluck().all(studyId) as number[]);
+  readerIds = db
+    .prepare('SELECT r.id FROM assignment s JOIN reader r ON r.id = s.reader_id WHERE s.study_id = ? ORDER BY s.reader_index')
+    .pluck()
+    .all(studyId) as number[];
   const rename = db.prepare('UPDATE reader SET name = ? WHERE id = ?');
   readerIds.forEach((id, i) => rename.run(NAMES[i], id));
   db.prepare('UPDATE study SET name = ? WHERE id = ?').run(STUDY_NAME, studyId);
@@ -48,13 +51,20 @@ describe('item 17: iMRMC front matter and reader ids', () => {
     const data = lines.slice(start + 1);
     expect(data.every((l) => l.split(',').length === 4)).toBe(true);
     expect(data.some((l) => l.startsWith('forged,'))).toBe(false);
-    expect(imrmc().split(/\r\n/).every((l) => !/[\r\n]/.test(l))).toBe(true);
+    expect(
+      imrmc()
+        .split(/\r\n/)
+        .every((l) => !/[\r\n]/.test(l)),
+    ).toBe(true);
   });
 
   it('keeps "Dr A" and "Dr_A" apart, with ids made from the reader row id (stable across exports)', () => {
     const text = imrmc();
     const lines = text.split('\r\n').filter(Boolean);
-    const scores = lines.slice(lines.indexOf('BEGIN DATA:') + 1).map((l) => l.split(',')).filter((d) => d[0] !== 'truth');
+    const scores = lines
+      .slice(lines.indexOf('BEGIN DATA:') + 1)
+      .map((l) => l.split(','))
+      .filter((d) => d[0] !== 'truth');
     const perReader = new Map<string, number>();
     for (const d of scores) perReader.set(d[0], (perReader.get(d[0]) ?? 0) + 1);
     const expected = [`Dr_A-r${readerIds[0]}`, `Dr_A-r${readerIds[1]}`, `x__1_1__SUM_1_-r${readerIds[2]}`];

@@ -22,7 +22,14 @@ const MEDIA: Record<ExportFormat, { ext: string; mediaType: string }> = {
   json: { ext: 'json', mediaType: 'application/json' },
 };
 
-const SUFFIX: Record<ExportFormat, string> = { csv: 'answers-long', imrmc: 'imrmc', mrmcaov: 'mrmcaov-long', kappa: 'kappa-wide', icc: 'icc-long', json: 'study' };
+const SUFFIX: Record<ExportFormat, string> = {
+  csv: 'answers-long',
+  imrmc: 'imrmc',
+  mrmcaov: 'mrmcaov-long',
+  kappa: 'kappa-wide',
+  icc: 'icc-long',
+  json: 'study',
+};
 
 export class ExportService {
   readonly #db: Database;
@@ -37,22 +44,32 @@ export class ExportService {
 
   /** The file's content and a suggested name; `question` picks the question of the MRMC, kappa and ICC files. */
   build(studyId: number, format: ExportFormat, question?: string): ExportedFile {
-    const content = this.#db.transaction(() => {
-      if (format === 'json') return studyJson(this.#db, studyContext(this.#db, studyId), this.#appVersion, this.#now().toISOString());
-      if (format === 'csv') {
-        const { ctx, records } = answerRecords(this.#db, studyId);
-        return longCsv(ctx, records, this.#appVersion);
-      }
-      const { ctx, records } = studyRecords(this.#db, studyId);
-      switch (format) {
-        case 'imrmc': return imrmcFile(ctx, records, question);
-        case 'mrmcaov': return mrmcaovFile(ctx, records, question);
-        case 'kappa': return kappaFile(records, question);
-        case 'icc': return iccFile(records, question);
-      }
-    }).deferred();
+    const content = this.#db
+      .transaction(() => {
+        if (format === 'json') return studyJson(this.#db, studyContext(this.#db, studyId), this.#appVersion, this.#now().toISOString());
+        if (format === 'csv') {
+          const { ctx, records } = answerRecords(this.#db, studyId);
+          return longCsv(ctx, records, this.#appVersion);
+        }
+        const { ctx, records } = studyRecords(this.#db, studyId);
+        switch (format) {
+          case 'imrmc':
+            return imrmcFile(ctx, records, question);
+          case 'mrmcaov':
+            return mrmcaovFile(ctx, records, question);
+          case 'kappa':
+            return kappaFile(records, question);
+          case 'icc':
+            return iccFile(records, question);
+        }
+      })
+      .deferred();
     const m = MEDIA[format];
-    return { fileName: `verdict-study-${studyId}-${SUFFIX[format]}${question ? `-${question}` : ''}.${m.ext}`, mediaType: m.mediaType, content };
+    return {
+      fileName: `verdict-study-${studyId}-${SUFFIX[format]}${question ? `-${question}` : ''}.${m.ext}`,
+      mediaType: m.mediaType,
+      content,
+    };
   }
 
   /** Writes the export to `path` (replacing a file there only once the new one is complete). */
@@ -64,7 +81,11 @@ export class ExportService {
       writeFileSync(partial, file.content, { encoding: 'utf8', mode: 0o600 });
       renameSync(partial, path);
     } catch (e) {
-      try { unlinkSync(partial); } catch { /* nothing was written */ }
+      try {
+        unlinkSync(partial);
+      } catch {
+        /* nothing was written */
+      }
       throw new VerdictError('export.write-failed', `Could not write the ${format} export to ${path}: ${(e as Error).message}`, { path });
     }
     return { ...file, bytes: Buffer.byteLength(file.content, 'utf8') };

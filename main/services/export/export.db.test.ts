@@ -23,17 +23,32 @@ afterAll(() => v.close());
 
 type DbAnswer = { id: number; reader_id: number; position: number; question_id: string; value_json: string; version: number };
 const latestAnswers = (): DbAnswer[] =>
-  v.study.db.prepare(`SELECT a.id, a.reader_id, t.position, a.question_id, a.value_json, a.version FROM answer a JOIN trial t ON t.id = a.trial_id JOIN assignment s ON s.id = t.assignment_id
-    WHERE s.study_id = ? AND NOT EXISTS (SELECT 1 FROM answer b WHERE b.supersedes = a.id)`).all(studyId) as DbAnswer[];
+  v.study.db
+    .prepare(
+      `SELECT a.id, a.reader_id, t.position, a.question_id, a.value_json, a.version FROM answer a JOIN trial t ON t.id = a.trial_id JOIN assignment s ON s.id = t.assignment_id
+    WHERE s.study_id = ? AND NOT EXISTS (SELECT 1 FROM answer b WHERE b.supersedes = a.id)`,
+    )
+    .all(studyId) as DbAnswer[];
 
 /** Cases of the study with a diagnosis (an ISIC Task 2 image has none: it cannot enter an ROC analysis). */
 const withTruth = (): number =>
-  (v.study.db.prepare('SELECT COUNT(*) AS n FROM study_entry e JOIN dermo_truth d ON d.case_id = e.case_id WHERE e.study_id = ?').get(studyId) as { n: number }).n;
+  (
+    v.study.db
+      .prepare('SELECT COUNT(*) AS n FROM study_entry e JOIN dermo_truth d ON d.case_id = e.case_id WHERE e.study_id = ?')
+      .get(studyId) as { n: number }
+  ).n;
 const truthOfPosition = (a: DbAnswer): string | null =>
-  (v.study.db.prepare(`SELECT d.diagnosis FROM trial t JOIN assignment s ON s.id = t.assignment_id LEFT JOIN dermo_truth d ON d.case_id = t.case_id
-    WHERE s.study_id = ? AND s.reader_id = ? AND t.position = ?`).get(studyId, a.reader_id, a.position) as { diagnosis: string | null }).diagnosis;
+  (
+    v.study.db
+      .prepare(
+        `SELECT d.diagnosis FROM trial t JOIN assignment s ON s.id = t.assignment_id LEFT JOIN dermo_truth d ON d.case_id = t.case_id
+    WHERE s.study_id = ? AND s.reader_id = ? AND t.position = ?`,
+      )
+      .get(studyId, a.reader_id, a.position) as { diagnosis: string | null }
+  ).diagnosis;
 
-const parseCsv = (text: string): Record<string, string>[] => parse(text, { columns: true, skip_empty_lines: true, relax_column_count: false }) as Record<string, string>[];
+const parseCsv = (text: string): Record<string, string>[] =>
+  parse(text, { columns: true, skip_empty_lines: true, relax_column_count: false }) as Record<string, string>[];
 
 describe('long CSV', () => {
   it('re-read by a CSV parser gives back exactly the answers in the database', () => {
@@ -62,14 +77,21 @@ describe('long CSV', () => {
     const edited = rows.find((r) => r.answer_raw === 'edited, "final" answer')!;
     expect(edited.answer_version).toBe('2');
     expect(edited.phase).toBe('unaided');
-    const first = v.study.db.prepare("SELECT value_json FROM answer WHERE version = 1 AND id = (SELECT supersedes FROM answer WHERE value_json = ?)").get(JSON.stringify('edited, "final" answer')) as { value_json: string };
+    const first = v.study.db
+      .prepare('SELECT value_json FROM answer WHERE version = 1 AND id = (SELECT supersedes FROM answer WHERE value_json = ?)')
+      .get(JSON.stringify('edited, "final" answer')) as { value_json: string };
     expect(restoreCell(edited.first_answer_raw)).toBe(JSON.parse(first.value_json));
     // Given unaided, first; the edit came after the whole study, AI and explanations seen.
     expect([edited.first_ai_seen, edited.first_explanation_seen, edited.ai_seen, edited.explanation_seen]).toEqual(['0', '0', '1', '1']);
     const unedited = rows.filter((r) => r.answer_version === '1');
     for (const r of unedited) expect(r.first_answer_raw).toBe('');
     // Read in order, each case's phases one after the other: what had been seen follows the phase.
-    const seen = (phase: string) => new Set(unedited.filter((r) => r.phase === phase && r.is_sanity_check === '0' && r.is_repeat === '0').map((r) => `${r.ai_seen}${r.explanation_seen}`));
+    const seen = (phase: string) =>
+      new Set(
+        unedited
+          .filter((r) => r.phase === phase && r.is_sanity_check === '0' && r.is_repeat === '0')
+          .map((r) => `${r.ai_seen}${r.explanation_seen}`),
+      );
     expect(seen('unaided')).toEqual(new Set(['00']));
     expect(seen('ai')).toEqual(new Set(['10']));
     expect(seen('ai-explanation')).toEqual(new Set(['11']));
@@ -96,7 +118,16 @@ describe('long CSV', () => {
   it('carries the trial, case, truth, model and display context of each answer', () => {
     const rows = parseCsv(v.exports.build(studyId, 'csv').content);
     const stimulus = rows.find((r) => r.trial_kind === 'stimulus' && r.question_id === 'localisation' && r.is_sanity_check === '0')!;
-    expect(stimulus).toMatchObject({ phase: 'ai-explanation', model_id: 'test-vit-isic', execution_provider: 'cpu', target: 'MEL', scale_min: '1', scale_max: '5', display_opacity: '0.6', display_colormap: 'orange-blue' });
+    expect(stimulus).toMatchObject({
+      phase: 'ai-explanation',
+      model_id: 'test-vit-isic',
+      execution_provider: 'cpu',
+      target: 'MEL',
+      scale_min: '1',
+      scale_max: '5',
+      display_opacity: '0.6',
+      display_colormap: 'orange-blue',
+    });
     expect(stimulus.model_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(stimulus.map_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(['cdam', 'smooth-cdam', 'attention']).toContain(stimulus.method);
@@ -107,7 +138,8 @@ describe('long CSV', () => {
     expect(sanity.every((r) => r.model_id === 'isic-vit-randomized')).toBe(true);
     expect(rows.filter((r) => r.is_repeat === '1').every((r) => Number(r.repeat_of_position) < Number(r.trial_position))).toBe(true);
     const diagnosis = rows.filter((r) => r.question_id === 'diagnosis');
-    for (const r of diagnosis) expect(r.answer_correct).toBe(r.truth_diagnosis === '' ? '' : r.answer_raw === r.truth_diagnosis ? '1' : '0');
+    for (const r of diagnosis)
+      expect(r.answer_correct).toBe(r.truth_diagnosis === '' ? '' : r.answer_raw === r.truth_diagnosis ? '1' : '0');
     expect(diagnosis.filter((r) => r.answer_correct !== '').length).toBe(3 * 3 * withTruth());
     const preference = rows.filter((r) => r.question_id === 'preference');
     expect(preference.length).toBe(3 * 6);
@@ -119,15 +151,32 @@ describe('long CSV', () => {
 });
 
 describe('faithfulness in the exports', () => {
-  it("carries the stored metrics of each shown map, in the CSV and the JSON dump", async () => {
-    const shown = v.study.db.prepare(`SELECT e.model_id, e.case_id, e.method, e.target, e.params_json FROM stimulus st JOIN explanation e ON e.id = st.explanation_id
-      JOIN trial t ON t.id = st.trial_id WHERE st.method = 'cdam' AND t.sanity = 0 LIMIT 1`).get() as { model_id: number; case_id: number; method: string; target: string; params_json: string };
-    const [m] = await v.metrics.compute({ modelId: shown.model_id, caseId: shown.case_id, method: shown.method, target: shown.target, params: JSON.parse(shown.params_json), metrics: ['compactness'] });
+  it('carries the stored metrics of each shown map, in the CSV and the JSON dump', async () => {
+    const shown = v.study.db
+      .prepare(
+        `SELECT e.model_id, e.case_id, e.method, e.target, e.params_json FROM stimulus st JOIN explanation e ON e.id = st.explanation_id
+      JOIN trial t ON t.id = st.trial_id WHERE st.method = 'cdam' AND t.sanity = 0 LIMIT 1`,
+      )
+      .get() as { model_id: number; case_id: number; method: string; target: string; params_json: string };
+    const [m] = await v.metrics.compute({
+      modelId: shown.model_id,
+      caseId: shown.case_id,
+      method: shown.method,
+      target: shown.target,
+      params: JSON.parse(shown.params_json),
+      metrics: ['compactness'],
+    });
     const label = (v.study.db.prepare('SELECT label FROM study_case WHERE id = ?').get(shown.case_id) as { label: string }).label;
-    const rows = parseCsv(v.exports.build(studyId, 'csv').content).filter((r) => r.case_id === label && r.method === 'cdam' && r.is_sanity_check === '0');
+    const rows = parseCsv(v.exports.build(studyId, 'csv').content).filter(
+      (r) => r.case_id === label && r.method === 'cdam' && r.is_sanity_check === '0',
+    );
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(Number(r.faithfulness_compactness)).toBeCloseTo(m.value!, 12);
-    expect(parseCsv(v.exports.build(studyId, 'csv').content).filter((r) => r.method === 'attention').every((r) => r.faithfulness_compactness === '')).toBe(true);
+    expect(
+      parseCsv(v.exports.build(studyId, 'csv').content)
+        .filter((r) => r.method === 'attention')
+        .every((r) => r.faithfulness_compactness === ''),
+    ).toBe(true);
     const doc = JSON.parse(v.exports.build(studyId, 'json').content) as { faithfulness: { metric: string; value: number }[] };
     expect(doc.faithfulness).toEqual([expect.objectContaining({ metric: 'compactness', value: m.value })]);
   });
@@ -161,7 +210,10 @@ describe('MRMC and agreement files', () => {
     expect(Object.keys(rows[0])).toEqual(['question_id', 'phase', 'condition_id', 'case_id', 'Dr Ames', 'Dr Berg', 'Dr Chen']);
     expect(rows).toHaveLength(6 * 3);
     const db = latestAnswers().filter((a) => a.question_id === 'localisation');
-    const fromFile = rows.flatMap((r) => [r['Dr Ames'], r['Dr Berg'], r['Dr Chen']]).map(Number).sort();
+    const fromFile = rows
+      .flatMap((r) => [r['Dr Ames'], r['Dr Berg'], r['Dr Chen']])
+      .map(Number)
+      .sort();
     // Repeat and sanity-check reads are not items of inter-reader agreement.
     expect(fromFile.length).toBeLessThan(db.length);
     expect(fromFile.every((x) => x >= 1 && x <= 5)).toBe(true);
@@ -175,14 +227,27 @@ describe('MRMC and agreement files', () => {
   });
 
   it('refuses an MRMC export for a question without truth, naming it', () => {
-    expect(() => v.exports.build(studyId, 'imrmc', 'localisation')).toThrow(/--question localisation: an MRMC analysis needs a case-level question scored against the truth/);
+    expect(() => v.exports.build(studyId, 'imrmc', 'localisation')).toThrow(
+      /--question localisation: an MRMC analysis needs a case-level question scored against the truth/,
+    );
   });
 });
 
 describe('JSON dump and files', () => {
   it('holds every answer version, the trials, and no patient identifiers', () => {
-    const doc = JSON.parse(v.exports.build(studyId, 'json').content) as { answers: { superseded_by: number | null }[]; assignments: { trials: unknown[] }[]; cases: Record<string, unknown>[]; format: string };
-    const total = (v.study.db.prepare('SELECT COUNT(*) AS n FROM answer a JOIN trial t ON t.id = a.trial_id JOIN assignment s ON s.id = t.assignment_id WHERE s.study_id = ?').get(studyId) as { n: number }).n;
+    const doc = JSON.parse(v.exports.build(studyId, 'json').content) as {
+      answers: { superseded_by: number | null }[];
+      assignments: { trials: unknown[] }[];
+      cases: Record<string, unknown>[];
+      format: string;
+    };
+    const total = (
+      v.study.db
+        .prepare(
+          'SELECT COUNT(*) AS n FROM answer a JOIN trial t ON t.id = a.trial_id JOIN assignment s ON s.id = t.assignment_id WHERE s.study_id = ?',
+        )
+        .get(studyId) as { n: number }
+    ).n;
     expect(doc.format).toBe('verdict-study-export/1');
     expect(doc.answers).toHaveLength(total);
     expect(doc.answers.filter((a) => a.superseded_by !== null)).toHaveLength(1);
@@ -198,7 +263,8 @@ describe('JSON dump and files', () => {
     const r = v.exports.write(studyId, 'csv', out);
     expect(readFileSync(out, 'utf8')).toBe(v.exports.build(studyId, 'csv').content);
     expect(r.bytes).toBeGreaterThan(1000);
-    expect(() => v.exports.write(studyId, 'csv', join(dir, 'missing-folder', 'x.csv'))).toThrow(/Could not write the csv export to .*missing-folder/);
+    expect(() => v.exports.write(studyId, 'csv', join(dir, 'missing-folder', 'x.csv'))).toThrow(
+      /Could not write the csv export to .*missing-folder/,
+    );
   });
 });
-

@@ -19,12 +19,24 @@ export function mrmcQuestion(ctx: StudyContext, questionId?: string): Question {
   const scored = ctx.protocol.questions.filter((q) => q.level === 'case' && q.truth);
   if (questionId) {
     const q = ctx.protocol.questions.find((x) => x.id === questionId);
-    if (!q) throw new VerdictError('not-found', `--question ${questionId}: no such question in protocol ${ctx.protocolRow.protocol_id} (questions: ${ctx.protocol.questions.map((x) => x.id).join(', ')})`);
-    if (!q.truth || q.level !== 'case') throw new VerdictError('api.invalid-args', `--question ${questionId}: an MRMC analysis needs a case-level question scored against the truth ("truth" in the protocol)`);
+    if (!q)
+      throw new VerdictError(
+        'not-found',
+        `--question ${questionId}: no such question in protocol ${ctx.protocolRow.protocol_id} (questions: ${ctx.protocol.questions.map((x) => x.id).join(', ')})`,
+      );
+    if (!q.truth || q.level !== 'case')
+      throw new VerdictError(
+        'api.invalid-args',
+        `--question ${questionId}: an MRMC analysis needs a case-level question scored against the truth ("truth" in the protocol)`,
+      );
     return q;
   }
   const q = scored.find((x) => x.truth === 'malignancy') ?? scored[0];
-  if (!q) throw new VerdictError('api.invalid-args', `protocol ${ctx.protocolRow.protocol_id} has no case-level question scored against the truth ("truth": "malignancy" or "diagnosis"), so there is nothing for an MRMC analysis`);
+  if (!q)
+    throw new VerdictError(
+      'api.invalid-args',
+      `protocol ${ctx.protocolRow.protocol_id} has no case-level question scored against the truth ("truth": "malignancy" or "diagnosis"), so there is nothing for an MRMC analysis`,
+    );
   return q;
 }
 
@@ -69,7 +81,9 @@ export function imrmcFile(ctx: StudyContext, records: readonly AnswerRecord[], q
     `Readers (readerID = name): ${frontText([...new Map(s.map((x) => [x.readerId, x.reader])).entries()].map(([id, name]) => `${imrmcReader(id, name)} = ${name}`).join('; '))}.`,
     'BEGIN DATA:',
   ];
-  const rows = [...truth].map(([c, t]) => `truth,${csvId(c)},truth,${t}`).concat(s.map((x) => `${imrmcReader(x.readerId, x.reader)},${csvId(x.caseId)},${csvId(x.phase)},${x.score}`));
+  const rows = [...truth]
+    .map(([c, t]) => `truth,${csvId(c)},truth,${t}`)
+    .concat(s.map((x) => `${imrmcReader(x.readerId, x.reader)},${csvId(x.caseId)},${csvId(x.phase)},${x.score}`));
   return [...front, ...rows, ''].join('\r\n');
 }
 
@@ -95,7 +109,10 @@ export const frontText = (text: string): string =>
 /** MRMCaov's long data (R package MRMCaov, mrmc(..., data)): reader, treatment, case, truth, rating. */
 export function mrmcaovFile(ctx: StudyContext, records: readonly AnswerRecord[], questionId?: string): string {
   const q = mrmcQuestion(ctx, questionId);
-  return toCsv(['reader', 'treatment', 'case', 'truth', 'rating'], scores(q, records).scores.map((x) => [x.reader, x.phase, x.caseId, x.truth, x.score]));
+  return toCsv(
+    ['reader', 'treatment', 'case', 'truth', 'rating'],
+    scores(q, records).scores.map((x) => [x.reader, x.phase, x.caseId, x.truth, x.score]),
+  );
 }
 
 /** What truth 1 means for the question's truth. */

@@ -29,10 +29,16 @@ export class ImagingService {
     try {
       bytes = await readFile(path);
     } catch {
-      throw new VerdictError('file.not-found', `${basename(path)} is no longer at ${path}; re-import the folder or restore the file.`, { path });
+      throw new VerdictError('file.not-found', `${basename(path)} is no longer at ${path}; re-import the folder or restore the file.`, {
+        path,
+      });
     }
     if (createHash('sha256').update(bytes).digest('hex') !== sha256) {
-      throw new VerdictError('file.changed', `${basename(path)} has changed since it was imported; Verdict will not show different pixels under the same case.`, { path });
+      throw new VerdictError(
+        'file.changed',
+        `${basename(path)} has changed since it was imported; Verdict will not show different pixels under the same case.`,
+        { path },
+      );
     }
     return bytes;
   }
@@ -47,21 +53,31 @@ export class ImagingService {
 
   ctSlice(seriesId: number, index: number): Promise<CtSlice> {
     return this.#cached(`ct/${seriesId}/${index}`, async () => {
-      const row = this.#db.prepare('SELECT path, sha256, frame, rows, columns, slice_position AS position FROM image WHERE series_id = ? AND slice_index = ?')
-        .get(seriesId, index) as { path: string; sha256: string; frame: number; rows: number; columns: number; position: number } | undefined;
+      const row = this.#db
+        .prepare('SELECT path, sha256, frame, rows, columns, slice_position AS position FROM image WHERE series_id = ? AND slice_index = ?')
+        .get(seriesId, index) as
+        { path: string; sha256: string; frame: number; rows: number; columns: number; position: number } | undefined;
       if (!row) throw new VerdictError('not-found', `Series ${seriesId} has no slice ${index}.`, { seriesId, index });
       const bytes = await this.#verifiedBytes(row.path, row.sha256);
       const { hu } = await loadSlice({ path: row.path, frame: row.frame }, { bytes: new Map([[row.path, bytes]]) });
       if (!hu) throw new VerdictError('dicom.bad-value', `${basename(row.path)} is not a greyscale slice.`, { path: row.path });
-      const value: CtSlice = { seriesId, index, rows: row.rows, columns: row.columns, position: row.position, hu: hu.buffer.slice(hu.byteOffset, hu.byteOffset + hu.byteLength) as ArrayBuffer };
+      const value: CtSlice = {
+        seriesId,
+        index,
+        rows: row.rows,
+        columns: row.columns,
+        position: row.position,
+        hu: hu.buffer.slice(hu.byteOffset, hu.byteOffset + hu.byteLength) as ArrayBuffer,
+      };
       return { value, byteLength: hu.byteLength };
     });
   }
 
   dermoImage(imageId: number): Promise<RgbaImage> {
     return this.#cached(`rgba/${imageId}`, async () => {
-      const row = this.#db.prepare("SELECT path, sha256, kind FROM image WHERE id = ? AND kind IN ('dermoscopy', 'dicom-image')").get(imageId) as
-        | { path: string; sha256: string; kind: 'dermoscopy' | 'dicom-image' } | undefined;
+      const row = this.#db
+        .prepare("SELECT path, sha256, kind FROM image WHERE id = ? AND kind IN ('dermoscopy', 'dicom-image')")
+        .get(imageId) as { path: string; sha256: string; kind: 'dermoscopy' | 'dicom-image' } | undefined;
       if (!row) throw new VerdictError('not-found', `No image with id ${imageId}.`, { imageId });
       const bytes = await this.#verifiedBytes(row.path, row.sha256);
       const img = row.kind === 'dermoscopy' ? await decodeRgb(row.path) : rgbaFromDicom(await decodeFramesFromBytes(bytes, row.path, [0]));
@@ -72,8 +88,11 @@ export class ImagingService {
 
   mask(maskId: number): Promise<MaskImage> {
     return this.#cached(`mask/${maskId}`, async () => {
-      const row = this.#db.prepare('SELECT m.path, m.sha256, i.columns AS width, i.rows AS height FROM mask m JOIN image i ON i.id = m.image_id WHERE m.id = ?').get(maskId) as
-        | { path: string; sha256: string; width: number; height: number } | undefined;
+      const row = this.#db
+        .prepare(
+          'SELECT m.path, m.sha256, i.columns AS width, i.rows AS height FROM mask m JOIN image i ON i.id = m.image_id WHERE m.id = ?',
+        )
+        .get(maskId) as { path: string; sha256: string; width: number; height: number } | undefined;
       if (!row) throw new VerdictError('not-found', `No mask with id ${maskId}.`, { maskId });
       await this.#verifiedBytes(row.path, row.sha256);
       const m = await decodeMask(row.path, { width: row.width, height: row.height });
@@ -98,7 +117,7 @@ function rgbaFromDicom(frames: Awaited<ReturnType<typeof decodeFramesFromBytes>>
   } else {
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of f.pixels) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    for (const v of f.pixels) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
     const scale = hi > lo ? 255 / (hi - lo) : 0;
     const invert = f.photometric === 'MONOCHROME1';
     for (let i = 0; i < n; i++) {

@@ -18,11 +18,19 @@ function saveSeries(db: Database, plan: SeriesPlan, byPath: Map<string, StoredIn
   const first = byPath.get(plan.slices[0].path)!;
   const pixelSpacing = plan.pixelSpacing?.[1] ?? null;
   const truth = xml && pixelSpacing ? buildLidcTruth(xml.message, sliceRefs(plan), pixelSpacing, plan.sliceSpacing) : null;
-  if (xml && !pixelSpacing) run.report.warnings.push(`${xml.path}: series ${plan.seriesInstanceUid} has no pixel spacing, so its readers' marks were not imported.`);
+  if (xml && !pixelSpacing)
+    run.report.warnings.push(
+      `${xml.path}: series ${plan.seriesInstanceUid} has no pixel spacing, so its readers' marks were not imported.`,
+    );
   const stored = db.transaction(() => {
     const c = insertCase(db, {
-      source: truth ? 'lidc' : 'other', modality: plan.modality === 'CT' ? 'CT' : 'other',
-      sourceRef: first.phi.patientId, subjectKey: subjectKey(first.phi.patientId), lesionKey: null, jobId: run.jobId, now: run.now(),
+      source: truth ? 'lidc' : 'other',
+      modality: plan.modality === 'CT' ? 'CT' : 'other',
+      sourceRef: first.phi.patientId,
+      subjectKey: subjectKey(first.phi.patientId),
+      lesionKey: null,
+      jobId: run.jobId,
+      now: run.now(),
     });
     insertSeries(db, c.caseId, plan, byPath);
     if (truth && xml) insertLidcTruth(db, c.caseId, xml, truth);
@@ -30,9 +38,13 @@ function saveSeries(db: Database, plan: SeriesPlan, byPath: Map<string, StoredIn
   })();
   run.report.warnings.push(...plan.warnings.map((w) => `Series ${plan.seriesInstanceUid}: ${w}`), ...(truth?.warnings ?? []));
   run.report.cases.push({
-    caseId: stored.caseId, label: stored.label, source: truth ? 'lidc' : 'other',
+    caseId: stored.caseId,
+    label: stored.label,
+    source: truth ? 'lidc' : 'other',
     series: [{ uid: plan.seriesInstanceUid, slices: plan.slices.length, spacing: plan.sliceSpacing }],
-    nodules: truth?.nodules.length ?? 0, readers: truth?.readers.length ?? 0, images: plan.slices.length,
+    nodules: truth?.nodules.length ?? 0,
+    readers: truth?.readers.length ?? 0,
+    images: plan.slices.length,
   });
 }
 
@@ -40,24 +52,45 @@ function saveColourImage(db: Database, inst: StoredInstance, run: ImportRun) {
   const isDermoscopy = inst.modality === 'XC' || inst.modality === 'DMS';
   const stored = db.transaction(() => {
     const c = insertCase(db, {
-      source: 'other', modality: isDermoscopy ? 'dermoscopy' : 'other', sourceRef: inst.phi.patientId,
-      subjectKey: subjectKey(inst.phi.patientId), lesionKey: null, jobId: run.jobId, now: run.now(),
+      source: 'other',
+      modality: isDermoscopy ? 'dermoscopy' : 'other',
+      sourceRef: inst.phi.patientId,
+      subjectKey: subjectKey(inst.phi.patientId),
+      lesionKey: null,
+      jobId: run.jobId,
+      now: run.now(),
     });
-    insertDermoImage(db, c.caseId, { path: inst.path, sha256: inst.sha256, sizeBytes: inst.sizeBytes, width: inst.columns, height: inst.rows, kind: 'dicom-image' }, []);
+    insertDermoImage(
+      db,
+      c.caseId,
+      { path: inst.path, sha256: inst.sha256, sizeBytes: inst.sizeBytes, width: inst.columns, height: inst.rows, kind: 'dicom-image' },
+      [],
+    );
     return c;
   })();
-  if (inst.numberOfFrames > 1) run.report.warnings.push(`${inst.path}: colour image with ${inst.numberOfFrames} frames; only the first is shown.`);
+  if (inst.numberOfFrames > 1)
+    run.report.warnings.push(`${inst.path}: colour image with ${inst.numberOfFrames} frames; only the first is shown.`);
   run.report.cases.push({ caseId: stored.caseId, label: stored.label, source: 'other', series: [], nodules: 0, readers: 0, images: 1 });
 }
 
 /** Attaches an LIDC XML to a series imported earlier without its readers' marks. */
 function attachXml(db: Database, xml: LidcXml, run: ImportRun): boolean {
-  const row = db.prepare(`SELECT s.id, s.case_id AS caseId, s.pixel_spacing_col AS px, s.slice_spacing AS dz,
+  const row = db
+    .prepare(
+      `SELECT s.id, s.case_id AS caseId, s.pixel_spacing_col AS px, s.slice_spacing AS dz,
       (SELECT count(*) FROM lidc_reading r WHERE r.case_id = s.case_id) AS readings
-    FROM series s WHERE s.series_uid = ?`).get(xml.message.seriesInstanceUid) as { id: number; caseId: number; px: number | null; dz: number | null; readings: number } | undefined;
+    FROM series s WHERE s.series_uid = ?`,
+    )
+    .get(xml.message.seriesInstanceUid) as
+    { id: number; caseId: number; px: number | null; dz: number | null; readings: number } | undefined;
   if (!row || row.readings > 0 || !row.px) return false;
-  const slices = (db.prepare('SELECT sop_uid AS sopInstanceUid, position_json AS p, slice_position AS z FROM image WHERE series_id = ? ORDER BY slice_index').all(row.id) as { sopInstanceUid: string; p: string | null; z: number }[])
-    .map((s) => ({ sopInstanceUid: s.sopInstanceUid, z: s.p ? (JSON.parse(s.p) as number[])[2] : s.z }));
+  const slices = (
+    db
+      .prepare(
+        'SELECT sop_uid AS sopInstanceUid, position_json AS p, slice_position AS z FROM image WHERE series_id = ? ORDER BY slice_index',
+      )
+      .all(row.id) as { sopInstanceUid: string; p: string | null; z: number }[]
+  ).map((s) => ({ sopInstanceUid: s.sopInstanceUid, z: s.p ? (JSON.parse(s.p) as number[])[2] : s.z }));
   const truth = buildLidcTruth(xml.message, slices, row.px, row.dz);
   db.transaction(() => {
     insertLidcTruth(db, row.caseId, xml, truth);
@@ -96,12 +129,19 @@ export async function importDicom(db: Database, instances: DicomInstance[], xmls
     saveColourImage(db, inst, run);
   }
   for (const xml of xmlBySeries.values()) {
-    if (!attachXml(db, xml, run)) run.report.warnings.push(`${xml.path}: its series ${xml.message.seriesInstanceUid} is not in this folder or the study; the readers' marks were not imported.`);
+    if (!attachXml(db, xml, run))
+      run.report.warnings.push(
+        `${xml.path}: its series ${xml.message.seriesInstanceUid} is not in this folder or the study; the readers' marks were not imported.`,
+      );
   }
 }
 
 /** Reads the LIDC reader XMLs in a folder; other XML files are skipped, broken LIDC ones refused. */
-export async function readLidcXmls(paths: string[], parse: (text: string, source: string) => LidcReadMessage, run: ImportRun): Promise<LidcXml[]> {
+export async function readLidcXmls(
+  paths: string[],
+  parse: (text: string, source: string) => LidcReadMessage,
+  run: ImportRun,
+): Promise<LidcXml[]> {
   const out: LidcXml[] = [];
   for (const path of paths) {
     try {
@@ -118,7 +158,12 @@ export async function readLidcXmls(paths: string[], parse: (text: string, source
       out.push({ path, sha256: createHash('sha256').update(bytes).digest('hex'), message: parse(text, path) });
     } catch (e) {
       // One bad XML never stops the folder: it is refused by name and the rest imports.
-      const err = e instanceof VerdictError ? e : new VerdictError('lidc.bad-xml', `${path}: could not be read (${e instanceof Error ? e.message : String(e)})`, { source: path });
+      const err =
+        e instanceof VerdictError
+          ? e
+          : new VerdictError('lidc.bad-xml', `${path}: could not be read (${e instanceof Error ? e.message : String(e)})`, {
+              source: path,
+            });
       run.report.refused.push({ path, code: err.code, reason: err.message });
     }
   }
@@ -141,9 +186,13 @@ async function readXmlFile(path: string): Promise<Buffer | null> {
     await fh.close();
   }
   if (!head.toString('utf8').includes('LidcReadMessage')) return null;
-  throw new VerdictError('lidc.bad-xml', `${path}: ${info.size} bytes is above the ${MAX_LIDC_XML_BYTES / 1024 / 1024} MB limit for a reader XML (real LIDC XMLs are under 1 MB)`, {
-    source: path,
-    bytes: info.size,
-    limit: MAX_LIDC_XML_BYTES,
-  });
+  throw new VerdictError(
+    'lidc.bad-xml',
+    `${path}: ${info.size} bytes is above the ${MAX_LIDC_XML_BYTES / 1024 / 1024} MB limit for a reader XML (real LIDC XMLs are under 1 MB)`,
+    {
+      source: path,
+      bytes: info.size,
+      limit: MAX_LIDC_XML_BYTES,
+    },
+  );
 }

@@ -59,15 +59,33 @@ export async function importDermoscopy(db: Database, scan: DermoscopyScan, run: 
     const isIsic = /^ISIC_\d+$/.test(image.imageId) || image.label !== undefined;
     const stored = db.transaction(() => {
       const c = insertCase(db, {
-        source: isIsic ? 'isic' : 'other', modality: 'dermoscopy', sourceRef: image.imageId,
-        subjectKey: null, lesionKey: image.label?.lesionId ?? null, jobId: run.jobId, now: run.now(),
+        source: isIsic ? 'isic' : 'other',
+        modality: 'dermoscopy',
+        sourceRef: image.imageId,
+        subjectKey: null,
+        lesionKey: image.label?.lesionId ?? null,
+        jobId: run.jobId,
+        now: run.now(),
       });
-      const imageId = insertDermoImage(db, c.caseId, { path: image.path, sha256: hash, sizeBytes: bytes.length, ...size, kind: 'dermoscopy' }, masks);
+      const imageId = insertDermoImage(
+        db,
+        c.caseId,
+        { path: image.path, sha256: hash, sizeBytes: bytes.length, ...size, kind: 'dermoscopy' },
+        masks,
+      );
       const labelFile = scan.labelFiles[0]?.path;
       if (image.label && labelFile) insertDermoTruth(db, c.caseId, image.label, labelFile);
       return { ...c, imageId };
     })();
-    const imported: ImportedCase = { caseId: stored.caseId, label: stored.label, source: isIsic ? 'isic' : 'other', series: [], nodules: 0, readers: 0, images: 1 };
+    const imported: ImportedCase = {
+      caseId: stored.caseId,
+      label: stored.label,
+      source: isIsic ? 'isic' : 'other',
+      series: [],
+      nodules: 0,
+      readers: 0,
+      images: 1,
+    };
     run.report.cases.push(imported);
   }
   if (unlabelled.length > 0) {
@@ -76,7 +94,8 @@ export async function importDermoscopy(db: Database, scan: DermoscopyScan, run: 
   }
   // Ground truth is never lost silently: every CSV not read and every label row left out is listed.
   for (const csv of scan.skippedCsvs) run.report.skipped.push(csv);
-  for (const row of scan.badLabelRows) run.report.refused.push({ path: `${row.path}:${row.line}`, code: 'isic.bad-labels', reason: row.reason });
+  for (const row of scan.badLabelRows)
+    run.report.refused.push({ path: `${row.path}:${row.line}`, code: 'isic.bad-labels', reason: row.reason });
   for (const orphan of scan.orphanMasks) run.report.skipped.push({ path: orphan, reason: `mask without its image (${basename(orphan)})` });
   for (const dup of scan.duplicates) run.report.skipped.push({ path: dup, reason: 'a second file with the same image id' });
 }

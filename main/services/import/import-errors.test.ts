@@ -17,7 +17,10 @@ afterEach(() => verdicts.splice(0).forEach((v) => v.close()));
 /** A copy of the first n slices of LIDC-IDRI-0001, so tests can damage files safely. */
 function lidcCopy(n: number): string {
   const dir = tempDir('verdict-lidc-');
-  const rel = readdirSync(lidc0001, { recursive: true, encoding: 'utf8' }).filter((p) => p.endsWith('.dcm')).sort().slice(0, n);
+  const rel = readdirSync(lidc0001, { recursive: true, encoding: 'utf8' })
+    .filter((p) => p.endsWith('.dcm'))
+    .sort()
+    .slice(0, n);
   for (const r of rel) copyFileSync(join(lidc0001, r), join(dir, r.split('/').pop()!));
   return dir;
 }
@@ -75,7 +78,9 @@ describe('import errors', () => {
         }
       });
     });
-    const report = await new Promise((resolve) => v.events.connect(v.newCaller(), (m) => m.event === 'import.finished' && resolve(m.payload)));
+    const report = await new Promise((resolve) =>
+      v.events.connect(v.newCaller(), (m) => m.event === 'import.finished' && resolve(m.payload)),
+    );
     expect(report).toMatchObject({ status: 'cancelled' });
     expect(v.cases.count()).toBe(0);
     const job = v.study.db.prepare('SELECT status FROM import_job WHERE id = ?').get(jobId);

@@ -19,8 +19,18 @@ afterEach(() => verdicts.splice(0).forEach((v) => v.close()));
 function lidcWithXml(n: number): string {
   const dir = tempDir('verdict-lidc-hostile-');
   const all = readdirSync(lidc0001, { recursive: true, encoding: 'utf8' });
-  for (const r of all.filter((p) => p.endsWith('.dcm')).sort().slice(0, n)) copyFileSync(join(lidc0001, r), join(dir, r.split('/').pop()!));
-  copyFileSync(join(lidc0001, all.find((p) => p.endsWith('069.xml'))!), join(dir, '069.xml'));
+  for (const r of all
+    .filter((p) => p.endsWith('.dcm'))
+    .sort()
+    .slice(0, n))
+    copyFileSync(join(lidc0001, r), join(dir, r.split('/').pop()!));
+  copyFileSync(
+    join(
+      lidc0001,
+      all.find((p) => p.endsWith('069.xml'))!,
+    ),
+    join(dir, '069.xml'),
+  );
   return dir;
 }
 
@@ -89,7 +99,13 @@ describe('item 8: ISIC labels as spreadsheets save them, with bad rows', () => {
     writeFileSync(join(dir, 'images', 'ISIC_0000099.jpg'), ''); // a 0-byte image
     // Saved as "Unicode text" in a `;` locale: UTF-16 LE with BOM. Line 3 is short (dx missing),
     // line 5 has a diagnosis outside the seven classes.
-    const lines = [header, row(IDS[0]), `${IDS[1]},HAM_0000000`, row(IDS[2]), row(IDS[3]).replace(/,(nv|bkl|mel|bcc|akiec|df|vasc),/, ',scc,')];
+    const lines = [
+      header,
+      row(IDS[0]),
+      `${IDS[1]},HAM_0000000`,
+      row(IDS[2]),
+      row(IDS[3]).replace(/,(nv|bkl|mel|bcc|akiec|df|vasc),/, ',scc,'),
+    ];
     const text = lines.map((l) => l.replaceAll(',', ';')).join('\r\n') + '\r\n';
     writeFileSync(join(dir, 'labels.csv'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
     writeFileSync(join(dir, 'lesions.csv'), `image_id,lesion_id\n${IDS[0]},HAM_0000550\n`); // no dx column
@@ -114,7 +130,10 @@ describe('item 8: ISIC labels as spreadsheets save them, with bad rows', () => {
     expect(r.refused[0].reason).toBe('ISIC_0000099.jpg: empty file (0 bytes)');
     expect(r.refused[1].reason).toBe(`${labels}: line 3: 2 field(s), but the header has 15`);
     expect(r.refused[2].reason).toMatch(/line 5, column dx \(3\): unknown diagnosis "scc"/);
-    expect(r.skipped).toContainEqual({ path: join(dir, 'lesions.csv'), reason: expect.stringMatching(/^not read as ISIC labels: line 1: no dx column/) });
+    expect(r.skipped).toContainEqual({
+      path: join(dir, 'lesions.csv'),
+      reason: expect.stringMatching(/^not read as ISIC labels: line 1: no dx column/),
+    });
     expect(r.warnings.join('\n')).toMatch(/2 dermoscopic image\(s\) have no diagnosis/);
   });
 });

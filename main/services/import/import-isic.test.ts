@@ -46,7 +46,14 @@ describe('import of ISIC dermoscopy', () => {
     const d = v.cases.get(c.id);
     expect(d.truth).toBeNull();
     expect(d.images[0]).toMatchObject({ width: 1022, height: 767 });
-    expect(d.images[0].masks.map((m) => m.name).sort()).toEqual(['globules', 'milia_like_cyst', 'negative_network', 'pigment_network', 'segmentation', 'streaks']);
+    expect(d.images[0].masks.map((m) => m.name).sort()).toEqual([
+      'globules',
+      'milia_like_cyst',
+      'negative_network',
+      'pigment_network',
+      'segmentation',
+      'streaks',
+    ]);
     const pigment = d.images[0].masks.find((m) => m.name === 'pigment_network')!;
     const mask = await v.imaging.mask(pigment.id);
     const bytes = new Uint8Array(mask.mask);

@@ -28,7 +28,14 @@ describe('import of LIDC-IDRI-0001', () => {
     expect(report.cases).toHaveLength(1);
     expect(detail).toMatchObject({ source: 'lidc', modality: 'CT', seriesCount: 1, imageCount: 133, readerCount: 4 });
     const [s] = detail.series;
-    expect(s).toMatchObject({ sliceCount: 133, rows: 512, columns: 512, sliceSpacing: 2.5, pixelSpacing: [0.703125, 0.703125], gapsAfter: [] });
+    expect(s).toMatchObject({
+      sliceCount: 133,
+      rows: 512,
+      columns: 512,
+      sliceSpacing: 2.5,
+      pixelSpacing: [0.703125, 0.703125],
+      gapsAfter: [],
+    });
   });
 
   it('never gives the patient ID to the renderer', () => {
@@ -58,9 +65,13 @@ describe('import of LIDC-IDRI-0001', () => {
   });
 
   it('puts every contour on the slice with its SOP Instance UID', () => {
-    const rows = v.study.db.prepare(`SELECT c.sop_uid AS contourSop, i.sop_uid AS sliceSop FROM lidc_contour c
+    const rows = v.study.db
+      .prepare(
+        `SELECT c.sop_uid AS contourSop, i.sop_uid AS sliceSop FROM lidc_contour c
       JOIN lidc_mark m ON m.id = c.mark_id JOIN lidc_reading r ON r.id = m.reading_id
-      JOIN image i ON i.case_id = r.case_id AND i.slice_index = c.slice_index`).all() as { contourSop: string; sliceSop: string }[];
+      JOIN image i ON i.case_id = r.case_id AND i.slice_index = c.slice_index`,
+      )
+      .all() as { contourSop: string; sliceSop: string }[];
     expect(rows.length).toBeGreaterThan(20);
     for (const r of rows) expect(r.sliceSop).toBe(r.contourSop);
   });
@@ -71,7 +82,7 @@ describe('import of LIDC-IDRI-0001', () => {
     expect(hu.length).toBe(512 * 512);
     let min = Infinity;
     let max = -Infinity;
-    for (const x of hu) (min = Math.min(min, x)), (max = Math.max(max, x));
+    for (const x of hu) ((min = Math.min(min, x)), (max = Math.max(max, x)));
     expect(min).toBeLessThanOrEqual(-1000); // air (and the scanner's outside-FOV padding)
     expect(max).toBeGreaterThan(400); // bone
     expect(hu[256 * 512 + 256]).toBeGreaterThan(-1100); // a value inside the body is a plausible HU

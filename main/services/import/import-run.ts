@@ -27,8 +27,16 @@ export class ImportRun {
     this.root = opts.root;
     this.current = { jobId: opts.jobId, phase: 'scanning', done: 0, total: 0, file: null };
     this.report = {
-      jobId: opts.jobId, root: opts.root, status: 'done', startedAt: opts.now().toISOString(), finishedAt: '',
-      cases: [], skipped: [], refused: [], warnings: [], error: null,
+      jobId: opts.jobId,
+      root: opts.root,
+      status: 'done',
+      startedAt: opts.now().toISOString(),
+      finishedAt: '',
+      cases: [],
+      skipped: [],
+      refused: [],
+      warnings: [],
+      error: null,
     };
   }
 

@@ -72,7 +72,10 @@ export class ImportService {
     const jobId = opts.jobId ?? `imp-${this.#now().getTime().toString(36)}-${randomBytes(3).toString('hex')}`;
     const controller = new AbortController();
     const run = new ImportRun({
-      jobId, root, now: this.#now, signal: controller.signal,
+      jobId,
+      root,
+      now: this.#now,
+      signal: controller.signal,
       onProgress: (p) => {
         job.progress = p;
         opts.onProgress?.(p);
@@ -81,7 +84,9 @@ export class ImportService {
     });
     const job: ImportJob = { jobId, root, progress: run.current, report: null };
     this.#jobs.set(jobId, { job, controller });
-    this.#db.prepare("INSERT INTO import_job (id, root, status, started_at) VALUES (?, ?, 'running', ?)").run(jobId, root, run.report.startedAt);
+    this.#db
+      .prepare("INSERT INTO import_job (id, root, status, started_at) VALUES (?, ?, 'running', ?)")
+      .run(jobId, root, run.report.startedAt);
     const report = run.report;
     try {
       await this.#importFolder(root, run);
@@ -94,7 +99,9 @@ export class ImportService {
       }
     }
     report.finishedAt = this.#now().toISOString();
-    this.#db.prepare('UPDATE import_job SET status = ?, finished_at = ?, report_json = ? WHERE id = ?').run(report.status, report.finishedAt, JSON.stringify(report), jobId);
+    this.#db
+      .prepare('UPDATE import_job SET status = ?, finished_at = ?, report_json = ? WHERE id = ?')
+      .run(report.status, report.finishedAt, JSON.stringify(report), jobId);
     job.progress = { jobId, phase: 'done', done: job.progress.total, total: job.progress.total, file: null };
     job.report = report;
     this.#events.emit('import.finished', report, to);
@@ -109,7 +116,11 @@ export class ImportService {
     const dicom = await scanDicomFolder(root, { signal: run.signal, onProgress: (d, t, p) => run.progress('reading', d, t, p) });
     run.report.refused.push(...dicom.refused);
     run.report.skipped.push(...dicom.skipped.filter((s) => !HANDLED_ELSEWHERE.has(extname(s.path).toLowerCase())));
-    const xmls = await readLidcXmls(files.filter((f) => extname(f).toLowerCase() === '.xml'), parseLidcXml, run);
+    const xmls = await readLidcXmls(
+      files.filter((f) => extname(f).toLowerCase() === '.xml'),
+      parseLidcXml,
+      run,
+    );
     const dermoscopy = await scanDermoscopyFolder(root);
     run.checkCancelled();
     await importDicom(this.#db, dicom.instances, xmls, run);

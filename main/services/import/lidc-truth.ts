@@ -3,8 +3,13 @@
 // contours on slice indexes, and point marks. Marks outside the imported slices are reported.
 import { median } from '../../../app/numeric';
 import {
-  clusterNodules, createSliceMatcher, polygonArea,
-  type LidcCharacteristics, type LidcNoduleMark, type LidcReadMessage, type SliceRef,
+  clusterNodules,
+  createSliceMatcher,
+  polygonArea,
+  type LidcCharacteristics,
+  type LidcNoduleMark,
+  type LidcReadMessage,
+  type SliceRef,
 } from '../imaging/lidc';
 
 export type TruthContour = { sliceIndex: number; sopInstanceUid: string; z: number; inclusion: boolean; points: number[] };
@@ -30,7 +35,10 @@ export function buildLidcTruth(message: LidcReadMessage, slices: SliceRef[], pix
   const { match } = createSliceMatcher(slices);
   const warnings: string[] = [];
   const clustering = clusterNodules(message.sessions, { pixelSpacing, ...(sliceSpacing ? { sliceSpacing } : {}) });
-  if (!clustering.resolved) warnings.push(`${message.source}: the readers' marks could not be separated into nodules of ≤4 marks from distinct readers; the closest grouping was kept.`);
+  if (!clustering.resolved)
+    warnings.push(
+      `${message.source}: the readers' marks could not be separated into nodules of ≤4 marks from distinct readers; the closest grouping was kept.`,
+    );
 
   const markOf = (readerIndex: number, noduleId: string): LidcNoduleMark =>
     message.sessions[readerIndex].nodules.find((n) => n.noduleId === noduleId)!;
@@ -45,17 +53,24 @@ export function buildLidcTruth(message: LidcReadMessage, slices: SliceRef[], pix
           offSeries++;
           continue;
         }
-        contours.push({ sliceIndex: hit.sliceIndex, sopInstanceUid: roi.sopInstanceUid, z: roi.z, inclusion: roi.inclusion, points: roi.edgeMap.flatMap((p) => [p.x, p.y]) });
+        contours.push({
+          sliceIndex: hit.sliceIndex,
+          sopInstanceUid: roi.sopInstanceUid,
+          z: roi.z,
+          inclusion: roi.inclusion,
+          points: roi.edgeMap.flatMap((p) => [p.x, p.y]),
+        });
       }
       return { reader: m.readerIndex + 1, readerNoduleId: m.noduleId, characteristics: m.characteristics ?? null, contours };
     });
     const areaBySlice = new Map<number, number>();
-    for (const mark of marks) for (const c of mark.contours) {
-      if (!c.inclusion) continue;
-      const pts = [];
-      for (let i = 0; i < c.points.length; i += 2) pts.push({ x: c.points[i], y: c.points[i + 1] });
-      areaBySlice.set(c.sliceIndex, (areaBySlice.get(c.sliceIndex) ?? 0) + polygonArea(pts));
-    }
+    for (const mark of marks)
+      for (const c of mark.contours) {
+        if (!c.inclusion) continue;
+        const pts = [];
+        for (let i = 0; i < c.points.length; i += 2) pts.push({ x: c.points[i], y: c.points[i + 1] });
+        areaBySlice.set(c.sliceIndex, (areaBySlice.get(c.sliceIndex) ?? 0) + polygonArea(pts));
+      }
     if (areaBySlice.size === 0) continue; // the whole nodule lies outside the imported slices
     const largest = [...areaBySlice].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
     const centreSlice = match({ sopInstanceUid: '', z: n.centroid.z }).sliceIndex ?? largest;
@@ -79,7 +94,10 @@ export function buildLidcTruth(message: LidcReadMessage, slices: SliceRef[], pix
     }
     points.push({ reader: p.readerIndex + 1, kind: p.kind, id: p.id, sliceIndex: hit.sliceIndex, x: p.x, y: p.y });
   }
-  if (offSeries > 0) warnings.push(`${message.source}: ${offSeries} contour(s) or point mark(s) lie on slices that are not in this series and were left out.`);
+  if (offSeries > 0)
+    warnings.push(
+      `${message.source}: ${offSeries} contour(s) or point mark(s) lie on slices that are not in this series and were left out.`,
+    );
   return {
     readers: message.sessions.map((s, i) => ({ reader: i + 1, radiologistId: s.radiologistId })),
     nodules,

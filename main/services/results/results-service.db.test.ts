@@ -17,11 +17,26 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => v.close());
 
-type Row = { value_json: string; phase: string; condition_id: string | null; sanity: number; repeat_of: number | null; kind: string; reader: string; diagnosis: string | null; time_on_trial_ms: number; trial_id: number };
+type Row = {
+  value_json: string;
+  phase: string;
+  condition_id: string | null;
+  sanity: number;
+  repeat_of: number | null;
+  kind: string;
+  reader: string;
+  diagnosis: string | null;
+  time_on_trial_ms: number;
+  trial_id: number;
+};
 const latest = (questionId: string): Row[] =>
-  v.study.db.prepare(`SELECT a.value_json, t.phase, t.condition_id, t.sanity, t.repeat_of, t.kind, r.name AS reader, d.diagnosis, a.time_on_trial_ms, t.id AS trial_id
+  v.study.db
+    .prepare(
+      `SELECT a.value_json, t.phase, t.condition_id, t.sanity, t.repeat_of, t.kind, r.name AS reader, d.diagnosis, a.time_on_trial_ms, t.id AS trial_id
     FROM answer a JOIN trial t ON t.id = a.trial_id JOIN assignment s ON s.id = t.assignment_id JOIN reader r ON r.id = s.reader_id LEFT JOIN dermo_truth d ON d.case_id = t.case_id
-    WHERE s.study_id = ? AND a.question_id = ? AND NOT EXISTS (SELECT 1 FROM answer b WHERE b.supersedes = a.id)`).all(studyId, questionId) as Row[];
+    WHERE s.study_id = ? AND a.question_id = ? AND NOT EXISTS (SELECT 1 FROM answer b WHERE b.supersedes = a.id)`,
+    )
+    .all(studyId, questionId) as Row[];
 
 describe('study results', () => {
   it('mean ratings per condition, first reads apart from sanity-check reads, with distributions', () => {
@@ -30,7 +45,9 @@ describe('study results', () => {
     const real = loc.groups.filter((g) => !g.sanity);
     expect(real.map((g) => g.conditionId).sort()).toEqual(['attention', 'cdam-mel', 'smooth-mel']);
     for (const g of real) {
-      const values = latest('localisation').filter((r) => r.condition_id === g.conditionId && r.sanity === 0 && r.repeat_of === null && r.kind === 'stimulus').map((r) => JSON.parse(r.value_json) as number);
+      const values = latest('localisation')
+        .filter((r) => r.condition_id === g.conditionId && r.sanity === 0 && r.repeat_of === null && r.kind === 'stimulus')
+        .map((r) => JSON.parse(r.value_json) as number);
       expect(g.estimate.n).toBe(values.length);
       expect(g.estimate.mean).toBeCloseTo(values.reduce((s, x) => s + x, 0) / values.length, 12);
       expect(g.distribution.map((d) => d.count).reduce((s, c) => s + c, 0)).toBe(values.length);
@@ -40,7 +57,11 @@ describe('study results', () => {
     }
     const sanity = loc.groups.filter((g) => g.sanity);
     expect(sanity.reduce((s, g) => s + g.estimate.n, 0)).toBe(latest('localisation').filter((r) => r.sanity === 1).length);
-    expect(results.ratings.find((r) => r.questionId === 'malignancy')!.groups.map((g) => g.phase)).toEqual(['unaided', 'ai', 'ai-explanation']);
+    expect(results.ratings.find((r) => r.questionId === 'malignancy')!.groups.map((g) => g.phase)).toEqual([
+      'unaided',
+      'ai',
+      'ai-explanation',
+    ]);
   });
 
   it("inter-reader agreement equals Fleiss' kappa of the exported wide matrix", () => {
@@ -87,7 +108,10 @@ describe('study results', () => {
     expect(each.map((t) => t.reader).sort()).toEqual([...READERS].sort());
     expect(each.reduce((s, t) => s + t.trials, 0)).toBe(stim.trials);
     const perTrial = new Map<number, number>();
-    for (const q of ['localisation', 'change', 'evidence']) for (const r of latest(q)) if (r.kind === 'stimulus' && r.phase === 'ai-explanation') perTrial.set(r.trial_id, Math.max(perTrial.get(r.trial_id) ?? 0, r.time_on_trial_ms));
+    for (const q of ['localisation', 'change', 'evidence'])
+      for (const r of latest(q))
+        if (r.kind === 'stimulus' && r.phase === 'ai-explanation')
+          perTrial.set(r.trial_id, Math.max(perTrial.get(r.trial_id) ?? 0, r.time_on_trial_ms));
     expect(stim.trials).toBe(perTrial.size);
     expect(stim.estimate.mean).toBeCloseTo(meanCI([...perTrial.values()]).mean!, 9);
   });

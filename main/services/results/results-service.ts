@@ -5,12 +5,29 @@
 import type { Database } from 'better-sqlite3';
 import type { Question } from '../../../app/protocol';
 import type {
-  AccuracySummary, AgreementSummary, IntraReaderSummary, MeanEstimate, ProportionEstimate, RatingGroup, RatingSummary, StudyResults, TimingSummary,
+  AccuracySummary,
+  AgreementSummary,
+  IntraReaderSummary,
+  MeanEstimate,
+  ProportionEstimate,
+  RatingGroup,
+  RatingSummary,
+  StudyResults,
+  TimingSummary,
 } from '../../../app/results';
 import { studyRecords, type AnswerRecord } from '../export/answer-records';
 import { agreementTables, repeatPairs, type AgreementTable } from '../export/agreement-items';
 import { isCorrect, numericAnswer, scaleOf } from '../export/answer-values';
-import { completeRows, countsFromRatings, fleissKappa, icc2, meanCI, meanPairwiseWeightedKappa, proportionCI, weightedKappa } from './statistics';
+import {
+  completeRows,
+  countsFromRatings,
+  fleissKappa,
+  icc2,
+  meanCI,
+  meanPairwiseWeightedKappa,
+  proportionCI,
+  weightedKappa,
+} from './statistics';
 
 export class ResultsService {
   readonly #db: Database;
@@ -26,12 +43,19 @@ export class ResultsService {
     const questions = ctx.protocol.questions;
     const conditions = new Map(ctx.protocol.conditions.map((c) => [c.id, c]));
     return {
-      studyId, name: ctx.study.name, protocol: { id: ctx.protocolRow.protocol_id, version: ctx.protocolRow.version },
+      studyId,
+      name: ctx.study.name,
+      protocol: { id: ctx.protocolRow.protocol_id, version: ctx.protocolRow.version },
       computedAt: this.#now().toISOString(),
       readers: [...new Map(records.map((r) => [r.reader.index, r.reader.name]))].sort((a, b) => a[0] - b[0]).map(([, n]) => n),
       answers: records.length,
       ratings: ratingSummaries(questions, records, conditions),
-      agreement: agreementTables(records).map((t) => agreementOf(questions.find((q) => q.id === t.questionId)!, t)),
+      agreement: agreementTables(records).map((t) =>
+        agreementOf(
+          questions.find((q) => q.id === t.questionId)!,
+          t,
+        ),
+      ),
       intraReader: intraReader(questions, records),
       accuracy: accuracy(records),
       timing: timing(records),
@@ -62,22 +86,37 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 }
 
 /** Likert, number and yes/no answers, first reads only (repeats are for intra-reader agreement). */
-function ratingSummaries(questions: readonly Question[], records: readonly AnswerRecord[], conditions: Map<string, { method: string; target: string }>): RatingSummary[] {
+function ratingSummaries(
+  questions: readonly Question[],
+  records: readonly AnswerRecord[],
+  conditions: Map<string, { method: string; target: string }>,
+): RatingSummary[] {
   const out: RatingSummary[] = [];
   for (const q of questions) {
     const scale = scaleOf(q);
     if (!scale) continue;
-    const rated = records.filter((r) => r.question.id === q.id && r.trial.kind !== 'comparison' && r.trial.repeatOfPosition === null && numericAnswer(q, r.value) !== null);
+    const rated = records.filter(
+      (r) =>
+        r.question.id === q.id && r.trial.kind !== 'comparison' && r.trial.repeatOfPosition === null && numericAnswer(q, r.value) !== null,
+    );
     if (!rated.length) continue;
     const groups = groupBy(rated, (r) => `${r.trial.phase}|${r.trial.conditionId ?? ''}|${r.trial.sanity}`);
     out.push({
-      questionId: q.id, prompt: q.prompt, level: q.level, scale,
+      questionId: q.id,
+      prompt: q.prompt,
+      level: q.level,
+      scale,
       groups: [...groups.values()].map((rs): RatingGroup => {
         const values = rs.map((r) => numericAnswer(q, r.value)!);
         const c = rs[0].trial.conditionId ? conditions.get(rs[0].trial.conditionId) : undefined;
         return {
-          phase: rs[0].trial.phase, conditionId: rs[0].trial.conditionId, method: c?.method ?? null, target: c?.target ?? null, sanity: rs[0].trial.sanity,
-          estimate: estimate(values), distribution: distribution(q, values),
+          phase: rs[0].trial.phase,
+          conditionId: rs[0].trial.conditionId,
+          method: c?.method ?? null,
+          target: c?.target ?? null,
+          sanity: rs[0].trial.sanity,
+          estimate: estimate(values),
+          distribution: distribution(q, values),
         };
       }),
     });
@@ -95,11 +134,13 @@ const range = (min: number, max: number): number[] => Array.from({ length: max -
 
 function agreementOf(q: Question, t: AgreementTable): AgreementSummary {
   const base = { questionId: q.id, prompt: q.prompt, type: q.type, items: t.items.length, readers: t.readers.length };
-  if (t.readers.length < 2) return { ...base, fleissKappa: null, weightedKappa: null, icc: null, note: 'agreement needs at least two readers' };
+  if (t.readers.length < 2)
+    return { ...base, fleissKappa: null, weightedKappa: null, icc: null, note: 'agreement needs at least two readers' };
   const notes: string[] = [];
   const { counts, droppedSubjects } = countsFromRatings(t.values);
   const fleiss = counts.length ? fleissKappa(counts) : null;
-  if (droppedSubjects.length) notes.push(`${droppedSubjects.length} item(s) not answered by every reader left out of Fleiss' kappa and the ICC`);
+  if (droppedSubjects.length)
+    notes.push(`${droppedSubjects.length} item(s) not answered by every reader left out of Fleiss' kappa and the ICC`);
   let weighted: AgreementSummary['weightedKappa'] = null;
   if (q.type === 'likert') {
     const k = meanPairwiseWeightedKappa(t.values as (number | null)[][], range(q.min, q.max), 'quadratic');
@@ -115,7 +156,13 @@ function agreementOf(q: Question, t: AgreementTable): AgreementSummary {
     }
     if (!icc) notes.push('ICC undefined here (too few complete items or no variation)');
   }
-  return { ...base, fleissKappa: fleiss && fleiss.kappa !== null ? { kappa: fleiss.kappa, items: fleiss.subjects } : null, weightedKappa: weighted, icc, note: notes.join('; ') || null };
+  return {
+    ...base,
+    fleissKappa: fleiss && fleiss.kappa !== null ? { kappa: fleiss.kappa, items: fleiss.subjects } : null,
+    weightedKappa: weighted,
+    icc,
+    note: notes.join('; ') || null,
+  };
 }
 
 /** Each reader's first read against their repeat of the same stimulus. */
@@ -124,7 +171,15 @@ function intraReader(questions: readonly Question[], records: readonly AnswerRec
   return [...pairs.values()].map((ps) => {
     const q = questions.find((x) => x.id === ps[0].questionId)!;
     const exact = ps.filter((p) => p.first === p.repeat).length / ps.length;
-    const k = q.type === 'likert' ? weightedKappa(ps.map((p) => p.first as number), ps.map((p) => p.repeat as number), range(q.min, q.max), 'quadratic').kappa : null;
+    const k =
+      q.type === 'likert'
+        ? weightedKappa(
+            ps.map((p) => p.first as number),
+            ps.map((p) => p.repeat as number),
+            range(q.min, q.max),
+            'quadratic',
+          ).kappa
+        : null;
     return { questionId: q.id, reader: ps[0].reader, pairs: ps.length, exactAgreement: exact, weightedKappa: k };
   });
 }
@@ -140,7 +195,8 @@ function accuracy(records: readonly AnswerRecord[]): AccuracySummary[] {
     const { r } = group[0];
     const all = (g: typeof group) => proportion(g.filter((s) => s.correct).length, g.length);
     out.push({ questionId: r.question.id, phase: r.trial.phase, reader: null, estimate: all(group) });
-    for (const g of groupBy(group, (s) => s.r.reader.name).values()) out.push({ questionId: r.question.id, phase: r.trial.phase, reader: g[0].r.reader.name, estimate: all(g) });
+    for (const g of groupBy(group, (s) => s.r.reader.name).values())
+      out.push({ questionId: r.question.id, phase: r.trial.phase, reader: g[0].r.reader.name, estimate: all(g) });
   }
   return out;
 }
@@ -156,10 +212,19 @@ function timing(records: readonly AnswerRecord[]): TimingSummary[] {
   const summary = (rs: AnswerRecord[], reader: string | null): TimingSummary => {
     const ms = rs.map((r) => r.timeOnTrialMs).sort((a, b) => a - b);
     const mid = ms.length >> 1;
-    return { phase: rs[0].trial.phase, kind: rs[0].trial.kind, reader, trials: ms.length, medianMs: ms.length % 2 ? ms[mid] : (ms[mid - 1] + ms[mid]) / 2, estimate: estimate(ms) };
+    return {
+      phase: rs[0].trial.phase,
+      kind: rs[0].trial.kind,
+      reader,
+      trials: ms.length,
+      medianMs: ms.length % 2 ? ms[mid] : (ms[mid - 1] + ms[mid]) / 2,
+      estimate: estimate(ms),
+    };
   };
   return [
     ...[...groupBy(trials, (r) => `${r.trial.phase}|${r.trial.kind}`).values()].map((rs) => summary(rs, null)),
-    ...[...groupBy(trials, (r) => `${r.reader.name}|${r.trial.phase}|${r.trial.kind}`).values()].map((rs) => summary(rs, rs[0].reader.name)),
+    ...[...groupBy(trials, (r) => `${r.reader.name}|${r.trial.phase}|${r.trial.kind}`).values()].map((rs) =>
+      summary(rs, rs[0].reader.name),
+    ),
   ];
 }

@@ -14,10 +14,12 @@ export function checkAnswer(q: Question, value: AnswerValue, image: { width: num
   if (value === null) return null;
   switch (q.type) {
     case 'likert':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < q.min || value > q.max) throw bad(q, `expected a whole number from ${q.min} to ${q.max}`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < q.min || value > q.max)
+        throw bad(q, `expected a whole number from ${q.min} to ${q.max}`);
       return value;
     case 'single-choice':
-      if (typeof value !== 'string' || !q.options.some((o) => o.value === value)) throw bad(q, `expected one of ${q.options.map((o) => `"${o.value}"`).join(', ')}`);
+      if (typeof value !== 'string' || !q.options.some((o) => o.value === value))
+        throw bad(q, `expected one of ${q.options.map((o) => `"${o.value}"`).join(', ')}`);
       return value;
     case 'multiple-choice': {
       if (!Array.isArray(value)) throw bad(q, 'expected a list of options');

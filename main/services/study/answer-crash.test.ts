@@ -43,7 +43,18 @@ beforeAll(async () => {
     for (const q of t.questions) {
       if (q.type === 'single-choice') items.push({ trialId: t.trial.id, questionId: q.id, value: () => pick(['mel', 'nv']) });
       if (q.type === 'likert') items.push({ trialId: t.trial.id, questionId: q.id, value: () => 1 + Math.floor(Math.random() * 5) });
-      if (q.type === 'roi') items.push({ trialId: t.trial.id, questionId: q.id, value: () => ({ shape: 'box', x0: Math.random() * 100, y0: Math.random() * 100, x1: 110 + Math.random() * 100, y1: 110 + Math.random() * 100 }) });
+      if (q.type === 'roi')
+        items.push({
+          trialId: t.trial.id,
+          questionId: q.id,
+          value: () => ({
+            shape: 'box',
+            x0: Math.random() * 100,
+            y0: Math.random() * 100,
+            x1: 110 + Math.random() * 100,
+            y1: 110 + Math.random() * 100,
+          }),
+        });
     }
   }
   prepared = v.dbPath;
@@ -52,8 +63,10 @@ beforeAll(async () => {
 
 const totals = { trials: 0, acked: 0, found: 0, inFlightAtKill: 0, committedUnacked: 0, ms: 0 };
 afterAll(() => {
-  console.log(`crash test: ${totals.trials} trials, ${totals.acked} answers acknowledged, ${totals.found} found after SIGKILL, ` +
-    `${totals.inFlightAtKill} in flight at the kill (${totals.committedUnacked} of them committed), ${(totals.ms / 1000).toFixed(1)} s`);
+  console.log(
+    `crash test: ${totals.trials} trials, ${totals.acked} answers acknowledged, ${totals.found} found after SIGKILL, ` +
+      `${totals.inFlightAtKill} in flight at the kill (${totals.committedUnacked} of them committed), ${(totals.ms / 1000).toFixed(1)} s`,
+  );
 });
 
 async function crashTrial(): Promise<void> {
@@ -76,15 +89,30 @@ async function crashTrial(): Promise<void> {
       const value = item.value();
       inFlight++;
       const reply = await Promise.race([
-        api.call('reading.answer', { studyId, trialId: item.trialId, questionId: item.questionId, value: value as never, displayState: { opacity: 0.5 }, timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 } }).then(
-          (r) => r,
-          () => null,
-        ),
+        api
+          .call('reading.answer', {
+            studyId,
+            trialId: item.trialId,
+            questionId: item.questionId,
+            value: value as never,
+            displayState: { opacity: 0.5 },
+            timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 },
+          })
+          .then(
+            (r) => r,
+            () => null,
+          ),
         exited.then(() => null),
       ]);
       if (!reply) return;
       inFlight--;
-      acked.push({ answerId: reply.answerId, trialId: item.trialId, questionId: item.questionId, version: reply.version, valueJson: JSON.stringify(value) });
+      acked.push({
+        answerId: reply.answerId,
+        trialId: item.trialId,
+        questionId: item.questionId,
+        version: reply.version,
+        valueJson: JSON.stringify(value),
+      });
       firstAck();
     }
   };
@@ -105,7 +133,12 @@ async function crashTrial(): Promise<void> {
     const get = db.prepare('SELECT trial_id, question_id, version, value_json FROM answer WHERE id = ?');
     let found = 0;
     for (const a of acked) {
-      expect(get.get(a.answerId), `answer ${a.answerId}`).toEqual({ trial_id: a.trialId, question_id: a.questionId, version: a.version, value_json: a.valueJson });
+      expect(get.get(a.answerId), `answer ${a.answerId}`).toEqual({
+        trial_id: a.trialId,
+        question_id: a.questionId,
+        version: a.version,
+        value_json: a.valueJson,
+      });
       found++;
     }
     const inDb = (db.prepare('SELECT count(*) AS n FROM answer').get() as { n: number }).n;
@@ -140,19 +173,38 @@ async function answerInTurn(api: Awaited<ReturnType<Awaited<ReturnType<typeof st
   for (let i = 0; acked.length < n; i++) {
     const item = items[(items.length - 1 - i) % items.length];
     const value = item.value();
-    const reply = await api.call('reading.answer', { studyId, trialId: item.trialId, questionId: item.questionId, value: value as never, displayState: { opacity: 0.5 }, timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 } }).catch((e: { code?: string }) => {
-      if (e.code === 'answer.locked') return null;
-      throw e;
-    });
+    const reply = await api
+      .call('reading.answer', {
+        studyId,
+        trialId: item.trialId,
+        questionId: item.questionId,
+        value: value as never,
+        displayState: { opacity: 0.5 },
+        timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 },
+      })
+      .catch((e: { code?: string }) => {
+        if (e.code === 'answer.locked') return null;
+        throw e;
+      });
     if (!reply) continue;
-    acked.push({ answerId: reply.answerId, trialId: item.trialId, questionId: item.questionId, version: reply.version, valueJson: JSON.stringify(value) });
+    acked.push({
+      answerId: reply.answerId,
+      trialId: item.trialId,
+      questionId: item.questionId,
+      version: reply.version,
+      valueJson: JSON.stringify(value),
+    });
   }
   return acked;
 }
 
 const found = (db: Sqlite.Database, acked: Acked[]) => {
   const get = db.prepare('SELECT trial_id, question_id, version, value_json FROM answer WHERE id = ?');
-  return acked.filter((a) => JSON.stringify(get.get(a.answerId)) === JSON.stringify({ trial_id: a.trialId, question_id: a.questionId, version: a.version, value_json: a.valueJson })).length;
+  return acked.filter(
+    (a) =>
+      JSON.stringify(get.get(a.answerId)) ===
+      JSON.stringify({ trial_id: a.trialId, question_id: a.questionId, version: a.version, value_json: a.valueJson }),
+  ).length;
 };
 
 describe('the WAL deleted under a running host (issue 16 §13)', () => {
@@ -165,7 +217,10 @@ describe('the WAL deleted under a running host (issue 16 §13)', () => {
     await api.call('session.signIn', { readerId, passphrase: PASS });
     const acked = await answerInTurn(api, 30);
     unlinkSync(join(dir, 'study.db-wal'));
-    await expect(answerInTurn(api, 1)).rejects.toMatchObject({ code: 'db.wal-lost', message: expect.stringContaining('was deleted while Verdict was running') });
+    await expect(answerInTurn(api, 1)).rejects.toMatchObject({
+      code: 'db.wal-lost',
+      message: expect.stringContaining('was deleted while Verdict was running'),
+    });
     host.child.kill('SIGKILL');
     await exited;
     api.close();
@@ -213,7 +268,9 @@ describe('a full disk (issue 16 §15)', () => {
   it('refuses an answer with "the disk is full", writes nothing of it, and takes it once space returns', async () => {
     const dir = tempDir('verdict-full-');
     copyFileSync(prepared, join(dir, 'study.db'));
-    const v = Object.assign(createVerdict({ dbPath: join(dir, 'study.db'), host: 'cli', log: silentLog }), { dbPath: join(dir, 'study.db') });
+    const v = Object.assign(createVerdict({ dbPath: join(dir, 'study.db'), host: 'cli', log: silentLog }), {
+      dbPath: join(dir, 'study.db'),
+    });
     try {
       const reader = v.newCaller();
       await call(v, reader, 'session.signIn', { readerId, passphrase: PASS });
@@ -222,8 +279,15 @@ describe('a full disk (issue 16 §15)', () => {
       let refused: { code: string; message: string } | null = null;
       let args: Parameters<typeof call<'reading.answer'>>[3] | null = null;
       for (let i = 0; i < 2000 && !refused; i++) {
-        const item = items[(items.length - 1 - (i % items.length))];
-        args = { studyId, trialId: item.trialId, questionId: item.questionId, value: item.value() as never, displayState: { opacity: 0.5 }, timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 } };
+        const item = items[items.length - 1 - (i % items.length)];
+        args = {
+          studyId,
+          trialId: item.trialId,
+          questionId: item.questionId,
+          value: item.value() as never,
+          displayState: { opacity: 0.5 },
+          timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 },
+        };
         const r = await dispatch(v.handlers, reader, 'reading.answer', args);
         if (!r.ok && r.error.code !== 'answer.locked') refused = r.error;
       }

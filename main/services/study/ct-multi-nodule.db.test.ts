@@ -23,7 +23,11 @@ import { studyMaps } from './stimulus-preparation';
 import { planTrials } from './trial-plan';
 
 const protocol = (over: Partial<ProtocolInput> = {}): ProtocolInput => ({
-  format: 'verdict-protocol/1', id: 'ct-multi', version: 1, title: 'CT nodules', modality: 'CT',
+  format: 'verdict-protocol/1',
+  id: 'ct-multi',
+  version: 1,
+  title: 'CT nodules',
+  modality: 'CT',
   cases: { labels: ['CT-001'] },
   conditions: [
     { id: 'cdam-malignant', model: 'test-vit-lidc', method: 'cdam', target: 'malignant' },
@@ -97,28 +101,47 @@ describe('a protocol’s nodules on a case with two agreed nodules', () => {
     // A limit counts cases: the case's two nodules stay together.
     expect(resolve(v, { cases: { labels: ['CT-001'], limit: 1 } })).toHaveLength(2);
     // Only nodules marked by at least minReaders.
-    expect(resolve(v, { cases: { filter: { source: 'lidc', minReaders: 4 } } }).map((u) => u.noduleId)).toEqual([nodules.find((n) => n.readerCount === 4)!.id]);
+    expect(resolve(v, { cases: { filter: { source: 'lidc', minReaders: 4 } } }).map((u) => u.noduleId)).toEqual([
+      nodules.find((n) => n.readerCount === 4)!.id,
+    ]);
   });
 
   it('refuses a nodule listed twice, one the case lacks, and an empty list, naming the field', async () => {
-    const twice = await refusal(v, admin, 'protocols.validate', { protocol: protocol({ cases: { labels: ['CT-001'], nodules: { 'CT-001': [1, 1] } } }) });
+    const twice = await refusal(v, admin, 'protocols.validate', {
+      protocol: protocol({ cases: { labels: ['CT-001'], nodules: { 'CT-001': [1, 1] } } }),
+    });
     expect([twice.code, twice.detail?.field]).toEqual(['protocol.invalid', 'cases.nodules.CT-001']);
     expect(twice.message).toContain('listed twice');
-    const missing = await refusal(v, admin, 'protocols.validate', { protocol: protocol({ cases: { labels: ['CT-001'], nodules: { 'CT-001': [1, 3] } } }) });
+    const missing = await refusal(v, admin, 'protocols.validate', {
+      protocol: protocol({ cases: { labels: ['CT-001'], nodules: { 'CT-001': [1, 3] } } }),
+    });
     expect(missing.message).toContain('has no nodule 3 (it has 2)');
-    const empty = await refusal(v, admin, 'protocols.validate', { protocol: protocol({ cases: { labels: ['CT-001'], nodules: { 'CT-001': [] } } }) });
+    const empty = await refusal(v, admin, 'protocols.validate', {
+      protocol: protocol({ cases: { labels: ['CT-001'], nodules: { 'CT-001': [] } } }),
+    });
     expect(empty.detail?.field).toBe('cases.nodules.CT-001');
   });
 
   it('plans each nodule as its own block of trials (pure plan)', () => {
     const p = parseProtocol(protocol());
-    const plan = planTrials({ protocol: p, cases: nodules.map((n) => ({ caseId: ctCase(v), noduleId: n.id })), readerIndex: 0, seed: 99, sanityConditions: [] });
+    const plan = planTrials({
+      protocol: p,
+      cases: nodules.map((n) => ({ caseId: ctCase(v), noduleId: n.id })),
+      readerIndex: 0,
+      seed: 99,
+      sanityConditions: [],
+    });
     expect(plan.trials).toHaveLength(2 * 4);
     const blocks = [plan.trials.slice(0, 4), plan.trials.slice(4)];
     for (const b of blocks) {
       expect(new Set(b.map((t) => t.caseIndex)).size).toBe(1);
       expect(new Set(b.map((t) => t.noduleId)).size).toBe(1);
-      expect(b.map((t) => `${t.phase}/${t.kind}`)).toEqual(['unaided/case', 'ai-explanation/stimulus', 'ai-explanation/stimulus', 'ai-explanation/case']);
+      expect(b.map((t) => `${t.phase}/${t.kind}`)).toEqual([
+        'unaided/case',
+        'ai-explanation/stimulus',
+        'ai-explanation/stimulus',
+        'ai-explanation/case',
+      ]);
     }
     expect(new Set(plan.trials.map((t) => t.noduleId))).toEqual(new Set(nodules.map((n) => n.id)));
   });
@@ -141,7 +164,14 @@ describe('a study reading both nodules of CT-001', () => {
   it('stores one entry per nodule and one map per condition × nodule', () => {
     expect(entriesOf(v.study.db, studyId)).toEqual(nodules.map((n) => ({ caseId: ctCase(v), noduleId: n.id })));
     const maps = studyMaps(studyContext(v.study.db, studyId), entriesOf(v.study.db, studyId));
-    expect(maps.map((m) => [m.method, m.noduleId]).sort()).toEqual(nodules.flatMap((n) => [['attention', n.id], ['cdam', n.id]]).sort());
+    expect(maps.map((m) => [m.method, m.noduleId]).sort()).toEqual(
+      nodules
+        .flatMap((n) => [
+          ['attention', n.id],
+          ['cdam', n.id],
+        ])
+        .sort(),
+    );
   });
 
   it('labels each unit for the reader by the nodule’s number, and carries that nodule’s marker', async () => {
@@ -158,14 +188,26 @@ describe('a study reading both nodules of CT-001', () => {
   it('locks a nodule’s unaided read once its own explanations are opened, not the other nodule’s', async () => {
     const r = readers[0];
     const open = (position: number) => call(v, r.caller, 'reading.trial', { studyId, position });
-    const answer = (t: TrialView, value: number) => call(v, r.caller, 'reading.answer', { studyId, trialId: t.trial.id, questionId: 'malignancy', value, displayState: {}, timings });
+    const answer = (t: TrialView, value: number) =>
+      call(v, r.caller, 'reading.answer', { studyId, trialId: t.trial.id, questionId: 'malignancy', value, displayState: {}, timings });
     const firstUnaided = await open(0);
     await answer(firstUnaided, 3);
     const stimulus = await open(1);
     expect(stimulus.case.nodule!.id).toBe(firstUnaided.case.nodule!.id);
     // The first unit's unaided read is locked now; the second unit's (position 4) is not.
     expect((await open(0)).locked).toBe(true);
-    expect((await refusal(v, r.caller, 'reading.answer', { studyId, trialId: firstUnaided.trial.id, questionId: 'malignancy', value: 5, displayState: {}, timings })).code).toBe('answer.locked');
+    expect(
+      (
+        await refusal(v, r.caller, 'reading.answer', {
+          studyId,
+          trialId: firstUnaided.trial.id,
+          questionId: 'malignancy',
+          value: 5,
+          displayState: {},
+          timings,
+        })
+      ).code,
+    ).toBe('answer.locked');
     const secondUnaided = await open(4);
     expect([secondUnaided.trial.phase, secondUnaided.locked]).toEqual(['unaided', false]);
     expect(secondUnaided.case.nodule!.id).not.toBe(firstUnaided.case.nodule!.id);
@@ -185,7 +227,14 @@ describe('a study reading both nodules of CT-001', () => {
         if (t.locked) continue;
         for (const q of t.questions) {
           if (t.answers.some((a) => a.questionId === q.id)) continue;
-          await call(v, r.caller, 'reading.answer', { studyId, trialId: t.trial.id, questionId: q.id, value: q.id === 'malignancy' ? malignancyOf(t) : 3, displayState: {}, timings });
+          await call(v, r.caller, 'reading.answer', {
+            studyId,
+            trialId: t.trial.id,
+            questionId: q.id,
+            value: q.id === 'malignancy' ? malignancyOf(t) : 3,
+            displayState: {},
+            timings,
+          });
         }
       }
       views.set(i, list);
@@ -239,7 +288,10 @@ describe('a study reading both nodules of CT-001', () => {
     const res = v.results.of(studyId);
     const all = res.accuracy.filter((a) => a.reader === null);
     // Each phase: 2 readers × 2 nodules, each scored against its own nodule's truth.
-    expect(all.map((a) => [a.phase, a.estimate.n])).toEqual([['unaided', 4], ['ai-explanation', 4]]);
+    expect(all.map((a) => [a.phase, a.estimate.n])).toEqual([
+      ['unaided', 4],
+      ['ai-explanation', 4],
+    ]);
     const explained = all.find((a) => a.phase === 'ai-explanation')!;
     expect(explained.estimate).toMatchObject({ n: 4, successes: 4 });
     const agreement = res.agreement.find((a) => a.questionId === 'malignancy')!;

@@ -14,7 +14,11 @@ let admin: CallContext;
 let reader: { id: number; caller: CallContext };
 
 const ctProtocol = (over: Partial<ProtocolInput> = {}): ProtocolInput => ({
-  format: 'verdict-protocol/1', id: 'ct-unit', version: 1, title: 'CT unit', modality: 'CT',
+  format: 'verdict-protocol/1',
+  id: 'ct-unit',
+  version: 1,
+  title: 'CT unit',
+  modality: 'CT',
   cases: { labels: ['CT-001'] },
   conditions: [
     { id: 'cdam-malignant', model: 'test-vit-lidc', method: 'cdam', target: 'malignant' },
@@ -40,7 +44,8 @@ async function study(protocol: ProtocolInput, name: string): Promise<number> {
 /** A study's maps are computed in the background once it is created; readers wait for them. */
 async function prepared(studyId: number): Promise<void> {
   for (let i = 0; i < 1200; i++) {
-    const s = (await call(v, admin, 'studies.list', {})).find((x) => x.id === studyId) as { preparation?: { state: string; error: string | null } } | undefined;
+    const s = (await call(v, admin, 'studies.list', {})).find((x) => x.id === studyId) as
+      { preparation?: { state: string; error: string | null } } | undefined;
     const state = s?.preparation?.state;
     if (state === undefined || state === 'ready') return;
     if (state === 'incomplete') throw new Error(`study ${studyId} not prepared: ${s?.preparation?.error}`);
@@ -73,7 +78,9 @@ describe('the nodule a CT case reads', () => {
     const nodules = caseNodules(v.study.db, ctCaseId());
     expect(nodules.length).toBeGreaterThan(0);
     expect(nodules.map((x) => x.number)).toEqual(nodules.map((_, i) => i + 1));
-    const labels = (v.study.db.prepare('SELECT label FROM nodule WHERE case_id = ? ORDER BY id').all(ctCaseId()) as { label: string }[]).map((r) => r.label);
+    const labels = (
+      v.study.db.prepare('SELECT label FROM nodule WHERE case_id = ? ORDER BY id').all(ctCaseId()) as { label: string }[]
+    ).map((r) => r.label);
     expect(labels).toEqual(nodules.map((x) => `Nodule ${x.number}`));
     const pick = nodules[nodules.length - 1];
     const id = await study(ctProtocol({ id: 'ct-pick', cases: { labels: ['CT-001'], nodules: { 'CT-001': pick.number } } }), 'Picked');
@@ -84,10 +91,14 @@ describe('the nodule a CT case reads', () => {
 
   it('refuses a nodule number the case lacks, or a pick for a case the protocol does not read, naming the field', async () => {
     const n = caseNodules(v.study.db, ctCaseId()).length;
-    const tooFar = await refusal(v, admin, 'protocols.validate', { protocol: ctProtocol({ cases: { labels: ['CT-001'], nodules: { 'CT-001': n + 1 } } }) });
+    const tooFar = await refusal(v, admin, 'protocols.validate', {
+      protocol: ctProtocol({ cases: { labels: ['CT-001'], nodules: { 'CT-001': n + 1 } } }),
+    });
     expect(tooFar.message).toContain(`has no nodule ${n + 1}`);
     expect(tooFar.detail?.field).toBe('cases.nodules.CT-001');
-    const elsewhere = await refusal(v, admin, 'protocols.validate', { protocol: ctProtocol({ cases: { labels: ['CT-001'], nodules: { 'CT-099': 1 } } }) });
+    const elsewhere = await refusal(v, admin, 'protocols.validate', {
+      protocol: ctProtocol({ cases: { labels: ['CT-001'], nodules: { 'CT-099': 1 } } }),
+    });
     expect(elsewhere.detail?.field).toBe('cases.nodules.CT-099');
   });
 });
@@ -119,7 +130,11 @@ describe('a CT trial says where and what', () => {
 
   it('captions each stimulus with its target in the reader’s words, never the method or model', () => {
     const stimuli = trials.filter((t) => t.trial.kind === 'stimulus').map((t) => t.stimuli[0]);
-    expect(stimuli.map((s) => s.explains).sort()).toEqual(['Evidence for: malignant', 'Evidence for: spiculation', "Evidence for: the model's prediction"]);
+    expect(stimuli.map((s) => s.explains).sort()).toEqual([
+      'Evidence for: malignant',
+      'Evidence for: spiculation',
+      "Evidence for: the model's prediction",
+    ]);
     for (const s of stimuli) expect(s.explains).not.toMatch(/cdam|attention|test-vit|vit/i);
   });
 

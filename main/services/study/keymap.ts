@@ -15,7 +15,8 @@ export function setKeymap(db: Database, readerId: number, changes: Record<string
   return db.transaction(() => {
     const next = keymapOf(db, readerId);
     for (const [action, key] of Object.entries(changes)) {
-      if (!(KEY_ACTIONS as readonly string[]).includes(action)) throw new VerdictError('keymap.invalid', `"${action}" is not a reading action; actions are ${KEY_ACTIONS.join(', ')}.`, { action });
+      if (!(KEY_ACTIONS as readonly string[]).includes(action))
+        throw new VerdictError('keymap.invalid', `"${action}" is not a reading action; actions are ${KEY_ACTIONS.join(', ')}.`, { action });
       next[action as KeyAction] = key;
     }
     const byKey = new Map<string, KeyAction>();
@@ -25,8 +26,10 @@ export function setKeymap(db: Database, readerId: number, changes: Record<string
       if (other) throw new VerdictError('keymap.invalid', `"${next[a]}" would serve both ${other} and ${a}.`, { key: next[a] });
       byKey.set(next[a], a);
     }
-    db.prepare(`INSERT INTO reader_keymap (reader_id, keymap_json, updated_at) VALUES (?, ?, ?)
-      ON CONFLICT (reader_id) DO UPDATE SET keymap_json = excluded.keymap_json, updated_at = excluded.updated_at`).run(readerId, JSON.stringify(next), at);
+    db.prepare(
+      `INSERT INTO reader_keymap (reader_id, keymap_json, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT (reader_id) DO UPDATE SET keymap_json = excluded.keymap_json, updated_at = excluded.updated_at`,
+    ).run(readerId, JSON.stringify(next), at);
     return next;
   })();
 }

@@ -23,7 +23,17 @@ const protocol = (over: Partial<ProtocolInput>): ProtocolInput =>
     conditions: [{ id: 'attention', model: 'test-vit-isic', method: 'attention', target: 'attention' }],
     phases: ['unaided', 'ai', 'ai-explanation'],
     questions: [
-      { id: 'diagnosis', level: 'case', type: 'single-choice', prompt: 'Diagnosis', truth: 'diagnosis', options: [{ value: 'mel', label: 'Melanoma' }, { value: 'nv', label: 'Nevus' }] },
+      {
+        id: 'diagnosis',
+        level: 'case',
+        type: 'single-choice',
+        prompt: 'Diagnosis',
+        truth: 'diagnosis',
+        options: [
+          { value: 'mel', label: 'Melanoma' },
+          { value: 'nv', label: 'Nevus' },
+        ],
+      },
       { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Localisation' },
     ],
     ...over,
@@ -73,8 +83,13 @@ describe('phase locking', () => {
     await open(locked, 2);
     expect((await open(locked, 1)).locked).toBe(true);
     expect((await answerRefused(locked, ai.trial.id, 'nv')).code).toBe('answer.locked');
-    const rows = v.study.db.prepare('SELECT version, value_json, ai_seen, explanation_seen FROM answer WHERE trial_id = ? ORDER BY version').all(unaided.trial.id);
-    expect(rows).toEqual([{ version: 1, value_json: '"nv"', ai_seen: 0, explanation_seen: 0 }, { version: 2, value_json: '"mel"', ai_seen: 0, explanation_seen: 0 }]);
+    const rows = v.study.db
+      .prepare('SELECT version, value_json, ai_seen, explanation_seen FROM answer WHERE trial_id = ? ORDER BY version')
+      .all(unaided.trial.id);
+    expect(rows).toEqual([
+      { version: 1, value_json: '"nv"', ai_seen: 0, explanation_seen: 0 },
+      { version: 2, value_json: '"mel"', ai_seen: 0, explanation_seen: 0 },
+    ]);
   });
 
   it('refuses a first answer to an earlier phase given after the AI was seen, and counts that trial as closed', async () => {
@@ -96,18 +111,29 @@ describe('phase locking', () => {
     await answer(unlocked, unaided.trial.id, 'mel');
     await open(unlocked, 2);
     await answer(unlocked, unaided.trial.id, 'nv');
-    const rows = v.study.db.prepare('SELECT version, ai_seen, explanation_seen FROM answer WHERE trial_id = ? ORDER BY version').all(unaided.trial.id);
-    expect(rows).toEqual([{ version: 1, ai_seen: 0, explanation_seen: 0 }, { version: 2, ai_seen: 1, explanation_seen: 0 }, { version: 3, ai_seen: 1, explanation_seen: 1 }]);
+    const rows = v.study.db
+      .prepare('SELECT version, ai_seen, explanation_seen FROM answer WHERE trial_id = ? ORDER BY version')
+      .all(unaided.trial.id);
+    expect(rows).toEqual([
+      { version: 1, ai_seen: 0, explanation_seen: 0 },
+      { version: 2, ai_seen: 1, explanation_seen: 0 },
+      { version: 3, ai_seen: 1, explanation_seen: 1 },
+    ]);
     expect(await call(v, admin, 'studies.integrity', {})).toMatchObject({ ok: true, firstBreak: null });
     // The exposure flags are vouched for by the answer's event: changing one behind it is found.
     const db = v.study.db;
     db.exec('DROP TRIGGER answer_no_update');
     try {
       db.prepare('UPDATE answer SET ai_seen = 0 WHERE trial_id = ? AND version = 2').run(unaided.trial.id);
-      expect(await call(v, admin, 'studies.integrity', {})).toMatchObject({ ok: false, firstBreak: { reason: expect.stringMatching(/differs from what its event recorded/) } });
+      expect(await call(v, admin, 'studies.integrity', {})).toMatchObject({
+        ok: false,
+        firstBreak: { reason: expect.stringMatching(/differs from what its event recorded/) },
+      });
       db.prepare('UPDATE answer SET ai_seen = 1 WHERE trial_id = ? AND version = 2').run(unaided.trial.id);
     } finally {
-      db.exec("CREATE TRIGGER answer_no_update BEFORE UPDATE ON answer BEGIN SELECT RAISE(ABORT, 'answers are append-only: an edit is a new version'); END;");
+      db.exec(
+        "CREATE TRIGGER answer_no_update BEFORE UPDATE ON answer BEGIN SELECT RAISE(ABORT, 'answers are append-only: an edit is a new version'); END;",
+      );
     }
     expect(await call(v, admin, 'studies.integrity', {})).toMatchObject({ ok: true });
   });
@@ -115,15 +141,27 @@ describe('phase locking', () => {
 
 describe('answer content hash', () => {
   const row: AnswerRowContent = {
-    trial_id: 1, reader_id: 2, question_id: 'q', question_version: 1, version: 1, supersedes: null, value_json: '"nv"', scores_json: null,
-    display_state_json: '{}', time_to_first_input_ms: 10, time_on_trial_ms: 20, created_at: '2025-01-01T00:00:00.000Z',
+    trial_id: 1,
+    reader_id: 2,
+    question_id: 'q',
+    question_version: 1,
+    version: 1,
+    supersedes: null,
+    value_json: '"nv"',
+    scores_json: null,
+    display_state_json: '{}',
+    time_to_first_input_ms: 10,
+    time_on_trial_ms: 20,
+    created_at: '2025-01-01T00:00:00.000Z',
   };
   it('hashes a row from before migration 0004 as it always did, so its event still verifies', () => {
     const legacy = sha256Of(canonicalJson([1, 2, 'q', 1, 1, null, '"nv"', null, '{}', 10, 20, '2025-01-01T00:00:00.000Z']));
     expect(answerContentSha256(row)).toBe(legacy);
     expect(answerContentSha256({ ...row, ai_seen: null, explanation_seen: null })).toBe(legacy);
     expect(answerContentSha256({ ...row, ai_seen: 0, explanation_seen: 0 })).not.toBe(legacy);
-    expect(answerContentSha256({ ...row, ai_seen: 1, explanation_seen: 0 })).not.toBe(answerContentSha256({ ...row, ai_seen: 0, explanation_seen: 0 }));
+    expect(answerContentSha256({ ...row, ai_seen: 1, explanation_seen: 0 })).not.toBe(
+      answerContentSha256({ ...row, ai_seen: 0, explanation_seen: 0 }),
+    );
   });
 });
 
@@ -131,7 +169,13 @@ describe('truth counts for the editor', () => {
   it('counts the ISIC cases with a diagnosis and with a malignancy truth', async () => {
     const labels = ['Derm-001', 'Derm-002', 'Derm-007'];
     const r = await call(v, admin, 'protocols.truthCounts', { modality: 'dermoscopy', cases: { labels } });
-    const withDiagnosis = (v.study.db.prepare(`SELECT count(*) AS n FROM study_case c JOIN dermo_truth d ON d.case_id = c.id WHERE c.label IN (${labels.map(() => '?').join(',')})`).get(...labels) as { n: number }).n;
+    const withDiagnosis = (
+      v.study.db
+        .prepare(
+          `SELECT count(*) AS n FROM study_case c JOIN dermo_truth d ON d.case_id = c.id WHERE c.label IN (${labels.map(() => '?').join(',')})`,
+        )
+        .get(...labels) as { n: number }
+    ).n;
     expect(withDiagnosis).toBeGreaterThan(0);
     expect(r).toMatchObject({ cases: 3, counts: { diagnosis: withDiagnosis, malignancy: withDiagnosis, 'characteristic:spiculation': 0 } });
   });
@@ -141,11 +185,19 @@ describe('truth counts for the editor', () => {
     expect(r.cases).toBe(1);
     expect(r.counts.diagnosis).toBe(0);
     // The nodule the protocol reads: the case's largest (protocol-resolve), its readers' marks.
-    const nodule = v.study.db.prepare("SELECT n.id, n.median_malignancy FROM nodule n JOIN study_case c ON c.id = n.case_id WHERE c.label = 'CT-001' ORDER BY coalesce(n.diameter_mm, -1) DESC, n.reader_count DESC, n.id LIMIT 1").get() as { id: number; median_malignancy: number | null };
+    const nodule = v.study.db
+      .prepare(
+        "SELECT n.id, n.median_malignancy FROM nodule n JOIN study_case c ON c.id = n.case_id WHERE c.label = 'CT-001' ORDER BY coalesce(n.diameter_mm, -1) DESC, n.reader_count DESC, n.id LIMIT 1",
+      )
+      .get() as { id: number; median_malignancy: number | null };
     const known = (m: number | null) => (m !== null && (m >= 4 || m <= 2) ? 1 : 0);
     expect(r.counts.malignancy).toBe(known(nodule.median_malignancy));
     for (const c of ['spiculation', 'lobulation', 'texture', 'margin', 'sphericity', 'subtlety']) {
-      const ratings = (v.study.db.prepare(`SELECT ${c} AS x FROM lidc_mark WHERE nodule_id = ? AND kind = 'nodule' AND ${c} IS NOT NULL`).all(nodule.id) as { x: number }[]).map((m) => m.x);
+      const ratings = (
+        v.study.db
+          .prepare(`SELECT ${c} AS x FROM lidc_mark WHERE nodule_id = ? AND kind = 'nodule' AND ${c} IS NOT NULL`)
+          .all(nodule.id) as { x: number }[]
+      ).map((m) => m.x);
       expect(r.counts[`characteristic:${c}`], c).toBe(known(median(ratings)));
     }
   });

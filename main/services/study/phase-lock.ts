@@ -18,8 +18,10 @@ const AI_PHASES: readonly PhaseId[] = ['ai', 'ai-explanation'];
 
 /** The phases of this trial's case that its reader has opened, as exposure before an answer to `trial`. */
 export function exposureOf(db: Database, trial: Pick<TrialRow, 'assignment_id' | 'case_index' | 'phase'>): Exposure {
-  const opened = (db.prepare(`SELECT DISTINCT t.phase FROM trial t JOIN trial_visit v ON v.trial_id = t.id WHERE t.assignment_id = ? AND t.case_index = ?`)
-    .pluck().all(trial.assignment_id, trial.case_index) as PhaseId[]);
+  const opened = db
+    .prepare(`SELECT DISTINCT t.phase FROM trial t JOIN trial_visit v ON v.trial_id = t.id WHERE t.assignment_id = ? AND t.case_index = ?`)
+    .pluck()
+    .all(trial.assignment_id, trial.case_index) as PhaseId[];
   const at = PHASES.indexOf(trial.phase);
   return {
     aiSeen: opened.some((p) => AI_PHASES.includes(p)),
@@ -34,9 +36,13 @@ export const isLocked = (protocol: Protocol, e: Exposure): boolean => locksEarli
 /** Positions of an assignment's locked trials (for a worklist or progress), one query. */
 export function lockedTrialIds(db: Database, protocol: Protocol, assignmentId: number): Set<number> {
   if (!locksEarlierPhases(protocol)) return new Set();
-  const rows = db.prepare(`SELECT t.id, t.case_index, t.phase, v.trial_id IS NOT NULL AS opened FROM trial t LEFT JOIN trial_visit v ON v.trial_id = t.id WHERE t.assignment_id = ?`)
+  const rows = db
+    .prepare(
+      `SELECT t.id, t.case_index, t.phase, v.trial_id IS NOT NULL AS opened FROM trial t LEFT JOIN trial_visit v ON v.trial_id = t.id WHERE t.assignment_id = ?`,
+    )
     .all(assignmentId) as { id: number; case_index: number; phase: PhaseId; opened: number }[];
   const latestOpened = new Map<number, number>();
-  for (const r of rows) if (r.opened) latestOpened.set(r.case_index, Math.max(latestOpened.get(r.case_index) ?? -1, PHASES.indexOf(r.phase)));
+  for (const r of rows)
+    if (r.opened) latestOpened.set(r.case_index, Math.max(latestOpened.get(r.case_index) ?? -1, PHASES.indexOf(r.phase)));
   return new Set(rows.filter((r) => (latestOpened.get(r.case_index) ?? -1) > PHASES.indexOf(r.phase)).map((r) => r.id));
 }

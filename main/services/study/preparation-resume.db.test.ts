@@ -34,7 +34,9 @@ it('resumes an interrupted preparation at the next start-up and leaves ready stu
   expect(again.studies.summary(ids[0]).preparation.state).toBe('incomplete');
   expect(again.studies.resumePreparations()).toEqual(ids);
   for (const id of ids) expect((await again.studies.prepared(id)).preparation).toMatchObject({ state: 'ready', error: null });
-  expect((again.study.db.prepare("SELECT count(*) AS n FROM explanation WHERE method = 'cdam'").get() as { n: number }).n).toBe(maps.length);
+  expect((again.study.db.prepare("SELECT count(*) AS n FROM explanation WHERE method = 'cdam'").get() as { n: number }).n).toBe(
+    maps.length,
+  );
   // Nothing left to resume: a second start-up starts nothing.
   expect(again.studies.resumePreparations()).toEqual([]);
 }, 180_000);

@@ -39,7 +39,12 @@ describe('protocol files', () => {
     }
     expect(kinds.slice(0, 2)).toEqual(['unaided/case/', 'ai/case/']);
     expect(kinds.at(-1)).toBe('ai-explanation/case/');
-    expect(kinds.slice(2, 5).map((k) => k.at(-1)).sort()).toEqual(['A', 'B', 'C']);
+    expect(
+      kinds
+        .slice(2, 5)
+        .map((k) => k.at(-1))
+        .sort(),
+    ).toEqual(['A', 'B', 'C']);
     const providers = v.study.db.prepare('SELECT DISTINCT provider FROM stimulus').all();
     expect(providers.length).toBe(1);
   }, 120_000);

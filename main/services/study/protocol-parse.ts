@@ -35,12 +35,16 @@ const DIAGNOSES: readonly string[] = ISIC_DIAGNOSES;
 function checkTruth(q: Protocol['questions'][number], at: string, p: Protocol): void {
   const truth = q.truth!;
   if (q.level !== 'case') throw invalid(`${at}.truth`, 'only case-level questions are scored against the truth');
-  if (typeof truth === 'object' && p.modality !== 'CT') throw invalid(`${at}.truth`, `${truthName(truth)} is a nodule characteristic: a CT protocol only`);
+  if (typeof truth === 'object' && p.modality !== 'CT')
+    throw invalid(`${at}.truth`, `${truthName(truth)} is a nodule characteristic: a CT protocol only`);
   if (truth === 'diagnosis') {
-    if (p.modality !== 'dermoscopy') throw invalid(`${at}.truth`, '"diagnosis" is scored against ISIC diagnoses: a dermoscopy protocol only');
-    if (q.type !== 'single-choice') throw invalid(`${at}.truth`, '"diagnosis" needs a single-choice question whose option values are ISIC diagnosis codes');
+    if (p.modality !== 'dermoscopy')
+      throw invalid(`${at}.truth`, '"diagnosis" is scored against ISIC diagnoses: a dermoscopy protocol only');
+    if (q.type !== 'single-choice')
+      throw invalid(`${at}.truth`, '"diagnosis" needs a single-choice question whose option values are ISIC diagnosis codes');
     const bad = q.options.findIndex((o) => !DIAGNOSES.includes(o.value));
-    if (bad >= 0) throw invalid(`${at}.options[${bad}].value`, `"${q.options[bad].value}" is not an ISIC diagnosis code (${DIAGNOSES.join(', ')})`);
+    if (bad >= 0)
+      throw invalid(`${at}.options[${bad}].value`, `"${q.options[bad].value}" is not an ISIC diagnosis code (${DIAGNOSES.join(', ')})`);
   }
   if (!truthsFor(p.modality, q.type).some((t) => truthKey(t) === truthKey(truth))) {
     throw invalid(`${at}.truth`, `${truthName(truth)} needs a rating: a Likert, number, yes-no or single-choice question`);
@@ -51,7 +55,8 @@ function checkStructure(p: Protocol): void {
   const phaseDup = duplicate(p.phases, (x) => x);
   if (phaseDup >= 0) throw invalid(`phases[${phaseDup}]`, `"${p.phases[phaseDup]}" is listed twice`);
   p.phases.forEach((ph, i) => {
-    if (i > 0 && PHASES.indexOf(ph) < PHASES.indexOf(p.phases[i - 1])) throw invalid(`phases[${i}]`, `phases keep the reading order ${PHASES.join(' → ')}`);
+    if (i > 0 && PHASES.indexOf(ph) < PHASES.indexOf(p.phases[i - 1]))
+      throw invalid(`phases[${i}]`, `phases keep the reading order ${PHASES.join(' → ')}`);
   });
 
   const condDup = duplicate(p.conditions, (c) => c.id);
@@ -59,7 +64,11 @@ function checkStructure(p: Protocol): void {
   const conditionIds = new Set(p.conditions.map((c) => c.id));
   p.comparisons.forEach((c, i) => {
     c.between.forEach((id, j) => {
-      if (!conditionIds.has(id)) throw invalid(`comparisons[${i}].between[${j}]`, `no condition "${id}"; conditions are ${[...conditionIds].map((x) => `"${x}"`).join(', ')}`);
+      if (!conditionIds.has(id))
+        throw invalid(
+          `comparisons[${i}].between[${j}]`,
+          `no condition "${id}"; conditions are ${[...conditionIds].map((x) => `"${x}"`).join(', ')}`,
+        );
     });
     if (c.between[0] === c.between[1]) throw invalid(`comparisons[${i}].between`, 'a comparison needs two different conditions');
   });
@@ -70,15 +79,18 @@ function checkStructure(p: Protocol): void {
   if (qDup >= 0) throw invalid(`questions[${qDup}].id`, `"${p.questions[qDup].id}" is used twice; question ids must be unique`);
   p.questions.forEach((q, i) => {
     const at = `questions[${i}]`;
-    if (q.level === 'stimulus' && q.phases) throw invalid(`${at}.phases`, 'only case-level questions name phases; stimulus questions are asked with the explanations');
+    if (q.level === 'stimulus' && q.phases)
+      throw invalid(`${at}.phases`, 'only case-level questions name phases; stimulus questions are asked with the explanations');
     q.phases?.forEach((ph, j) => {
-      if (!p.phases.includes(ph)) throw invalid(`${at}.phases[${j}]`, `"${ph}" is not one of this protocol's phases (${p.phases.join(', ')})`);
+      if (!p.phases.includes(ph))
+        throw invalid(`${at}.phases[${j}]`, `"${ph}" is not one of this protocol's phases (${p.phases.join(', ')})`);
     });
     if (q.type === 'likert') {
       if (q.min >= q.max) throw invalid(`${at}.max`, `a Likert scale needs min < max (got ${q.min}…${q.max})`);
       if (q.max - q.min > 20) throw invalid(`${at}.max`, 'a Likert scale has at most 21 points');
       for (const k of Object.keys(q.anchors)) {
-        if (Number(k) < q.min || Number(k) > q.max) throw invalid(`${at}.anchors.${k}`, `anchor ${k} is outside the scale ${q.min}…${q.max}`);
+        if (Number(k) < q.min || Number(k) > q.max)
+          throw invalid(`${at}.anchors.${k}`, `anchor ${k} is outside the scale ${q.min}…${q.max}`);
       }
     }
     if (q.type === 'number' && q.min >= q.max) throw invalid(`${at}.max`, `needs min < max (got ${q.min}…${q.max})`);
@@ -88,8 +100,10 @@ function checkStructure(p: Protocol): void {
     }
     if (q.truth) checkTruth(q, at, p);
     if (q.type === 'forced-choice') {
-      if (q.level !== 'stimulus') throw invalid(`${at}.level`, 'a forced choice is between two explanations: it must be a stimulus-level question');
-      if (p.comparisons.length === 0) throw invalid(at, 'a forced-choice question needs comparisons (pairs of conditions shown side by side); add "comparisons"');
+      if (q.level !== 'stimulus')
+        throw invalid(`${at}.level`, 'a forced choice is between two explanations: it must be a stimulus-level question');
+      if (p.comparisons.length === 0)
+        throw invalid(at, 'a forced-choice question needs comparisons (pairs of conditions shown side by side); add "comparisons"');
     }
   });
   const stimulusQuestions = p.questions.filter((q) => q.level === 'stimulus');
@@ -100,8 +114,13 @@ function checkStructure(p: Protocol): void {
     throw invalid('comparisons', 'comparisons are answered with a forced-choice question; add one');
   }
   if (!stimulusQuestions.some((q) => q.type !== 'forced-choice') && (p.repeats.count > 0 || (p.sanityChecks?.count ?? 0) > 0)) {
-    throw invalid(p.repeats.count > 0 ? 'repeats' : 'sanityChecks', 'repeat and sanity-check trials re-show single explanations: add a stimulus-level question other than a forced choice');
+    throw invalid(
+      p.repeats.count > 0 ? 'repeats' : 'sanityChecks',
+      'repeat and sanity-check trials re-show single explanations: add a stimulus-level question other than a forced choice',
+    );
   }
-  const askedSomewhere = p.phases.some((ph) => p.questions.some((q) => q.level === 'case' && (q.phases ?? p.phases).includes(ph))) || stimulusQuestions.length > 0;
+  const askedSomewhere =
+    p.phases.some((ph) => p.questions.some((q) => q.level === 'case' && (q.phases ?? p.phases).includes(ph))) ||
+    stimulusQuestions.length > 0;
   if (!askedSomewhere) throw invalid('questions', 'no question is asked in any phase');
 }

@@ -33,7 +33,11 @@ export function resolveProtocol(db: Database, p: Protocol): ResolvedProtocol {
   p.conditions.forEach((c, i) => {
     const model = packFor(db, p, c.model, `conditions[${i}].model`);
     if (model.manifest.purpose === 'sanity-check') {
-      throw protocolError('protocol.unsupported', `conditions[${i}].model`, `"${c.model}" has randomized weights (a sanity-check pack); name it under sanityChecks.model, not as a condition`);
+      throw protocolError(
+        'protocol.unsupported',
+        `conditions[${i}].model`,
+        `"${c.model}" has randomized weights (a sanity-check pack); name it under sanityChecks.model, not as a condition`,
+      );
     }
     checkOffers(db, model, c, `conditions[${i}]`);
     models[c.model] = { modelId: model.id, sha256: model.sha256 };
@@ -42,14 +46,25 @@ export function resolveProtocol(db: Database, p: Protocol): ResolvedProtocol {
   if (p.sanityChecks && p.sanityChecks.count > 0) {
     const s = packFor(db, p, p.sanityChecks.model, 'sanityChecks.model');
     if (s.manifest.purpose !== 'sanity-check') {
-      throw protocolError('protocol.unsupported', 'sanityChecks.model', `"${p.sanityChecks.model}" is not a sanity-check pack (its purpose is "${s.manifest.purpose}"); name a randomized-weights pack`);
+      throw protocolError(
+        'protocol.unsupported',
+        'sanityChecks.model',
+        `"${p.sanityChecks.model}" is not a sanity-check pack (its purpose is "${s.manifest.purpose}"); name a randomized-weights pack`,
+      );
     }
     // It imitates a condition when it offers the method and has the target (never a concept: those are each model's own).
     sanityConditions = p.conditions
-      .filter((c) => packMethods(s.manifest).includes(c.method) && targetsFor(targetLists(s.manifest), c.method).includes(c.target) && paramsFit(c, s))
+      .filter(
+        (c) =>
+          packMethods(s.manifest).includes(c.method) && targetsFor(targetLists(s.manifest), c.method).includes(c.target) && paramsFit(c, s),
+      )
       .map((c) => c.id);
     if (sanityConditions.length === 0) {
-      throw protocolError('protocol.unsupported', 'sanityChecks.model', `"${p.sanityChecks.model}" offers none of the conditions' method and target, so it cannot imitate any of them`);
+      throw protocolError(
+        'protocol.unsupported',
+        'sanityChecks.model',
+        `"${p.sanityChecks.model}" offers none of the conditions' method and target, so it cannot imitate any of them`,
+      );
     }
     models[p.sanityChecks.model] = { modelId: s.id, sha256: s.sha256 };
   }
@@ -69,24 +84,36 @@ function paramsFit(c: Protocol['conditions'][number], model: RegisteredModel): b
 function packFor(db: Database, p: Protocol, packId: string, field: string): RegisteredModel {
   const row = rowByPackId(db, packId);
   if (!row) {
-    const known = currentRows(db).filter((r) => r.modality === p.modality).map((r) => `"${r.pack_id}"`);
-    throw protocolError('protocol.unknown-model', field, `no model pack "${packId}" is registered${known.length ? `; ${p.modality} packs: ${[...new Set(known)].join(', ')}` : ` for ${p.modality}`}`);
+    const known = currentRows(db)
+      .filter((r) => r.modality === p.modality)
+      .map((r) => `"${r.pack_id}"`);
+    throw protocolError(
+      'protocol.unknown-model',
+      field,
+      `no model pack "${packId}" is registered${known.length ? `; ${p.modality} packs: ${[...new Set(known)].join(', ')}` : ` for ${p.modality}`}`,
+    );
   }
-  if (row.modality !== p.modality) throw protocolError('protocol.unsupported', field, `"${packId}" reads ${row.modality}, but this protocol reads ${p.modality}`);
+  if (row.modality !== p.modality)
+    throw protocolError('protocol.unsupported', field, `"${packId}" reads ${row.modality}, but this protocol reads ${p.modality}`);
   return registered(row);
 }
 
 function checkOffers(db: Database, model: RegisteredModel, c: Protocol['conditions'][number], at: string): void {
   const m = model.manifest;
   const offered = packMethods(m);
-  if (!offered.includes(c.method)) throw protocolError('protocol.unsupported', `${at}.method`, `"${m.id}" does not offer ${c.method}; it offers ${offered.join(', ')}`);
+  if (!offered.includes(c.method))
+    throw protocolError('protocol.unsupported', `${at}.method`, `"${m.id}" does not offer ${c.method}; it offers ${offered.join(', ')}`);
   try {
     const def = method(c.method);
     normaliseParams(def, c.params, m.vit.heads);
     resolveTarget(db, model.id, m, def, c.target);
   } catch (e) {
     if (!(e instanceof VerdictError)) throw e;
-    throw protocolError('protocol.unsupported', e.code === 'explain.bad-params' ? `${at}.params` : `${at}.target`, e.message.replace(/\.$/, ''));
+    throw protocolError(
+      'protocol.unsupported',
+      e.code === 'explain.bad-params' ? `${at}.params` : `${at}.target`,
+      e.message.replace(/\.$/, ''),
+    );
   }
 }
 
@@ -100,7 +127,8 @@ export function resolveCases(db: Database, p: Protocol): ResolvedCase[] {
       const c = byLabel.get(label);
       const at = `cases.labels[${i}]`;
       if (!c) throw protocolError('protocol.unknown-case', at, `no case labelled "${label}" in this study database`);
-      if (c.modality !== p.modality) throw protocolError('protocol.unknown-case', at, `case "${label}" is ${c.modality}, but this protocol reads ${p.modality}`);
+      if (c.modality !== p.modality)
+        throw protocolError('protocol.unknown-case', at, `case "${label}" is ${c.modality}, but this protocol reads ${p.modality}`);
       if (seen.has(label)) throw protocolError('protocol.invalid', at, `"${label}" is listed twice`);
       seen.add(label);
       return c;
@@ -113,7 +141,12 @@ export function resolveCases(db: Database, p: Protocol): ResolvedCase[] {
   if (f?.diagnosis) chosen = chosen.filter((c) => c.diagnosis !== null && (f.diagnosis as string[]).includes(c.diagnosis));
   const picks = p.cases.nodules ?? {};
   for (const label of Object.keys(picks)) {
-    if (!chosen.some((c) => c.label === label)) throw protocolError('protocol.unknown-case', `cases.nodules.${label}`, `"${label}" is not among the protocol's cases, so no nodule of it is read`);
+    if (!chosen.some((c) => c.label === label))
+      throw protocolError(
+        'protocol.unknown-case',
+        `cases.nodules.${label}`,
+        `"${label}" is not among the protocol's cases, so no nodule of it is read`,
+      );
   }
   // Per case its reading units (for CT, each nodule read); `limit` counts cases, not nodules.
   const units: ResolvedCase[][] = [];
@@ -130,7 +163,12 @@ export function resolveCases(db: Database, p: Protocol): ResolvedCase[] {
     } else {
       read = defaultNodules(nodules.filter((x) => x.readerCount >= (f?.minReaders ?? 1)));
       if (!read.length) {
-        if (p.cases.labels && !f?.minReaders) throw protocolError('protocol.unknown-case', `cases.labels[${p.cases.labels.indexOf(c.label)}]`, `case "${c.label}" has no nodule to read`);
+        if (p.cases.labels && !f?.minReaders)
+          throw protocolError(
+            'protocol.unknown-case',
+            `cases.labels[${p.cases.labels.indexOf(c.label)}]`,
+            `case "${c.label}" has no nodule to read`,
+          );
         continue;
       }
     }
@@ -148,7 +186,8 @@ function pickedNodules(nodules: CaseNodule[], numbers: number[], label: string):
   for (const n of numbers) {
     if (seen.has(n)) throw protocolError('protocol.invalid', at, `nodule ${n} of "${label}" is listed twice`);
     seen.add(n);
-    if (!nodules.some((x) => x.number === n)) throw protocolError('protocol.unknown-case', at, `case "${label}" has no nodule ${n} (it has ${nodules.length})`);
+    if (!nodules.some((x) => x.number === n))
+      throw protocolError('protocol.unknown-case', at, `case "${label}" has no nodule ${n} (it has ${nodules.length})`);
   }
   return nodules.filter((x) => seen.has(x.number));
 }

@@ -18,13 +18,30 @@ import { SCORED_CHARACTERISTICS, hasTruth, truthKey, type Truth, type TruthCount
 import { QUESTION_BANK } from './question-bank';
 import { planLimits, planTrials } from './trial-plan';
 
-type ProtocolRow = { id: number; protocol_id: string; version: number; title: string; modality: 'CT' | 'dermoscopy'; protocol_json: string; sha256: string; created_at: string; used_by: number | null };
+type ProtocolRow = {
+  id: number;
+  protocol_id: string;
+  version: number;
+  title: string;
+  modality: 'CT' | 'dermoscopy';
+  protocol_json: string;
+  sha256: string;
+  created_at: string;
+  used_by: number | null;
+};
 
 const SELECT = 'SELECT p.*, (SELECT min(s.id) FROM study s WHERE s.protocol_row_id = p.id) AS used_by FROM protocol p';
 
 const summaryOf = (r: ProtocolRow): ProtocolSummary => ({
-  rowId: r.id, id: r.protocol_id, version: r.version, title: r.title, modality: r.modality, sha256: r.sha256,
-  frozen: r.used_by !== null, createdAt: r.created_at, protocol: JSON.parse(r.protocol_json) as Protocol,
+  rowId: r.id,
+  id: r.protocol_id,
+  version: r.version,
+  title: r.title,
+  modality: r.modality,
+  sha256: r.sha256,
+  frozen: r.used_by !== null,
+  createdAt: r.created_at,
+  protocol: JSON.parse(r.protocol_json) as Protocol,
 });
 
 export class ProtocolService {
@@ -54,11 +71,19 @@ export class ProtocolService {
     const r = resolveProtocol(this.#db, protocol);
     const limits = planLimits(protocol, r.cases.length, r.sanityConditions);
     if (protocol.repeats.count > limits.singles) {
-      throw protocolError('protocol.invalid', 'repeats.count', `${protocol.repeats.count} repeats, but a reader sees only ${limits.singles} single explanations`);
+      throw protocolError(
+        'protocol.invalid',
+        'repeats.count',
+        `${protocol.repeats.count} repeats, but a reader sees only ${limits.singles} single explanations`,
+      );
     }
     const sanity = protocol.sanityChecks?.count ?? 0;
     if (sanity > limits.sanityPairs) {
-      throw protocolError('protocol.invalid', 'sanityChecks.count', `${sanity} sanity checks, but there are only ${limits.sanityPairs} case × condition pairs to imitate`);
+      throw protocolError(
+        'protocol.invalid',
+        'sanityChecks.count',
+        `${sanity} sanity checks, but there are only ${limits.sanityPairs} case × condition pairs to imitate`,
+      );
     }
     return r;
   }
@@ -69,7 +94,12 @@ export class ProtocolService {
    */
   truthCounts(modality: Protocol['modality'], cases: unknown): TruthCounts {
     const parsed = protocolSchema.shape.cases.safeParse(cases);
-    if (!parsed.success) throw protocolError('protocol.invalid', fieldPath(['cases', ...parsed.error.issues[0].path]), issueInWords({ ...parsed.error.issues[0], path: ['cases', ...parsed.error.issues[0].path] }));
+    if (!parsed.success)
+      throw protocolError(
+        'protocol.invalid',
+        fieldPath(['cases', ...parsed.error.issues[0].path]),
+        issueInWords({ ...parsed.error.issues[0], path: ['cases', ...parsed.error.issues[0].path] }),
+      );
     const resolved = resolveCases(this.#db, { modality, cases: parsed.data } as Protocol);
     const characteristics = characteristicMedians(this.#db);
     const truths = resolved.map((c) => caseTruth(this.#db, c.caseId, c.noduleId, characteristics));
@@ -87,26 +117,45 @@ export class ProtocolService {
     const json = JSON.stringify(protocol);
     const sha256 = sha256Of(canonicalJson(protocol));
     const at = this.#now().toISOString();
-    const rowId = this.#db.transaction(() => {
-      const existing = this.#db.prepare(`${SELECT} WHERE p.protocol_id = ? AND p.version = ?`).get(protocol.id, protocol.version) as ProtocolRow | undefined;
-      if (existing?.sha256 === sha256) return existing.id;
-      if (existing && existing.used_by !== null) {
-        const study = this.#db.prepare('SELECT id, name FROM study WHERE id = ?').get(existing.used_by) as { id: number; name: string };
-        const next = (this.#db.prepare('SELECT max(version) AS v FROM protocol WHERE protocol_id = ?').get(protocol.id) as { v: number }).v + 1;
-        throw protocolError('protocol.frozen', 'version',
-          `version ${protocol.version} of "${protocol.id}" is used by study ${study.id} ("${study.name}") and cannot change; save it as version ${next}`);
-      }
-      let id: number;
-      if (existing) {
-        this.#db.prepare('UPDATE protocol SET title = ?, modality = ?, protocol_json = ?, sha256 = ?, created_at = ? WHERE id = ?').run(protocol.title, protocol.modality, json, sha256, at, existing.id);
-        id = existing.id;
-      } else {
-        id = Number(this.#db.prepare('INSERT INTO protocol (protocol_id, version, title, modality, protocol_json, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(protocol.id, protocol.version, protocol.title, protocol.modality, json, sha256, at).lastInsertRowid);
-      }
-      appendEvent(this.#db, 'protocol.saved', { protocolRowId: id, id: protocol.id, version: protocol.version, sha256, replaced: existing !== undefined }, at);
-      return id;
-    }).immediate();
+    const rowId = this.#db
+      .transaction(() => {
+        const existing = this.#db.prepare(`${SELECT} WHERE p.protocol_id = ? AND p.version = ?`).get(protocol.id, protocol.version) as
+          ProtocolRow | undefined;
+        if (existing?.sha256 === sha256) return existing.id;
+        if (existing && existing.used_by !== null) {
+          const study = this.#db.prepare('SELECT id, name FROM study WHERE id = ?').get(existing.used_by) as { id: number; name: string };
+          const next =
+            (this.#db.prepare('SELECT max(version) AS v FROM protocol WHERE protocol_id = ?').get(protocol.id) as { v: number }).v + 1;
+          throw protocolError(
+            'protocol.frozen',
+            'version',
+            `version ${protocol.version} of "${protocol.id}" is used by study ${study.id} ("${study.name}") and cannot change; save it as version ${next}`,
+          );
+        }
+        let id: number;
+        if (existing) {
+          this.#db
+            .prepare('UPDATE protocol SET title = ?, modality = ?, protocol_json = ?, sha256 = ?, created_at = ? WHERE id = ?')
+            .run(protocol.title, protocol.modality, json, sha256, at, existing.id);
+          id = existing.id;
+        } else {
+          id = Number(
+            this.#db
+              .prepare(
+                'INSERT INTO protocol (protocol_id, version, title, modality, protocol_json, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+              )
+              .run(protocol.id, protocol.version, protocol.title, protocol.modality, json, sha256, at).lastInsertRowid,
+          );
+        }
+        appendEvent(
+          this.#db,
+          'protocol.saved',
+          { protocolRowId: id, id: protocol.id, version: protocol.version, sha256, replaced: existing !== undefined },
+          at,
+        );
+        return id;
+      })
+      .immediate();
     return this.get(rowId);
   }
 

@@ -29,7 +29,12 @@ export function readerCase(db: Database, caseId: number, noduleId: number | null
  * marker: where the nodule is and how big, which the image shows anyway — not the outline itself.
  */
 export function extentOf(n: Nodule): NonNullable<ReaderCase['nodule']>['extent'] {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, firstSlice = Infinity, lastSlice = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity,
+    firstSlice = Infinity,
+    lastSlice = -Infinity;
   for (const m of n.marks) {
     for (const c of m.contours) {
       if (!c.inclusion) continue;

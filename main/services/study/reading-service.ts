@@ -23,9 +23,23 @@ import { progressOf, trialStates, type TrialState } from './trial-progress';
 
 export type ReadingDeps = { db: Database; explain: ExplanationService; imaging: ImagingService; now?: () => Date };
 
-export type AnswerInput = { studyId: number; trialId: number; questionId: string; value: AnswerValue; displayState: DisplayState; timings: Timings };
+export type AnswerInput = {
+  studyId: number;
+  trialId: number;
+  questionId: string;
+  value: AnswerValue;
+  displayState: DisplayState;
+  timings: Timings;
+};
 
-const summaryOf = (s: TrialState, label: string): TrialSummary => ({ id: s.trial.id, position: s.trial.position, caseLabel: label, phase: s.trial.phase, kind: s.trial.kind, done: s.done });
+const summaryOf = (s: TrialState, label: string): TrialSummary => ({
+  id: s.trial.id,
+  position: s.trial.position,
+  caseLabel: label,
+  phase: s.trial.phase,
+  kind: s.trial.kind,
+  done: s.done,
+});
 
 export class ReadingService {
   readonly #db: Database;
@@ -41,7 +55,9 @@ export class ReadingService {
   }
 
   studies(readerId: number): { id: number; title: string; done: number; total: number }[] {
-    const rows = this.#db.prepare('SELECT study_id AS id FROM assignment WHERE reader_id = ? ORDER BY study_id').all(readerId) as { id: number }[];
+    const rows = this.#db.prepare('SELECT study_id AS id FROM assignment WHERE reader_id = ? ORDER BY study_id').all(readerId) as {
+      id: number;
+    }[];
     return rows.map((r) => {
       const w = this.worklist(readerId, r.id);
       return { id: r.id, title: w.title, done: w.done, total: w.total };
@@ -59,13 +75,16 @@ export class ReadingService {
 
   async trial(readerId: number, studyId: number, position: number): Promise<TrialView> {
     const { ctx, assignment } = this.#reading(readerId, studyId);
-    const trial = this.#db.prepare('SELECT * FROM trial WHERE assignment_id = ? AND position = ?').get(assignment.id, position) as TrialRow | undefined;
+    const trial = this.#db.prepare('SELECT * FROM trial WHERE assignment_id = ? AND position = ?').get(assignment.id, position) as
+      TrialRow | undefined;
     if (!trial) throw new VerdictError('not-found', `This study has no trial at position ${position}.`, { position });
     const labels = JSON.parse(assignment.labels_json) as Record<string, string>;
     const stimuli = await shownStimuli(this.#display, ctx, labels, trial);
     const prediction = await shownPrediction(this.#display, ctx, trial);
     const seen = await seenExplanations(this.#display, ctx, labels, trial);
-    this.#db.prepare('INSERT OR IGNORE INTO trial_visit (trial_id, first_opened_at) VALUES (?, ?)').run(trial.id, this.#now().toISOString());
+    this.#db
+      .prepare('INSERT OR IGNORE INTO trial_visit (trial_id, first_opened_at) VALUES (?, ?)')
+      .run(trial.id, this.#now().toISOString());
     const states = trialStates(this.#db, ctx.protocol, assignment.id);
     const c = readerCase(this.#db, trial.case_id, trial.nodule_id);
     return {
@@ -84,38 +103,82 @@ export class ReadingService {
 
   async answer(readerId: number, a: AnswerInput): Promise<{ answerId: number; version: number; scores: RoiScores | null }> {
     const { ctx, assignment } = this.#reading(readerId, a.studyId);
-    if (ctx.study.status !== 'open') throw new VerdictError('study.closed', 'This study is closed; answers can no longer be given.', { studyId: a.studyId });
-    const trial = this.#db.prepare('SELECT * FROM trial WHERE id = ? AND assignment_id = ?').get(a.trialId, assignment.id) as TrialRow | undefined;
+    if (ctx.study.status !== 'open')
+      throw new VerdictError('study.closed', 'This study is closed; answers can no longer be given.', { studyId: a.studyId });
+    const trial = this.#db.prepare('SELECT * FROM trial WHERE id = ? AND assignment_id = ?').get(a.trialId, assignment.id) as
+      TrialRow | undefined;
     if (!trial) throw new VerdictError('not-found', `This study has no trial ${a.trialId} for you.`, { trialId: a.trialId });
     const question = questionsFor(ctx.protocol, trial.kind, trial.phase).find((q) => q.id === a.questionId);
-    if (!question) throw new VerdictError('answer.invalid', `${a.questionId}: this question is not asked on this trial.`, { questionId: a.questionId });
+    if (!question)
+      throw new VerdictError('answer.invalid', `${a.questionId}: this question is not asked on this trial.`, { questionId: a.questionId });
     if (trial.kind !== 'case' && stimuliRecorded(this.#db, trial.id) === 0) {
-      throw new VerdictError('study.not-shown', 'Open the trial (reading.trial) before answering: an answer is kept with what it was given to.', { trialId: trial.id });
+      throw new VerdictError(
+        'study.not-shown',
+        'Open the trial (reading.trial) before answering: an answer is kept with what it was given to.',
+        { trialId: trial.id },
+      );
     }
     const c = readerCase(this.#db, trial.case_id, trial.nodule_id);
     const value = checkAnswer(question, a.value, imageSize(c));
     const scores = question.type === 'roi' && value !== null ? await this.#score(trial, a, c.images[0]?.id ?? null, imageSize(c)) : null;
     const at = this.#now().toISOString();
-    return this.#db.transaction(() => {
-      // What the reader had opened of this case when answering: kept with every version, and the
-      // lock (app/protocol.ts lockEarlierPhases) read inside the write, so no later phase opens between.
-      const exposure = exposureOf(this.#db, trial);
-      if (isLocked(ctx.protocol, exposure)) {
-        throw new VerdictError('answer.locked', `Locked: you have seen the AI for this case, so your ${trial.phase} answers to it can no longer be given or changed.`, { trialId: trial.id, questionId: question.id });
-      }
-      const last = this.#db.prepare('SELECT id, version FROM answer WHERE trial_id = ? AND question_id = ? ORDER BY version DESC LIMIT 1').get(trial.id, question.id) as { id: number; version: number } | undefined;
-      const row: AnswerRowContent = {
-        trial_id: trial.id, reader_id: readerId, question_id: question.id, question_version: question.version, version: (last?.version ?? 0) + 1,
-        supersedes: last?.id ?? null, value_json: JSON.stringify(value), scores_json: scores ? JSON.stringify(scores) : null,
-        display_state_json: JSON.stringify(a.displayState), time_to_first_input_ms: a.timings.timeToFirstInputMs, time_on_trial_ms: a.timings.timeOnTrialMs, created_at: at,
-        ai_seen: exposure.aiSeen ? 1 : 0, explanation_seen: exposure.explanationSeen ? 1 : 0,
-      };
-      const answerId = Number(this.#db.prepare(`INSERT INTO answer (trial_id, reader_id, question_id, question_version, version, supersedes, value_json, scores_json,
+    return this.#db
+      .transaction(() => {
+        // What the reader had opened of this case when answering: kept with every version, and the
+        // lock (app/protocol.ts lockEarlierPhases) read inside the write, so no later phase opens between.
+        const exposure = exposureOf(this.#db, trial);
+        if (isLocked(ctx.protocol, exposure)) {
+          throw new VerdictError(
+            'answer.locked',
+            `Locked: you have seen the AI for this case, so your ${trial.phase} answers to it can no longer be given or changed.`,
+            { trialId: trial.id, questionId: question.id },
+          );
+        }
+        const last = this.#db
+          .prepare('SELECT id, version FROM answer WHERE trial_id = ? AND question_id = ? ORDER BY version DESC LIMIT 1')
+          .get(trial.id, question.id) as { id: number; version: number } | undefined;
+        const row: AnswerRowContent = {
+          trial_id: trial.id,
+          reader_id: readerId,
+          question_id: question.id,
+          question_version: question.version,
+          version: (last?.version ?? 0) + 1,
+          supersedes: last?.id ?? null,
+          value_json: JSON.stringify(value),
+          scores_json: scores ? JSON.stringify(scores) : null,
+          display_state_json: JSON.stringify(a.displayState),
+          time_to_first_input_ms: a.timings.timeToFirstInputMs,
+          time_on_trial_ms: a.timings.timeOnTrialMs,
+          created_at: at,
+          ai_seen: exposure.aiSeen ? 1 : 0,
+          explanation_seen: exposure.explanationSeen ? 1 : 0,
+        };
+        const answerId = Number(
+          this.#db
+            .prepare(
+              `INSERT INTO answer (trial_id, reader_id, question_id, question_version, version, supersedes, value_json, scores_json,
           display_state_json, time_to_first_input_ms, time_on_trial_ms, created_at, ai_seen, explanation_seen)
-        VALUES (@trial_id, @reader_id, @question_id, @question_version, @version, @supersedes, @value_json, @scores_json, @display_state_json, @time_to_first_input_ms, @time_on_trial_ms, @created_at, @ai_seen, @explanation_seen)`).run(row).lastInsertRowid);
-      appendEvent(this.#db, 'answer', { answerId, studyId: a.studyId, trialId: trial.id, readerId, questionId: question.id, version: row.version, contentSha256: answerContentSha256(row) }, at);
-      return { answerId, version: row.version, scores };
-    }).immediate();
+        VALUES (@trial_id, @reader_id, @question_id, @question_version, @version, @supersedes, @value_json, @scores_json, @display_state_json, @time_to_first_input_ms, @time_on_trial_ms, @created_at, @ai_seen, @explanation_seen)`,
+            )
+            .run(row).lastInsertRowid,
+        );
+        appendEvent(
+          this.#db,
+          'answer',
+          {
+            answerId,
+            studyId: a.studyId,
+            trialId: trial.id,
+            readerId,
+            questionId: question.id,
+            version: row.version,
+            contentSha256: answerContentSha256(row),
+          },
+          at,
+        );
+        return { answerId, version: row.version, scores };
+      })
+      .immediate();
   }
 
   keymap(readerId: number): KeyMap {
@@ -133,7 +196,13 @@ export class ReadingService {
       const placed = heatmap?.placement.kind === 'ct-slice' ? heatmap.placement.sliceIndex : null;
       const nodule = this.#db.prepare('SELECT largest_slice FROM nodule WHERE id = ?').get(trial.nodule_id) as { largest_slice: number };
       const sliceIndex = roi.sliceIndex ?? a.displayState.sliceIndex ?? placed ?? nodule.largest_slice;
-      return scoreRoi({ roi, image, sliceIndex, heatmap, truth: lidcTruth(this.#db, trial.nodule_id, sliceIndex, image.width, image.height) });
+      return scoreRoi({
+        roi,
+        image,
+        sliceIndex,
+        heatmap,
+        truth: lidcTruth(this.#db, trial.nodule_id, sliceIndex, image.width, image.height),
+      });
     }
     const truth = imageId === null ? null : await isicTruth(this.#db, this.#imaging, imageId);
     return scoreRoi({ roi, image, sliceIndex: null, heatmap, truth });
@@ -147,8 +216,12 @@ export class ReadingService {
 
   /** Each reading unit's label by case index ("CT-001 · nodule 2"), as readerCase labels it. */
   #caseLabels(studyId: number): Map<number, string> {
-    const rows = this.#db.prepare(`SELECT e.case_index, c.label, (SELECT count(*) FROM nodule m WHERE m.case_id = e.case_id AND m.id <= e.nodule_id) AS number
-      FROM study_entry e JOIN study_case c ON c.id = e.case_id WHERE e.study_id = ?`).all(studyId) as { case_index: number; label: string; number: number }[];
+    const rows = this.#db
+      .prepare(
+        `SELECT e.case_index, c.label, (SELECT count(*) FROM nodule m WHERE m.case_id = e.case_id AND m.id <= e.nodule_id) AS number
+      FROM study_entry e JOIN study_case c ON c.id = e.case_id WHERE e.study_id = ?`,
+      )
+      .all(studyId) as { case_index: number; label: string; number: number }[];
     return new Map(rows.map((r) => [r.case_index, unitLabel(r.label, r.number || null)]));
   }
 }

@@ -11,12 +11,21 @@ import { shownStimuli, type DisplayDeps } from './trial-display';
 import type { StudyContext, TrialRow } from './study-rows';
 
 /** `{ seen }` for the last phase's case trial (spread into its TrialView); `{}` for any other trial. */
-export async function seenExplanations(d: DisplayDeps, ctx: StudyContext, labels: Record<string, string>, trial: TrialRow): Promise<{ seen?: BlindedStimulus[] }> {
+export async function seenExplanations(
+  d: DisplayDeps,
+  ctx: StudyContext,
+  labels: Record<string, string>,
+  trial: TrialRow,
+): Promise<{ seen?: BlindedStimulus[] }> {
   if (trial.kind !== 'case' || trial.phase !== 'ai-explanation') return {};
-  const shown = d.db.prepare(`SELECT t.* FROM trial t
+  const shown = d.db
+    .prepare(
+      `SELECT t.* FROM trial t
     WHERE t.assignment_id = ? AND t.case_id = ? AND t.nodule_id IS ? AND t.kind = 'stimulus' AND t.sanity = 0 AND t.repeat_of IS NULL
       AND EXISTS (SELECT 1 FROM stimulus s WHERE s.trial_id = t.id)
-    ORDER BY t.position`).all(trial.assignment_id, trial.case_id, trial.nodule_id) as TrialRow[];
+    ORDER BY t.position`,
+    )
+    .all(trial.assignment_id, trial.case_id, trial.nodule_id) as TrialRow[];
   const seen: BlindedStimulus[] = [];
   for (const t of shown) {
     for (const s of await shownStimuli(d, ctx, labels, t)) if (!seen.some((x) => x.label === s.label)) seen.push(s);

@@ -55,7 +55,12 @@ export function stimulusCaption(db: Database, protocol: Protocol, resolved: Stud
 }
 
 /** The caption field of a trial's stimulus in a slot (0: the trial's condition, or a comparison's A; 1: its B), to spread into a BlindedStimulus. */
-export function captionOf(db: Database, ctx: { protocol: Protocol; resolved: StudyResolved }, trial: { condition_id: string | null; condition_b_id: string | null }, slot: number): { explains?: string } {
+export function captionOf(
+  db: Database,
+  ctx: { protocol: Protocol; resolved: StudyResolved },
+  trial: { condition_id: string | null; condition_b_id: string | null },
+  slot: number,
+): { explains?: string } {
   const conditionId = slot === 0 ? trial.condition_id : trial.condition_b_id;
   const explains = conditionId === null ? undefined : stimulusCaption(db, ctx.protocol, ctx.resolved, conditionId);
   return explains === undefined ? {} : { explains };

@@ -17,7 +17,11 @@ const UNSIGNED_ENDS: [string, string] = ['low', 'high'];
 export const colourScaleOf = (p: Protocol): ColourScale => p.display?.colourScale ?? 'shared';
 
 /** The values to send (a copy when rescaled) and how to draw them. */
-export function stimulusDisplay(values: Float32Array, signed: boolean, scale: ColourScale): { values: Float32Array; range: { min: number; max: number }; display: StimulusDisplay } {
+export function stimulusDisplay(
+  values: Float32Array,
+  signed: boolean,
+  scale: ColourScale,
+): { values: Float32Array; range: { min: number; max: number }; display: StimulusDisplay } {
   const range = mapRange(values);
   if (scale === 'shared') {
     const m = Math.max(Math.abs(range.min), Math.abs(range.max));

@@ -18,7 +18,12 @@ export type PreparationDeps = { db: Database; explain: ExplanationService; event
 type Running = { done: number; total: number; errors: string[]; finished: Promise<void> };
 
 /** The map a condition shows for a case (the sanity pack's when `sanity`). */
-export function conditionMap(ctx: StudyContext, conditionId: string, entry: { caseId: number; noduleId: number | null }, sanity = false): MapRequest {
+export function conditionMap(
+  ctx: StudyContext,
+  conditionId: string,
+  entry: { caseId: number; noduleId: number | null },
+  sanity = false,
+): MapRequest {
   const c = ctx.protocol.conditions.find((x) => x.id === conditionId);
   if (!c) throw new VerdictError('not-found', `The study has no condition ${conditionId}.`, { conditionId });
   const model = ctx.resolved.models[sanity ? ctx.protocol.sanityChecks!.model : c.model];

@@ -25,17 +25,40 @@ function schema4WithStudy(): string {
   const ct = run("INSERT INTO study_case (label, source, modality, created_at) VALUES ('CT-001', 'lidc', 'CT', ?)", AT);
   const derm = run("INSERT INTO study_case (label, source, modality, created_at) VALUES ('Derm-001', 'isic', 'dermoscopy', ?)", AT);
   const nodule = (n: number, readers: number) =>
-    run('INSERT INTO nodule (case_id, label, reader_count, centroid_x, centroid_y, centroid_slice, largest_slice) VALUES (?, ?, ?, 300, 350, 80, 80)', ct, `Nodule ${n}`, readers);
+    run(
+      'INSERT INTO nodule (case_id, label, reader_count, centroid_x, centroid_y, centroid_slice, largest_slice) VALUES (?, ?, ?, 300, 350, 80, 80)',
+      ct,
+      `Nodule ${n}`,
+      readers,
+    );
   const n1 = nodule(1, 4);
   nodule(2, 3);
-  const protocol = run("INSERT INTO protocol (protocol_id, version, title, modality, protocol_json, sha256, created_at) VALUES ('p', 1, 'P', 'CT', '{}', 'x', ?)", AT);
+  const protocol = run(
+    "INSERT INTO protocol (protocol_id, version, title, modality, protocol_json, sha256, created_at) VALUES ('p', 1, 'P', 'CT', '{}', 'x', ?)",
+    AT,
+  );
   const study = run("INSERT INTO study (name, protocol_row_id, resolved_json, created_at) VALUES ('Under way', ?, '{}', ?)", protocol, AT);
   run('INSERT INTO study_entry (study_id, case_index, case_id, nodule_id) VALUES (?, 0, ?, ?)', study, ct, n1);
   run('INSERT INTO study_entry (study_id, case_index, case_id, nodule_id) VALUES (?, 1, ?, NULL)', study, derm);
   const reader = run("INSERT INTO reader (name, role, created_at) VALUES ('Dr Chest', 'reader', ?)", AT);
-  const assignment = run("INSERT INTO assignment (study_id, reader_id, reader_index, seed, labels_json, trials_sha256, created_at) VALUES (?, ?, 0, 7, '{}', 'x', ?)", study, reader, AT);
-  const trial = run("INSERT INTO trial (assignment_id, position, case_index, case_id, nodule_id, phase, kind) VALUES (?, 0, 0, ?, ?, 'unaided', 'case')", assignment, ct, n1);
-  run("INSERT INTO answer (trial_id, reader_id, question_id, question_version, version, value_json, display_state_json, time_on_trial_ms, created_at, ai_seen, explanation_seen) VALUES (?, ?, 'malignancy', 1, 1, '4', '{}', 1000, ?, 0, 0)", trial, reader, AT);
+  const assignment = run(
+    "INSERT INTO assignment (study_id, reader_id, reader_index, seed, labels_json, trials_sha256, created_at) VALUES (?, ?, 0, 7, '{}', 'x', ?)",
+    study,
+    reader,
+    AT,
+  );
+  const trial = run(
+    "INSERT INTO trial (assignment_id, position, case_index, case_id, nodule_id, phase, kind) VALUES (?, 0, 0, ?, ?, 'unaided', 'case')",
+    assignment,
+    ct,
+    n1,
+  );
+  run(
+    "INSERT INTO answer (trial_id, reader_id, question_id, question_version, version, value_json, display_state_json, time_on_trial_ms, created_at, ai_seen, explanation_seen) VALUES (?, ?, 'malignancy', 1, 1, '4', '{}', 1000, ?, 0, 0)",
+    trial,
+    reader,
+    AT,
+  );
   db.close();
   return file;
 }
@@ -63,7 +86,11 @@ describe('migration 0005: study_entry per (case, nodule)', () => {
     const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'study_entry'").pluck().get() as string).replace(/\s+/g, ' ');
     expect(sql).toContain('UNIQUE (study_id, case_id, nodule_id)');
     expect(sql).not.toContain('UNIQUE (study_id, case_id)');
-    expect((db.pragma('foreign_key_list(study_entry)') as { table: string }[]).map((k) => k.table).sort()).toEqual(['nodule', 'study', 'study_case']);
+    expect((db.pragma('foreign_key_list(study_entry)') as { table: string }[]).map((k) => k.table).sort()).toEqual([
+      'nodule',
+      'study',
+      'study_case',
+    ]);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'study_entry_new'").get()).toBeUndefined();
     db.close();
   });

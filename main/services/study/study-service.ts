@@ -25,7 +25,13 @@ export class StudyService {
   readonly #preparation: StimulusPreparation;
   readonly #now: () => Date;
 
-  constructor(db: Database, protocols: ProtocolService, models: ModelService, preparation: StimulusPreparation, now: () => Date = () => new Date()) {
+  constructor(
+    db: Database,
+    protocols: ProtocolService,
+    models: ModelService,
+    preparation: StimulusPreparation,
+    now: () => Date = () => new Date(),
+  ) {
     this.#db = db;
     this.#protocols = protocols;
     this.#models = models;
@@ -41,16 +47,31 @@ export class StudyService {
     const r = this.#protocols.resolve(parseProtocol(saved.protocol));
     const resolved: StudyResolved = { models: r.models, sanityConditions: r.sanityConditions };
     const at = this.#now().toISOString();
-    const id = this.#db.transaction(() => {
-      const id = Number(this.#db.prepare('INSERT INTO study (name, protocol_row_id, resolved_json, created_at) VALUES (?, ?, ?, ?)')
-        .run(name.trim(), protocolRowId, JSON.stringify(resolved), at).lastInsertRowid);
-      const entry = this.#db.prepare('INSERT INTO study_entry (study_id, case_index, case_id, nodule_id) VALUES (?, ?, ?, ?)');
-      r.cases.forEach((c, i) => entry.run(id, i, c.caseId, c.noduleId));
-      appendEvent(this.#db, 'study.created', {
-        studyId: id, name: name.trim(), protocolRowId, protocolSha256: saved.sha256, cases: r.cases.map((c) => [c.caseId, c.noduleId]), models: r.models,
-      }, at);
-      return id;
-    }).immediate();
+    const id = this.#db
+      .transaction(() => {
+        const id = Number(
+          this.#db
+            .prepare('INSERT INTO study (name, protocol_row_id, resolved_json, created_at) VALUES (?, ?, ?, ?)')
+            .run(name.trim(), protocolRowId, JSON.stringify(resolved), at).lastInsertRowid,
+        );
+        const entry = this.#db.prepare('INSERT INTO study_entry (study_id, case_index, case_id, nodule_id) VALUES (?, ?, ?, ?)');
+        r.cases.forEach((c, i) => entry.run(id, i, c.caseId, c.noduleId));
+        appendEvent(
+          this.#db,
+          'study.created',
+          {
+            studyId: id,
+            name: name.trim(),
+            protocolRowId,
+            protocolSha256: saved.sha256,
+            cases: r.cases.map((c) => [c.caseId, c.noduleId]),
+            models: r.models,
+          },
+          at,
+        );
+        return id;
+      })
+      .immediate();
     void this.#preparation.start(id, to);
     return this.summary(id);
   }
@@ -93,25 +114,61 @@ export class StudyService {
   /** The assignment alone, without the study summary (which reads every reader's progress). */
   assignReader(studyId: StudyId, readerId: number): void {
     const ctx = studyContext(this.#db, studyId);
-    if (!this.#db.prepare('SELECT 1 FROM reader WHERE id = ?').get(readerId)) throw new VerdictError('not-found', `No reader with id ${readerId}.`, { readerId });
+    if (!this.#db.prepare('SELECT 1 FROM reader WHERE id = ?').get(readerId))
+      throw new VerdictError('not-found', `No reader with id ${readerId}.`, { readerId });
     const at = this.#now().toISOString();
-    this.#db.transaction(() => {
-      if (this.#db.prepare('SELECT 1 FROM assignment WHERE study_id = ? AND reader_id = ?').get(studyId, readerId)) return;
-      if (ctx.study.status !== 'open') throw new VerdictError('study.closed', `Study ${studyId} is closed.`, { studyId });
-      const readerIndex = (this.#db.prepare('SELECT count(*) AS n FROM assignment WHERE study_id = ?').get(studyId) as { n: number }).n;
-      const seed = readerSeed(ctx.protocol.order.seed, readerId);
-      const plan = planTrials({ protocol: ctx.protocol, cases: entriesOf(this.#db, studyId), readerIndex, seed, sanityConditions: ctx.resolved.sanityConditions });
-      const trialsSha256 = sha256Of(canonicalJson(plan.trials));
-      const assignmentId = Number(this.#db.prepare('INSERT INTO assignment (study_id, reader_id, reader_index, seed, labels_json, trials_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(studyId, readerId, readerIndex, seed, JSON.stringify(plan.labels), trialsSha256, at).lastInsertRowid);
-      const insert = this.#db.prepare(`INSERT INTO trial (assignment_id, position, case_index, case_id, nodule_id, phase, kind, condition_id, condition_b_id, sanity, repeat_of)
+    this.#db
+      .transaction(() => {
+        if (this.#db.prepare('SELECT 1 FROM assignment WHERE study_id = ? AND reader_id = ?').get(studyId, readerId)) return;
+        if (ctx.study.status !== 'open') throw new VerdictError('study.closed', `Study ${studyId} is closed.`, { studyId });
+        const readerIndex = (this.#db.prepare('SELECT count(*) AS n FROM assignment WHERE study_id = ?').get(studyId) as { n: number }).n;
+        const seed = readerSeed(ctx.protocol.order.seed, readerId);
+        const plan = planTrials({
+          protocol: ctx.protocol,
+          cases: entriesOf(this.#db, studyId),
+          readerIndex,
+          seed,
+          sanityConditions: ctx.resolved.sanityConditions,
+        });
+        const trialsSha256 = sha256Of(canonicalJson(plan.trials));
+        const assignmentId = Number(
+          this.#db
+            .prepare(
+              'INSERT INTO assignment (study_id, reader_id, reader_index, seed, labels_json, trials_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            )
+            .run(studyId, readerId, readerIndex, seed, JSON.stringify(plan.labels), trialsSha256, at).lastInsertRowid,
+        );
+        const insert = this.#db
+          .prepare(`INSERT INTO trial (assignment_id, position, case_index, case_id, nodule_id, phase, kind, condition_id, condition_b_id, sanity, repeat_of)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-      const ids: number[] = [];
-      for (const t of plan.trials) {
-        ids.push(Number(insert.run(assignmentId, t.position, t.caseIndex, t.caseId, t.noduleId, t.phase, t.kind, t.conditionId, t.conditionBId, t.sanity ? 1 : 0, t.repeatOf === null ? null : ids[t.repeatOf]).lastInsertRowid));
-      }
-      appendEvent(this.#db, 'study.assigned', { studyId, readerId, readerIndex, seed, labels: plan.labels, trials: plan.trials.length, trialsSha256 }, at);
-    }).immediate();
+        const ids: number[] = [];
+        for (const t of plan.trials) {
+          ids.push(
+            Number(
+              insert.run(
+                assignmentId,
+                t.position,
+                t.caseIndex,
+                t.caseId,
+                t.noduleId,
+                t.phase,
+                t.kind,
+                t.conditionId,
+                t.conditionBId,
+                t.sanity ? 1 : 0,
+                t.repeatOf === null ? null : ids[t.repeatOf],
+              ).lastInsertRowid,
+            ),
+          );
+        }
+        appendEvent(
+          this.#db,
+          'study.assigned',
+          { studyId, readerId, readerIndex, seed, labels: plan.labels, trials: plan.trials.length, trialsSha256 },
+          at,
+        );
+      })
+      .immediate();
   }
 
   summary(studyId: StudyId): StudySummary {
@@ -121,12 +178,24 @@ export class StudyService {
       const name = (this.#db.prepare('SELECT name FROM reader WHERE id = ?').get(a.reader_id) as { name: string }).name;
       return { readerId: a.reader_id, name, done: p.done, total: p.total, timeSpentMs: p.timeSpentMs, seed: a.seed };
     });
-    const answers = (this.#db.prepare(`SELECT count(*) AS n FROM answer a JOIN trial t ON t.id = a.trial_id JOIN assignment s ON s.id = t.assignment_id
-      WHERE s.study_id = ? AND NOT EXISTS (SELECT 1 FROM answer b WHERE b.supersedes = a.id)`).get(studyId) as { n: number }).n;
+    const answers = (
+      this.#db
+        .prepare(
+          `SELECT count(*) AS n FROM answer a JOIN trial t ON t.id = a.trial_id JOIN assignment s ON s.id = t.assignment_id
+      WHERE s.study_id = ? AND NOT EXISTS (SELECT 1 FROM answer b WHERE b.supersedes = a.id)`,
+        )
+        .get(studyId) as { n: number }
+    ).n;
     const { protocolRow: pr, study } = ctx;
     return {
-      id: study.id, name: study.name, protocol: { rowId: pr.id, id: pr.protocol_id, version: pr.version, title: pr.title },
-      status: study.status, createdAt: study.created_at, cases: entriesOf(this.#db, studyId).length, readers, answers,
+      id: study.id,
+      name: study.name,
+      protocol: { rowId: pr.id, id: pr.protocol_id, version: pr.version, title: pr.title },
+      status: study.status,
+      createdAt: study.created_at,
+      cases: entriesOf(this.#db, studyId).length,
+      readers,
+      answers,
       preparation: this.#preparation.state(studyId),
     };
   }
@@ -144,16 +213,31 @@ export class StudyService {
   /** A reader's trial list regenerated from the stored seed and index, beside the stored one. */
   reproduce(studyId: StudyId, readerId: number): { stored: TrialPlan; regenerated: TrialPlan; same: boolean } {
     const ctx = studyContext(this.#db, studyId);
-    const a = this.#db.prepare('SELECT * FROM assignment WHERE study_id = ? AND reader_id = ?').get(studyId, readerId) as AssignmentRow | undefined;
+    const a = this.#db.prepare('SELECT * FROM assignment WHERE study_id = ? AND reader_id = ?').get(studyId, readerId) as
+      AssignmentRow | undefined;
     if (!a) throw new VerdictError('not-found', `Reader ${readerId} has no assignment in study ${studyId}.`, { studyId, readerId });
-    const regenerated = planTrials({ protocol: ctx.protocol, cases: entriesOf(this.#db, studyId), readerIndex: a.reader_index, seed: a.seed, sanityConditions: ctx.resolved.sanityConditions });
+    const regenerated = planTrials({
+      protocol: ctx.protocol,
+      cases: entriesOf(this.#db, studyId),
+      readerIndex: a.reader_index,
+      seed: a.seed,
+      sanityConditions: ctx.resolved.sanityConditions,
+    });
     const rows = trialsOf(this.#db, a.id);
     const positionOf = new Map(rows.map((t) => [t.id, t.position]));
     const stored: TrialPlan = {
       labels: JSON.parse(a.labels_json) as Record<string, string>,
       trials: rows.map((t): PlannedTrial => ({
-        position: t.position, caseIndex: t.case_index, caseId: t.case_id, noduleId: t.nodule_id, phase: t.phase, kind: t.kind,
-        conditionId: t.condition_id, conditionBId: t.condition_b_id, sanity: t.sanity === 1, repeatOf: t.repeat_of === null ? null : positionOf.get(t.repeat_of)!,
+        position: t.position,
+        caseIndex: t.case_index,
+        caseId: t.case_id,
+        noduleId: t.nodule_id,
+        phase: t.phase,
+        kind: t.kind,
+        conditionId: t.condition_id,
+        conditionBId: t.condition_b_id,
+        sanity: t.sanity === 1,
+        repeatOf: t.repeat_of === null ? null : positionOf.get(t.repeat_of)!,
       })),
     };
     const same = canonicalJson(stored) === canonicalJson(regenerated) && sha256Of(canonicalJson(regenerated.trials)) === a.trials_sha256;

@@ -31,12 +31,21 @@ const storedStimuli = (db: Database, trialId: number): StimulusRow[] =>
 /** The map the study prepared for this request; a reader's trial never computes one. */
 function preparedMap(d: DisplayDeps, req: MapRequest): ExplanationMap {
   const map = d.explain.cached(req);
-  if (!map) throw new VerdictError('study.not-prepared', 'This trial\'s explanation is not ready: the study is still being prepared (or its preparation failed). Tell the study coordinator.');
+  if (!map)
+    throw new VerdictError(
+      'study.not-prepared',
+      "This trial's explanation is not ready: the study is still being prepared (or its preparation failed). Tell the study coordinator.",
+    );
   return map;
 }
 
 /** The trial's stimuli, recorded (what was shown, when) on first opening; the maps were computed when the study was created. */
-export async function shownStimuli(d: DisplayDeps, ctx: StudyContext, labels: Record<string, string>, trial: TrialRow): Promise<BlindedStimulus[]> {
+export async function shownStimuli(
+  d: DisplayDeps,
+  ctx: StudyContext,
+  labels: Record<string, string>,
+  trial: TrialRow,
+): Promise<BlindedStimulus[]> {
   if (trial.kind === 'case') return [];
   let rows = storedStimuli(d.db, trial.id);
   if (rows.length === 0) {
@@ -51,17 +60,34 @@ export async function shownStimuli(d: DisplayDeps, ctx: StudyContext, labels: Re
       shown.push({ slot, label, conditionId, map, model });
     }
     const at = d.now().toISOString();
-    const insert = d.db.prepare(`INSERT OR IGNORE INTO stimulus (trial_id, slot, label, condition_id, explanation_id, model_id, model_sha256, provider, method, target, map_sha256, shown_at)
+    const insert = d.db
+      .prepare(`INSERT OR IGNORE INTO stimulus (trial_id, slot, label, condition_id, explanation_id, model_id, model_sha256, provider, method, target, map_sha256, shown_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    d.db.transaction(() => {
-      const recorded = shown.map((s) => {
-        const mapSha256 = sha256Of(Buffer.from(s.map.values));
-        const { changes } = insert.run(trial.id, s.slot, s.label, s.conditionId, s.map.id, s.model.modelId, s.model.sha256, s.map.provider, s.map.method, s.map.target, mapSha256, at);
-        return { changes, slot: s.slot, explanationId: s.map.id, modelSha256: s.model.sha256, provider: s.map.provider, mapSha256 };
-      });
-      // Another opening of the same trial may have recorded it first; only the first is logged.
-      if (recorded.every((r) => r.changes === 1)) appendEvent(d.db, 'stimulus.shown', { trialId: trial.id, stimuli: recorded.map(({ changes: _, ...r }) => r) }, at);
-    }).immediate();
+    d.db
+      .transaction(() => {
+        const recorded = shown.map((s) => {
+          const mapSha256 = sha256Of(Buffer.from(s.map.values));
+          const { changes } = insert.run(
+            trial.id,
+            s.slot,
+            s.label,
+            s.conditionId,
+            s.map.id,
+            s.model.modelId,
+            s.model.sha256,
+            s.map.provider,
+            s.map.method,
+            s.map.target,
+            mapSha256,
+            at,
+          );
+          return { changes, slot: s.slot, explanationId: s.map.id, modelSha256: s.model.sha256, provider: s.map.provider, mapSha256 };
+        });
+        // Another opening of the same trial may have recorded it first; only the first is logged.
+        if (recorded.every((r) => r.changes === 1))
+          appendEvent(d.db, 'stimulus.shown', { trialId: trial.id, stimuli: recorded.map(({ changes: _, ...r }) => r) }, at);
+      })
+      .immediate();
     rows = storedStimuli(d.db, trial.id);
   }
   const out: BlindedStimulus[] = [];
@@ -71,8 +97,14 @@ export async function shownStimuli(d: DisplayDeps, ctx: StudyContext, labels: Re
     const detail = await stimulusDetail(d.db, r.explanation_id);
     const shown = stimulusDisplay(m.values, method(r.method).signed, scale);
     out.push({
-      label: r.label, display: shown.display, grid: m.grid, values: shown.values.buffer as ArrayBuffer, range: shown.range, placement: m.placement,
-      ...(detail ? { detail } : {}), ...captionOf(d.db, ctx, trial, r.slot),
+      label: r.label,
+      display: shown.display,
+      grid: m.grid,
+      values: shown.values.buffer as ArrayBuffer,
+      range: shown.range,
+      placement: m.placement,
+      ...(detail ? { detail } : {}),
+      ...captionOf(d.db, ctx, trial, r.slot),
     });
   }
   return out;
@@ -80,7 +112,8 @@ export async function shownStimuli(d: DisplayDeps, ctx: StudyContext, labels: Re
 
 /** The map a single-stimulus trial showed (for scoring marks against it); null before it was shown. */
 export function shownMap(db: Database, trialId: number): ShownMap | null {
-  const r = db.prepare('SELECT explanation_id FROM stimulus WHERE trial_id = ? AND slot = 0').get(trialId) as { explanation_id: number } | undefined;
+  const r = db.prepare('SELECT explanation_id FROM stimulus WHERE trial_id = ? AND slot = 0').get(trialId) as
+    { explanation_id: number } | undefined;
   return r ? mapOf(db, r.explanation_id) : null;
 }
 
@@ -101,13 +134,17 @@ function mapOf(db: Database, explanationId: number): ShownMap {
  */
 export async function shownPrediction(d: DisplayDeps, ctx: StudyContext, trial: TrialRow): Promise<PredictedOutput[] | null> {
   if (trial.phase === 'unaided') return null;
-  const read = () => d.db.prepare('SELECT outputs_json FROM trial_prediction WHERE trial_id = ?').get(trial.id) as { outputs_json: string } | undefined;
+  const read = () =>
+    d.db.prepare('SELECT outputs_json FROM trial_prediction WHERE trial_id = ?').get(trial.id) as { outputs_json: string } | undefined;
   let row = read();
   if (!row) {
     const first = ctx.protocol.conditions[0];
     const model = ctx.resolved.models[first.model];
     const p = preparedMap(d, conditionMap(ctx, first.id, { caseId: trial.case_id, noduleId: trial.nodule_id }));
-    d.db.prepare('INSERT OR IGNORE INTO trial_prediction (trial_id, model_id, model_sha256, provider, outputs_json, shown_at) VALUES (?, ?, ?, ?, ?, ?)')
+    d.db
+      .prepare(
+        'INSERT OR IGNORE INTO trial_prediction (trial_id, model_id, model_sha256, provider, outputs_json, shown_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(trial.id, model.modelId, model.sha256, p.provider, JSON.stringify(p.outputs), d.now().toISOString());
     row = read()!;
   }

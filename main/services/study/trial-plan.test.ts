@@ -11,8 +11,14 @@ import { williamsRows } from './williams';
 
 const protocol = (over = {}): Protocol => protocolSchema.parse(isicProtocol(over));
 const cases = Array.from({ length: 6 }, (_, i) => ({ caseId: 100 + i, noduleId: null }));
-const input = (readerIndex: number, over: Partial<PlanInput> = {}): PlanInput =>
-  ({ protocol: protocol(), cases, readerIndex, seed: readerSeed(7, 10 + readerIndex), sanityConditions: [], ...over });
+const input = (readerIndex: number, over: Partial<PlanInput> = {}): PlanInput => ({
+  protocol: protocol(),
+  cases,
+  readerIndex,
+  seed: readerSeed(7, 10 + readerIndex),
+  sanityConditions: [],
+  ...over,
+});
 
 describe('Williams design', () => {
   for (let n = 2; n <= 6; n++) {
@@ -51,7 +57,10 @@ describe('planTrials', () => {
     const counts = new Map<string, number>();
     for (const r of [0, 1]) {
       const plan = planTrials(input(r));
-      for (const block of groupBy(plan.trials.filter((t) => t.kind === 'stimulus'), (t) => t.caseId).values()) {
+      for (const block of groupBy(
+        plan.trials.filter((t) => t.kind === 'stimulus'),
+        (t) => t.caseId,
+      ).values()) {
         block.forEach((t, pos) => counts.set(`${t.conditionId}@${pos}`, (counts.get(`${t.conditionId}@${pos}`) ?? 0) + 1));
       }
     }
@@ -62,7 +71,13 @@ describe('planTrials', () => {
   it('orders each case: unaided, its stimuli, then the case question after the explanations', () => {
     const plan = planTrials(input(0));
     const first = plan.trials.filter((t) => t.caseId === plan.trials[0].caseId);
-    expect(first.map((t) => `${t.phase}/${t.kind}`)).toEqual(['unaided/case', 'ai-explanation/stimulus', 'ai-explanation/stimulus', 'ai-explanation/stimulus', 'ai-explanation/case']);
+    expect(first.map((t) => `${t.phase}/${t.kind}`)).toEqual([
+      'unaided/case',
+      'ai-explanation/stimulus',
+      'ai-explanation/stimulus',
+      'ai-explanation/stimulus',
+      'ai-explanation/case',
+    ]);
     expect(plan.trials.map((t) => t.position)).toEqual(plan.trials.map((_, i) => i));
   });
 

@@ -63,7 +63,10 @@ export function planTrials(input: PlanInput): TrialPlan {
   const rand = mulberry32(input.seed);
   const letters = shuffled(LETTERS.slice(0, p.conditions.length).split(''), rand);
   const labels = Object.fromEntries(p.conditions.map((c, i) => [c.id, letters[i]]));
-  const order = shuffled(cases.map((_, i) => i), rand);
+  const order = shuffled(
+    cases.map((_, i) => i),
+    rand,
+  );
   const rows = williamsRows(p.conditions.length);
   const singles = questionsFor(p, 'stimulus', 'ai-explanation').length > 0;
   const pairs = questionsFor(p, 'comparison', 'ai-explanation').length > 0;
@@ -75,7 +78,8 @@ export function planTrials(input: PlanInput): TrialPlan {
     for (const phase of p.phases) {
       if (phase === 'ai-explanation') {
         if (singles) {
-          for (const j of rows[(readerIndex + caseIndex) % rows.length]) block.push({ ...base, phase, kind: 'stimulus', conditionId: p.conditions[j].id });
+          for (const j of rows[(readerIndex + caseIndex) % rows.length])
+            block.push({ ...base, phase, kind: 'stimulus', conditionId: p.conditions[j].id });
         }
         if (pairs) {
           p.comparisons.forEach((c, i) => {
@@ -96,7 +100,17 @@ export function planTrials(input: PlanInput): TrialPlan {
       // After a block at or after the case's own, so the case has been read before.
       const after = s.at + randomInt(rand, order.length - s.at);
       const { caseId, noduleId } = cases[s.caseIndex];
-      blocks[after].push({ caseIndex: s.caseIndex, caseId, noduleId, phase: 'ai-explanation', kind: 'stimulus', conditionId: s.conditionId, conditionBId: null, sanity: true, repeatOf: null });
+      blocks[after].push({
+        caseIndex: s.caseIndex,
+        caseId,
+        noduleId,
+        phase: 'ai-explanation',
+        kind: 'stimulus',
+        conditionId: s.conditionId,
+        conditionBId: null,
+        sanity: true,
+        repeatOf: null,
+      });
     }
   }
 

@@ -21,9 +21,23 @@ export function trialStates(db: Database, protocol: Protocol, assignmentId: numb
     set.add(a.question_id);
     answered.set(a.trial_id, set);
   }
-  const time = new Map((db.prepare(`SELECT a.trial_id AS id, max(a.time_on_trial_ms) AS ms FROM answer a JOIN trial t ON t.id = a.trial_id
-    WHERE t.assignment_id = ? GROUP BY a.trial_id`).all(assignmentId) as { id: number; ms: number }[]).map((r) => [r.id, r.ms]));
-  const visited = new Set((db.prepare('SELECT v.trial_id AS id FROM trial_visit v JOIN trial t ON t.id = v.trial_id WHERE t.assignment_id = ?').all(assignmentId) as { id: number }[]).map((r) => r.id));
+  const time = new Map(
+    (
+      db
+        .prepare(
+          `SELECT a.trial_id AS id, max(a.time_on_trial_ms) AS ms FROM answer a JOIN trial t ON t.id = a.trial_id
+    WHERE t.assignment_id = ? GROUP BY a.trial_id`,
+        )
+        .all(assignmentId) as { id: number; ms: number }[]
+    ).map((r) => [r.id, r.ms]),
+  );
+  const visited = new Set(
+    (
+      db
+        .prepare('SELECT v.trial_id AS id FROM trial_visit v JOIN trial t ON t.id = v.trial_id WHERE t.assignment_id = ?')
+        .all(assignmentId) as { id: number }[]
+    ).map((r) => r.id),
+  );
   const locked = lockedTrialIds(db, protocol, assignmentId);
   return trials.map((trial) => {
     const required = questionsFor(protocol, trial.kind, trial.phase).filter((q) => q.required);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Protocol } from '../../../app/protocol';
 import { captionsSetApart } from './caption-blinding';
 
-const c = (id: string, target: string) => ({ id, model: 'm', method: target === 'attention' ? 'attention' : 'cdam', target }) as Protocol['conditions'][number];
+const c = (id: string, target: string) =>
+  ({ id, model: 'm', method: target === 'attention' ? 'attention' : 'cdam', target }) as Protocol['conditions'][number];
 
 describe('captions and blinding', () => {
   it('names a target-less condition among targeted ones while targets are shown', () => {

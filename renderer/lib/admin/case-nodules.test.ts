@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultNumbers, noduleChoices, readNumbers, toggledPick } from './case-nodules.svelte';
 
-const nodule = (readerCount: number, diameterMm: number | null, medianMalignancy: number | null = 3) => ({ readerCount, diameterMm, medianMalignancy });
+const nodule = (readerCount: number, diameterMm: number | null, medianMalignancy: number | null = 3) => ({
+  readerCount,
+  diameterMm,
+  medianMalignancy,
+});
 
 describe('the editor’s nodule choices', () => {
   it('numbers nodules as protocols name them and ticks every one ≥3 readers marked by default', () => {

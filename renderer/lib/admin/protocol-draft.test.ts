@@ -1,15 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { protocolSchema } from '../../../app/protocol';
 import type { ModelSummary } from '../../../app/explain';
-import { QUESTION_TYPES, blankProtocol, conditionLabel, defaultTarget, fieldPath, freeId, newCondition, newQuestion, parseProtocolFile, protocolFileText, schemaIssues } from './protocol-draft';
+import {
+  QUESTION_TYPES,
+  blankProtocol,
+  conditionLabel,
+  defaultTarget,
+  fieldPath,
+  freeId,
+  newCondition,
+  newQuestion,
+  parseProtocolFile,
+  protocolFileText,
+  schemaIssues,
+} from './protocol-draft';
 
-const model = { packId: 'isic-vit', purpose: 'demo', methods: ['attention', 'cdam', 'smooth-cdam'], targets: [{ name: 'MEL', label: 'Melanoma', head: 'dx', kind: 'class-logits', range: null }] } as unknown as ModelSummary;
+const model = {
+  packId: 'isic-vit',
+  purpose: 'demo',
+  methods: ['attention', 'cdam', 'smooth-cdam'],
+  targets: [{ name: 'MEL', label: 'Melanoma', head: 'dx', kind: 'class-logits', range: null }],
+} as unknown as ModelSummary;
 
 describe('protocol draft', () => {
   it('gives each method a target it can explain: an output, attention, an axis or a prototype', () => {
     const selfExplaining = {
-      ...model, methods: ['attention', 'attribute-map', 'prototype-map'],
-      attributes: [{ name: 'color', label: 'Color', head: 'color', values: [] }, { name: 'border', label: 'Border', head: 'border', values: [] }],
+      ...model,
+      methods: ['attention', 'attribute-map', 'prototype-map'],
+      attributes: [
+        { name: 'color', label: 'Color', head: 'color', values: [] },
+        { name: 'border', label: 'Border', head: 'border', values: [] },
+      ],
       prototypes: [{ name: 'MEL-1', class: 'MEL', exemplarCount: 3 }],
     } as unknown as ModelSummary;
     expect(defaultTarget(model, 'cdam')).toBe('MEL');

@@ -49,7 +49,12 @@ export function blankProtocol(modality: StudyModality, seed = randomSeed()): Pro
 /** `base`, or `base-2`, `base-3`… whichever is not taken. */
 export function freeId(base: string, taken: Iterable<string>): string {
   const used = new Set(taken);
-  const stem = base.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 56) || 'q';
+  const stem =
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '')
+      .slice(0, 56) || 'q';
   if (!used.has(stem)) return stem;
   for (let i = 2; ; i++) if (!used.has(`${stem}-${i}`)) return `${stem}-${i}`;
 }
@@ -62,7 +67,15 @@ export function newQuestion(type: QuestionType, taken: Iterable<string>): Questi
       return { ...base, type, level: 'stimulus', min: 1, max: 5, anchors: { '1': 'Strongly disagree', '5': 'Strongly agree' } };
     case 'single-choice':
     case 'multiple-choice':
-      return { ...base, type, level: 'case', options: [{ value: 'a', label: 'Option A' }, { value: 'b', label: 'Option B' }] };
+      return {
+        ...base,
+        type,
+        level: 'case',
+        options: [
+          { value: 'a', label: 'Option A' },
+          { value: 'b', label: 'Option B' },
+        ],
+      };
     case 'yes-no':
       return { ...base, type, level: 'stimulus' };
     case 'number':
@@ -104,7 +117,8 @@ export { fieldPath };
 export function schemaIssues(draft: unknown): Map<string, string> {
   const r = protocolSchema.safeParse(draft);
   const out = new Map<string, string>();
-  if (!r.success) for (const i of r.error.issues as z.core.$ZodIssue[]) if (!out.has(fieldPath(i.path))) out.set(fieldPath(i.path), issueInWords(i));
+  if (!r.success)
+    for (const i of r.error.issues as z.core.$ZodIssue[]) if (!out.has(fieldPath(i.path))) out.set(fieldPath(i.path), issueInWords(i));
   return out;
 }
 

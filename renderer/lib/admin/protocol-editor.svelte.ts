@@ -45,7 +45,10 @@ export class ProtocolEditor {
   async refreshTruthCounts(): Promise<void> {
     const asked = ++this.#countsAsked;
     try {
-      const counts = await this.#api.call('protocols.truthCounts', { modality: this.draft.modality, cases: $state.snapshot(this.draft.cases) });
+      const counts = await this.#api.call('protocols.truthCounts', {
+        modality: this.draft.modality,
+        cases: $state.snapshot(this.draft.cases),
+      });
       if (asked === this.#countsAsked) this.truthCounts = counts;
     } catch {
       // The cases are not valid yet (their field says why); no counts until they are.
@@ -108,7 +111,12 @@ export class ProtocolEditor {
   }
 
   addCondition(): void {
-    this.draft.conditions.push(newCondition(this.#usable(), this.draft.conditions.map((c) => c.id)));
+    this.draft.conditions.push(
+      newCondition(
+        this.#usable(),
+        this.draft.conditions.map((c) => c.id),
+      ),
+    );
     this.#changed();
   }
 
@@ -117,7 +125,8 @@ export class ProtocolEditor {
     const old = this.draft.conditions[i];
     const next = { ...old, ...patch };
     const model = this.#models().find((m) => m.packId === next.model);
-    if (patch.model !== undefined && model && !model.methods.includes(next.method)) next.method = (model.methods[0] ?? next.method) as MethodId;
+    if (patch.model !== undefined && model && !model.methods.includes(next.method))
+      next.method = (model.methods[0] ?? next.method) as MethodId;
     if ((patch.model !== undefined || patch.method !== undefined) && patch.target === undefined) {
       if (!targetsFor(model, next.method).includes(next.target)) next.target = defaultTarget(model, next.method);
     }
@@ -126,7 +135,8 @@ export class ProtocolEditor {
       const others = this.draft.conditions.filter((_, j) => j !== i).map((c) => c.id);
       next.id = freeId(conditionSlug(next.method, next.target), others);
     }
-    if (next.id !== old.id) for (const c of this.draft.comparisons) c.between = c.between.map((x) => (x === old.id ? next.id : x)) as [string, string];
+    if (next.id !== old.id)
+      for (const c of this.draft.comparisons) c.between = c.between.map((x) => (x === old.id ? next.id : x)) as [string, string];
     this.draft.conditions[i] = next;
     this.#changed();
   }

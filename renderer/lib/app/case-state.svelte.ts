@@ -23,7 +23,13 @@ export class CaseState {
   /** The worklist, where concept examples are picked from. */
   readonly #candidates: () => readonly CandidateCase[];
 
-  constructor(api: ApiClient, errors: ErrorState, caseId: number, candidates: () => readonly CandidateCase[] = () => [], openedAt = performance.now()) {
+  constructor(
+    api: ApiClient,
+    errors: ErrorState,
+    caseId: number,
+    candidates: () => readonly CandidateCase[] = () => [],
+    openedAt = performance.now(),
+  ) {
     this.#api = api;
     this.#errors = errors;
     this.caseId = caseId;

@@ -14,11 +14,16 @@ const nodule: Nodule = {
   diameterMm: 5,
   medianMalignancy: 3,
   marks: [
-    { reader: 1, readerNoduleId: 'a', characteristics: null, contours: [
-      { sliceIndex: 4, inclusion: true, points: square(10, 10) },
-      { sliceIndex: 5, inclusion: true, points: square(10, 10) },
-      { sliceIndex: 4, inclusion: false, points: square(11, 11) },
-    ] },
+    {
+      reader: 1,
+      readerNoduleId: 'a',
+      characteristics: null,
+      contours: [
+        { sliceIndex: 4, inclusion: true, points: square(10, 10) },
+        { sliceIndex: 5, inclusion: true, points: square(10, 10) },
+        { sliceIndex: 4, inclusion: false, points: square(11, 11) },
+      ],
+    },
     { reader: 2, readerNoduleId: 'b', characteristics: null, contours: [{ sliceIndex: 4, inclusion: true, points: square(9, 9) }] },
   ],
 };
@@ -28,13 +33,22 @@ const points: PointMark[] = [
 ];
 const identity = affineProjector([0, 0], [1, 0], [0, 1]);
 const input = (over: Partial<OverlayInput> = {}): OverlayInput => ({
-  nodules: [nodule], pointMarks: points, sliceIndex: 4, isShown: () => true, selectedNoduleId: null, ...over,
+  nodules: [nodule],
+  pointMarks: points,
+  sliceIndex: 4,
+  isShown: () => true,
+  selectedNoduleId: null,
+  ...over,
 });
 
 describe('contourShapes', () => {
   it('draws every shown reader’s contours on the slice, exclusions marked, at pixel centres', () => {
     const shapes = contourShapes(input({ selectedNoduleId: 7 }), identity);
-    expect(shapes.map((s) => [s.reader, s.inclusion])).toEqual([[1, true], [1, false], [2, true]]);
+    expect(shapes.map((s) => [s.reader, s.inclusion])).toEqual([
+      [1, true],
+      [1, false],
+      [2, true],
+    ]);
     expect(shapes[0].d).toBe('M10.5 10.5L12.5 10.5L12.5 12.5L10.5 12.5Z');
     expect(shapes.every((s) => s.selected && s.noduleId === 7)).toBe(true);
     expect(shapes[2].colour).toBe(readerColour(2));

@@ -26,7 +26,10 @@ export type OverlayInput = {
   selectedNoduleId: number | null;
 };
 
-const centred = (project: Projector): Projector => (x, y) => project(x + 0.5, y + 0.5);
+const centred =
+  (project: Projector): Projector =>
+  (x, y) =>
+    project(x + 0.5, y + 0.5);
 
 export function contourShapes(input: OverlayInput, project: Projector): ContourShape[] {
   const p = centred(project);

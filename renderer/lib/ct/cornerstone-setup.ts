@@ -1,7 +1,13 @@
 // One-time Cornerstone3D set-up: rendering backend, the `verdict:` loader and metadata, cache
 // size and the interaction tools. Cornerstone's registries are global, so this runs once.
 import {
-  cache, getRenderingCapabilities, getShouldUseCPURendering, init as initCore, metaData, registerImageLoader, setUseCPURendering,
+  cache,
+  getRenderingCapabilities,
+  getShouldUseCPURendering,
+  init as initCore,
+  metaData,
+  registerImageLoader,
+  setUseCPURendering,
 } from '@cornerstonejs/core';
 import { PanTool, StackScrollTool, WindowLevelTool, ZoomTool, addTool, init as initTools } from '@cornerstonejs/tools';
 import { VERDICT_SCHEME } from './ct-image-id';

@@ -7,8 +7,7 @@ export type CtImageRef = { seriesId: number; index: number };
 
 export const ctImageId = (seriesId: number, index: number): string => `${VERDICT_SCHEME}:ct/${seriesId}/${index}`;
 
-export const ctImageIds = (seriesId: number, count: number): string[] =>
-  Array.from({ length: count }, (_, i) => ctImageId(seriesId, i));
+export const ctImageIds = (seriesId: number, count: number): string[] => Array.from({ length: count }, (_, i) => ctImageId(seriesId, i));
 
 const CT_ID = /^verdict:ct\/(\d+)\/(\d+)$/;
 

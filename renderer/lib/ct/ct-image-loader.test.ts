@@ -4,12 +4,32 @@ import { ctImageId } from './ct-image-id';
 import { ctSliceToImage, loadCtImage, minMax, setCtSliceSource } from './ct-image-loader';
 import { registerSeries } from './ct-metadata';
 
-const slice = (hu: number[], rows = 2, columns = 2): CtSlice => ({ seriesId: 77, index: 1, rows, columns, position: 0, hu: new Int16Array(hu).buffer });
+const slice = (hu: number[], rows = 2, columns = 2): CtSlice => ({
+  seriesId: 77,
+  index: 1,
+  rows,
+  columns,
+  position: 0,
+  hu: new Int16Array(hu).buffer,
+});
 
 describe('CT image loader', () => {
   registerSeries({
-    id: 77, seriesInstanceUid: '7.7', modality: 'CT', description: '', rows: 2, columns: 2, sliceCount: 2, pixelSpacing: [0.5, 0.25],
-    sliceSpacing: 1, sliceThickness: 1, slicePositions: [0, 1], gapsAfter: [], warnings: [], window: { center: 40, width: 400 }, transferSyntax: '',
+    id: 77,
+    seriesInstanceUid: '7.7',
+    modality: 'CT',
+    description: '',
+    rows: 2,
+    columns: 2,
+    sliceCount: 2,
+    pixelSpacing: [0.5, 0.25],
+    sliceSpacing: 1,
+    sliceThickness: 1,
+    slicePositions: [0, 1],
+    gapsAfter: [],
+    warnings: [],
+    window: { center: 40, width: 400 },
+    transferSyntax: '',
   });
 
   it('wraps main’s HU as the image pixels, untouched (slope 1, intercept 0)', () => {

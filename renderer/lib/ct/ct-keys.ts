@@ -44,4 +44,5 @@ export function ctKeyAction(key: string): CtKeyAction | null {
   }
 }
 
-export const CT_KEY_HELP = 'Wheel/↑↓: slice · PgUp/PgDn: ±10 · Home/End · drag: W/L · Shift/middle-drag: pan · Ctrl/right-drag: zoom · 1–3: presets · R: reset';
+export const CT_KEY_HELP =
+  'Wheel/↑↓: slice · PgUp/PgDn: ±10 · Home/End · drag: W/L · Shift/middle-drag: pan · Ctrl/right-drag: zoom · 1–3: presets · R: reset';

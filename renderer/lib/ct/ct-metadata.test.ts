@@ -5,17 +5,36 @@ import { ctMetadataProvider, registerSeries } from './ct-metadata';
 import { presetOf } from './window-presets';
 
 const series = (over: Partial<SeriesInfo> = {}): SeriesInfo => ({
-  id: 41, seriesInstanceUid: '1.2.3', modality: 'CT', description: '', rows: 512, columns: 400, sliceCount: 3,
-  pixelSpacing: [0.7, 0.6], sliceSpacing: 2.5, sliceThickness: 2.5, slicePositions: [-10, -7.5, -5],
-  gapsAfter: [], warnings: [], window: null, transferSyntax: '1.2.840.10008.1.2.1', ...over,
+  id: 41,
+  seriesInstanceUid: '1.2.3',
+  modality: 'CT',
+  description: '',
+  rows: 512,
+  columns: 400,
+  sliceCount: 3,
+  pixelSpacing: [0.7, 0.6],
+  sliceSpacing: 2.5,
+  sliceThickness: 2.5,
+  slicePositions: [-10, -7.5, -5],
+  gapsAfter: [],
+  warnings: [],
+  window: null,
+  transferSyntax: '1.2.840.10008.1.2.1',
+  ...over,
 });
 
 describe('ctMetadataProvider', () => {
   it('gives each slice an axial plane at its position, with the series spacing', () => {
     registerSeries(series());
     expect(ctMetadataProvider('imagePlaneModule', ctImageId(41, 1))).toMatchObject({
-      rows: 512, columns: 400, imagePositionPatient: [0, 0, -7.5], rowCosines: [1, 0, 0], columnCosines: [0, 1, 0],
-      rowPixelSpacing: 0.7, columnPixelSpacing: 0.6, frameOfReferenceUID: 'verdict:series/41',
+      rows: 512,
+      columns: 400,
+      imagePositionPatient: [0, 0, -7.5],
+      rowCosines: [1, 0, 0],
+      columnCosines: [0, 1, 0],
+      rowPixelSpacing: 0.7,
+      columnPixelSpacing: 0.6,
+      frameOfReferenceUID: 'verdict:series/41',
     });
   });
 

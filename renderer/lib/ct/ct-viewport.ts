@@ -2,7 +2,16 @@
 // CT viewer component drives. It knows nothing of Svelte or the API: it reports what is on screen
 // through `onView` and takes commands (go to slice, window, centre, reset).
 import { Enums, RenderingEngine, eventTarget, getShouldUseCPURendering, utilities, type Types } from '@cornerstonejs/core';
-import { Enums as ToolEnums, PanTool, StackScrollTool, ToolGroupManager, WindowLevelTool, ZoomTool, annotation, type Types as ToolTypes } from '@cornerstonejs/tools';
+import {
+  Enums as ToolEnums,
+  PanTool,
+  StackScrollTool,
+  ToolGroupManager,
+  WindowLevelTool,
+  ZoomTool,
+  annotation,
+  type Types as ToolTypes,
+} from '@cornerstonejs/tools';
 import type { Roi } from '../../../app/study';
 import { ROI_TOOLS, ROI_TOOL_NAMES, annotationToRoi, type RoiShape } from './ct-roi-tools';
 import { CtPrefetcher } from './ct-prefetch';
@@ -158,7 +167,8 @@ export class CtViewport {
     // LIDC-IDRI-0001 at 8 px per pixel: sampling the screen at projected pixel centres matches
     // the HU best with this shift on each path (tests/e2e/explain.spec.ts checks alignment).
     const shift = cpuShift();
-    const toCanvas = (x: number, y: number) => vp.worldToCanvas(utilities.imageToWorldCoords(imageId, [x + shift, y + shift]) as Types.Point3);
+    const toCanvas = (x: number, y: number) =>
+      vp.worldToCanvas(utilities.imageToWorldCoords(imageId, [x + shift, y + shift]) as Types.Point3);
     return affineProjector(toCanvas(0, 0), toCanvas(1, 0), toCanvas(0, 1));
   }
 
@@ -250,12 +260,13 @@ export class CtViewport {
     const imageId = a?.metadata?.referencedImageId;
     if (!a || !imageId || !this.#imageIds.includes(imageId)) return;
     const drawing = this.#drawing;
-    const roi = drawing && a.metadata?.toolName === ROI_TOOL_NAMES[drawing.shape]
-      ? annotationToRoi(a, this.#imageIds.indexOf(imageId), (id, world) => {
-          const xy = utilities.worldToImageCoords(id, world);
-          return xy ? [xy[0] - cpuShift(), xy[1] - cpuShift()] : null;
-        })
-      : null;
+    const roi =
+      drawing && a.metadata?.toolName === ROI_TOOL_NAMES[drawing.shape]
+        ? annotationToRoi(a, this.#imageIds.indexOf(imageId), (id, world) => {
+            const xy = utilities.worldToImageCoords(id, world);
+            return xy ? [xy[0] - cpuShift(), xy[1] - cpuShift()] : null;
+          })
+        : null;
     // The answer is kept and redrawn by the reader's ROI layer, so the annotation goes.
     if (a.annotationUID) annotation.state.removeAnnotation(a.annotationUID);
     this.viewport.render();

@@ -16,7 +16,11 @@ export class DermoViewState {
   readonly zoom = $derived(this.view.scale / this.#fitScale);
   /** Image → viewer coordinates: the transform the image and its masks are drawn with, for overlays outside the stage. */
   readonly projector: Projector = $derived(
-    affineProjector([this.view.tx, this.view.ty], [this.view.tx + this.view.scale, this.view.ty], [this.view.tx, this.view.ty + this.view.scale]),
+    affineProjector(
+      [this.view.tx, this.view.ty],
+      [this.view.tx + this.view.scale, this.view.ty],
+      [this.view.tx, this.view.ty + this.view.scale],
+    ),
   );
 
   setBox(box: Size): void {
@@ -53,7 +57,10 @@ export class DermoViewState {
   /** Handles a viewer key; false for keys it does not use. */
   key(key: string): boolean {
     const moves: Record<string, [number, number]> = {
-      ArrowLeft: [KEY_PAN, 0], ArrowRight: [-KEY_PAN, 0], ArrowUp: [0, KEY_PAN], ArrowDown: [0, -KEY_PAN],
+      ArrowLeft: [KEY_PAN, 0],
+      ArrowRight: [-KEY_PAN, 0],
+      ArrowUp: [0, KEY_PAN],
+      ArrowDown: [0, -KEY_PAN],
     };
     if (key === '+' || key === '=') this.zoomBy(1.25);
     else if (key === '-') this.zoomBy(0.8);

@@ -5,7 +5,13 @@ import type { MaskImage, RgbaImage } from '../../../app/domain';
 
 /** Distinct on skin tones, after Okabe & Ito; masks beyond the list reuse it. */
 const MASK_COLOURS: readonly [number, number, number][] = [
-  [86, 180, 233], [240, 228, 66], [0, 158, 115], [204, 121, 167], [230, 159, 0], [0, 114, 178], [213, 94, 0],
+  [86, 180, 233],
+  [240, 228, 66],
+  [0, 158, 115],
+  [204, 121, 167],
+  [230, 159, 0],
+  [0, 114, 178],
+  [213, 94, 0],
 ];
 
 export const maskColour = (i: number): [number, number, number] => MASK_COLOURS[i % MASK_COLOURS.length];

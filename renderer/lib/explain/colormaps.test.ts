@@ -37,7 +37,11 @@ describe('colourAt', () => {
 
   it('interpolates linearly between stops and clamps outside [0, 1]', () => {
     // viridis stops 0 and 1 are 1/8 apart; 1/16 is their mean.
-    expect(colourAt('viridis', 1 / 16)).toEqual([Math.round((0x44 + 0x47) / 2), Math.round((0x01 + 0x2d) / 2), Math.round((0x54 + 0x7b) / 2)]);
+    expect(colourAt('viridis', 1 / 16)).toEqual([
+      Math.round((0x44 + 0x47) / 2),
+      Math.round((0x01 + 0x2d) / 2),
+      Math.round((0x54 + 0x7b) / 2),
+    ]);
     expect(colourAt('viridis', -3)).toEqual(colourAt('viridis', 0));
     expect(colourAt('viridis', 7)).toEqual(colourAt('viridis', 1));
     expect(colourAt('viridis', NaN)).toEqual(colourAt('viridis', 0));

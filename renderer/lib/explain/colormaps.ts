@@ -35,7 +35,9 @@ export const COLORMAPS: Record<ColormapId, Colormap> = {
     label: 'Purple–orange',
     kind: 'diverging',
     // ColorBrewer PuOr (11 classes), reversed so that orange is the positive end.
-    stops: ['#2D004B', '#542788', '#8073AC', '#B2ABD2', '#D8DAEB', '#F7F7F7', '#FEE0B6', '#FDB863', '#E08214', '#B35806', '#7F3B08'].map(hex),
+    stops: ['#2D004B', '#542788', '#8073AC', '#B2ABD2', '#D8DAEB', '#F7F7F7', '#FEE0B6', '#FDB863', '#E08214', '#B35806', '#7F3B08'].map(
+      hex,
+    ),
     reference: 'ColorBrewer PuOr, colour-blind safe (Harrower & Brewer, Cartographic Journal 40:27–37, 2003)',
   },
   viridis: {

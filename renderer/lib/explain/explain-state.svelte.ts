@@ -9,7 +9,18 @@ import { ApiError, type ApiClient } from '../api-client';
 import type { ErrorState } from '../app/error-state.svelte';
 import { ConceptState, type CandidateCase } from './concept-state.svelte';
 import { FaithfulnessState } from './faithfulness-state.svelte';
-import { compareChoices, compareSelection, defaultCompareMethod, EMPTY_SELECTION, isRunnable, methodFor, requestParams, requestTarget, selectionFor, type MapSelection } from './methods';
+import {
+  compareChoices,
+  compareSelection,
+  defaultCompareMethod,
+  EMPTY_SELECTION,
+  isRunnable,
+  methodFor,
+  requestParams,
+  requestTarget,
+  selectionFor,
+  type MapSelection,
+} from './methods';
 import { byPanelOrder } from './model-order';
 import { SelfExplainingState } from './self-explaining-state.svelte';
 
@@ -106,7 +117,8 @@ export class ExplainState {
   }
 
   setMethod(method: MethodId): void {
-    const concept = targetKind(method) === 'concept' ? (this.selection.concept ?? this.concepts.concepts[0]?.name ?? null) : this.selection.concept;
+    const concept =
+      targetKind(method) === 'concept' ? (this.selection.concept ?? this.concepts.concepts[0]?.name ?? null) : this.selection.concept;
     this.selection = { ...this.selection, method, concept };
     if (this.compareMethod === null || !this.compareChoices.includes(this.compareMethod)) {
       this.compareMethod = defaultCompareMethod(this.selection, this.model, this.concepts.concepts);

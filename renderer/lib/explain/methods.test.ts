@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOutput, defaultTarget, type ModelSummary } from '../../../app/explain';
 import {
-  compareChoices, compareSelection, defaultCompareMethod, defaultMethod, describeMap, EMPTY_SELECTION, isRunnable, overlaidTarget,
-  requestTarget, selectionFor, type MapSelection,
+  compareChoices,
+  compareSelection,
+  defaultCompareMethod,
+  defaultMethod,
+  describeMap,
+  EMPTY_SELECTION,
+  isRunnable,
+  overlaidTarget,
+  requestTarget,
+  selectionFor,
+  type MapSelection,
 } from './methods';
 
 const model = {
@@ -36,7 +45,10 @@ const protofm = {
   attentionHeads: 4,
   targets: diagnosis,
   attributes: null,
-  prototypes: [{ name: 'MEL-1', class: 'MEL', exemplarCount: 3 }, { name: 'NV-1', class: 'NV', exemplarCount: 3 }],
+  prototypes: [
+    { name: 'MEL-1', class: 'MEL', exemplarCount: 3 },
+    { name: 'NV-1', class: 'NV', exemplarCount: 3 },
+  ],
 } as unknown as ModelSummary;
 const sel = (over: Partial<MapSelection>): MapSelection => ({ ...EMPTY_SELECTION, method: 'cdam', target: 'malignant', ...over });
 
@@ -75,7 +87,12 @@ describe('explanation selections', () => {
     expect(defaultOutput(model.targets)).toBe('malignant');
     expect(defaultOutput([{ name: 'NV' }, { name: 'MEL' }] as never)).toBe('MEL');
     // Without a positive class: the first class output, not a rating listed before it.
-    expect(defaultOutput([{ name: 'spiculation', kind: 'regression' }, { name: 'NV', kind: 'class-logits' }] as never)).toBe('NV');
+    expect(
+      defaultOutput([
+        { name: 'spiculation', kind: 'regression' },
+        { name: 'NV', kind: 'class-logits' },
+      ] as never),
+    ).toBe('NV');
     expect(defaultOutput([])).toBe('');
     // The one rule, for every kind of target (the protocol editor uses it too).
     expect(defaultTarget(model, 'smooth-cdam')).toBe('malignant');

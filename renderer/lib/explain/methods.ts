@@ -42,7 +42,8 @@ export function requestTarget(s: MapSelection): string {
 }
 
 /** The `params` of explain.map for a selection: the head picked, where the method takes one. */
-export const requestParams = (s: MapSelection): { head: number } | undefined => (takesParam(s.method, 'head') && s.head !== null ? { head: s.head } : undefined);
+export const requestParams = (s: MapSelection): { head: number } | undefined =>
+  takesParam(s.method, 'head') && s.head !== null ? { head: s.head } : undefined;
 
 const hasAxis = (model: ModelSummary, axis: string | null) => (model.attributes ?? []).some((a) => a.name === axis);
 const hasPrototype = (model: ModelSummary, name: string | null) => (model.prototypes ?? []).some((p) => p.name === name);
@@ -118,7 +119,12 @@ export function compareChoices(a: MapSelection, model: ModelSummary | null, conc
  */
 export function defaultCompareMethod(a: MapSelection, model: ModelSummary | null, concepts: readonly Concept[]): MethodId | null {
   const choices = compareChoices(a, model, concepts);
-  const preferred = targetKind(a.method) === 'none' ? (model ? defaultMethod({ ...model, methods: choices }) : null) : choices.find((m) => targetKind(m) === 'none');
+  const preferred =
+    targetKind(a.method) === 'none'
+      ? model
+        ? defaultMethod({ ...model, methods: choices })
+        : null
+      : choices.find((m) => targetKind(m) === 'none');
   return preferred && choices.includes(preferred) ? preferred : (choices[0] ?? null);
 }
 
@@ -136,4 +142,5 @@ export function overlaidTarget(map: { method: MethodId; target: string } | null,
 }
 
 /** The first method the model offers that explains targets of this kind (the attribute panel's axes, the score sheet's prototypes), if any. */
-export const methodFor = (model: ModelSummary | null, kind: TargetKind): MethodId | null => model?.methods.find((m) => targetKind(m) === kind) ?? null;
+export const methodFor = (model: ModelSummary | null, kind: TargetKind): MethodId | null =>
+  model?.methods.find((m) => targetKind(m) === kind) ?? null;

@@ -3,7 +3,17 @@ import { METRIC_IDS, type ExplanationMetric, type MetricId } from '../../../app/
 import { betterArrow, formatMetricValue, judgedOn, METRIC_LABELS, metricLabel, metricNote, orderMetrics } from './metric-labels';
 
 const metric = (metric: MetricId, over: Partial<ExplanationMetric> = {}): ExplanationMetric => ({
-  explanationId: 1, metric, params: {}, value: 0.5, curves: [], parts: {}, provider: 'cpu', forwardPasses: 0, ms: 0, createdAt: '', ...over,
+  explanationId: 1,
+  metric,
+  params: {},
+  value: 0.5,
+  curves: [],
+  parts: {},
+  provider: 'cpu',
+  forwardPasses: 0,
+  ms: 0,
+  createdAt: '',
+  ...over,
 });
 
 describe('metric labels', () => {
@@ -45,6 +55,10 @@ describe('metric labels', () => {
   });
 
   it('order rows as the registry does', () => {
-    expect(orderMetrics([metric('iou'), metric('compactness'), metric('cdam-fidelity')]).map((m) => m.metric)).toEqual(['cdam-fidelity', 'compactness', 'iou']);
+    expect(orderMetrics([metric('iou'), metric('compactness'), metric('cdam-fidelity')]).map((m) => m.metric)).toEqual([
+      'cdam-fidelity',
+      'compactness',
+      'iou',
+    ]);
   });
 });

@@ -8,7 +8,16 @@ const map = { modelId: 1, caseId: 7, noduleId: null, method: 'lima' as const, ta
 describe('the metrics request of a map', () => {
   it('asks for every metric of the same map, with the map’s own parameters', () => {
     const r = metricsRequest(map, 'faith-7-1-abc');
-    expect(r).toEqual({ jobId: 'faith-7-1-abc', modelId: 1, caseId: 7, noduleId: null, method: 'lima', target: 'MEL', params: { regions: 50, pending: 8 }, metrics: [...METRIC_IDS] });
+    expect(r).toEqual({
+      jobId: 'faith-7-1-abc',
+      modelId: 1,
+      caseId: 7,
+      noduleId: null,
+      method: 'lima',
+      target: 'MEL',
+      params: { regions: 50, pending: 8 },
+      metrics: [...METRIC_IDS],
+    });
     expect(endpoints['explain.metrics'].input.safeParse(r).success).toBe(true);
   });
 

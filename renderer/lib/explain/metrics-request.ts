@@ -6,10 +6,19 @@ import { METRIC_IDS } from '../../../app/faithfulness';
 
 export type MetricsRequest = ArgsOf<'explain.metrics'>;
 
-export function metricsRequest(map: Pick<ExplanationMap, 'modelId' | 'caseId' | 'noduleId' | 'method' | 'target' | 'params'>, jobId: string): MetricsRequest {
+export function metricsRequest(
+  map: Pick<ExplanationMap, 'modelId' | 'caseId' | 'noduleId' | 'method' | 'target' | 'params'>,
+  jobId: string,
+): MetricsRequest {
   const params = Object.keys(map.params).length ? map.params : undefined;
   return {
-    jobId, modelId: map.modelId, caseId: map.caseId, noduleId: map.noduleId, method: map.method, target: map.target, params,
+    jobId,
+    modelId: map.modelId,
+    caseId: map.caseId,
+    noduleId: map.noduleId,
+    method: map.method,
+    target: map.target,
+    params,
     metrics: [...METRIC_IDS],
   };
 }

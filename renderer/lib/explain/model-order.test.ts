@@ -3,7 +3,12 @@ import type { ModelSummary } from '../../../app/explain';
 import { byPanelOrder, isSelfExplaining } from './model-order';
 
 const model = (id: number, purpose: ModelSummary['purpose'], kind: 'plain' | 'attributes' | 'prototypes' = 'plain') =>
-  ({ id, purpose, attributes: kind === 'attributes' ? [] : null, prototypes: kind === 'prototypes' ? [] : null }) as unknown as ModelSummary;
+  ({
+    id,
+    purpose,
+    attributes: kind === 'attributes' ? [] : null,
+    prototypes: kind === 'prototypes' ? [] : null,
+  }) as unknown as ModelSummary;
 
 describe('the explanation panel’s model order', () => {
   it('tells self-explaining packs from plain classifiers', () => {
@@ -13,7 +18,13 @@ describe('the explanation panel’s model order', () => {
   });
 
   it('puts the plain demo model first even when self-explaining packs were registered before it', () => {
-    const models = [model(1, 'demo', 'attributes'), model(2, 'demo', 'prototypes'), model(3, 'sanity-check'), model(4, 'demo'), model(5, 'test')];
+    const models = [
+      model(1, 'demo', 'attributes'),
+      model(2, 'demo', 'prototypes'),
+      model(3, 'sanity-check'),
+      model(4, 'demo'),
+      model(5, 'test'),
+    ];
     expect([...models].sort(byPanelOrder).map((m) => m.id)).toEqual([4, 1, 2, 3, 5]);
   });
 });

@@ -4,7 +4,8 @@ import type { ModelSummary } from '../../../app/explain';
 const PURPOSE_RANK = { demo: 0, 'sanity-check': 1, test: 2 } as const;
 
 /** A self-explaining pack (attribute tokens, prototypes) has its own head instead of the ViT's linear one. */
-export const isSelfExplaining = (m: Pick<ModelSummary, 'attributes' | 'prototypes'>): boolean => m.attributes !== null || m.prototypes !== null;
+export const isSelfExplaining = (m: Pick<ModelSummary, 'attributes' | 'prototypes'>): boolean =>
+  m.attributes !== null || m.prototypes !== null;
 
 /**
  * Models to read with first; sanity-check and test packs after them, never the default. Among

@@ -2,19 +2,32 @@ import { describe, expect, it } from 'vitest';
 import type { PredictedOutput } from '../../../app/explain';
 import { barOutputs, characteristicPredictions, classHeads, diameterComparison, otherRegressions, readerMean } from './model-outputs';
 
-const out = (name: string, head: string, kind: PredictedOutput['kind'], value: number, probability: number | null = null): PredictedOutput => ({ name, head, kind, value, probability });
+const out = (
+  name: string,
+  head: string,
+  kind: PredictedOutput['kind'],
+  value: number,
+  probability: number | null = null,
+): PredictedOutput => ({ name, head, kind, value, probability });
 
 describe('classHeads', () => {
   it('groups class logits by head, keeps main’s probabilities, labels from the targets', () => {
     const heads = classHeads(
-      [out('benign', 'cls', 'class-logits', 1, 0.3), out('malignant', 'cls', 'class-logits', 2, 0.7), out('spiculation', 'bio', 'regression', 3)],
+      [
+        out('benign', 'cls', 'class-logits', 1, 0.3),
+        out('malignant', 'cls', 'class-logits', 2, 0.7),
+        out('spiculation', 'bio', 'regression', 3),
+      ],
       [{ name: 'malignant', label: 'Malignant', head: 'cls', kind: 'class-logits', range: null }],
     );
     expect(heads).toEqual([
-      { head: 'cls', bars: [
-        { name: 'benign', label: 'benign', value: 1, probability: 0.3 },
-        { name: 'malignant', label: 'Malignant', value: 2, probability: 0.7 },
-      ] },
+      {
+        head: 'cls',
+        bars: [
+          { name: 'benign', label: 'benign', value: 1, probability: 0.3 },
+          { name: 'malignant', label: 'Malignant', value: 2, probability: 0.7 },
+        ],
+      },
     ]);
   });
 
@@ -26,7 +39,11 @@ describe('classHeads', () => {
 
 describe('barOutputs', () => {
   it('leaves an attribute-token model’s axis heads to the attribute panel', () => {
-    const outputs = [out('MEL', 'diagnosis', 'class-logits', 1), out('color.0', 'color', 'class-logits', 2), out('shape.1', 'shape', 'class-logits', 3)];
+    const outputs = [
+      out('MEL', 'diagnosis', 'class-logits', 1),
+      out('color.0', 'color', 'class-logits', 2),
+      out('shape.1', 'shape', 'class-logits', 3),
+    ];
     const axes = [{ name: 'color', label: 'Color', head: 'color', values: [] }];
     expect(barOutputs(outputs, axes).map((o) => o.name)).toEqual(['MEL', 'shape.1']);
     expect(barOutputs(outputs, null)).toBe(outputs);
@@ -34,7 +51,13 @@ describe('barOutputs', () => {
 });
 
 describe('LIDC biomarkers', () => {
-  const outputs = [out('spiculation', 'bio', 'regression', 2.5), out('malignancy', 'bio', 'regression', 3.25), out('diameter', 'bio', 'regression', 11), out('score', 'x', 'regression', 1), out('malignant', 'c', 'class-logits', 0)];
+  const outputs = [
+    out('spiculation', 'bio', 'regression', 2.5),
+    out('malignancy', 'bio', 'regression', 3.25),
+    out('diameter', 'bio', 'regression', 11),
+    out('score', 'x', 'regression', 1),
+    out('malignant', 'c', 'class-logits', 0),
+  ];
 
   it('picks regression outputs named like a characteristic', () => {
     expect(characteristicPredictions(outputs)).toEqual({ spiculation: 2.5, malignancy: 3.25 });

@@ -8,7 +8,6 @@ import { softmax } from '../../../app/numeric';
 export type OutputBar = { name: string; label: string; value: number; probability: number };
 export type HeadBars = { head: string; bars: OutputBar[] };
 
-
 /** Class-logit heads, in the model's order, each unit with its probability. */
 export function classHeads(outputs: readonly PredictedOutput[], targets: readonly ModelTarget[]): HeadBars[] {
   const label = (name: string) => targets.find((t) => t.name === name)?.label ?? name;
@@ -44,7 +43,15 @@ export function otherRegressions(outputs: readonly PredictedOutput[]): Predicted
 }
 
 const CHARACTERISTIC_KEYS: readonly string[] = [
-  'subtlety', 'internalStructure', 'calcification', 'sphericity', 'margin', 'lobulation', 'spiculation', 'texture', 'malignancy',
+  'subtlety',
+  'internalStructure',
+  'calcification',
+  'sphericity',
+  'margin',
+  'lobulation',
+  'spiculation',
+  'texture',
+  'malignancy',
 ];
 const isCharacteristic = (name: string): name is keyof LidcCharacteristics => CHARACTERISTIC_KEYS.includes(name);
 
@@ -56,7 +63,10 @@ export function characteristicPredictions(outputs: readonly PredictedOutput[]): 
 }
 
 /** Predicted diameter (mm) against the readers' consensus diameter of the nodule, when the model has one. */
-export function diameterComparison(outputs: readonly PredictedOutput[], nodule: Pick<Nodule, 'diameterMm'>): { model: number; readers: number | null } | null {
+export function diameterComparison(
+  outputs: readonly PredictedOutput[],
+  nodule: Pick<Nodule, 'diameterMm'>,
+): { model: number; readers: number | null } | null {
   const d = outputs.find((o) => o.kind === 'regression' && o.name === 'diameter');
   return d ? { model: d.value, readers: nodule.diameterMm } : null;
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { offSliceMessage, offSliceTarget } from './off-slice';
 
-const ct = (seriesId: number, sliceIndex: number) => ({ placement: { kind: 'ct-slice' as const, seriesId, sliceIndex, x: 0, y: 0, width: 64, height: 64 } });
+const ct = (seriesId: number, sliceIndex: number) => ({
+  placement: { kind: 'ct-slice' as const, seriesId, sliceIndex, x: 0, y: 0, width: 64, height: 64 },
+});
 const image = { placement: { kind: 'image' as const, imageId: 3, x: 0, y: 0, width: 224, height: 224 } };
 
 describe('off-slice notice', () => {

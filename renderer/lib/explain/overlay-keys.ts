@@ -2,10 +2,7 @@
 // key either viewer already uses (arrows, pages, Home/End, +/−, 0, R, digits).
 
 export type OverlayKeyAction =
-  | { kind: 'toggle' }
-  | { kind: 'opacity'; delta: number }
-  | { kind: 'flicker' }
-  | { kind: 'hold'; pressed: boolean };
+  { kind: 'toggle' } | { kind: 'opacity'; delta: number } | { kind: 'flicker' } | { kind: 'hold'; pressed: boolean };
 
 export const OPACITY_STEP = 0.1;
 

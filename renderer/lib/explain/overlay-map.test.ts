@@ -20,8 +20,12 @@ describe('colour bar words', () => {
   it('draw a blinded stimulus on the scale and with the words main sent, tagged by its label only', () => {
     const values = new Float32Array([0, 0.5, 1]).buffer;
     const o = stimulusOverlay({
-      label: 'C', display: { colormap: 'diverging', lo: -1, hi: 1, ends: ['◀ negative', 'positive ▶'] },
-      grid: { rows: 1, cols: 3 }, values, range: { min: 0, max: 1 }, placement: { kind: 'image', imageId: 1, x: 0, y: 0, width: 3, height: 1 },
+      label: 'C',
+      display: { colormap: 'diverging', lo: -1, hi: 1, ends: ['◀ negative', 'positive ▶'] },
+      grid: { rows: 1, cols: 3 },
+      values,
+      range: { min: 0, max: 1 },
+      placement: { kind: 'image', imageId: 1, x: 0, y: 0, width: 3, height: 1 },
     } as never);
     expect(o.scale).toEqual({ signed: true, lo: -1, hi: 1 });
     expect(o.ends).toEqual(['◀ negative', 'positive ▶']);

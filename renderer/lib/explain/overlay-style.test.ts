@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CT_STYLE, DEFAULT_STYLE, buildTransferFunction, colourBarTicks, defaultStyleFor, formatValue, mapScale, normaliseStyle, rgbaOf, type OverlayStyle } from './overlay-style';
+import {
+  CT_STYLE,
+  DEFAULT_STYLE,
+  buildTransferFunction,
+  colourBarTicks,
+  defaultStyleFor,
+  formatValue,
+  mapScale,
+  normaliseStyle,
+  rgbaOf,
+  type OverlayStyle,
+} from './overlay-style';
 
 const signed = mapScale({ signed: true, range: { min: -0.5, max: 2 } });
 const style = (over: Partial<OverlayStyle> = {}): OverlayStyle => ({ ...DEFAULT_STYLE, ...over });

@@ -30,6 +30,11 @@ describe('placementMatrix', () => {
 describe('placementCorners', () => {
   it('projects the corners clockwise from the top-left', () => {
     const flipped = affineProjector([100, 0], [99, 0], [100, 1]);
-    expect(placementCorners(flipped, { x: 10, y: 10, width: 20, height: 5 })).toEqual([[90, 10], [70, 10], [70, 15], [90, 15]]);
+    expect(placementCorners(flipped, { x: 10, y: 10, width: 20, height: 5 })).toEqual([
+      [90, 10],
+      [70, 10],
+      [70, 15],
+      [90, 15],
+    ]);
   });
 });

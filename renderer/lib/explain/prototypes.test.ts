@@ -8,7 +8,10 @@ describe('prototypes in the panel', () => {
       { name: 'MEL-2', class: 'MEL', exemplarCount: 3 },
       { name: 'NV-1', class: 'NV', exemplarCount: 3 },
     ];
-    expect(prototypesByClass(protos)).toEqual([{ class: 'MEL', names: ['MEL-1', 'MEL-2'] }, { class: 'NV', names: ['NV-1'] }]);
+    expect(prototypesByClass(protos)).toEqual([
+      { class: 'MEL', names: ['MEL-1', 'MEL-2'] },
+      { class: 'NV', names: ['NV-1'] },
+    ]);
     expect(prototypesByClass([])).toEqual([]);
   });
 

@@ -14,7 +14,13 @@ function el(tag: string, attrs: Record<string, string> = {}, within: string[] = 
     },
   };
 }
-const press = (key: string, mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({ key, ctrlKey: false, altKey: false, metaKey: false, ...mods });
+const press = (key: string, mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({
+  key,
+  ctrlKey: false,
+  altKey: false,
+  metaKey: false,
+  ...mods,
+});
 
 describe('focusKind', () => {
   it('knows text being typed', () => {

@@ -21,7 +21,8 @@ export type FocusedElement = {
 
 /** Input types that take the keyboard as text (every key but Tab stays in them). */
 const NOT_TEXT_INPUTS = ['radio', 'checkbox', 'range', 'button', 'submit', 'reset', 'image', 'color', 'file'];
-const ARROW_ROLES = '[role=radiogroup], [role=slider], [role=listbox], [role=menu], [role=menubar], [role=tablist], [role=tree], [role=grid], [role=spinbutton]';
+const ARROW_ROLES =
+  '[role=radiogroup], [role=slider], [role=listbox], [role=menu], [role=menubar], [role=tablist], [role=tree], [role=grid], [role=spinbutton]';
 
 export function focusKind(el: FocusedElement | null): FocusKind {
   if (!el) return 'free';

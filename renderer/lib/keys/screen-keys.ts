@@ -45,9 +45,13 @@ export function workstationKeys(screen: WorkstationScreen): KeySection[] {
   const page: KeySection = { title: 'Page', rows: PAGE_KEYS };
   if (screen === 'none') return [page];
   const viewer: KeySection = screen === 'ct' ? { title: 'CT viewer', rows: CT_KEYS } : { title: 'Dermoscopy viewer', rows: DERMO_KEYS };
-  const explanation: KeySection = { title: 'Explanation overlay', rows: screen === 'ct' ? [...EXPLANATION_KEYS, JUMP_ROW] : EXPLANATION_KEYS };
+  const explanation: KeySection = {
+    title: 'Explanation overlay',
+    rows: screen === 'ct' ? [...EXPLANATION_KEYS, JUMP_ROW] : EXPLANATION_KEYS,
+  };
   return [viewer, explanation, page];
 }
 
 /** Whether a key press opens the help: "?", without Ctrl, Alt or Meta (Shift makes the "?"). */
-export const opensHelp = (e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'altKey' | 'metaKey'>): boolean => e.key === '?' && !e.ctrlKey && !e.altKey && !e.metaKey;
+export const opensHelp = (e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'altKey' | 'metaKey'>): boolean =>
+  e.key === '?' && !e.ctrlKey && !e.altKey && !e.metaKey;

@@ -9,8 +9,7 @@ const ctx: AnswerContext = { displayState: { opacity: 0.5 }, timings: { timeToFi
 function fakeMain() {
   const calls: { id: string; value: AnswerValue; resolve: (a: Ack) => void; reject: (e: unknown) => void }[] = [];
   let version = 0;
-  const send = (id: string, value: AnswerValue) =>
-    new Promise<Ack>((resolve, reject) => calls.push({ id, value, resolve, reject }));
+  const send = (id: string, value: AnswerValue) => new Promise<Ack>((resolve, reject) => calls.push({ id, value, resolve, reject }));
   const ack = (i = 0) => calls.splice(i, 1)[0].resolve({ answerId: ++version, version, scores: null });
   const fail = (e: unknown, i = 0) => calls.splice(i, 1)[0].reject(e);
   return { calls, send, ack, fail };
@@ -123,7 +122,10 @@ describe('AnswerQueue', () => {
       retryMs: [1000, 2000, 5000],
       journal: { write: (id, a) => journal.set(id, a.value), remove: (id) => journal.delete(id) },
     });
-    const full = new ApiError({ code: 'disk.full', message: 'Not saved: the disk is full. Nothing was written; free some disk space and it can be saved again.' });
+    const full = new ApiError({
+      code: 'disk.full',
+      message: 'Not saved: the disk is full. Nothing was written; free some disk space and it can be saved again.',
+    });
     q.put('dx', 'mel', ctx);
     // The disk stays full for three tries: the answer stays queued and the reader is told why.
     for (const wait of [1000, 2000, 5000]) {

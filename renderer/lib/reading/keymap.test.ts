@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KEYMAP, actionFor, answerDigit, choiceKey, completeKeymap, extraChoiceLetters, extraChoiceNumber, remapProblem } from './keymap';
+import {
+  DEFAULT_KEYMAP,
+  actionFor,
+  answerDigit,
+  choiceKey,
+  completeKeymap,
+  extraChoiceLetters,
+  extraChoiceNumber,
+  remapProblem,
+} from './keymap';
 
-const press = (key: string, mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({ key, ctrlKey: false, altKey: false, metaKey: false, ...mods });
+const press = (key: string, mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({
+  key,
+  ctrlKey: false,
+  altKey: false,
+  metaKey: false,
+  ...mods,
+});
 
 describe('keymap', () => {
   it('matches keys to actions, letters in either case, never with Ctrl/Alt/Meta', () => {
@@ -37,7 +52,19 @@ describe('keymap', () => {
   });
 
   it('loads a map stored before answers 6–9: new actions take their defaults unless the reader used that key', () => {
-    const old = { 'answer-1': '1', 'answer-2': '2', 'answer-3': '3', 'answer-4': '4', 'answer-5': '5', next: '6', previous: 'ArrowLeft', 'overlay-toggle': 'h', 'opacity-up': ']', 'opacity-down': '[', help: '?' };
+    const old = {
+      'answer-1': '1',
+      'answer-2': '2',
+      'answer-3': '3',
+      'answer-4': '4',
+      'answer-5': '5',
+      next: '6',
+      previous: 'ArrowLeft',
+      'overlay-toggle': 'h',
+      'opacity-up': ']',
+      'opacity-down': '[',
+      help: '?',
+    };
     const m = completeKeymap(old);
     expect(m.next).toBe('6');
     expect(m['answer-6']).toBe('');

@@ -7,10 +7,21 @@ import { completeKeymap, UNBOUND } from '../../../app/keymap';
 export { DEFAULT_KEYMAP, KEY_ACTIONS, completeKeymap };
 
 export const ACTION_LABELS: Record<KeyAction, string> = {
-  'answer-1': 'Answer 1', 'answer-2': 'Answer 2', 'answer-3': 'Answer 3', 'answer-4': 'Answer 4', 'answer-5': 'Answer 5',
-  'answer-6': 'Answer 6', 'answer-7': 'Answer 7', 'answer-8': 'Answer 8', 'answer-9': 'Answer 9',
-  next: 'Next trial', previous: 'Previous trial', 'overlay-toggle': 'Explanation on/off',
-  'opacity-up': 'Explanation opacity +', 'opacity-down': 'Explanation opacity −', help: 'Keys (this help)',
+  'answer-1': 'Answer 1',
+  'answer-2': 'Answer 2',
+  'answer-3': 'Answer 3',
+  'answer-4': 'Answer 4',
+  'answer-5': 'Answer 5',
+  'answer-6': 'Answer 6',
+  'answer-7': 'Answer 7',
+  'answer-8': 'Answer 8',
+  'answer-9': 'Answer 9',
+  next: 'Next trial',
+  previous: 'Previous trial',
+  'overlay-toggle': 'Explanation on/off',
+  'opacity-up': 'Explanation opacity +',
+  'opacity-down': 'Explanation opacity −',
+  help: 'Keys (this help)',
 };
 
 /** Keys that keep their browser meaning (focus, leaving a dialog, typing modifiers). */

@@ -4,10 +4,35 @@ import { describeValue, digitTarget, digitValue, isAnswered, likertPoints, missi
 
 const q = (x: unknown): Question => questionSchema.parse(x);
 const likert = q({ id: 'trust', type: 'likert', level: 'stimulus', prompt: 'How much do you trust it?' });
-const seven: Question & { type: 'likert' } = q({ id: 'conf', type: 'likert', level: 'case', prompt: 'Confidence', min: 0, max: 6 }) as Question & { type: 'likert' };
+const seven: Question & { type: 'likert' } = q({
+  id: 'conf',
+  type: 'likert',
+  level: 'case',
+  prompt: 'Confidence',
+  min: 0,
+  max: 6,
+}) as Question & { type: 'likert' };
 const text = q({ id: 'why', type: 'free-text', level: 'case', prompt: 'Why?', required: false });
-const choice = q({ id: 'dx', type: 'single-choice', level: 'case', prompt: 'Diagnosis', options: [{ value: 'mel', label: 'Melanoma' }, { value: 'nv', label: 'Nevus' }] });
-const many = q({ id: 'feat', type: 'multiple-choice', level: 'case', prompt: 'Features', options: [{ value: 'net', label: 'Network' }, { value: 'dots', label: 'Dots' }] });
+const choice = q({
+  id: 'dx',
+  type: 'single-choice',
+  level: 'case',
+  prompt: 'Diagnosis',
+  options: [
+    { value: 'mel', label: 'Melanoma' },
+    { value: 'nv', label: 'Nevus' },
+  ],
+});
+const many = q({
+  id: 'feat',
+  type: 'multiple-choice',
+  level: 'case',
+  prompt: 'Features',
+  options: [
+    { value: 'net', label: 'Network' },
+    { value: 'dots', label: 'Dots' },
+  ],
+});
 const roi = q({ id: 'where', type: 'roi', shape: 'box', level: 'stimulus', prompt: 'Where is the evidence?' });
 const fc = q({ id: 'better', type: 'forced-choice', level: 'stimulus', prompt: 'Which is better?' });
 const yn = q({ id: 'change', type: 'yes-no', level: 'case', prompt: 'Would this change your decision?' });

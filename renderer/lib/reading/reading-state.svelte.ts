@@ -203,12 +203,20 @@ export class ReadingState {
       for (const a of left.filter((x) => x.position === position)) {
         const latest = view.answers.find((x) => x.questionId === a.questionId);
         if (a.trialId === view.trial.id && !(latest && sameValue(latest.value, a.value))) {
-          await this.#api.call('reading.answer', { studyId, trialId: a.trialId, questionId: a.questionId, value: a.value, displayState: a.ctx.displayState, timings: a.ctx.timings });
+          await this.#api.call('reading.answer', {
+            studyId,
+            trialId: a.trialId,
+            questionId: a.questionId,
+            value: a.value,
+            displayState: a.ctx.displayState,
+            timings: a.ctx.timings,
+          });
           sent++;
         }
         store.remove(a.trialId, a.questionId);
       }
     }
-    if (sent) this.#errors.info(`${sent} answer${sent === 1 ? '' : 's'} given before the window closed ${sent === 1 ? 'was' : 'were'} saved now.`);
+    if (sent)
+      this.#errors.info(`${sent} answer${sent === 1 ? '' : 's'} given before the window closed ${sent === 1 ? 'was' : 'were'} saved now.`);
   }
 }

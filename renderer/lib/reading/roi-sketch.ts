@@ -88,7 +88,8 @@ export class RoiSketch {
     }
     if (k === 'Enter') {
       if (this.#shape === 'click') return { done: this.#finish(clickRoi(c, this.#slice())), cancelled: false };
-      if (this.#shape === 'box' && this.points.length === 1) return { done: this.#finish(boxRoi(this.points[0], c, this.#slice())), cancelled: false };
+      if (this.#shape === 'box' && this.points.length === 1)
+        return { done: this.#finish(boxRoi(this.points[0], c, this.#slice())), cancelled: false };
       this.points = [...this.points, c];
       return { done: null, cancelled: false };
     }

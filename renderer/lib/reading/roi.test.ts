@@ -12,9 +12,35 @@ describe('roi', () => {
   });
 
   it('needs three vertices for an outline and thins a mouse trail', () => {
-    expect(freehandRoi([[0, 0], [1, 1]])).toBeNull();
-    expect(freehandRoi([[0, 0], [4, 0], [4, 4]])).toEqual({ shape: 'freehand', points: [0, 0, 4, 0, 4, 4] });
-    expect(thinPoints([[0, 0], [0.5, 0], [2, 0], [2.1, 0], [4, 0]], 1)).toEqual([[0, 0], [2, 0], [4, 0]]);
+    expect(
+      freehandRoi([
+        [0, 0],
+        [1, 1],
+      ]),
+    ).toBeNull();
+    expect(
+      freehandRoi([
+        [0, 0],
+        [4, 0],
+        [4, 4],
+      ]),
+    ).toEqual({ shape: 'freehand', points: [0, 0, 4, 0, 4, 4] });
+    expect(
+      thinPoints(
+        [
+          [0, 0],
+          [0.5, 0],
+          [2, 0],
+          [2.1, 0],
+          [4, 0],
+        ],
+        1,
+      ),
+    ).toEqual([
+      [0, 0],
+      [2, 0],
+      [4, 0],
+    ]);
   });
 
   it('keeps points inside the image', () => {
@@ -23,7 +49,10 @@ describe('roi', () => {
 
   it('draws marks through the projector', () => {
     expect(roiDrawing({ shape: 'click', x: 5, y: 5 }, twice)).toEqual({ kind: 'marker', x: 20, y: 30 });
-    expect(roiDrawing({ shape: 'box', x0: 0, y0: 0, x1: 1, y1: 2 }, twice)).toEqual({ kind: 'path', d: 'M10.0 20.0L12.0 20.0L12.0 24.0L10.0 24.0Z' });
+    expect(roiDrawing({ shape: 'box', x0: 0, y0: 0, x1: 1, y1: 2 }, twice)).toEqual({
+      kind: 'path',
+      d: 'M10.0 20.0L12.0 20.0L12.0 24.0L10.0 24.0Z',
+    });
   });
 
   it('places marks on their slice and describes them', () => {

@@ -17,12 +17,21 @@ export const clampPoint = ([x, y]: Point, size: Size): [number, number] => [
 /** The box between two corners, whichever way it was dragged. */
 export function boxRoi(a: Point, b: Point, sliceIndex?: number): Roi {
   return {
-    shape: 'box', x0: r2(Math.min(a[0], b[0])), y0: r2(Math.min(a[1], b[1])), x1: r2(Math.max(a[0], b[0])), y1: r2(Math.max(a[1], b[1])),
+    shape: 'box',
+    x0: r2(Math.min(a[0], b[0])),
+    y0: r2(Math.min(a[1], b[1])),
+    x1: r2(Math.max(a[0], b[0])),
+    y1: r2(Math.max(a[1], b[1])),
     ...(sliceIndex === undefined ? {} : { sliceIndex }),
   };
 }
 
-export const clickRoi = (p: Point, sliceIndex?: number): Roi => ({ shape: 'click', x: r2(p[0]), y: r2(p[1]), ...(sliceIndex === undefined ? {} : { sliceIndex }) });
+export const clickRoi = (p: Point, sliceIndex?: number): Roi => ({
+  shape: 'click',
+  x: r2(p[0]),
+  y: r2(p[1]),
+  ...(sliceIndex === undefined ? {} : { sliceIndex }),
+});
 
 /** A freehand outline from its vertices; null until it has three (an area). */
 export function freehandRoi(points: readonly Point[], sliceIndex?: number): Roi | null {
@@ -60,7 +69,8 @@ export function roiDrawing(roi: Roi, project: Projector): RoiDrawing {
 }
 
 /** Whether a mark belongs on the slice on screen (marks without a slice belong on every image). */
-export const roiOnSlice = (roi: Roi, sliceIndex: number | null): boolean => roi.sliceIndex === undefined || sliceIndex === null || roi.sliceIndex === sliceIndex;
+export const roiOnSlice = (roi: Roi, sliceIndex: number | null): boolean =>
+  roi.sliceIndex === undefined || sliceIndex === null || roi.sliceIndex === sliceIndex;
 
 /** "box 12×20 px on slice 87" — what the answer panel says about a mark. */
 export function describeRoi(roi: Roi): string {

@@ -73,7 +73,8 @@ export class TrialState {
     for (const a of view.answers) this.values[a.questionId] = a.value;
     const series = view.case.series[0];
     if (series) {
-      const fetchSlice = (ref: CtImageRef): Promise<CtSlice> => this.#api.call('imaging.slice', { seriesId: ref.seriesId, index: ref.index });
+      const fetchSlice = (ref: CtImageRef): Promise<CtSlice> =>
+        this.#api.call('imaging.slice', { seriesId: ref.seriesId, index: ref.index });
       this.ct = new CtViewerController({ series, fetchSlice });
       this.overlay.applyStyle(defaultStyleFor('CT'));
     } else if (view.case.images[0]) {
@@ -84,7 +85,14 @@ export class TrialState {
     }
     this.#queue = new AnswerQueue({
       send: (questionId, value, ctx) =>
-        this.#api.call('reading.answer', { studyId: view.studyId, trialId: view.trial.id, questionId, value, displayState: ctx.displayState, timings: ctx.timings }),
+        this.#api.call('reading.answer', {
+          studyId: view.studyId,
+          trialId: view.trial.id,
+          questionId,
+          value,
+          displayState: ctx.displayState,
+          timings: ctx.timings,
+        }),
       onStatus: (id, status, error) => {
         this.statuses[id] = status;
         this.saveErrors[id] = error;

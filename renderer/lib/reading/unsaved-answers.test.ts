@@ -5,7 +5,9 @@ import { UnsavedAnswers, sameValue } from './unsaved-answers';
 function memoryStorage(): Storage {
   const m = new Map<string, string>();
   return {
-    get length() { return m.size; },
+    get length() {
+      return m.size;
+    },
     clear: () => m.clear(),
     getItem: (k) => m.get(k) ?? null,
     key: (i) => [...m.keys()][i] ?? null,
@@ -24,7 +26,10 @@ describe('UnsavedAnswers', () => {
     j.write('trust', { value: 2, ctx });
     j.write('trust', { value: 3, ctx });
     j.write('why', { value: 'x', ctx });
-    expect(mine.all().map((a) => [a.trialId, a.position, a.questionId, a.value])).toEqual([[30, 4, 'trust', 3], [30, 4, 'why', 'x']]);
+    expect(mine.all().map((a) => [a.trialId, a.position, a.questionId, a.value])).toEqual([
+      [30, 4, 'trust', 3],
+      [30, 4, 'why', 'x'],
+    ]);
     // Another reader (or study) on the same workstation sees none of them.
     expect(new UnsavedAnswers(storage, 2, 7).all()).toEqual([]);
     // A fresh object (the next visit) reads them back.

@@ -20,7 +20,8 @@ export class UnsavedAnswers {
   /** The journal of one trial's answer queue. */
   journal(trialId: number, position: number): AnswerJournal {
     return {
-      write: (questionId, a) => this.#update((s) => (s[`${trialId}/${questionId}`] = { ...a, trialId, position, questionId, at: new Date().toISOString() })),
+      write: (questionId, a) =>
+        this.#update((s) => (s[`${trialId}/${questionId}`] = { ...a, trialId, position, questionId, at: new Date().toISOString() })),
       remove: (questionId) => this.remove(trialId, questionId),
     };
   }
@@ -73,5 +74,8 @@ const canonical = (v: unknown): string =>
   v !== null && typeof v === 'object'
     ? Array.isArray(v)
       ? `[${v.map(canonical).join(',')}]`
-      : `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`
+      : `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`
     : JSON.stringify(v ?? null);

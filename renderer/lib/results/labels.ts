@@ -6,7 +6,11 @@ import type { RatingGroup, TimingSummary } from '../../../app/results';
 
 export const PHASE_ORDER: readonly PhaseId[] = ['unaided', 'ai', 'ai-explanation'];
 export const PHASE_LABELS: Record<PhaseId, string> = { unaided: 'Unaided', ai: 'AI', 'ai-explanation': 'AI + explanation' };
-export const KIND_LABELS: Record<TimingSummary['kind'], string> = { case: 'case reading', stimulus: 'one explanation', comparison: 'two explanations' };
+export const KIND_LABELS: Record<TimingSummary['kind'], string> = {
+  case: 'case reading',
+  stimulus: 'one explanation',
+  comparison: 'two explanations',
+};
 export const ALL_READERS = 'All readers';
 export const SANITY_SUFFIX = ' (sanity check)';
 

@@ -29,12 +29,14 @@ export function tickStep(span: number): number {
 /** Every whole point of the scale; or, where answers fall between them (a number with step 0.5), the values given. */
 export function scalePoints(rows: readonly { value: number }[], scale: { min: number; max: number }): number[] {
   const whole = Number.isInteger(scale.min) && Number.isInteger(scale.max) && scale.max - scale.min <= 200;
-  if (whole && rows.every((r) => Number.isInteger(r.value))) return Array.from({ length: scale.max - scale.min + 1 }, (_, i) => scale.min + i);
+  if (whole && rows.every((r) => Number.isInteger(r.value)))
+    return Array.from({ length: scale.max - scale.min + 1 }, (_, i) => scale.min + i);
   return [...new Set(rows.map((r) => r.value))].sort((a, b) => a - b);
 }
 
 const ratingColour = (d: { sanity: boolean }) => (d.sanity ? RATING_COLOURS.sanity : RATING_COLOURS.real);
-const withInterval = <T extends { lo: number | null; hi: number | null }>(rows: readonly T[]) => rows.filter((r) => r.lo !== null && r.hi !== null);
+const withInterval = <T extends { lo: number | null; hi: number | null }>(rows: readonly T[]) =>
+  rows.filter((r) => r.lo !== null && r.hi !== null);
 
 /** Mean rating per group with its 95% interval, on the question's whole scale. */
 export function ratingMeansPlot(rows: readonly RatingRow[], scale: { min: number; max: number }, width = DEFAULT_WIDTH): Plot.PlotOptions {
@@ -47,12 +49,24 @@ export function ratingMeansPlot(rows: readonly RatingRow[], scale: { min: number
     marginBottom: 40,
     style: STYLE,
     // An interval from few ratings can reach past the scale; it is drawn to the scale's end.
-    x: { domain: [scale.min, scale.max], clamp: true, label: 'Mean rating (95% CI)', labelAnchor: 'center', labelArrow: 'none', grid: true, ticks: Math.min(10, scale.max - scale.min) },
+    x: {
+      domain: [scale.min, scale.max],
+      clamp: true,
+      label: 'Mean rating (95% CI)',
+      labelAnchor: 'center',
+      labelArrow: 'none',
+      grid: true,
+      ticks: Math.min(10, scale.max - scale.min),
+    },
     y: { domain: labels, label: null, padding: 0.3 },
     marks: [
       Plot.ruleY(withInterval(rows), { y: 'label', x1: 'lo', x2: 'hi', stroke: ratingColour, strokeWidth: 2, className: 'rating-ci' }),
       Plot.dot(rows, {
-        y: 'label', x: 'mean', r: 5, strokeWidth: 2, stroke: ratingColour,
+        y: 'label',
+        x: 'mean',
+        r: 5,
+        strokeWidth: 2,
+        stroke: ratingColour,
         // Sanity-check groups hollow: told apart without colour as well.
         fill: (d: RatingRow) => (d.sanity ? PLOT_PAPER : ratingColour(d)),
         className: 'rating-mean',
@@ -64,7 +78,11 @@ export function ratingMeansPlot(rows: readonly RatingRow[], scale: { min: number
 }
 
 /** Every scale point's count per group: one small bar chart per group, stacked down the page. */
-export function ratingDistributionPlot(rows: readonly DistributionRow[], scale: { min: number; max: number }, width = DEFAULT_WIDTH): Plot.PlotOptions {
+export function ratingDistributionPlot(
+  rows: readonly DistributionRow[],
+  scale: { min: number; max: number },
+  width = DEFAULT_WIDTH,
+): Plot.PlotOptions {
   const labels = [...new Set(rows.map((r) => r.label))];
   const points = scalePoints(rows, scale);
   const every = tickStep(scale.max - scale.min);
@@ -78,12 +96,29 @@ export function ratingDistributionPlot(rows: readonly DistributionRow[], scale: 
     marginBottom: 40,
     style: STYLE,
     fy: { domain: labels, label: null, axis: 'left', padding: 0.3 },
-    x: { domain: points, label: 'Rating', labelAnchor: 'center', labelArrow: 'none', tickFormat: (v: number) => (labelled.has(v) ? String(v) : '') },
+    x: {
+      domain: points,
+      label: 'Rating',
+      labelAnchor: 'center',
+      labelArrow: 'none',
+      tickFormat: (v: number) => (labelled.has(v) ? String(v) : ''),
+    },
     // The counts are written on the bars; a second left axis would collide with the group names.
     y: { axis: null },
     marks: [
-      Plot.barY(rows, { fy: 'label', x: 'value', y: 'count', fill: ratingColour, fillOpacity: (d: DistributionRow) => (d.sanity ? 0.55 : 1), className: 'rating-bars', title: (d: DistributionRow) => `${d.label}: ${d.count} × ${d.value}` }),
-      Plot.text(rows.filter((r) => r.count > 0), { fy: 'label', x: 'value', y: 'count', text: 'count', dy: -7, fill: PLOT_INK, fontSize: 10 }),
+      Plot.barY(rows, {
+        fy: 'label',
+        x: 'value',
+        y: 'count',
+        fill: ratingColour,
+        fillOpacity: (d: DistributionRow) => (d.sanity ? 0.55 : 1),
+        className: 'rating-bars',
+        title: (d: DistributionRow) => `${d.label}: ${d.count} × ${d.value}`,
+      }),
+      Plot.text(
+        rows.filter((r) => r.count > 0),
+        { fy: 'label', x: 'value', y: 'count', text: 'count', dy: -7, fill: PLOT_INK, fontSize: 10 },
+      ),
       Plot.ruleY([0], { stroke: PLOT_INK }),
     ],
   };
@@ -101,14 +136,45 @@ export function accuracyPlot(q: AccuracyQuestion, width = DEFAULT_WIDTH): Plot.P
     marginBottom: 40,
     style: STYLE,
     fy: { domain: q.readers, label: null, axis: 'left', padding: 0.15 },
-    x: { domain: [0, 1], label: 'Proportion correct (Wilson 95% CI)', labelAnchor: 'center', labelArrow: 'none', grid: true, tickFormat: '.0%' },
+    x: {
+      domain: [0, 1],
+      label: 'Proportion correct (Wilson 95% CI)',
+      labelAnchor: 'center',
+      labelArrow: 'none',
+      grid: true,
+      tickFormat: '.0%',
+    },
     y: { domain: q.phases, axis: null, padding: 0.25 },
     marks: [
       Plot.frame({ stroke: '#d0d0d0' }),
-      Plot.ruleY(withInterval(q.rows), { fy: 'reader', y: 'phase', x1: 'lo', x2: 'hi', stroke: colour, strokeWidth: 2, className: 'accuracy-ci' }),
-      Plot.dot(q.rows, { fy: 'reader', y: 'phase', x: 'proportion', r: 4.5, fill: colour, className: 'accuracy-mean', title: (d: Row) => `${d.reader}, ${d.phase}: ${d.successes}/${d.n}` }),
+      Plot.ruleY(withInterval(q.rows), {
+        fy: 'reader',
+        y: 'phase',
+        x1: 'lo',
+        x2: 'hi',
+        stroke: colour,
+        strokeWidth: 2,
+        className: 'accuracy-ci',
+      }),
+      Plot.dot(q.rows, {
+        fy: 'reader',
+        y: 'phase',
+        x: 'proportion',
+        r: 4.5,
+        fill: colour,
+        className: 'accuracy-mean',
+        title: (d: Row) => `${d.reader}, ${d.phase}: ${d.successes}/${d.n}`,
+      }),
       // Each row names its phase, so the colours need no key.
-      Plot.text(q.rows, { fy: 'reader', y: 'phase', x: 1, dx: 10, textAnchor: 'start', fill: PLOT_INK, text: (d: Row) => `${d.phase}: ${pct(d.proportion)} (${d.successes}/${d.n})` }),
+      Plot.text(q.rows, {
+        fy: 'reader',
+        y: 'phase',
+        x: 1,
+        dx: 10,
+        textAnchor: 'start',
+        fill: PLOT_INK,
+        text: (d: Row) => `${d.phase}: ${pct(d.proportion)} (${d.successes}/${d.n})`,
+      }),
     ],
   };
 }
@@ -124,11 +190,26 @@ export function timingPlot(rows: readonly TimingRow[], width = DEFAULT_WIDTH): P
     marginLeft: labelMargin(labels),
     marginBottom: 40,
     style: STYLE,
-    x: { domain: [0, top * 1.05], label: 'Seconds per trial: mean (95% CI) and median (×)', labelAnchor: 'center', labelArrow: 'none', grid: true },
+    x: {
+      domain: [0, top * 1.05],
+      label: 'Seconds per trial: mean (95% CI) and median (×)',
+      labelAnchor: 'center',
+      labelArrow: 'none',
+      grid: true,
+    },
     y: { domain: labels, label: null, padding: 0.3 },
     marks: [
       Plot.ruleY(withInterval(all), { y: 'label', x1: 'lo', x2: 'hi', stroke: PHASE_COLOURS[1], strokeWidth: 2, className: 'timing-ci' }),
-      Plot.dot(all, { y: 'label', x: 'meanS', r: 5, fill: PHASE_COLOURS[1], stroke: PLOT_INK, strokeWidth: 0.5, className: 'timing-mean', title: (d: TimingRow) => `${d.label}: mean ${num(d.meanS, 1)} s, ${d.trials} trials` }),
+      Plot.dot(all, {
+        y: 'label',
+        x: 'meanS',
+        r: 5,
+        fill: PHASE_COLOURS[1],
+        stroke: PLOT_INK,
+        strokeWidth: 0.5,
+        className: 'timing-mean',
+        title: (d: TimingRow) => `${d.label}: mean ${num(d.meanS, 1)} s, ${d.trials} trials`,
+      }),
       Plot.dot(all, { y: 'label', x: 'medianS', symbol: 'times', r: 4, stroke: PLOT_INK, className: 'timing-median' }),
     ],
   };

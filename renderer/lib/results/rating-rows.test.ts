@@ -28,7 +28,11 @@ describe('rating rows', () => {
         { ...useful.groups[1], phase: 'ai' as const },
       ],
     };
-    expect(groupLabels(twoModels)).toEqual(['AI · Attention', 'AI + explanation · CDAM / MEL (cdam-a)', 'AI + explanation · CDAM / MEL (cdam-b)']);
+    expect(groupLabels(twoModels)).toEqual([
+      'AI · Attention',
+      'AI + explanation · CDAM / MEL (cdam-a)',
+      'AI + explanation · CDAM / MEL (cdam-b)',
+    ]);
   });
   it('lists every scale point of every group with its share', () => {
     const rows = distributionRows(useful);

@@ -35,9 +35,10 @@ export function orderedGroups(s: RatingSummary): RatingGroup[] {
 /** Labels for the groups, in order: the phase for case-level questions; the condition (and phase, where several) otherwise. */
 export function groupLabels(s: RatingSummary, groups: RatingGroup[] = orderedGroups(s)): string[] {
   const phases = new Set(groups.map((g) => g.phase));
-  const names = groups.map((g) => (s.level === 'case' || !g.conditionId ? PHASE_LABELS[g.phase] ?? g.phase : conditionName(g)));
+  const names = groups.map((g) => (s.level === 'case' || !g.conditionId ? (PHASE_LABELS[g.phase] ?? g.phase) : conditionName(g)));
   // Two conditions can share a method and target (e.g. two models): then the condition id tells them apart.
-  const clash = (i: number) => names.some((n, j) => j !== i && n === names[i] && groups[j].phase === groups[i].phase && groups[j].sanity === groups[i].sanity);
+  const clash = (i: number) =>
+    names.some((n, j) => j !== i && n === names[i] && groups[j].phase === groups[i].phase && groups[j].sanity === groups[i].sanity);
   return groups.map((g, i) => {
     let label = names[i];
     if (clash(i) && g.conditionId) label += ` (${g.conditionId})`;
@@ -64,6 +65,12 @@ export function distributionRows(s: RatingSummary): DistributionRow[] {
   const labels = groupLabels(s, groups);
   return groups.flatMap((g, i) => {
     const total = g.distribution.reduce((t, d) => t + d.count, 0);
-    return g.distribution.map((d) => ({ label: labels[i], sanity: g.sanity, value: d.value, count: d.count, share: total ? d.count / total : 0 }));
+    return g.distribution.map((d) => ({
+      label: labels[i],
+      sanity: g.sanity,
+      value: d.value,
+      count: d.count,
+      share: total ? d.count / total : 0,
+    }));
   });
 }

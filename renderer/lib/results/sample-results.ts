@@ -6,7 +6,11 @@ import type { RatingGroup, StudyResults } from '../../../app/results';
 const est = (n: number, mean: number, ci: [number, number] | null) => ({ n, mean, sd: ci ? 1 : null, ci });
 const dist = (counts: number[], min = 1) => counts.map((count, i) => ({ value: min + i, count }));
 const group = (g: Partial<RatingGroup> & Pick<RatingGroup, 'phase' | 'estimate' | 'distribution'>): RatingGroup => ({
-  conditionId: null, method: null, target: null, sanity: false, ...g,
+  conditionId: null,
+  method: null,
+  target: null,
+  sanity: false,
+  ...g,
 });
 
 export const SAMPLE: StudyResults = {
@@ -24,9 +28,31 @@ export const SAMPLE: StudyResults = {
       scale: { min: 1, max: 5 },
       groups: [
         // Listed sanity first on purpose: the rows put each real group first.
-        group({ phase: 'ai-explanation', conditionId: 'cdam', method: 'cdam', target: 'MEL', sanity: true, estimate: est(2, 1.5, [0, 3]), distribution: dist([1, 1, 0, 0, 0]) }),
-        group({ phase: 'ai-explanation', conditionId: 'attn', method: 'attention', target: 'attention', estimate: est(4, 3, [1.7, 4.3]), distribution: dist([0, 1, 2, 0, 1]) }),
-        group({ phase: 'ai-explanation', conditionId: 'cdam', method: 'cdam', target: 'MEL', estimate: est(4, 4, [3.1, 4.9]), distribution: dist([0, 0, 1, 2, 1]) }),
+        group({
+          phase: 'ai-explanation',
+          conditionId: 'cdam',
+          method: 'cdam',
+          target: 'MEL',
+          sanity: true,
+          estimate: est(2, 1.5, [0, 3]),
+          distribution: dist([1, 1, 0, 0, 0]),
+        }),
+        group({
+          phase: 'ai-explanation',
+          conditionId: 'attn',
+          method: 'attention',
+          target: 'attention',
+          estimate: est(4, 3, [1.7, 4.3]),
+          distribution: dist([0, 1, 2, 0, 1]),
+        }),
+        group({
+          phase: 'ai-explanation',
+          conditionId: 'cdam',
+          method: 'cdam',
+          target: 'MEL',
+          estimate: est(4, 4, [3.1, 4.9]),
+          distribution: dist([0, 0, 1, 2, 1]),
+        }),
       ],
     },
     {
@@ -41,7 +67,17 @@ export const SAMPLE: StudyResults = {
     },
   ],
   agreement: [
-    { questionId: 'useful', prompt: 'How useful is this explanation?', type: 'likert', items: 4, readers: 2, fleissKappa: { kappa: 0.25, items: 4 }, weightedKappa: { kappa: 0.5, pairs: 1 }, icc: { single: { value: 0.4, ci: [-0.2, 0.8] }, average: { value: 0.57, ci: [-0.5, 0.9] }, items: 4 }, note: null },
+    {
+      questionId: 'useful',
+      prompt: 'How useful is this explanation?',
+      type: 'likert',
+      items: 4,
+      readers: 2,
+      fleissKappa: { kappa: 0.25, items: 4 },
+      weightedKappa: { kappa: 0.5, pairs: 1 },
+      icc: { single: { value: 0.4, ci: [-0.2, 0.8] }, average: { value: 0.57, ci: [-0.5, 0.9] }, items: 4 },
+      note: null,
+    },
   ],
   intraReader: [{ questionId: 'useful', reader: 'Dr Ada', pairs: 2, exactAgreement: 0.5, weightedKappa: null }],
   accuracy: [
@@ -51,8 +87,22 @@ export const SAMPLE: StudyResults = {
     { questionId: 'malignant', phase: 'unaided', reader: 'Dr Ada', estimate: { n: 2, successes: 1, proportion: 0.5, ci: [0.09, 0.91] } },
   ],
   timing: [
-    { phase: 'ai-explanation', kind: 'stimulus', reader: null, trials: 8, medianMs: 4000, estimate: { n: 8, mean: 5000, sd: 1000, ci: [4200, 5800] } },
-    { phase: 'unaided', kind: 'case', reader: 'Dr Ada', trials: 2, medianMs: 9000, estimate: { n: 2, mean: 9000, sd: 500, ci: [4500, 13500] } },
+    {
+      phase: 'ai-explanation',
+      kind: 'stimulus',
+      reader: null,
+      trials: 8,
+      medianMs: 4000,
+      estimate: { n: 8, mean: 5000, sd: 1000, ci: [4200, 5800] },
+    },
+    {
+      phase: 'unaided',
+      kind: 'case',
+      reader: 'Dr Ada',
+      trials: 2,
+      medianMs: 9000,
+      estimate: { n: 2, mean: 9000, sd: 500, ci: [4500, 13500] },
+    },
     { phase: 'unaided', kind: 'case', reader: null, trials: 4, medianMs: 8000, estimate: { n: 4, mean: 8500, sd: 700, ci: [7400, 9600] } },
   ],
 };

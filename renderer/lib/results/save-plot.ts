@@ -48,7 +48,9 @@ export async function pngBlob(svg: SVGSVGElement, scale = 2): Promise<Blob> {
     g.fillStyle = PLOT_PAPER;
     g.fillRect(0, 0, size.width, size.height);
     g.drawImage(image, 0, 0, size.width, size.height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no PNG'))), 'image/png'));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas gave no PNG'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }

@@ -8,7 +8,12 @@ describe('accuracy rows', () => {
   it('puts all readers first, then each reader, phases in reading order', () => {
     const [q] = accuracyByQuestion(SAMPLE.accuracy);
     expect(q.questionId).toBe('malignant');
-    expect(q.rows.map((r) => `${r.reader} · ${r.phase}`)).toEqual(['All readers · Unaided', 'All readers · AI', 'Dr Ben · AI', 'Dr Ada · Unaided']);
+    expect(q.rows.map((r) => `${r.reader} · ${r.phase}`)).toEqual([
+      'All readers · Unaided',
+      'All readers · AI',
+      'Dr Ben · AI',
+      'Dr Ada · Unaided',
+    ]);
     expect(q.readers).toEqual(['All readers', 'Dr Ben', 'Dr Ada']);
     expect(q.phases).toEqual(['Unaided', 'AI']);
     expect(q.rows[1]).toMatchObject({ all: true, n: 4, successes: 3, proportion: 0.75, lo: 0.3, hi: 0.95 });
@@ -33,6 +38,8 @@ describe('result questions', () => {
       { id: 'useful', prompt: 'How useful is this explanation?' },
       { id: 'malignant', prompt: 'How likely is this lesion malignant?' },
     ]);
-    expect(resultQuestions({ ratings: [], agreement: [], intraReader: [], accuracy: SAMPLE.accuracy })).toEqual([{ id: 'malignant', prompt: 'malignant' }]);
+    expect(resultQuestions({ ratings: [], agreement: [], intraReader: [], accuracy: SAMPLE.accuracy })).toEqual([
+      { id: 'malignant', prompt: 'malignant' },
+    ]);
   });
 });

@@ -11,7 +11,9 @@ describe('svg file', () => {
   it('adds the namespaces markup lacks, and replaces an old declaration', () => {
     const text = svgFileText('<?xml version="1.0"?>\n<svg width="10"><use xlink:href="#a"/></svg>');
     expect(text.match(/<\?xml/g)).toHaveLength(1);
-    expect(text).toMatch(/<svg xmlns="http:\/\/www.w3.org\/2000\/svg" xmlns:xlink="http:\/\/www.w3.org\/1999\/xlink"|<svg xmlns:xlink="http:\/\/www.w3.org\/1999\/xlink" xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(text).toMatch(
+      /<svg xmlns="http:\/\/www.w3.org\/2000\/svg" xmlns:xlink="http:\/\/www.w3.org\/1999\/xlink"|<svg xmlns:xlink="http:\/\/www.w3.org\/1999\/xlink" xmlns="http:\/\/www.w3.org\/2000\/svg"/,
+    );
   });
   it('refuses what is not an SVG element', () => {
     expect(() => svgFileText('<figure><svg></svg></figure>')).toThrow(/not an <svg>/);

@@ -21,7 +21,12 @@ export function timingRows(timing: readonly TimingSummary[]): TimingRow[] {
   const readers = [...new Set(timing.map((t) => t.reader).filter((r): r is string => r !== null))];
   const rank = (r: string | null) => (r === null ? -1 : readers.indexOf(r));
   return [...timing]
-    .sort((a, b) => rank(a.reader) - rank(b.reader) || phaseRank(a.phase) - phaseRank(b.phase) || KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind))
+    .sort(
+      (a, b) =>
+        rank(a.reader) - rank(b.reader) ||
+        phaseRank(a.phase) - phaseRank(b.phase) ||
+        KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind),
+    )
     .map((t) => ({
       label: `${PHASE_LABELS[t.phase] ?? t.phase} · ${KIND_LABELS[t.kind] ?? t.kind}`,
       reader: readerName(t.reader),

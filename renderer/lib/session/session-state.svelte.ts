@@ -85,7 +85,8 @@ export class SessionState {
     if (!this.current) this.unsigned = true;
     this.readers = [...this.readers, { id: profile.id, name: profile.name, role: profile.role }];
     if (firstAdmin) {
-      if (await this.signIn(profile.id, passphrase)) this.#errors.info(`Signed in as ${profile.name}: coordinator functions now need an admin signed in.`);
+      if (await this.signIn(profile.id, passphrase))
+        this.#errors.info(`Signed in as ${profile.name}: coordinator functions now need an admin signed in.`);
     }
   }
 }

@@ -57,7 +57,11 @@ describe('box sensitivity', () => {
   it('runs over the sizes: per-size r from the boxes, the area from those r', async () => {
     const { image, weights, contribution } = toy(5);
     const noisy = Float32Array.from(contribution, (v, i) => v + 0.6 * Math.sin(i * 12.9898)); // a map that is partly right
-    const r = await boxSensitivity(image, noisy, linearScorer(weights), { sides: [1 / 8, 1 / 4, 1 / 2], samples: 40, substrate: { kind: 'zero' } });
+    const r = await boxSensitivity(image, noisy, linearScorer(weights), {
+      sides: [1 / 8, 1 / 4, 1 / 2],
+      samples: 40,
+      substrate: { kind: 'zero' },
+    });
     expect(r.sizes.map((s) => s.side)).toEqual([4, 8, 16]);
     for (const s of r.sizes) expect(s.correlation).toBe(pearson(s.relevance, s.outputChange));
     const [a, b, c] = r.sizes.map((s) => s.correlation);

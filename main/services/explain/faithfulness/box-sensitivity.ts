@@ -33,7 +33,12 @@ import { pearson, trapezoid } from './stats';
 import { checkImage, substrateImage } from './substrate';
 import type { BatchScorer, ModelImage, Substrate } from './types';
 
-export const BOX_SENSITIVITY = { sides: [1 / 16, 2 / 16, 3 / 16, 4 / 16, 5 / 16, 6 / 16, 7 / 16, 8 / 16], samples: 100, sigma: 14, score: 'logit' } as const;
+export const BOX_SENSITIVITY = {
+  sides: [1 / 16, 2 / 16, 3 / 16, 4 / 16, 5 / 16, 6 / 16, 7 / 16, 8 / 16],
+  samples: 100,
+  sigma: 14,
+  score: 'logit',
+} as const;
 
 export type BoxSensitivityOptions = {
   /** Box sides as fractions of the shorter image side, ascending. */
@@ -56,32 +61,53 @@ export function areaOverSizes(sides: readonly number[], correlations: readonly n
   const lo = sides[0];
   const span = sides[sides.length - 1] - lo;
   if (!(span > 0)) return correlations.reduce((a, b) => a + b, 0) / correlations.length; // every side rounded to the same size
-  return trapezoid(sides.map((s) => (s - lo) / span), correlations);
+  return trapezoid(
+    sides.map((s) => (s - lo) / span),
+    correlations,
+  );
 }
 
 /** Box sides in pixels for the given fractions of the shorter side of height×width. */
 export function boxSides(fractions: readonly number[], height: number, width: number): number[] {
   if (fractions.length === 0) throw new VerdictError('explain.bad-params', 'sides must name at least one box size.', { param: 'sides' });
   const short = Math.min(height, width);
-  return fractions.map((f) => {
-    if (!(f > 0 && f <= 1)) throw new VerdictError('explain.bad-params', `A box side is a fraction of the image side in (0, 1] (got ${f}).`, { param: 'sides' });
-    return Math.max(1, Math.round(f * short));
-  }).map((side, i, all) => {
-    if (i > 0 && side < all[i - 1]) throw new VerdictError('explain.bad-params', 'Box sides must be given in ascending order (the area runs over sizes).', { param: 'sides' });
-    return side;
-  });
+  return fractions
+    .map((f) => {
+      if (!(f > 0 && f <= 1))
+        throw new VerdictError('explain.bad-params', `A box side is a fraction of the image side in (0, 1] (got ${f}).`, {
+          param: 'sides',
+        });
+      return Math.max(1, Math.round(f * short));
+    })
+    .map((side, i, all) => {
+      if (i > 0 && side < all[i - 1])
+        throw new VerdictError('explain.bad-params', 'Box sides must be given in ascending order (the area runs over sizes).', {
+          param: 'sides',
+        });
+      return side;
+    });
 }
 
-export async function boxSensitivity(image: ModelImage, saliency: Float32Array, score: BatchScorer, options: BoxSensitivityOptions = {}): Promise<BoxSensitivity> {
+export async function boxSensitivity(
+  image: ModelImage,
+  saliency: Float32Array,
+  score: BatchScorer,
+  options: BoxSensitivityOptions = {},
+): Promise<BoxSensitivity> {
   checkImage(image);
   const { data, channels, height, width } = image;
   checkSaliency(saliency, height, width);
   const samples = options.samples ?? BOX_SENSITIVITY.samples;
-  if (!Number.isInteger(samples) || samples < 2) throw new VerdictError('explain.bad-params', `samples must be a whole number ≥ 2 (got ${samples}).`, { param: 'samples' });
+  if (!Number.isInteger(samples) || samples < 2)
+    throw new VerdictError('explain.bad-params', `samples must be a whole number ≥ 2 (got ${samples}).`, { param: 'samples' });
   const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new VerdictError('explain.bad-params', `seed must be a whole number (got ${seed}).`, { param: 'seed' });
+  if (!Number.isInteger(seed))
+    throw new VerdictError('explain.bad-params', `seed must be a whole number (got ${seed}).`, { param: 'seed' });
   const sides = boxSides(options.sides ?? BOX_SENSITIVITY.sides, height, width);
-  const substrate = substrateImage(image, options.substrate ?? { kind: 'blur', ...blurAtInput({ sigma: BOX_SENSITIVITY.sigma }, height, width, options.blur) });
+  const substrate = substrateImage(
+    image,
+    options.substrate ?? { kind: 'blur', ...blurAtInput({ sigma: BOX_SENSITIVITY.sigma }, height, width, options.blur) },
+  );
 
   const u = mulberry32(seed);
   const boxes: { s: number; x: number; y: number }[] = [];
@@ -124,16 +150,36 @@ export async function boxSensitivity(image: ModelImage, saliency: Float32Array, 
     }
     return { side, correlation: pearson(relevance, outputChange), relevance, outputChange };
   });
-  return { sizes, area: areaOverSizes(sides, sizes.map((s) => s.correlation)), forwardPasses: boxes.length + 1 };
+  return {
+    sizes,
+    area: areaOverSizes(
+      sides,
+      sizes.map((s) => s.correlation),
+    ),
+    forwardPasses: boxes.length + 1,
+  };
 }
 
 export const boxSensitivityMetric = defineMetric('box-sensitivity', {
-  scorer: 'logit', source: `${OBZAI_EVAL} (box_sensitivity)`,
-  params: { sides: BOX_SENSITIVITY.sides, samples: BOX_SENSITIVITY.samples, substrate: 'blur', sigma: BOX_SENSITIVITY.sigma, sigmaAt: BLUR_AT_INPUT, seed: 0, value: 'area under f_box(s) (Pearson r per side) over the sides rescaled to [0, 1]' },
+  scorer: 'logit',
+  source: `${OBZAI_EVAL} (box_sensitivity)`,
+  params: {
+    sides: BOX_SENSITIVITY.sides,
+    samples: BOX_SENSITIVITY.samples,
+    substrate: 'blur',
+    sigma: BOX_SENSITIVITY.sigma,
+    sigmaAt: BLUR_AT_INPUT,
+    seed: 0,
+    value: 'area under f_box(s) (Pearson r per side) over the sides rescaled to [0, 1]',
+  },
   needs: ['image', 'score'],
   blurAt: (height, width, scale) => blurAtInput({ sigma: BOX_SENSITIVITY.sigma }, height, width, scale),
   evaluate: async (i) => {
     const r = await boxSensitivity(i.image!, i.saliency, i.score!, { signal: i.signal, blur: i.blur });
-    return { value: r.area, forwardPasses: r.forwardPasses, detail: { sides: r.sizes.map((s) => s.side), correlations: r.sizes.map((s) => s.correlation) } };
+    return {
+      value: r.area,
+      forwardPasses: r.forwardPasses,
+      detail: { sides: r.sizes.map((s) => s.side), correlations: r.sizes.map((s) => s.correlation) },
+    };
   },
 });

@@ -12,10 +12,17 @@ describe('CDAM fidelity', () => {
   it('uses pixels, 40 steps, a Gaussian blur of σ = 14 at 224 px and deletion', () => {
     expect(CDAM_FIDELITY).toEqual({ steps: 40, sigma: 14, score: 'logit' });
     const at224 = { height: 224, width: 224 };
-    expect(cdamCurveSpec('least-first', at224)).toEqual({ mode: 'deletion', order: 'least-first', unit: { kind: 'pixel' }, substrate: { kind: 'blur', sigma: 14 }, steps: 40, batchSize: undefined });
+    expect(cdamCurveSpec('least-first', at224)).toEqual({
+      mode: 'deletion',
+      order: 'least-first',
+      unit: { kind: 'pixel' },
+      substrate: { kind: 'blur', sigma: 14 },
+      steps: 40,
+      batchSize: undefined,
+    });
   });
 
-  it('scales σ to the input by default (σ·side/224: 4 px at 64 px), keeps 14 px with blur \'paper\'', async () => {
+  it("scales σ to the input by default (σ·side/224: 4 px at 64 px), keeps 14 px with blur 'paper'", async () => {
     expect(cdamSigma(64, 64)).toBe(4);
     expect(cdamSigma(64, 96)).toBe(4); // the shorter side
     expect(cdamSigma(112, 112)).toBe(7);

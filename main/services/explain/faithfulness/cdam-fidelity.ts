@@ -30,7 +30,11 @@ export function cdamSigma(height: number, width: number, o: Pick<CdamFidelityOpt
   return o.sigma ?? blurAtInput({ sigma: CDAM_FIDELITY.sigma }, height, width, o.blur).sigma;
 }
 
-export function cdamCurveSpec(order: 'most-first' | 'least-first', size: { height: number; width: number }, o: CdamFidelityOptions = {}): CurveSpec {
+export function cdamCurveSpec(
+  order: 'most-first' | 'least-first',
+  size: { height: number; width: number },
+  o: CdamFidelityOptions = {},
+): CurveSpec {
   return {
     mode: 'deletion',
     order,
@@ -42,7 +46,12 @@ export function cdamCurveSpec(order: 'most-first' | 'least-first', size: { heigh
 }
 
 /** MIF and LIF curves (2·(steps + 1) forward passes) and fidelity = A_LIF − A_MIF; `score` must return the target's logit. */
-export async function cdamFidelity(image: ModelImage, saliency: Float32Array, score: BatchScorer, options: CdamFidelityOptions = {}): Promise<CdamFidelity> {
+export async function cdamFidelity(
+  image: ModelImage,
+  saliency: Float32Array,
+  score: BatchScorer,
+  options: CdamFidelityOptions = {},
+): Promise<CdamFidelity> {
   const mif = await perturbationCurve(image, saliency, cdamCurveSpec('most-first', image, options), score, options.signal);
   const lif = await perturbationCurve(image, saliency, cdamCurveSpec('least-first', image, options), score, options.signal);
   return { fidelity: lif.auc - mif.auc, mif, lif, forwardPasses: mif.forwardPasses + lif.forwardPasses };
@@ -52,8 +61,17 @@ export async function cdamFidelity(image: ModelImage, saliency: Float32Array, sc
 export const OBZAI_EVAL = 'github.com/obzai/obzai src/obz/xai/eval_tool.py';
 
 export const cdamFidelityMetric = defineMetric('cdam-fidelity', {
-  scorer: 'logit', source: OBZAI_EVAL,
-  params: { unit: 'pixel', steps: CDAM_FIDELITY.steps, substrate: 'blur', sigma: CDAM_FIDELITY.sigma, sigmaAt: BLUR_AT_INPUT, auc: 'trapezoid over [0, 1]', value: 'A_LIF − A_MIF' },
+  scorer: 'logit',
+  source: OBZAI_EVAL,
+  params: {
+    unit: 'pixel',
+    steps: CDAM_FIDELITY.steps,
+    substrate: 'blur',
+    sigma: CDAM_FIDELITY.sigma,
+    sigmaAt: BLUR_AT_INPUT,
+    auc: 'trapezoid over [0, 1]',
+    value: 'A_LIF − A_MIF',
+  },
   needs: ['image', 'score'],
   blurAt: (height, width, scale) => ({ sigma: cdamSigma(height, width, { blur: scale }) }),
   evaluate: async (i) => {

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { classDiscrimination } from './class-discrimination';
 import { RAMP_4X4, WEIGHTS_4X4, expectVerdictAsync, linearScorer } from './test-fixtures';
 
-const d = Float32Array.from([4.26218218, 1.76774455, -0, -1.27865465, -1.35540987, 0.62871679, 0.18861504, 0, -0.1747315, 0.37723007, -0.62871679, -0.67770493, 0, 1.64200119, 3.5354891, -4.26218218]);
+const d = Float32Array.from([
+  4.26218218, 1.76774455, -0, -1.27865465, -1.35540987, 0.62871679, 0.18861504, 0, -0.1747315, 0.37723007, -0.62871679, -0.67770493, 0,
+  1.64200119, 3.5354891, -4.26218218,
+]);
 const minusD = Float32Array.from(d, (v) => -v);
 
 describe('class discrimination', () => {
@@ -31,6 +34,10 @@ describe('class discrimination', () => {
   });
 
   it('refuses an unknown measure', async () => {
-    await expectVerdictAsync(classDiscrimination(RAMP_4X4, d, d, linearScorer(), { measure: 'x' as 'fidelity' }), 'explain.bad-params', 'measure');
+    await expectVerdictAsync(
+      classDiscrimination(RAMP_4X4, d, d, linearScorer(), { measure: 'x' as 'fidelity' }),
+      'explain.bad-params',
+      'measure',
+    );
   });
 });

@@ -19,7 +19,12 @@ import type { BatchScorer, ModelImage } from './types';
 export type ClassDiscriminationOptions = CdamFidelityOptions & { measure?: 'fidelity' | 'deletion-auc' };
 export type ClassDiscrimination = { delta: number; own: number; other: number; forwardPasses: number };
 
-async function measureOf(image: ModelImage, map: Float32Array, score: BatchScorer, o: ClassDiscriminationOptions): Promise<{ value: number; passes: number }> {
+async function measureOf(
+  image: ModelImage,
+  map: Float32Array,
+  score: BatchScorer,
+  o: ClassDiscriminationOptions,
+): Promise<{ value: number; passes: number }> {
   if (o.measure === 'deletion-auc') {
     const mif = await perturbationCurve(image, map, cdamCurveSpec('most-first', image, o), score, o.signal);
     return { value: mif.auc, passes: mif.forwardPasses };
@@ -29,9 +34,18 @@ async function measureOf(image: ModelImage, map: Float32Array, score: BatchScore
 }
 
 /** `score` returns the explained target's logit for both maps. */
-export async function classDiscrimination(image: ModelImage, ownMap: Float32Array, otherMap: Float32Array, score: BatchScorer, options: ClassDiscriminationOptions = {}): Promise<ClassDiscrimination> {
+export async function classDiscrimination(
+  image: ModelImage,
+  ownMap: Float32Array,
+  otherMap: Float32Array,
+  score: BatchScorer,
+  options: ClassDiscriminationOptions = {},
+): Promise<ClassDiscrimination> {
   const measure = options.measure ?? 'fidelity';
-  if (measure !== 'fidelity' && measure !== 'deletion-auc') throw new VerdictError('explain.bad-params', `measure must be 'fidelity' or 'deletion-auc' (got ${String(measure)}).`, { param: 'measure' });
+  if (measure !== 'fidelity' && measure !== 'deletion-auc')
+    throw new VerdictError('explain.bad-params', `measure must be 'fidelity' or 'deletion-auc' (got ${String(measure)}).`, {
+      param: 'measure',
+    });
   const own = await measureOf(image, ownMap, score, options);
   const other = await measureOf(image, otherMap, score, options);
   return { delta: own.value - other.value, own: own.value, other: other.value, forwardPasses: own.passes + other.passes };
@@ -39,8 +53,15 @@ export async function classDiscrimination(image: ModelImage, ownMap: Float32Arra
 
 /** Needs the map the same method made for a wrong target (the caller picks it: main, the most probable other class of the head). */
 export const classDiscriminationMetric = defineMetric('class-discrimination', {
-  scorer: 'logit', source: `${OBZAI_EVAL} (get_MIF_LIF); the wrong target is the caller's choice`,
-  params: { measure: 'fidelity', steps: CDAM_FIDELITY.steps, sigma: CDAM_FIDELITY.sigma, sigmaAt: BLUR_AT_INPUT, value: 'fidelity(own map) − fidelity(wrong target\'s map)' },
+  scorer: 'logit',
+  source: `${OBZAI_EVAL} (get_MIF_LIF); the wrong target is the caller's choice`,
+  params: {
+    measure: 'fidelity',
+    steps: CDAM_FIDELITY.steps,
+    sigma: CDAM_FIDELITY.sigma,
+    sigmaAt: BLUR_AT_INPUT,
+    value: "fidelity(own map) − fidelity(wrong target's map)",
+  },
   needs: ['image', 'score', 'otherSaliency'],
   blurAt: (height, width, scale) => ({ sigma: cdamSigma(height, width, { blur: scale }) }),
   evaluate: async (i) => {

@@ -14,11 +14,15 @@ export const COMPACTNESS = { threshold: 0.05 } as const;
 
 export function compactness(saliency: ArrayLike<number>, threshold: number = COMPACTNESS.threshold): number {
   if (saliency.length === 0) throw new VerdictError('explain.bad-params', 'compactness needs a non-empty map.', { param: 'saliency' });
-  if (!(threshold >= 0 && threshold <= 1)) throw new VerdictError('explain.bad-params', `threshold is a share of the largest magnitude in [0, 1] (got ${threshold}).`, { param: 'threshold' });
+  if (!(threshold >= 0 && threshold <= 1))
+    throw new VerdictError('explain.bad-params', `threshold is a share of the largest magnitude in [0, 1] (got ${threshold}).`, {
+      param: 'threshold',
+    });
   let max = 0;
   for (let i = 0; i < saliency.length; i++) {
     const a = Math.abs(saliency[i]);
-    if (!Number.isFinite(a)) throw new VerdictError('explain.bad-params', `saliency[${i}] is ${saliency[i]}; a map must be finite.`, { param: 'saliency' });
+    if (!Number.isFinite(a))
+      throw new VerdictError('explain.bad-params', `saliency[${i}] is ${saliency[i]}; a map must be finite.`, { param: 'saliency' });
     if (a > max) max = a;
   }
   const limit = threshold * max;
@@ -28,7 +32,8 @@ export function compactness(saliency: ArrayLike<number>, threshold: number = COM
 }
 
 export const compactnessMetric = defineMetric('compactness', {
-  scorer: null, source: `${OBZAI_EVAL} (compactness)`,
+  scorer: null,
+  source: `${OBZAI_EVAL} (compactness)`,
   params: { threshold: COMPACTNESS.threshold, signed: 'absolute value' },
   needs: [],
   evaluate: async (i) => ({ value: compactness(i.saliency), forwardPasses: 0 }),

@@ -32,7 +32,12 @@ export type MetricInput = {
 };
 export type Need = 'image' | 'score' | 'regions' | 'normalisation' | 'mask' | 'size' | 'otherSaliency';
 
-export type MetricResult = { value: number; forwardPasses: number; curves?: Record<string, Curve>; detail?: Record<string, number | number[]> };
+export type MetricResult = {
+  value: number;
+  forwardPasses: number;
+  curves?: Record<string, Curve>;
+  detail?: Record<string, number | number[]>;
+};
 
 type Param = string | number | readonly number[] | Readonly<Record<string, string | number>>;
 
@@ -62,7 +67,8 @@ export function defineMetric(id: MetricId, main: Omit<MetricDefinition, keyof Me
 }
 
 /** The input size: the image's, else `size`. */
-export const sizeOf = (i: MetricInput): { height: number; width: number } => (i.image ? { height: i.image.height, width: i.image.width } : i.size!);
+export const sizeOf = (i: MetricInput): { height: number; width: number } =>
+  i.image ? { height: i.image.height, width: i.image.width } : i.size!;
 
 /** A single curve's result: its AUC is the value. */
 export const curveResult = (c: Curve): MetricResult => ({ value: c.auc, forwardPasses: c.forwardPasses, curves: { curve: c } });
@@ -73,5 +79,6 @@ export function checkNeeds(d: MetricDefinition, input: MetricInput): void {
     const present = need === 'size' ? input.size !== undefined || input.image !== undefined : input[need] !== undefined;
     if (!present) throw new VerdictError('explain.bad-params', `${d.label} needs "${need}".`, { metric: d.id, param: need });
   }
-  if (!(input.saliency instanceof Float32Array)) throw new VerdictError('explain.bad-params', `${d.label} needs "saliency" as a Float32Array.`, { metric: d.id, param: 'saliency' });
+  if (!(input.saliency instanceof Float32Array))
+    throw new VerdictError('explain.bad-params', `${d.label} needs "saliency" as a Float32Array.`, { metric: d.id, param: 'saliency' });
 }

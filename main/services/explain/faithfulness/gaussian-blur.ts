@@ -21,20 +21,36 @@ export const BLUR_REFERENCE_SIDE = 224;
 export type BlurScale = 'scaled' | 'paper';
 export const BLUR_SCALES: readonly BlurScale[] = ['scaled', 'paper'];
 /** How a blurred metric's stored parameters say its σ meets the input. */
-export const BLUR_AT_INPUT = 'σ·side/224 by default (the paper\'s σ at 224 px), or as written with blur = \'paper\'';
+export const BLUR_AT_INPUT = "σ·side/224 by default (the paper's σ at 224 px), or as written with blur = 'paper'";
 
 /** The σ (and, for a kernel cut at a fixed radius, that radius) to use on a height×width input. */
-export function blurAtInput(paper: { sigma: number; radius?: number }, height: number, width: number, scale: BlurScale = 'scaled'): { sigma: number; radius?: number } {
-  if (!BLUR_SCALES.includes(scale)) throw new VerdictError('explain.bad-params', `blur is 'scaled' (σ·side/224) or 'paper' (the paper's σ in pixels); got ${String(scale)}.`, { param: 'blur' });
+export function blurAtInput(
+  paper: { sigma: number; radius?: number },
+  height: number,
+  width: number,
+  scale: BlurScale = 'scaled',
+): { sigma: number; radius?: number } {
+  if (!BLUR_SCALES.includes(scale))
+    throw new VerdictError(
+      'explain.bad-params',
+      `blur is 'scaled' (σ·side/224) or 'paper' (the paper's σ in pixels); got ${String(scale)}.`,
+      { param: 'blur' },
+    );
   if (scale === 'paper') return paper;
   const f = Math.min(height, width) / BLUR_REFERENCE_SIDE;
-  return paper.radius === undefined ? { sigma: paper.sigma * f } : { sigma: paper.sigma * f, radius: Math.max(1, Math.round(paper.radius * f)) };
+  return paper.radius === undefined
+    ? { sigma: paper.sigma * f }
+    : { sigma: paper.sigma * f, radius: Math.max(1, Math.round(paper.radius * f)) };
 }
 
 /** The normalised 1-D kernel, 2r + 1 taps. */
 export function gaussianKernel(sigma: number, radius = Math.ceil(3 * sigma)): Float64Array {
-  if (!(sigma > 0) || !Number.isFinite(sigma)) throw new VerdictError('explain.bad-params', `A Gaussian blur needs σ > 0 pixels (got ${sigma}).`, { param: 'substrate.sigma' });
-  if (!Number.isInteger(radius) || radius < 0) throw new VerdictError('explain.bad-params', `A blur kernel radius is a whole number of pixels ≥ 0 (got ${radius}).`, { param: 'substrate.radius' });
+  if (!(sigma > 0) || !Number.isFinite(sigma))
+    throw new VerdictError('explain.bad-params', `A Gaussian blur needs σ > 0 pixels (got ${sigma}).`, { param: 'substrate.sigma' });
+  if (!Number.isInteger(radius) || radius < 0)
+    throw new VerdictError('explain.bad-params', `A blur kernel radius is a whole number of pixels ≥ 0 (got ${radius}).`, {
+      param: 'substrate.radius',
+    });
   const k = new Float64Array(2 * radius + 1);
   let total = 0;
   for (let d = -radius; d <= radius; d++) {
@@ -55,8 +71,18 @@ export function reflectIndex(i: number, n: number): number {
 }
 
 /** Blurs `channels` planes of height×width (planar, row-major); returns a new array. */
-export function gaussianBlur(src: Float32Array, channels: number, height: number, width: number, sigma: number, radius?: number): Float32Array {
-  if (src.length !== channels * height * width) throw new VerdictError('explain.bad-params', `gaussianBlur: ${src.length} values for ${channels}×${height}×${width}.`, { param: 'image' });
+export function gaussianBlur(
+  src: Float32Array,
+  channels: number,
+  height: number,
+  width: number,
+  sigma: number,
+  radius?: number,
+): Float32Array {
+  if (src.length !== channels * height * width)
+    throw new VerdictError('explain.bad-params', `gaussianBlur: ${src.length} values for ${channels}×${height}×${width}.`, {
+      param: 'image',
+    });
   const k = gaussianKernel(sigma, radius);
   const r = (k.length - 1) / 2;
   const plane = height * width;

@@ -11,12 +11,16 @@ const regions = Int32Array.from([1, 1, 0, 0, 1, 1, 0, 0, 2, 2, 0, 0, 2, 2, 0, 0]
 const saliency = Float32Array.from(regions, (r) => [1.75, 3, 2][r]);
 const normalisation = { mean: [0.5], std: [0.5] };
 
-describe('LiMA insertion and deletion of LiMA\'s own map (its regions given)', () => {
+describe("LiMA insertion and deletion of LiMA's own map (its regions given)", () => {
   it('takes one region per step from a raw-black image, ranked by mean, on the area axis', () => {
     expect(LIMA.region).toEqual({ unit: 'region', aggregate: 'mean', substrate: 'black', axis: 'area' });
     expect(limaCurveSpec('insertion', regions, normalisation)).toMatchObject({
-      mode: 'insertion', order: 'most-first', steps: 3, axis: 'area',
-      unit: { kind: 'region', aggregate: 'mean' }, substrate: { kind: 'black', mean: [0.5], std: [0.5] },
+      mode: 'insertion',
+      order: 'most-first',
+      steps: 3,
+      axis: 'area',
+      unit: { kind: 'region', aggregate: 'mean' },
+      substrate: { kind: 'black', mean: [0.5], std: [0.5] },
     });
   });
 
@@ -25,7 +29,7 @@ describe('LiMA insertion and deletion of LiMA\'s own map (its regions given)', (
     // −16 → +14 + 4 → 2 → +46 + 4 → 52 → +76 + 8 → 136
     expect(c.fractions).toEqual([0, 0.25, 0.5, 1]);
     expect(c.scores).toEqual([-16, 2, 52, 136]);
-    expect(c.auc).toBeCloseTo(0.25 * (-16 + 2) / 2 + 0.25 * (2 + 52) / 2 + 0.5 * (52 + 136) / 2, 12); // 52
+    expect(c.auc).toBeCloseTo((0.25 * (-16 + 2)) / 2 + (0.25 * (2 + 52)) / 2 + (0.5 * (52 + 136)) / 2, 12); // 52
     expect(c.forwardPasses).toBe(4);
   });
 
@@ -48,9 +52,16 @@ describe('LiMA insertion and deletion of any other map: pixel-wise in 50 steps',
   const c = (k: number) => Math.floor((64 * k) / 50);
   const removed = (k: number) => (c(k) * (c(k) + 1)) / 2;
 
-  it('is xplique\'s curve: pixels, 50 steps, the normalised 0, x = k/50', () => {
+  it("is xplique's curve: pixels, 50 steps, the normalised 0, x = k/50", () => {
     expect(LIMA.pixel).toEqual({ unit: 'pixel', steps: 50, substrate: 'zero', axis: 'steps' });
-    expect(limaPixelCurveSpec('insertion')).toMatchObject({ mode: 'insertion', order: 'most-first', unit: { kind: 'pixel' }, substrate: { kind: 'zero' }, steps: 50, axis: 'steps' });
+    expect(limaPixelCurveSpec('insertion')).toMatchObject({
+      mode: 'insertion',
+      order: 'most-first',
+      unit: { kind: 'pixel' },
+      substrate: { kind: 'zero' },
+      steps: 50,
+      axis: 'steps',
+    });
   });
 
   it('deletion: the values computed by hand', async () => {
@@ -74,7 +85,7 @@ describe('LiMA insertion and deletion of any other map: pixel-wise in 50 steps',
     expect(curve.auc).toBeCloseTo(byHand.slice(0, 50).reduce((a, v, k) => a + (v + byHand[k + 1]) / 2, 0) / 50, 9);
   });
 
-  it('differs from ranking the map by its mean over LiMA\'s regions (what favoured LiMA)', async () => {
+  it("differs from ranking the map by its mean over LiMA's regions (what favoured LiMA)", async () => {
     const quarters = Int32Array.from({ length: 64 }, (_, i) => (Math.floor(i / 8) < 4 ? 0 : 2) + (i % 8 < 4 ? 0 : 1));
     const pixelWise = await limaDeletion(ramp, map, undefined, normalisation, linearScorer());
     const regionWise = await limaDeletion(ramp, map, quarters, normalisation, linearScorer());

@@ -46,7 +46,12 @@ function regionCount(regions: Int32Array): number {
 }
 
 /** LiMA's own map: one region per step from/to raw black, on the area axis. */
-export function limaCurveSpec(mode: 'deletion' | 'insertion', regions: Int32Array, normalisation: Normalisation, o: LimaOptions = {}): CurveSpec {
+export function limaCurveSpec(
+  mode: 'deletion' | 'insertion',
+  regions: Int32Array,
+  normalisation: Normalisation,
+  o: LimaOptions = {},
+): CurveSpec {
   return {
     mode,
     order: 'most-first',
@@ -60,7 +65,15 @@ export function limaCurveSpec(mode: 'deletion' | 'insertion', regions: Int32Arra
 
 /** Any other map: pixel-wise in 50 steps from/to the normalised 0, x = k/50 (LIMA's baseline evaluation). */
 export function limaPixelCurveSpec(mode: 'deletion' | 'insertion', o: LimaOptions = {}): CurveSpec {
-  return { mode, order: 'most-first', unit: { kind: 'pixel' }, substrate: { kind: 'zero' }, steps: LIMA.pixel.steps, axis: 'steps', batchSize: o.batchSize };
+  return {
+    mode,
+    order: 'most-first',
+    unit: { kind: 'pixel' },
+    substrate: { kind: 'zero' },
+    steps: LIMA.pixel.steps,
+    axis: 'steps',
+    batchSize: o.batchSize,
+  };
 }
 
 /** The curve for a map: per region when `regions` (the map's own, LiMA's) is given, else pixel-wise. */
@@ -69,16 +82,31 @@ function spec(mode: 'deletion' | 'insertion', regions: Int32Array | undefined, n
 }
 
 /** Insertion curve (higher AUC is better); `score` must return the class probability. */
-export function limaInsertion(image: ModelImage, saliency: Float32Array, regions: Int32Array | undefined, normalisation: Normalisation, score: BatchScorer, options: LimaOptions = {}): Promise<Curve> {
+export function limaInsertion(
+  image: ModelImage,
+  saliency: Float32Array,
+  regions: Int32Array | undefined,
+  normalisation: Normalisation,
+  score: BatchScorer,
+  options: LimaOptions = {},
+): Promise<Curve> {
   return perturbationCurve(image, saliency, spec('insertion', regions, normalisation, options), score, options.signal);
 }
 
 /** Deletion curve (lower AUC is better); `score` must return the class probability. */
-export function limaDeletion(image: ModelImage, saliency: Float32Array, regions: Int32Array | undefined, normalisation: Normalisation, score: BatchScorer, options: LimaOptions = {}): Promise<Curve> {
+export function limaDeletion(
+  image: ModelImage,
+  saliency: Float32Array,
+  regions: Int32Array | undefined,
+  normalisation: Normalisation,
+  score: BatchScorer,
+  options: LimaOptions = {},
+): Promise<Curve> {
   return perturbationCurve(image, saliency, spec('deletion', regions, normalisation, options), score, options.signal);
 }
 
-const LIMA_CODE = 'github.com/RuoyuChen10/LIMA evals/eval_single_modal_vitl_baseline.py (xplique Insertion/Deletion, other maps), evals/eval_AUC_faithfulness.py and utils.py SubRegionDivision (LiMA\'s own)';
+const LIMA_CODE =
+  "github.com/RuoyuChen10/LIMA evals/eval_single_modal_vitl_baseline.py (xplique Insertion/Deletion, other maps), evals/eval_AUC_faithfulness.py and utils.py SubRegionDivision (LiMA's own)";
 
 /** What the two presets share: how each kind of map is stepped through, and the legend that says which was used. */
 const limaPreset = {
@@ -90,12 +118,16 @@ const limaPreset = {
   },
   needs: ['image', 'score', 'normalisation'],
   accepts: ['regions'],
-  measuredAs: (p) => (p.regions ? "per region of the map's own sub-regions (LiMA's evaluation)" : `pixel-wise in ${LIMA.pixel.steps} steps (LIMA's evaluation of other maps)`),
+  measuredAs: (p) =>
+    p.regions
+      ? "per region of the map's own sub-regions (LiMA's evaluation)"
+      : `pixel-wise in ${LIMA.pixel.steps} steps (LIMA's evaluation of other maps)`,
 } as const satisfies Partial<MetricDefinition>;
 
 export const limaInsertionMetric = defineMetric('lima-insertion', {
   ...limaPreset,
-  evaluate: async (i) => curveResult(await limaInsertion(i.image!, i.saliency, i.regions, i.normalisation!, i.score!, { signal: i.signal })),
+  evaluate: async (i) =>
+    curveResult(await limaInsertion(i.image!, i.saliency, i.regions, i.normalisation!, i.score!, { signal: i.signal })),
 });
 
 export const limaDeletionMetric = defineMetric('lima-deletion', {

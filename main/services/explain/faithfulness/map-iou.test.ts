@@ -13,7 +13,12 @@ describe('map IoU', () => {
 
   it('keeps a value exactly at the threshold', () => {
     // max 8: 4 is exactly 50% and is kept, 3.9 is not
-    expect(mapIou(Float32Array.from([8, 4, 3.9, 0]), Uint8Array.from([0, 1, 0, 0]), 2, 2)).toEqual({ iou: 1 / 2, kept: 2, intersection: 1, union: 2 });
+    expect(mapIou(Float32Array.from([8, 4, 3.9, 0]), Uint8Array.from([0, 1, 0, 0]), 2, 2)).toEqual({
+      iou: 1 / 2,
+      kept: 2,
+      intersection: 1,
+      union: 2,
+    });
   });
 
   it('can keep the top share of pixels instead', () => {

@@ -19,7 +19,10 @@ export type MapIou = { iou: number; kept: number; intersection: number; union: n
 /** The pixels the threshold keeps, 1 inside. */
 export function thresholdMap(saliency: ArrayLike<number>, threshold: IouThreshold): Uint8Array {
   const n = saliency.length;
-  if (!(threshold.fraction >= 0 && threshold.fraction <= 1)) throw new VerdictError('explain.bad-params', `threshold.fraction must be in [0, 1] (got ${threshold.fraction}).`, { param: 'threshold.fraction' });
+  if (!(threshold.fraction >= 0 && threshold.fraction <= 1))
+    throw new VerdictError('explain.bad-params', `threshold.fraction must be in [0, 1] (got ${threshold.fraction}).`, {
+      param: 'threshold.fraction',
+    });
   const out = new Uint8Array(n);
   if (threshold.kind === 'relative') {
     let max = -Infinity;
@@ -29,18 +32,31 @@ export function thresholdMap(saliency: ArrayLike<number>, threshold: IouThreshol
     for (let i = 0; i < n; i++) if (saliency[i] >= limit) out[i] = 1;
     return out;
   }
-  if (threshold.kind !== 'top') throw new VerdictError('explain.bad-params', `Unknown threshold "${(threshold as { kind: string }).kind}".`, { param: 'threshold.kind' });
+  if (threshold.kind !== 'top')
+    throw new VerdictError('explain.bad-params', `Unknown threshold "${(threshold as { kind: string }).kind}".`, {
+      param: 'threshold.kind',
+    });
   const k = Math.ceil(threshold.fraction * n);
   const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => saliency[b] - saliency[a] || a - b);
   for (let i = 0; i < k; i++) out[idx[i]] = 1;
   return out;
 }
 
-export function mapIou(saliency: ArrayLike<number>, mask: Uint8Array, height: number, width: number, threshold: IouThreshold = MAP_IOU.threshold): MapIou {
-  if (saliency.length !== height * width) throw new VerdictError('explain.bad-params', `saliency holds ${saliency.length} values, not ${height}×${width}.`, { param: 'saliency' });
+export function mapIou(
+  saliency: ArrayLike<number>,
+  mask: Uint8Array,
+  height: number,
+  width: number,
+  threshold: IouThreshold = MAP_IOU.threshold,
+): MapIou {
+  if (saliency.length !== height * width)
+    throw new VerdictError('explain.bad-params', `saliency holds ${saliency.length} values, not ${height}×${width}.`, {
+      param: 'saliency',
+    });
   checkMask(mask, height, width);
   for (let i = 0; i < saliency.length; i++) {
-    if (!Number.isFinite(saliency[i])) throw new VerdictError('explain.bad-params', `saliency[${i}] is ${saliency[i]}; a map must be finite.`, { param: 'saliency' });
+    if (!Number.isFinite(saliency[i]))
+      throw new VerdictError('explain.bad-params', `saliency[${i}] is ${saliency[i]}; a map must be finite.`, { param: 'saliency' });
   }
   const kept = thresholdMap(saliency, threshold);
   let keptCount = 0;
@@ -57,7 +73,8 @@ export function mapIou(saliency: ArrayLike<number>, mask: Uint8Array, height: nu
 }
 
 export const mapIouMetric = defineMetric('iou', {
-  scorer: null, source: 'this project (threshold ≥ 50% of the map maximum)',
+  scorer: null,
+  source: 'this project (threshold ≥ 50% of the map maximum)',
   params: { threshold: MAP_IOU.threshold.kind, fraction: MAP_IOU.threshold.fraction },
   needs: ['mask', 'size'],
   evaluate: async (i) => {

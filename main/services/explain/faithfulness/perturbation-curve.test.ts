@@ -6,7 +6,14 @@ import { MAP_4X4, RAMP_4X4, expectVerdictAsync, linearScorer } from './test-fixt
 import type { CurveSpec, ModelImage } from './types';
 import { unitImportance, unitLayout, unitOrder } from './units';
 
-const pixelSpec = (o: Partial<CurveSpec>): CurveSpec => ({ mode: 'deletion', order: 'most-first', unit: { kind: 'pixel' }, substrate: { kind: 'zero' }, steps: 4, ...o });
+const pixelSpec = (o: Partial<CurveSpec>): CurveSpec => ({
+  mode: 'deletion',
+  order: 'most-first',
+  unit: { kind: 'pixel' },
+  substrate: { kind: 'zero' },
+  steps: 4,
+  ...o,
+});
 
 describe('perturbationCurve on pixels', () => {
   it('deletes most-important-first, four pixels a step, ties by index', async () => {
@@ -45,7 +52,13 @@ describe('perturbationCurve on pixels', () => {
     const image: ModelImage = { data: Float32Array.from([1, 2, 3, 4, 10, 20, 30, 40]), channels: 2, height: 2, width: 2 };
     const saliency = Float32Array.from([0.1, 0.4, 0.3, 0.2]); // order 1, 2, 3, 0
     const weights = [1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5];
-    const spec: CurveSpec = { mode: 'deletion', order: 'most-first', unit: { kind: 'pixel' }, substrate: { kind: 'black', mean: [1, 10], std: [0.5, 5] }, steps: 2 };
+    const spec: CurveSpec = {
+      mode: 'deletion',
+      order: 'most-first',
+      unit: { kind: 'pixel' },
+      substrate: { kind: 'black', mean: [1, 10], std: [0.5, 5] },
+      steps: 2,
+    };
     const c = await perturbationCurve(image, saliency, spec, linearScorer(weights));
     // black: channel 0 → (0 − 1)/0.5 = −2, channel 1 → (0 − 10)/5 = −2. Full: 10 + 0.5·100 = 60.
     // Pixels 1, 2 go: 60 − (2 + 3) + 2·(−2) − 0.5·(20 + 30) + 0.5·2·(−2) = 24; all: 4·(−2) + 0.5·4·(−2) = −12
@@ -87,7 +100,11 @@ describe('perturbationCurve on patches and regions', () => {
 
   it('refuses region ids that leave a region empty', async () => {
     const labels = new Int32Array(16).fill(2);
-    await expectVerdictAsync(perturbationCurve(RAMP_4X4, MAP_4X4, pixelSpec({ unit: { kind: 'region', labels }, steps: 1 }), linearScorer()), 'explain.bad-params', 'unit.labels');
+    await expectVerdictAsync(
+      perturbationCurve(RAMP_4X4, MAP_4X4, pixelSpec({ unit: { kind: 'region', labels }, steps: 1 }), linearScorer()),
+      'explain.bad-params',
+      'unit.labels',
+    );
   });
 });
 
@@ -134,10 +151,31 @@ describe('cancellation and bad input', () => {
     await expectVerdictAsync(perturbationCurve(RAMP_4X4, MAP_4X4, pixelSpec({ steps: 0 }), s), 'explain.bad-params', 'spec.steps');
     await expectVerdictAsync(perturbationCurve(RAMP_4X4, new Float32Array(15), pixelSpec({}), s), 'explain.bad-params', 'saliency');
     await expectVerdictAsync(perturbationCurve(RAMP_4X4, MAP_4X4, pixelSpec({ batchSize: 0 }), s), 'explain.bad-params', 'batchSize');
-    await expectVerdictAsync(perturbationCurve({ ...RAMP_4X4, channels: 2 }, MAP_4X4, pixelSpec({}), s), 'explain.bad-params', 'image.data');
-    await expectVerdictAsync(perturbationCurve(RAMP_4X4, MAP_4X4, pixelSpec({ substrate: { kind: 'black', mean: [0, 0], std: [1, 1] } }), s), 'explain.bad-params', 'substrate.mean');
-    await expectVerdictAsync(perturbationCurve(RAMP_4X4, MAP_4X4, pixelSpec({ unit: { kind: 'patch', size: 0 } }), s), 'explain.bad-params', 'unit.size');
-    await expectVerdictAsync(perturbationCurve(RAMP_4X4, Float32Array.from(MAP_4X4, (v, i) => (i === 3 ? NaN : v)), pixelSpec({}), s), 'explain.bad-params', 'saliency');
+    await expectVerdictAsync(
+      perturbationCurve({ ...RAMP_4X4, channels: 2 }, MAP_4X4, pixelSpec({}), s),
+      'explain.bad-params',
+      'image.data',
+    );
+    await expectVerdictAsync(
+      perturbationCurve(RAMP_4X4, MAP_4X4, pixelSpec({ substrate: { kind: 'black', mean: [0, 0], std: [1, 1] } }), s),
+      'explain.bad-params',
+      'substrate.mean',
+    );
+    await expectVerdictAsync(
+      perturbationCurve(RAMP_4X4, MAP_4X4, pixelSpec({ unit: { kind: 'patch', size: 0 } }), s),
+      'explain.bad-params',
+      'unit.size',
+    );
+    await expectVerdictAsync(
+      perturbationCurve(
+        RAMP_4X4,
+        Float32Array.from(MAP_4X4, (v, i) => (i === 3 ? NaN : v)),
+        pixelSpec({}),
+        s,
+      ),
+      'explain.bad-params',
+      'saliency',
+    );
   });
 
   it('refuses a scorer that does not return one number per image', async () => {

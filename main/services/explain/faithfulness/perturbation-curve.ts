@@ -20,15 +20,28 @@ import { unitImportance, unitLayout, unitOrder } from './units';
 
 export function checkSaliency(saliency: Float32Array, height: number, width: number, param = 'saliency'): void {
   if (!(saliency instanceof Float32Array) || saliency.length !== height * width) {
-    throw new VerdictError('explain.bad-params', `${param} must be a Float32Array of ${height}×${width} values, one per input pixel (got ${saliency?.length ?? 'none'}).`, { param });
+    throw new VerdictError(
+      'explain.bad-params',
+      `${param} must be a Float32Array of ${height}×${width} values, one per input pixel (got ${saliency?.length ?? 'none'}).`,
+      { param },
+    );
   }
 }
 
-export async function perturbationCurve(image: ModelImage, saliency: Float32Array, spec: CurveSpec, score: BatchScorer, signal?: AbortSignal): Promise<Curve> {
+export async function perturbationCurve(
+  image: ModelImage,
+  saliency: Float32Array,
+  spec: CurveSpec,
+  score: BatchScorer,
+  signal?: AbortSignal,
+): Promise<Curve> {
   checkImage(image);
   const { data, channels, height, width } = image;
   checkSaliency(saliency, height, width);
-  if (spec.mode !== 'deletion' && spec.mode !== 'insertion') throw new VerdictError('explain.bad-params', `spec.mode must be 'deletion' or 'insertion' (got ${String(spec.mode)}).`, { param: 'spec.mode' });
+  if (spec.mode !== 'deletion' && spec.mode !== 'insertion')
+    throw new VerdictError('explain.bad-params', `spec.mode must be 'deletion' or 'insertion' (got ${String(spec.mode)}).`, {
+      param: 'spec.mode',
+    });
   const batchSize = spec.batchSize ?? DEFAULT_BATCH_SIZE;
   checkBatchSize(batchSize);
 
@@ -36,7 +49,9 @@ export async function perturbationCurve(image: ModelImage, saliency: Float32Arra
   const n = layout.count;
   const steps = spec.steps;
   if (!Number.isInteger(steps) || steps < 1 || steps > n) {
-    throw new VerdictError('explain.bad-params', `spec.steps must be a whole number from 1 to the number of units (${n}); got ${steps}.`, { param: 'spec.steps' });
+    throw new VerdictError('explain.bad-params', `spec.steps must be a whole number from 1 to the number of units (${n}); got ${steps}.`, {
+      param: 'spec.steps',
+    });
   }
   const order = unitOrder(unitImportance(layout, saliency, spec.unit), spec.order, spec.seed ?? 0);
   const counts = Array.from({ length: steps + 1 }, (_, k) => Math.floor((k * n) / steps));
@@ -49,8 +64,12 @@ export async function perturbationCurve(image: ModelImage, saliency: Float32Arra
     pixelsChanged.push(px);
   }
   const axis = spec.axis ?? 'units';
-  if (axis !== 'units' && axis !== 'area' && axis !== 'steps') throw new VerdictError('explain.bad-params', `spec.axis must be 'units', 'area' or 'steps' (got ${String(axis)}).`, { param: 'spec.axis' });
-  const fractions = axis === 'units' ? counts.map((c) => c / n) : axis === 'area' ? pixelsChanged.map((p) => p / plane) : counts.map((_, k) => k / steps);
+  if (axis !== 'units' && axis !== 'area' && axis !== 'steps')
+    throw new VerdictError('explain.bad-params', `spec.axis must be 'units', 'area' or 'steps' (got ${String(axis)}).`, {
+      param: 'spec.axis',
+    });
+  const fractions =
+    axis === 'units' ? counts.map((c) => c / n) : axis === 'area' ? pixelsChanged.map((p) => p / plane) : counts.map((_, k) => k / steps);
 
   const substrate = substrateImage(image, spec.substrate);
   const working = Float32Array.from(spec.mode === 'deletion' ? data : substrate);

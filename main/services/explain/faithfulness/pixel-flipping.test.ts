@@ -5,7 +5,7 @@ import { MAP_4X4, RAMP_4X4, expectVerdict, linearScorer } from './test-fixtures'
 import type { ModelImage } from './types';
 
 describe('Quantus pixel flipping', () => {
-  it('flips a row of values a step to the minimum; Quantus\'s curve starts after the first flip', async () => {
+  it("flips a row of values a step to the minimum; Quantus's curve starts after the first flip", async () => {
     const r = await pixelFlipping(RAMP_4X4, MAP_4X4, linearScorer());
     // minimum 1. Groups 3,7,5,10 (29 → 4): 111; 1,14,8,4 (31 → 4): 84; 13,6,12,2 (37 → 4): 51; the rest (39 → 4): 16
     expect(r.curve.scores).toEqual([136, 111, 84, 51, 16]);
@@ -28,10 +28,13 @@ describe('Quantus pixel flipping', () => {
     expect(r.curve.scores).toEqual([448, 382, 279, 136, 34, -105, -240]);
   });
 
-  it('refuses a step that does not divide H·W or splits one pixel\'s channels', () => {
+  it("refuses a step that does not divide H·W or splits one pixel's channels", () => {
     const image: ModelImage = { data: new Float32Array(48), channels: 3, height: 4, width: 4 };
     expectVerdict(() => pixelFlippingSpec(image, { featuresInStep: 6 }), 'explain.bad-params', 'featuresInStep');
     expectVerdict(() => pixelFlippingSpec(image, { featuresInStep: 2 }), 'explain.bad-params', 'featuresInStep');
-    expect(pixelFlippingSpec({ data: new Float32Array(224 * 224), channels: 1, height: 224, width: 224 })).toMatchObject({ steps: 224, substrate: { kind: 'min' } });
+    expect(pixelFlippingSpec({ data: new Float32Array(224 * 224), channels: 1, height: 224, width: 224 })).toMatchObject({
+      steps: 224,
+      substrate: { kind: 'min' },
+    });
   });
 });

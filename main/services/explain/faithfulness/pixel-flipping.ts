@@ -42,13 +42,29 @@ export function pixelFlippingSpec(image: ModelImage, o: PixelFlippingOptions = {
   const n = height * width;
   const f = o.featuresInStep ?? width;
   if (!Number.isInteger(f) || f < channels || n % f !== 0) {
-    throw new VerdictError('explain.bad-params', `featuresInStep must divide the ${n} pixels (Quantus's assertion) and be at least the ${channels} channels of one pixel (got ${f}).`, { param: 'featuresInStep' });
+    throw new VerdictError(
+      'explain.bad-params',
+      `featuresInStep must divide the ${n} pixels (Quantus's assertion) and be at least the ${channels} channels of one pixel (got ${f}).`,
+      { param: 'featuresInStep' },
+    );
   }
-  return { mode: 'deletion', order: 'most-first', unit: { kind: 'pixel' }, substrate: { kind: 'min' }, steps: (channels * n) / f, batchSize: o.batchSize };
+  return {
+    mode: 'deletion',
+    order: 'most-first',
+    unit: { kind: 'pixel' },
+    substrate: { kind: 'min' },
+    steps: (channels * n) / f,
+    batchSize: o.batchSize,
+  };
 }
 
 /** `score` must return the explained class's softmax probability (Quantus's default). */
-export async function pixelFlipping(image: ModelImage, saliency: Float32Array, score: BatchScorer, options: PixelFlippingOptions = {}): Promise<PixelFlipping> {
+export async function pixelFlipping(
+  image: ModelImage,
+  saliency: Float32Array,
+  score: BatchScorer,
+  options: PixelFlippingOptions = {},
+): Promise<PixelFlipping> {
   const curve = await perturbationCurve(image, saliency, pixelFlippingSpec(image, options), score, options.signal);
   const quantusCurve = curve.scores.slice(1);
   let quantusAuc = 0;
@@ -59,10 +75,20 @@ export async function pixelFlipping(image: ModelImage, saliency: Float32Array, s
 export const pixelFlippingMetric = defineMetric('pixel-flipping', {
   scorer: 'probability',
   source: 'github.com/understandable-machine-intelligence-lab/Quantus quantus/metrics/faithfulness/pixel_flipping.py',
-  params: { featuresInStep: 'image width (224, the ImageNet tutorial)', perturbBaseline: 'black = x.min()', substrate: QUANTUS_PIXEL_FLIPPING.perturbBaseline, auc: 'np.trapz(dx = 1) after each flip' },
+  params: {
+    featuresInStep: 'image width (224, the ImageNet tutorial)',
+    perturbBaseline: 'black = x.min()',
+    substrate: QUANTUS_PIXEL_FLIPPING.perturbBaseline,
+    auc: 'np.trapz(dx = 1) after each flip',
+  },
   needs: ['image', 'score'],
   evaluate: async (i) => {
     const r = await pixelFlipping(i.image!, i.saliency, i.score!, { signal: i.signal });
-    return { value: r.quantusAuc, forwardPasses: r.curve.forwardPasses, curves: { curve: r.curve }, detail: { quantusCurve: r.quantusCurve, normalisedAuc: r.curve.auc } };
+    return {
+      value: r.quantusAuc,
+      forwardPasses: r.curve.forwardPasses,
+      curves: { curve: r.curve },
+      detail: { quantusCurve: r.quantusCurve, normalisedAuc: r.curve.auc },
+    };
   },
 });

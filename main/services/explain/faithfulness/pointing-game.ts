@@ -20,7 +20,9 @@ export type PointingGame = { hit: number; point: { x: number; y: number }; toler
 
 export function checkMask(mask: Uint8Array, height: number, width: number): void {
   if (!(mask instanceof Uint8Array) || mask.length !== height * width) {
-    throw new VerdictError('explain.bad-params', `mask must be a Uint8Array of ${height}×${width} values (non-zero inside).`, { param: 'mask' });
+    throw new VerdictError('explain.bad-params', `mask must be a Uint8Array of ${height}×${width} values (non-zero inside).`, {
+      param: 'mask',
+    });
   }
 }
 
@@ -29,10 +31,20 @@ export function defaultTolerance(height: number, width: number): number {
 }
 
 /** hit is 1, 0, or NaN for an empty mask. */
-export function pointingGame(saliency: ArrayLike<number>, mask: Uint8Array, height: number, width: number, tolerance = defaultTolerance(height, width)): PointingGame {
-  if (saliency.length !== height * width) throw new VerdictError('explain.bad-params', `saliency holds ${saliency.length} values, not ${height}×${width}.`, { param: 'saliency' });
+export function pointingGame(
+  saliency: ArrayLike<number>,
+  mask: Uint8Array,
+  height: number,
+  width: number,
+  tolerance = defaultTolerance(height, width),
+): PointingGame {
+  if (saliency.length !== height * width)
+    throw new VerdictError('explain.bad-params', `saliency holds ${saliency.length} values, not ${height}×${width}.`, {
+      param: 'saliency',
+    });
   checkMask(mask, height, width);
-  if (!(tolerance >= 0)) throw new VerdictError('explain.bad-params', `tolerance is a distance in pixels ≥ 0 (got ${tolerance}).`, { param: 'tolerance' });
+  if (!(tolerance >= 0))
+    throw new VerdictError('explain.bad-params', `tolerance is a distance in pixels ≥ 0 (got ${tolerance}).`, { param: 'tolerance' });
   const point = maximumPoint(saliency, width);
   let any = false;
   let hit = false;
@@ -53,7 +65,8 @@ export function pointingGame(saliency: ArrayLike<number>, mask: Uint8Array, heig
 function maximumPoint(saliency: ArrayLike<number>, width: number): { x: number; y: number } {
   let max = -Infinity;
   for (let i = 0; i < saliency.length; i++) {
-    if (!Number.isFinite(saliency[i])) throw new VerdictError('explain.bad-params', `saliency[${i}] is ${saliency[i]}; a map must be finite.`, { param: 'saliency' });
+    if (!Number.isFinite(saliency[i]))
+      throw new VerdictError('explain.bad-params', `saliency[${i}] is ${saliency[i]}; a map must be finite.`, { param: 'saliency' });
     if (saliency[i] > max) max = saliency[i];
   }
   const at: number[] = [];
@@ -63,14 +76,18 @@ function maximumPoint(saliency: ArrayLike<number>, width: number): { x: number; 
   let best = at[0];
   let bestD = Infinity;
   for (const i of at) {
-    const d = (i % width - cx) ** 2 + (Math.floor(i / width) - cy) ** 2;
-    if (d < bestD) { best = i; bestD = d; }
+    const d = ((i % width) - cx) ** 2 + (Math.floor(i / width) - cy) ** 2;
+    if (d < bestD) {
+      best = i;
+      bestD = d;
+    }
   }
   return { x: best % width, y: Math.floor(best / width) };
 }
 
 export const pointingGameMetric = defineMetric('pointing-game', {
-  scorer: null, source: 'the paper (15-pixel tolerance), scaled to 15 px per 224 px of input side',
+  scorer: null,
+  source: 'the paper (15-pixel tolerance), scaled to 15 px per 224 px of input side',
   params: { tolerance: POINTING_GAME.tolerance, atSide: POINTING_GAME.atSide },
   needs: ['mask', 'size'],
   evaluate: async (i) => {

@@ -46,17 +46,22 @@ describe('faithfulness registry', () => {
   });
 
   it('says what each metric needs, what its scorer returns and which σ it blurs with', () => {
-    expect(metricDefinition('cdam-fidelity')).toMatchObject({ scorer: 'logit', scoreDirection: 'higher', params: { steps: 40, sigma: 14, unit: 'pixel' } });
+    expect(metricDefinition('cdam-fidelity')).toMatchObject({
+      scorer: 'logit',
+      scoreDirection: 'higher',
+      params: { steps: 40, sigma: 14, unit: 'pixel' },
+    });
     // Every blurred metric says which σ it applies at an input size.
     expect(metricDefinition('cdam-fidelity').blurAt!(64, 64)).toEqual({ sigma: 4 });
     expect(metricDefinition('box-sensitivity').blurAt!(64, 64, 'paper')).toEqual({ sigma: 14 });
     expect(metricDefinition('class-discrimination').blurAt!(224, 224)).toEqual({ sigma: 14 });
-    expect(metricDefinition('rise-insertion').blurAt!(64, 64)).toEqual({ sigma: expect.closeTo(5 * 64 / 224, 12), radius: 1 });
+    expect(metricDefinition('rise-insertion').blurAt!(64, 64)).toEqual({ sigma: expect.closeTo((5 * 64) / 224, 12), radius: 1 });
     expect(metricDefinition('rise-deletion')).toMatchObject({ scorer: 'probability', scoreDirection: 'lower' });
     expect(metricDefinition('class-discrimination').needs).toContain('otherSaliency');
     expect(METRIC_DEFINITIONS.filter((d) => d.needs.includes('mask')).map((d) => d.category)).toEqual(['localisation', 'localisation']);
     expect(METRIC_DEFINITIONS.filter((d) => d.accepts?.includes('regions')).map((d) => d.measuredAs!({ regions: { count: 50 } }))).toEqual([
-      "per region of the map's own sub-regions (LiMA's evaluation)", "per region of the map's own sub-regions (LiMA's evaluation)",
+      "per region of the map's own sub-regions (LiMA's evaluation)",
+      "per region of the map's own sub-regions (LiMA's evaluation)",
     ]);
   });
 
@@ -72,7 +77,13 @@ describe('faithfulness registry', () => {
     const pf = await evaluateMetric('pixel-flipping', { saliency: MAP_4X4, image: RAMP_4X4, score: linearScorer() });
     expect(pf.value).toBe(198.5);
     const regions = Int32Array.from([1, 1, 0, 0, 1, 1, 0, 0, 2, 2, 0, 0, 2, 2, 0, 0]);
-    const lima = await evaluateMetric('lima-deletion', { saliency: Float32Array.from(regions, (r) => [1.75, 3, 2][r]), image: RAMP_4X4, score: linearScorer(), regions, normalisation: { mean: [0.5], std: [0.5] } });
+    const lima = await evaluateMetric('lima-deletion', {
+      saliency: Float32Array.from(regions, (r) => [1.75, 3, 2][r]),
+      image: RAMP_4X4,
+      score: linearScorer(),
+      regions,
+      normalisation: { mean: [0.5], std: [0.5] },
+    });
     expect(lima.value).toBeCloseTo(68, 12);
     expect((await evaluateMetric('compactness', { saliency: Float32Array.from([10, -0.5, 0.4, 0, -10, 1, 0.6, 0.5]) })).value).toBe(0.5);
     const mask = Uint8Array.from([0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
@@ -82,8 +93,20 @@ describe('faithfulness registry', () => {
 
   it('names what a metric is missing', async () => {
     await expectVerdictAsync(evaluateMetric('rise-insertion', { saliency: MAP_4X4, image: RAMP_4X4 }), 'explain.bad-params', 'score');
-    await expectVerdictAsync(evaluateMetric('lima-insertion', { saliency: MAP_4X4, image: RAMP_4X4, score: linearScorer() }), 'explain.bad-params', 'normalisation');
-    await expectVerdictAsync(evaluateMetric('class-discrimination', { saliency: MAP_4X4, image: RAMP_4X4, score: linearScorer() }), 'explain.bad-params', 'otherSaliency');
-    await expectVerdictAsync(evaluateMetric('pointing-game', { saliency: MAP_4X4, mask: new Uint8Array(16) }), 'explain.bad-params', 'size');
+    await expectVerdictAsync(
+      evaluateMetric('lima-insertion', { saliency: MAP_4X4, image: RAMP_4X4, score: linearScorer() }),
+      'explain.bad-params',
+      'normalisation',
+    );
+    await expectVerdictAsync(
+      evaluateMetric('class-discrimination', { saliency: MAP_4X4, image: RAMP_4X4, score: linearScorer() }),
+      'explain.bad-params',
+      'otherSaliency',
+    );
+    await expectVerdictAsync(
+      evaluateMetric('pointing-game', { saliency: MAP_4X4, mask: new Uint8Array(16) }),
+      'explain.bad-params',
+      'size',
+    );
   });
 });

@@ -17,7 +17,7 @@ describe('RISE deletion and insertion', () => {
     expectVerdict(() => riseCurveSpec('deletion', RAMP_4X4, { pixelsPerStep: 3 }), 'explain.bad-params', 'pixelsPerStep');
   });
 
-  it('scales the insertion blur to the input by default (σ = 5·64/224 on 3×3 at 64 px), keeps 5 on 11×11 with blur \'paper\'', () => {
+  it("scales the insertion blur to the input by default (σ = 5·64/224 on 3×3 at 64 px), keeps 5 on 11×11 with blur 'paper'", () => {
     const small = { data: new Float32Array(64 * 64), channels: 1, height: 64, width: 64 };
     expect(riseCurveSpec('insertion', small).substrate).toEqual({ kind: 'blur', sigma: expect.closeTo((5 * 64) / 224, 12), radius: 1 });
     expect(riseCurveSpec('insertion', small, { blur: 'paper' }).substrate).toEqual({ kind: 'blur', sigma: 5, radius: 5 });

@@ -40,7 +40,9 @@ export function riseCurveSpec(mode: 'deletion' | 'insertion', image: ModelImage,
   const n = image.height * image.width;
   const step = o.pixelsPerStep ?? image.width;
   if (!Number.isInteger(step) || step < 1 || n % step !== 0) {
-    throw new VerdictError('explain.bad-params', `pixelsPerStep must be a whole number that divides the ${n} pixels (got ${step}).`, { param: 'pixelsPerStep' });
+    throw new VerdictError('explain.bad-params', `pixelsPerStep must be a whole number that divides the ${n} pixels (got ${step}).`, {
+      param: 'pixelsPerStep',
+    });
   }
   return {
     mode,
@@ -65,15 +67,25 @@ export function riseInsertion(image: ModelImage, saliency: Float32Array, score: 
 const RISE_CODE = 'github.com/eclique/RISE evaluation.py (CausalMetric, auc), Evaluation.ipynb';
 
 export const riseInsertionMetric = defineMetric('rise-insertion', {
-  scorer: 'probability', source: RISE_CODE,
-  params: { unit: 'pixel', pixelsPerStep: 'image width (224)', substrate: 'blur', sigma: RISE.insertionSigma, radius: RISE.insertionRadius, sigmaAt: BLUR_AT_INPUT, order: 'most-first' },
+  scorer: 'probability',
+  source: RISE_CODE,
+  params: {
+    unit: 'pixel',
+    pixelsPerStep: 'image width (224)',
+    substrate: 'blur',
+    sigma: RISE.insertionSigma,
+    radius: RISE.insertionRadius,
+    sigmaAt: BLUR_AT_INPUT,
+    order: 'most-first',
+  },
   needs: ['image', 'score'],
   blurAt: riseBlur,
   evaluate: async (i) => curveResult(await riseInsertion(i.image!, i.saliency, i.score!, { signal: i.signal, blur: i.blur })),
 });
 
 export const riseDeletionMetric = defineMetric('rise-deletion', {
-  scorer: 'probability', source: RISE_CODE,
+  scorer: 'probability',
+  source: RISE_CODE,
   params: { unit: 'pixel', pixelsPerStep: 'image width (224)', substrate: RISE.deletionSubstrate, order: 'most-first' },
   needs: ['image', 'score'],
   evaluate: async (i) => curveResult(await riseDeletion(i.image!, i.saliency, i.score!, { signal: i.signal })),

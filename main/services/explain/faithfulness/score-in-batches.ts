@@ -8,7 +8,8 @@ import type { BatchScorer } from './types';
 export const DEFAULT_BATCH_SIZE = 32;
 
 export function checkBatchSize(batchSize: number): void {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new VerdictError('explain.bad-params', `batchSize must be a whole number ≥ 1 (got ${batchSize}).`, { param: 'batchSize' });
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new VerdictError('explain.bad-params', `batchSize must be a whole number ≥ 1 (got ${batchSize}).`, { param: 'batchSize' });
 }
 
 /**
@@ -34,7 +35,11 @@ export async function scoreInBatches(
     const images = n * imageSize === buffer.length ? buffer : buffer.subarray(0, n * imageSize);
     const scores = await score(images, n);
     if (!scores || scores.length !== n) {
-      throw new VerdictError('explain.inference-failed', `The scorer returned ${scores?.length ?? 'nothing'} scores for a batch of ${n} images.`, { expected: n });
+      throw new VerdictError(
+        'explain.inference-failed',
+        `The scorer returned ${scores?.length ?? 'nothing'} scores for a batch of ${n} images.`,
+        { expected: n },
+      );
     }
     out.set(scores, first);
   }

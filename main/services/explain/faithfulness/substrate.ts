@@ -8,11 +8,18 @@ import type { ModelImage, Substrate } from './types';
 /** Throws `explain.bad-params` unless the image's buffer holds C×H×W finite-sized planes. */
 export function checkImage(image: ModelImage): void {
   const { data, channels, height, width } = image;
-  for (const [name, v] of [['channels', channels], ['height', height], ['width', width]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new VerdictError('explain.bad-params', `image.${name} must be a whole number ≥ 1 (got ${v}).`, { param: `image.${name}` });
+  for (const [name, v] of [
+    ['channels', channels],
+    ['height', height],
+    ['width', width],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new VerdictError('explain.bad-params', `image.${name} must be a whole number ≥ 1 (got ${v}).`, { param: `image.${name}` });
   }
   if (data.length !== channels * height * width) {
-    throw new VerdictError('explain.bad-params', `image.data holds ${data.length} values, not ${channels}×${height}×${width}.`, { param: 'image.data' });
+    throw new VerdictError('explain.bad-params', `image.data holds ${data.length} values, not ${channels}×${height}×${width}.`, {
+      param: 'image.data',
+    });
   }
 }
 
@@ -47,6 +54,8 @@ export function substrateImage(image: ModelImage, substrate: Substrate): Float32
       return new Float32Array(data.length).fill(m);
     }
     default:
-      throw new VerdictError('explain.bad-params', `Unknown substrate "${(substrate as { kind: string }).kind}".`, { param: 'substrate.kind' });
+      throw new VerdictError('explain.bad-params', `Unknown substrate "${(substrate as { kind: string }).kind}".`, {
+        param: 'substrate.kind',
+      });
   }
 }

@@ -25,7 +25,8 @@ export function unitLayout(unit: Unit, height: number, width: number): UnitLayou
       break;
     case 'patch': {
       const s = unit.size;
-      if (!Number.isInteger(s) || s < 1) throw new VerdictError('explain.bad-params', `unit.size must be a whole number of pixels ≥ 1 (got ${s}).`, { param: 'unit.size' });
+      if (!Number.isInteger(s) || s < 1)
+        throw new VerdictError('explain.bad-params', `unit.size must be a whole number of pixels ≥ 1 (got ${s}).`, { param: 'unit.size' });
       const cols = Math.ceil(width / s);
       count = Math.ceil(height / s) * cols;
       unitOf = new Int32Array(n);
@@ -34,10 +35,14 @@ export function unitLayout(unit: Unit, height: number, width: number): UnitLayou
     }
     case 'region': {
       const labels = unit.labels;
-      if (labels.length !== n) throw new VerdictError('explain.bad-params', `unit.labels holds ${labels.length} ids, not one per pixel of ${height}×${width}.`, { param: 'unit.labels' });
+      if (labels.length !== n)
+        throw new VerdictError('explain.bad-params', `unit.labels holds ${labels.length} ids, not one per pixel of ${height}×${width}.`, {
+          param: 'unit.labels',
+        });
       let max = -1;
       for (let i = 0; i < n; i++) {
-        if (labels[i] < 0) throw new VerdictError('explain.bad-params', `unit.labels has region id ${labels[i]}; ids run from 0.`, { param: 'unit.labels' });
+        if (labels[i] < 0)
+          throw new VerdictError('explain.bad-params', `unit.labels has region id ${labels[i]}; ids run from 0.`, { param: 'unit.labels' });
         if (labels[i] > max) max = labels[i];
       }
       count = max + 1;
@@ -50,7 +55,10 @@ export function unitLayout(unit: Unit, height: number, width: number): UnitLayou
   const start = new Int32Array(count + 1);
   for (let i = 0; i < n; i++) start[unitOf[i] + 1]++;
   for (let u = 0; u < count; u++) {
-    if (start[u + 1] === 0) throw new VerdictError('explain.bad-params', `Region ${u} has no pixels: region ids must be 0…R−1 with every id used.`, { param: 'unit.labels' });
+    if (start[u + 1] === 0)
+      throw new VerdictError('explain.bad-params', `Region ${u} has no pixels: region ids must be 0…R−1 with every id used.`, {
+        param: 'unit.labels',
+      });
     start[u + 1] += start[u];
   }
   const fill = start.slice(0, count);
@@ -67,7 +75,8 @@ export function unitImportance(layout: UnitLayout, saliency: Float32Array, unit:
   const out = new Float64Array(layout.count);
   for (let i = 0; i < saliency.length; i++) {
     const v = saliency[i];
-    if (!Number.isFinite(v)) throw new VerdictError('explain.bad-params', `saliency[${i}] is ${v}; a map must be finite.`, { param: 'saliency' });
+    if (!Number.isFinite(v))
+      throw new VerdictError('explain.bad-params', `saliency[${i}] is ${v}; a map must be finite.`, { param: 'saliency' });
     out[layout.unitOf[i]] += v;
   }
   if (unit.kind === 'region' && unit.aggregate === 'mean') {
@@ -86,7 +95,8 @@ export function unitOrder(importance: Float64Array, order: Order, seed = 0): Int
   const n = importance.length;
   const idx = Int32Array.from({ length: n }, (_, i) => i);
   if (order === 'random') {
-    if (!Number.isInteger(seed)) throw new VerdictError('explain.bad-params', `seed must be a whole number (got ${seed}).`, { param: 'spec.seed' });
+    if (!Number.isInteger(seed))
+      throw new VerdictError('explain.bad-params', `seed must be a whole number (got ${seed}).`, { param: 'spec.seed' });
     const u = mulberry32(seed);
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(u() * (i + 1));
@@ -96,7 +106,8 @@ export function unitOrder(importance: Float64Array, order: Order, seed = 0): Int
     }
     return idx;
   }
-  if (order !== 'most-first' && order !== 'least-first') throw new VerdictError('explain.bad-params', `Unknown order "${order as string}".`, { param: 'spec.order' });
+  if (order !== 'most-first' && order !== 'least-first')
+    throw new VerdictError('explain.bad-params', `Unknown order "${order as string}".`, { param: 'spec.order' });
   const sign = order === 'most-first' ? -1 : 1;
   return idx.sort((a, b) => sign * (importance[a] - importance[b]) || a - b);
 }

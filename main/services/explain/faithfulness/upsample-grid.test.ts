@@ -19,7 +19,7 @@ describe('upsampleGrid', () => {
     expect(Array.from(out)).toEqual([0, 0.25, 0.75, 1, 0.5, 0.75, 1.25, 1.5, 1.5, 1.75, 2.25, 2.5, 2, 2.25, 2.75, 3]);
   });
 
-  it('tells the two apart on a sparse 8×8 map: nearest keeps the grid\'s compactness, bilinear does not', () => {
+  it("tells the two apart on a sparse 8×8 map: nearest keeps the grid's compactness, bilinear does not", () => {
     // Three non-zero patches of 64 (a CDAM-like sparse map), to 64×64 as the metrics see it.
     const grid = new Float32Array(64);
     grid[2 * 8 + 2] = 1;

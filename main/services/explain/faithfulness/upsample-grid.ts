@@ -13,13 +13,28 @@ import { resizeBilinear } from '../input/resample';
 
 export type Upsampling = 'nearest' | 'bilinear';
 
-export function upsampleGrid(grid: Float32Array, rows: number, cols: number, height: number, width: number, mode: Upsampling = 'nearest'): Float32Array {
-  for (const [name, v] of [['rows', rows], ['cols', cols], ['height', height], ['width', width]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new VerdictError('explain.bad-params', `upsampleGrid: ${name} must be a whole number ≥ 1 (got ${v}).`, { param: name });
+export function upsampleGrid(
+  grid: Float32Array,
+  rows: number,
+  cols: number,
+  height: number,
+  width: number,
+  mode: Upsampling = 'nearest',
+): Float32Array {
+  for (const [name, v] of [
+    ['rows', rows],
+    ['cols', cols],
+    ['height', height],
+    ['width', width],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new VerdictError('explain.bad-params', `upsampleGrid: ${name} must be a whole number ≥ 1 (got ${v}).`, { param: name });
   }
-  if (grid.length !== rows * cols) throw new VerdictError('explain.bad-params', `upsampleGrid: ${grid.length} values for a ${rows}×${cols} grid.`, { param: 'grid' });
+  if (grid.length !== rows * cols)
+    throw new VerdictError('explain.bad-params', `upsampleGrid: ${grid.length} values for a ${rows}×${cols} grid.`, { param: 'grid' });
   if (mode === 'bilinear') return resizeBilinear(grid, 1, rows, cols, height, width);
-  if (mode !== 'nearest') throw new VerdictError('explain.bad-params', `upsampleGrid: mode is 'nearest' or 'bilinear' (got ${String(mode)}).`, { param: 'mode' });
+  if (mode !== 'nearest')
+    throw new VerdictError('explain.bad-params', `upsampleGrid: mode is 'nearest' or 'bilinear' (got ${String(mode)}).`, { param: 'mode' });
   const out = new Float32Array(height * width);
   for (let y = 0; y < height; y++) {
     const row = Math.floor((y * rows) / height) * cols;

@@ -13,7 +13,9 @@ export type HuSlice = { rows: number; columns: number; hu: Int16Array };
 export type CtCropSpec = {
   cropPixels: number;
   window: { center: number; width: number };
-  channels: number; height: number; width: number;
+  channels: number;
+  height: number;
+  width: number;
   normalise: Normalisation;
 };
 
@@ -23,7 +25,12 @@ export function cropOrigin(centre: { x: number; y: number }, size: number): { x:
 }
 
 /** Windowed crop (0…1), size×size, row-major; pixels outside the slice are air. */
-export function windowedCrop(slice: HuSlice, origin: { x: number; y: number }, size: number, window: { center: number; width: number }): Float32Array {
+export function windowedCrop(
+  slice: HuSlice,
+  origin: { x: number; y: number },
+  size: number,
+  window: { center: number; width: number },
+): Float32Array {
   const lo = window.center - window.width / 2;
   const out = new Float32Array(size * size);
   for (let r = 0; r < size; r++) {
@@ -39,7 +46,11 @@ export function windowedCrop(slice: HuSlice, origin: { x: number; y: number }, s
 }
 
 /** The normalised model input [channels, height, width] and where the crop lies on the slice. */
-export function ctCropInput(slice: HuSlice, centre: { x: number; y: number }, spec: CtCropSpec): { image: Float32Array; origin: { x: number; y: number } } {
+export function ctCropInput(
+  slice: HuSlice,
+  centre: { x: number; y: number },
+  spec: CtCropSpec,
+): { image: Float32Array; origin: { x: number; y: number } } {
   const origin = cropOrigin(centre, spec.cropPixels);
   const crop = windowedCrop(slice, origin, spec.cropPixels, spec.window);
   const plane = resizeBilinear(crop, 1, spec.cropPixels, spec.cropPixels, spec.height, spec.width);

@@ -23,19 +23,39 @@ export function largestNodule(c: CaseDetail): Nodule | null {
 
 export function resolveSubject(manifest: Manifest, c: CaseDetail, noduleId: number | null | undefined): Subject {
   if (c.modality !== manifest.modality) {
-    throw new VerdictError('explain.modality-mismatch', `${manifest.name} reads ${manifest.modality} images but case ${c.label} is ${c.modality}.`, { caseId: c.id, modality: c.modality });
+    throw new VerdictError(
+      'explain.modality-mismatch',
+      `${manifest.name} reads ${manifest.modality} images but case ${c.label} is ${c.modality}.`,
+      { caseId: c.id, modality: c.modality },
+    );
   }
   if (manifest.modality === 'CT') {
     const series = c.series[0];
-    if (!series || c.nodules.length === 0) throw new VerdictError('explain.needs-nodule', `Case ${c.label} has no nodule to explain; CT models read a crop around a nodule.`, { caseId: c.id });
+    if (!series || c.nodules.length === 0)
+      throw new VerdictError('explain.needs-nodule', `Case ${c.label} has no nodule to explain; CT models read a crop around a nodule.`, {
+        caseId: c.id,
+      });
     if (noduleId == null) {
-      throw new VerdictError('explain.needs-nodule', `Case ${c.label} is CT: name one of its nodules (${c.nodules.map((n) => `${n.id} "${n.label}"`).join(', ')}).`, { caseId: c.id });
+      throw new VerdictError(
+        'explain.needs-nodule',
+        `Case ${c.label} is CT: name one of its nodules (${c.nodules.map((n) => `${n.id} "${n.label}"`).join(', ')}).`,
+        { caseId: c.id },
+      );
     }
     const nodule = c.nodules.find((n) => n.id === noduleId);
-    if (!nodule) throw new VerdictError('not-found', `Case ${c.label} has no nodule ${noduleId}; its nodules are ${c.nodules.map((n) => n.id).join(', ')}.`, { caseId: c.id, noduleId });
+    if (!nodule)
+      throw new VerdictError(
+        'not-found',
+        `Case ${c.label} has no nodule ${noduleId}; its nodules are ${c.nodules.map((n) => n.id).join(', ')}.`,
+        { caseId: c.id, noduleId },
+      );
     return { kind: 'ct', caseId: c.id, noduleId, seriesId: series.id, nodule };
   }
-  if (noduleId != null) throw new VerdictError('explain.needs-nodule', `Case ${c.label} is dermoscopy; it has no nodules (leave noduleId out).`, { caseId: c.id, noduleId });
+  if (noduleId != null)
+    throw new VerdictError('explain.needs-nodule', `Case ${c.label} is dermoscopy; it has no nodules (leave noduleId out).`, {
+      caseId: c.id,
+      noduleId,
+    });
   const image = c.images[0];
   if (!image) throw new VerdictError('not-found', `Case ${c.label} has no dermoscopic image.`, { caseId: c.id });
   return { kind: 'image', caseId: c.id, noduleId: null, imageId: image.id };
@@ -46,16 +66,25 @@ export async function loadModelInput(imaging: ImagingService, manifest: Manifest
   if (s.kind === 'ct') {
     const sliceIndex = s.nodule.largestSliceIndex;
     const slice = await imaging.ctSlice(s.seriesId, sliceIndex);
-    const { image, origin } = ctCropInput(
-      { rows: slice.rows, columns: slice.columns, hu: new Int16Array(slice.hu) },
-      s.nodule.centroid,
-      { cropPixels: input.ct!.cropPixels, window: input.ct!.window, channels: input.channels, height: input.height, width: input.width, normalise: input.normalise },
-    );
+    const { image, origin } = ctCropInput({ rows: slice.rows, columns: slice.columns, hu: new Int16Array(slice.hu) }, s.nodule.centroid, {
+      cropPixels: input.ct!.cropPixels,
+      window: input.ct!.window,
+      channels: input.channels,
+      height: input.height,
+      width: input.width,
+      normalise: input.normalise,
+    });
     const size = input.ct!.cropPixels;
-    return { image, placement: { kind: 'ct-slice', seriesId: s.seriesId, sliceIndex, x: origin.x, y: origin.y, width: size, height: size } };
+    return {
+      image,
+      placement: { kind: 'ct-slice', seriesId: s.seriesId, sliceIndex, x: origin.x, y: origin.y, width: size, height: size },
+    };
   }
   const rgba = await imaging.dermoImage(s.imageId);
-  const image = rgbImageInput({ width: rgba.width, height: rgba.height, rgba: new Uint8Array(rgba.rgba) }, { height: input.height, width: input.width, normalise: input.normalise });
+  const image = rgbImageInput(
+    { width: rgba.width, height: rgba.height, rgba: new Uint8Array(rgba.rgba) },
+    { height: input.height, width: input.width, normalise: input.normalise },
+  );
   return { image, placement: { kind: 'image', imageId: s.imageId, x: 0, y: 0, width: rgba.width, height: rgba.height } };
 }
 
@@ -67,7 +96,12 @@ export async function loadModelInput(imaging: ImagingService, manifest: Manifest
 export type SharedInput = { key?: string; input?: ModelInput };
 
 /** The subject's model input: the one `shared` holds when it is this model's and subject's, else loaded (and kept there). */
-export async function sharedModelInput(shared: SharedInput | undefined, imaging: ImagingService, manifest: Manifest, s: Subject): Promise<ModelInput> {
+export async function sharedModelInput(
+  shared: SharedInput | undefined,
+  imaging: ImagingService,
+  manifest: Manifest,
+  s: Subject,
+): Promise<ModelInput> {
   const key = `${manifest.id}@${manifest.version}/${s.caseId}/${s.noduleId ?? ''}`;
   if (shared?.input && shared.key === key) return shared.input;
   const input = await loadModelInput(imaging, manifest, s);

@@ -13,7 +13,10 @@ describe('resizeBilinear', () => {
   });
 
   it('shrinks with an anti-aliasing triangle filter as Pillow does', () => {
-    expect(Array.from(resizeBilinear(Float32Array.from([0, 1, 2, 3]), 1, 1, 4, 1, 2))).toEqual([expect.closeTo(0.7142857, 6), expect.closeTo(2.2857143, 6)]);
+    expect(Array.from(resizeBilinear(Float32Array.from([0, 1, 2, 3]), 1, 1, 4, 1, 2))).toEqual([
+      expect.closeTo(0.7142857, 6),
+      expect.closeTo(2.2857143, 6),
+    ]);
     const out = resizeBilinear(ramp, 1, 5, 7, 2, 3);
     const pillow = [11.785714149475098, 15.0, 18.214284896850586, 32.78571319580078, 36.0, 39.21428680419922];
     out.forEach((v, i) => expect(v).toBeCloseTo(pillow[i], 4));
@@ -21,8 +24,14 @@ describe('resizeBilinear', () => {
 
   it('enlarges like bilinear interpolation with half-pixel centres (Pillow = torch align_corners=False)', () => {
     const out = resizeBilinear(ramp, 1, 5, 7, 9, 11);
-    const firstRow = [0.0, 0.6818181872367859, 1.6363636255264282, 2.590909004211426, 3.545454502105713, 4.5, 5.454545497894287, 6.409090995788574, 7.363636493682861, 8.318181991577148, 9.0];
-    const thirdRow = [9.333333015441895, 10.015151023864746, 10.969696998596191, 11.92424201965332, 12.878787994384766, 13.833333015441895, 14.787878036499023, 15.742423057556152, 16.696969985961914, 17.65151596069336, 18.33333396911621];
+    const firstRow = [
+      0.0, 0.6818181872367859, 1.6363636255264282, 2.590909004211426, 3.545454502105713, 4.5, 5.454545497894287, 6.409090995788574,
+      7.363636493682861, 8.318181991577148, 9.0,
+    ];
+    const thirdRow = [
+      9.333333015441895, 10.015151023864746, 10.969696998596191, 11.92424201965332, 12.878787994384766, 13.833333015441895,
+      14.787878036499023, 15.742423057556152, 16.696969985961914, 17.65151596069336, 18.33333396911621,
+    ];
     firstRow.forEach((v, i) => expect(out[i]).toBeCloseTo(v, 4));
     thirdRow.forEach((v, i) => expect(out[2 * 11 + i]).toBeCloseTo(v, 4));
     expect(out[8 * 11 + 10]).toBeCloseTo(51, 5);

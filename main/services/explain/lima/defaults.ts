@@ -53,8 +53,13 @@ export function plannedPasses(n: number, pending: number, search: LimaSearch, wi
   if (!SEARCH_SHAPES[search].bidirectional) return total + n * (n + 1);
   let r = n;
   while (r > 1) {
-    if (r > pending) { total += 2 * r + 2 * pending; r -= 2; }
-    else { total += 2 * r; r -= 1; }
+    if (r > pending) {
+      total += 2 * r + 2 * pending;
+      r -= 2;
+    } else {
+      total += 2 * r;
+      r -= 1;
+    }
   }
   return total + 2;
 }

@@ -24,7 +24,8 @@ export function regionValues(trace: Trace): Float64Array {
     acc -= Math.abs(both(k) - both(k - 1));
     v[k - 1] = acc;
   }
-  const hi = v[0], lo = v[n - 1];
+  const hi = v[0],
+    lo = v[n - 1];
   const out = new Float64Array(n);
   for (let k = 0; k < n; k++) out[k] = hi > lo ? (v[k] - lo) / (hi - lo) : n > 1 ? (n - 1 - k) / (n - 1) : 1;
   return out; // by rank
@@ -62,7 +63,12 @@ export function areaFractions(labels: Int32Array, ranking: readonly number[]): n
 }
 
 /** Insertion AUC (higher is better) and deletion AUC (lower is better) over the pixel fraction. */
-export function insertionDeletionAuc(r: { labels: Int32Array; ranking: readonly number[]; insertion: readonly number[]; deletion: readonly number[] }): { insertion: number; deletion: number } {
+export function insertionDeletionAuc(r: {
+  labels: Int32Array;
+  ranking: readonly number[];
+  insertion: readonly number[];
+  deletion: readonly number[];
+}): { insertion: number; deletion: number } {
   const x = areaFractions(r.labels, r.ranking);
   return { insertion: trapezoid(x, r.insertion), deletion: trapezoid(x, r.deletion) };
 }

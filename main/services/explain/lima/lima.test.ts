@@ -30,7 +30,7 @@ describe('LiMA on a model that looks at one square', () => {
   const image = squareImage(64, 64, box);
   const square = (labels: Int32Array) => labels[25 * 64 + 32];
 
-  it.each(SEARCHES)('ranks the square\'s region first (%s, SLIC regions)', async (search) => {
+  it.each(SEARCHES)("ranks the square's region first (%s, SLIC regions)", async (search) => {
     const r = await limaAttribution(image, squareModel(image, box), params({ regions: 16, search }));
     expect(r.regionCount).toBe(16);
     expect(r.ranking[0]).toBe(square(r.labels));
@@ -44,7 +44,11 @@ describe('LiMA on a model that looks at one square', () => {
   it('does so with the whole class distribution, with an effectiveness term and with ~50 regions', async () => {
     const withClasses = await limaAttribution(image, squareModel(image, box, { classes: 5 }), params({ regions: 16 }));
     expect(withClasses.ranking[0]).toBe(square(withClasses.labels));
-    const vl = await limaAttribution(image, squareModel(image, box), params({ regions: 16, weights: { ...LIMA_WEIGHTS['vision-language'] } }));
+    const vl = await limaAttribution(
+      image,
+      squareModel(image, box),
+      params({ regions: 16, weights: { ...LIMA_WEIGHTS['vision-language'] } }),
+    );
     expect(vl.ranking[0]).toBe(square(vl.labels));
     const fifty = await limaAttribution(image, squareModel(image, box), params({ regions: 50 }));
     expect(fifty.regionCount).toBeGreaterThanOrEqual(45);
@@ -62,7 +66,8 @@ describe('LiMA on a model that looks at one square', () => {
 
 describe('curves, gains and importance', () => {
   // synthetic:rgb_30x40_grid_4x5 with seeded colours; an additive model with seeded region weights
-  const H = 30, W = 40;
+  const H = 30,
+    W = 40;
   const rand = mulberry32(11);
   const image: ModelImage = { data: Float32Array.from({ length: 3 * H * W }, () => 0.1 + 0.9 * rand()), channels: 3, height: H, width: W };
   const labels = gridLabels(4, 5, H, W);
@@ -94,10 +99,11 @@ describe('curves, gains and importance', () => {
     expect(byWeight.slice(0, 4)).toEqual(expect.arrayContaining(r.ranking.slice(17)));
   });
 
-  it('gains are the objective\'s steps along the ranking and sum to F(V) − F(∅)', async () => {
+  it("gains are the objective's steps along the ranking and sum to F(V) − F(∅)", async () => {
     const w = LIMA_WEIGHTS.classifier;
     const r = await limaAttribution(image, model, params({ pending: 3 }), { labels });
-    const F = (k: number) => w.consistency * r.insertion[k] + w.collaboration * (1 - r.deletion[k]) + w.confidence * binaryConfidence(r.insertion[k]);
+    const F = (k: number) =>
+      w.consistency * r.insertion[k] + w.collaboration * (1 - r.deletion[k]) + w.confidence * binaryConfidence(r.insertion[k]);
     r.gains.forEach((g, k) => expect(g).toBeCloseTo(F(k + 1) - F(k), 10));
     expect(r.gains.reduce((a, b) => a + b, 0)).toBeCloseTo(F(20) - F(0), 10);
     // greedy picks good regions first: the first gain beats the median gain
@@ -118,7 +124,7 @@ describe('curves, gains and importance', () => {
     for (let p = 0; p < labels.length; p++) expect(r.importance[p]).toBe(value(labels[p]));
   });
 
-  it('blacks regions out with the normalisation\'s black, or the given substrate', async () => {
+  it("blacks regions out with the normalisation's black, or the given substrate", async () => {
     const seen: Float32Array[] = [];
     const spy: BatchEvaluator = async (images, batch) => {
       seen.push(images.slice());
@@ -138,7 +144,10 @@ describe('curves, gains and importance', () => {
   it('sends at most batchSize images per call and reports progress up to the pass count', async () => {
     const { evaluate, stats } = counting(model);
     const seen: [number, number][] = [];
-    const r = await limaAttribution(image, evaluate, params({ pending: 3, batchSize: 7 }), { labels, progress: (d, t) => seen.push([d, t]) });
+    const r = await limaAttribution(image, evaluate, params({ pending: 3, batchSize: 7 }), {
+      labels,
+      progress: (d, t) => seen.push([d, t]),
+    });
     expect(stats.maxBatch).toBe(7);
     expect(stats.images).toBe(r.forwardPasses);
     for (let i = 1; i < seen.length; i++) expect(seen[i][0]).toBeGreaterThanOrEqual(seen[i - 1][0]);

@@ -27,10 +27,13 @@ function checkParams(image: ModelImage, p: LimaParams) {
     bad(`LiMA: ${image.data.length} values for a ${channels}×${height}×${width} image.`, 'image');
   }
   if (!Number.isInteger(p.regions) || p.regions < 1) bad(`LiMA: regions must be a positive integer (got ${p.regions}).`, 'regions');
-  if (!Number.isFinite(p.compactness) || p.compactness < 0) bad(`LiMA: compactness must be ≥ 0 (0: SLICO; got ${p.compactness}).`, 'compactness');
+  if (!Number.isFinite(p.compactness) || p.compactness < 0)
+    bad(`LiMA: compactness must be ≥ 0 (0: SLICO; got ${p.compactness}).`, 'compactness');
   if (!Number.isInteger(p.pending) || p.pending < 1) bad(`LiMA: pending must be a positive integer (got ${p.pending}).`, 'pending');
-  if (!Number.isInteger(p.batchSize) || p.batchSize < 1) bad(`LiMA: batchSize must be a positive integer (got ${p.batchSize}).`, 'batchSize');
-  if (p.lazyBatch !== undefined && (!Number.isInteger(p.lazyBatch) || p.lazyBatch < 1)) bad(`LiMA: lazyBatch must be a positive integer (got ${p.lazyBatch}).`, 'lazyBatch');
+  if (!Number.isInteger(p.batchSize) || p.batchSize < 1)
+    bad(`LiMA: batchSize must be a positive integer (got ${p.batchSize}).`, 'batchSize');
+  if (p.lazyBatch !== undefined && (!Number.isInteger(p.lazyBatch) || p.lazyBatch < 1))
+    bad(`LiMA: lazyBatch must be a positive integer (got ${p.lazyBatch}).`, 'lazyBatch');
   if (!SEARCHES.includes(p.search)) bad(`LiMA: search must be one of ${SEARCHES.join(', ')} (got ${p.search}).`, 'search');
   for (const k of ['consistency', 'collaboration', 'confidence', 'effectiveness'] as const) {
     if (!Number.isFinite(p.weights?.[k])) bad(`LiMA: weight ${k} must be a finite number (got ${p.weights?.[k]}).`, k);
@@ -39,7 +42,8 @@ function checkParams(image: ModelImage, p: LimaParams) {
 
 /** A caller's partition: H×W ids 0…n−1, each present. */
 function givenLabels(labels: Int32Array, image: ModelImage): Superpixels {
-  if (labels.length !== image.height * image.width) bad(`LiMA: ${labels.length} labels for a ${image.height}×${image.width} image.`, 'labels');
+  if (labels.length !== image.height * image.width)
+    bad(`LiMA: ${labels.length} labels for a ${image.height}×${image.width} image.`, 'labels');
   let max = -1;
   for (let p = 0; p < labels.length; p++) {
     if (!Number.isInteger(labels[p]) || labels[p] < 0) bad(`LiMA: label ${labels[p]} at pixel ${p}; labels are ids 0…n−1.`, 'labels');
@@ -59,17 +63,31 @@ function substrateValues(channels: number, opts: LimaOptions): Float32Array {
     const v = opts.substrate;
     for (let c = 0; c < channels; c++) out[c] = typeof v === 'number' ? v : v.length === 1 ? v[0] : v[c];
   }
-  for (let c = 0; c < channels; c++) if (!Number.isFinite(out[c])) bad(`LiMA: the substrate for channel ${c} is not a finite number.`, 'substrate');
+  for (let c = 0; c < channels; c++)
+    if (!Number.isFinite(out[c])) bad(`LiMA: the substrate for channel ${c} is not a finite number.`, 'substrate');
   return out;
 }
 
-export async function limaAttribution(image: ModelImage, evaluate: BatchEvaluator, params: LimaParams, opts: LimaOptions = {}): Promise<LimaResult> {
+export async function limaAttribution(
+  image: ModelImage,
+  evaluate: BatchEvaluator,
+  params: LimaParams,
+  opts: LimaOptions = {},
+): Promise<LimaResult> {
   checkParams(image, params);
-  const { labels, count } = opts.labels ? givenLabels(opts.labels, image) : slic(image, params.regions, params.compactness, { normalisation: opts.normalisation });
+  const { labels, count } = opts.labels
+    ? givenLabels(opts.labels, image)
+    : slic(image, params.regions, params.compactness, { normalisation: opts.normalisation });
   const w = params.weights;
   const oracle = new RegionOracle({
-    image, labels, regionCount: count, substrate: substrateValues(image.channels, opts),
-    evaluate, batchSize: params.batchSize, signal: opts.signal, progress: opts.progress,
+    image,
+    labels,
+    regionCount: count,
+    substrate: substrateValues(image.channels, opts),
+    evaluate,
+    batchSize: params.batchSize,
+    signal: opts.signal,
+    progress: opts.progress,
   });
   oracle.total = plannedPasses(count, params.pending, params.search, w.effectiveness !== 0);
   let dist: Float64Array | null = null;

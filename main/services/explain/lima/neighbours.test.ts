@@ -6,7 +6,14 @@ describe('regionNeighbours', () => {
   it('links regions that share an edge, not a corner', () => {
     // 2×3 grid of regions (0 1 2 / 3 4 5), each 2×2 pixels
     const nb = regionNeighbours(gridLabels(2, 3, 4, 6), 6, 6);
-    expect(nb).toEqual([[1, 3], [0, 2, 4], [1, 5], [0, 4], [1, 3, 5], [2, 4]]);
+    expect(nb).toEqual([
+      [1, 3],
+      [0, 2, 4],
+      [1, 5],
+      [0, 4],
+      [1, 3, 5],
+      [2, 4],
+    ]);
   });
 
   it('handles an enclosed region and a region alone', () => {

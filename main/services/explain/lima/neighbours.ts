@@ -7,7 +7,10 @@ export function regionNeighbours(labels: Int32Array, width: number, n: number): 
   const sets = Array.from({ length: n }, () => new Set<number>());
   const height = labels.length / width;
   const link = (a: number, b: number) => {
-    if (a !== b) { sets[a].add(b); sets[b].add(a); }
+    if (a !== b) {
+      sets[a].add(b);
+      sets[b].add(a);
+    }
   };
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

@@ -44,8 +44,15 @@ describe('forward passes for 50 regions, 8 pending', () => {
   });
 
   it('matches the formula for other sizes (odd N − P, tiny N, pending 1)', async () => {
-    for (const [rows, cols, pending] of [[3, 17, 8], [1, 5, 8], [2, 3, 1], [1, 1, 8], [4, 4, 4]]) {
-      const H = rows * 4, W = cols * 4;
+    for (const [rows, cols, pending] of [
+      [3, 17, 8],
+      [1, 5, 8],
+      [2, 3, 1],
+      [1, 1, 8],
+      [4, 4, 4],
+    ]) {
+      const H = rows * 4,
+        W = cols * 4;
       const img: ModelImage = { data: new Float32Array(3 * H * W).fill(0.5), channels: 3, height: H, width: W };
       const labels = gridLabels(rows, cols, H, W);
       for (const search of ['bidirectional', 'naive'] as const) {
@@ -62,10 +69,19 @@ describe('forward passes for 50 regions, 8 pending', () => {
 describe('the cached searches', () => {
   // synthetic:rgb_50x100_noise with 50 grid regions, seeded region weights
   const rand = mulberry32(2024);
-  const H = 50, W = 100;
-  const image: ModelImage = { data: Float32Array.from({ length: 3 * H * W }, () => 0.05 + 0.95 * rand()), channels: 3, height: H, width: W };
+  const H = 50,
+    W = 100;
+  const image: ModelImage = {
+    data: Float32Array.from({ length: 3 * H * W }, () => 0.05 + 0.95 * rand()),
+    channels: 3,
+    height: H,
+    width: W,
+  };
   const labels = gridLabels(5, 10, H, W);
-  const pairs = [['bidirectional-cached', 'bidirectional'], ['greedy-cached', 'naive']] as const;
+  const pairs = [
+    ['bidirectional-cached', 'bidirectional'],
+    ['greedy-cached', 'naive'],
+  ] as const;
 
   describe.each(pairs)('%s against %s', (cached, full) => {
     it.each([1, 2, 3])('returns the full search’s ranking and curves when F is modular, with fewer passes (seed %i)', async (seed) => {
@@ -74,7 +90,13 @@ describe('the cached searches', () => {
       const r = mulberry32(seed);
       const raw = Array.from({ length: 50 }, () => r());
       const total = raw.reduce((a, b) => a + b, 0);
-      const model = additiveModel(image, labels, raw.map((x) => x / total), 0, 'identity');
+      const model = additiveModel(
+        image,
+        labels,
+        raw.map((x) => x / total),
+        0,
+        'identity',
+      );
       const weights = { ...LIMA_WEIGHTS.classifier, confidence: 0 };
       const reference = await limaAttribution(image, model, params({ search: full, weights }), { labels });
       const { evaluate, stats } = counting(model);
@@ -87,27 +109,31 @@ describe('the cached searches', () => {
     });
   });
 
-  it.each([1, 2, 3, 4, 5])('stay within the full searches’ insertion AUC on a logistic model, never needing more passes (seed %i)', async (seed) => {
-    // p = σ(Σ w_r·kept_r − 4): a few strong regions among weak ones; gains are not modular.
-    const r = mulberry32(seed);
-    const weights = Array.from({ length: 50 }, () => (r() < 0.2 ? 2 + 3 * r() : r() - 0.5));
-    const model = additiveModel(image, labels, weights, 4);
-    for (const [cached, full] of pairs) {
-      const reference = await limaAttribution(image, model, params({ search: full }), { labels });
-      const { evaluate, stats } = counting(model);
-      const ours = await limaAttribution(image, evaluate, params({ search: cached }), { labels });
-      expect(reference.forwardPasses).toBe(plannedPasses(50, 8, full, false));
-      expect(ours.forwardPasses).toBe(stats.images);
-      expect(ours.forwardPasses).toBeLessThanOrEqual(plannedPasses(50, 8, cached, false));
-      expect(ours.forwardPasses).toBeLessThan(0.75 * reference.forwardPasses);
-      const a = insertionDeletionAuc(reference), b = insertionDeletionAuc(ours);
-      expect(b.insertion).toBeGreaterThanOrEqual(a.insertion - 0.005);
-      // On this toy the strong regions saturate the insertion curve early, and the bidirectional
-      // D side's pending choices, made from refreshed estimates, order the weak tail a little worse
-      // for deletion (20 seeds: insertion equal on all, deletion +0.022 on average, +0.062 at most;
-      // on the demo ISIC model deletion is unchanged, see bench/lima.ts).
-      expect(b.deletion).toBeLessThanOrEqual(a.deletion + 0.08);
-      expect(new Set(ours.ranking).size).toBe(50);
-    }
-  });
+  it.each([1, 2, 3, 4, 5])(
+    'stay within the full searches’ insertion AUC on a logistic model, never needing more passes (seed %i)',
+    async (seed) => {
+      // p = σ(Σ w_r·kept_r − 4): a few strong regions among weak ones; gains are not modular.
+      const r = mulberry32(seed);
+      const weights = Array.from({ length: 50 }, () => (r() < 0.2 ? 2 + 3 * r() : r() - 0.5));
+      const model = additiveModel(image, labels, weights, 4);
+      for (const [cached, full] of pairs) {
+        const reference = await limaAttribution(image, model, params({ search: full }), { labels });
+        const { evaluate, stats } = counting(model);
+        const ours = await limaAttribution(image, evaluate, params({ search: cached }), { labels });
+        expect(reference.forwardPasses).toBe(plannedPasses(50, 8, full, false));
+        expect(ours.forwardPasses).toBe(stats.images);
+        expect(ours.forwardPasses).toBeLessThanOrEqual(plannedPasses(50, 8, cached, false));
+        expect(ours.forwardPasses).toBeLessThan(0.75 * reference.forwardPasses);
+        const a = insertionDeletionAuc(reference),
+          b = insertionDeletionAuc(ours);
+        expect(b.insertion).toBeGreaterThanOrEqual(a.insertion - 0.005);
+        // On this toy the strong regions saturate the insertion curve early, and the bidirectional
+        // D side's pending choices, made from refreshed estimates, order the weak tail a little worse
+        // for deletion (20 seeds: insertion equal on all, deletion +0.022 on average, +0.062 at most;
+        // on the demo ISIC model deletion is unchanged, see bench/lima.ts).
+        expect(b.deletion).toBeLessThanOrEqual(a.deletion + 0.08);
+        expect(new Set(ours.ranking).size).toBe(50);
+      }
+    },
+  );
 });

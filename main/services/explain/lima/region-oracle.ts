@@ -35,7 +35,10 @@ export class RegionOracle {
   }
 
   /** Evaluates the images keeping exactly the regions flagged in each mask, in batches. */
-  async images(masks: readonly Uint8Array[], wantEmbedding = false): Promise<{ evals: Evaluated[]; embeddings: Float32Array; dim: number }> {
+  async images(
+    masks: readonly Uint8Array[],
+    wantEmbedding = false,
+  ): Promise<{ evals: Evaluated[]; embeddings: Float32Array; dim: number }> {
     const { image, labels, substrate, evaluate, batchSize, signal, progress } = this.#a;
     const size = image.channels * image.height * image.width;
     const plane = image.height * image.width;
@@ -49,32 +52,53 @@ export class RegionOracle {
       for (let b = 0; b < batch; b++) {
         const keep = masks[start + b];
         for (let c = 0; c < image.channels; c++) {
-          const o = c * plane, out = b * size + o, fill = substrate[c];
+          const o = c * plane,
+            out = b * size + o,
+            fill = substrate[c];
           for (let p = 0; p < plane; p++) data[out + p] = keep[labels[p]] ? image.data[o + p] : fill;
         }
       }
       const r = await evaluate(data, batch);
       this.passes += batch;
       if (!r || r.probability?.length !== batch) {
-        throw new VerdictError('explain.inference-failed', `The evaluator returned ${r?.probability?.length ?? 'no'} probabilities for ${batch} images.`, { batch });
+        throw new VerdictError(
+          'explain.inference-failed',
+          `The evaluator returned ${r?.probability?.length ?? 'no'} probabilities for ${batch} images.`,
+          { batch },
+        );
       }
       const classes = r.probabilities ? (r.classes ?? r.probabilities.length / batch) : 0;
       if (r.probabilities && (!Number.isInteger(classes) || classes < 1 || r.probabilities.length !== batch * classes)) {
-        throw new VerdictError('explain.inference-failed', `The evaluator returned ${r.probabilities.length} class probabilities for ${batch} images.`, { batch });
+        throw new VerdictError(
+          'explain.inference-failed',
+          `The evaluator returned ${r.probabilities.length} class probabilities for ${batch} images.`,
+          { batch },
+        );
       }
       for (let b = 0; b < batch; b++) {
         const p = r.probability[b];
         if (!(p >= -PROBABILITY_SLACK && p <= 1 + PROBABILITY_SLACK)) {
-          throw new VerdictError('explain.inference-failed', `LiMA: the evaluator returned ${p} as the target's probability; LiMA's terms need a probability in [0, 1] (a regression output's raw value is not one).`, { method: 'lima', term: 'consistency' });
+          throw new VerdictError(
+            'explain.inference-failed',
+            `LiMA: the evaluator returned ${p} as the target's probability; LiMA's terms need a probability in [0, 1] (a regression output's raw value is not one).`,
+            { method: 'lima', term: 'consistency' },
+          );
         }
         const conf = r.probabilities ? entropyConfidence(r.probabilities, b * classes, classes) : binaryConfidence(p);
         evals.push({ p, conf });
       }
       if (wantEmbedding) {
         if (!(r.dim >= 1) || !r.embedding || r.embedding.length < batch * r.dim || (dim && r.dim !== dim)) {
-          throw new VerdictError('explain.inference-failed', `The evaluator returned ${r.embedding?.length ?? 0} embedding values (dim ${r.dim}) for ${batch} images.`, { batch });
+          throw new VerdictError(
+            'explain.inference-failed',
+            `The evaluator returned ${r.embedding?.length ?? 0} embedding values (dim ${r.dim}) for ${batch} images.`,
+            { batch },
+          );
         }
-        if (!dim) { dim = r.dim; embeddings = new Float32Array(masks.length * dim); }
+        if (!dim) {
+          dim = r.dim;
+          embeddings = new Float32Array(masks.length * dim);
+        }
         embeddings.set(r.embedding.subarray(0, batch * dim), start * dim);
       }
       progress?.(this.passes, Math.max(this.total, this.passes));

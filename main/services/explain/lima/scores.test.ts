@@ -30,7 +30,7 @@ describe('effectiveness', () => {
     expect(dist[1 * 4 + 1]).toBeCloseTo(0, 6);
   });
 
-  it('sums each member\'s nearest other member; 0 for one member', () => {
+  it("sums each member's nearest other member; 0 for one member", () => {
     expect(effectiveness([0], dist, 4)).toBe(0);
     expect(effectiveness([], dist, 4)).toBe(0);
     expect(effectiveness([0, 1], dist, 4)).toBeCloseTo(1, 6); // 0.5 + 0.5
@@ -54,16 +54,27 @@ describe('a term that is not a number', () => {
     try {
       f();
     } catch (e) {
-      return { code: (e as { code?: string }).code, term: (e as { detail?: { term?: string } }).detail?.term, message: (e as Error).message };
+      return {
+        code: (e as { code?: string }).code,
+        term: (e as { detail?: { term?: string } }).detail?.term,
+        message: (e as Error).message,
+      };
     }
     return null;
   };
 
   it('is refused, naming the term — even with weight 0 (0 · NaN is NaN)', () => {
     // p = 3.2 (a regression value): 1 − p is finite, but the binary entropy is NaN.
-    expect(named(() => modelScore(w, { inside: { p: 0.5, conf: binaryConfidence(3.2) }, outside: { p: 0.1, conf: 0 } }))).toMatchObject({ code: 'explain.inference-failed', term: 'confidence' });
-    expect(named(() => modelScore(w, { inside: { p: NaN, conf: 0 }, outside: { p: 0.1, conf: 0 } }))).toMatchObject({ term: 'consistency' });
-    expect(named(() => modelScore(w, { inside: { p: 0.5, conf: 0 }, outside: { p: NaN, conf: 0 } }))?.message).toMatch(/collaboration term is NaN/);
+    expect(named(() => modelScore(w, { inside: { p: 0.5, conf: binaryConfidence(3.2) }, outside: { p: 0.1, conf: 0 } }))).toMatchObject({
+      code: 'explain.inference-failed',
+      term: 'confidence',
+    });
+    expect(named(() => modelScore(w, { inside: { p: NaN, conf: 0 }, outside: { p: 0.1, conf: 0 } }))).toMatchObject({
+      term: 'consistency',
+    });
+    expect(named(() => modelScore(w, { inside: { p: 0.5, conf: 0 }, outside: { p: NaN, conf: 0 } }))?.message).toMatch(
+      /collaboration term is NaN/,
+    );
     expect(named(() => embeddingDistances(Float32Array.from([1, 0, NaN, 1]), 2, 2))).toMatchObject({ term: 'effectiveness' });
   });
 });

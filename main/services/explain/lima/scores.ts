@@ -79,7 +79,11 @@ export type Term = keyof LimaWeights;
  */
 export function finiteTerm(term: Term, value: number, where: string): number {
   if (!Number.isFinite(value)) {
-    throw new VerdictError('explain.inference-failed', `LiMA: the ${term} term is ${value} for ${where}; the search cannot rank regions by it (is the target a class probability?).`, { method: 'lima', term });
+    throw new VerdictError(
+      'explain.inference-failed',
+      `LiMA: the ${term} term is ${value} for ${where}; the search cannot rank regions by it (is the target a class probability?).`,
+      { method: 'lima', term },
+    );
   }
   return value;
 }

@@ -45,9 +45,13 @@ import { membership, type RegionOracle } from './region-oracle';
 import type { LimaWeights } from './types';
 
 export type SearchContext = {
-  oracle: RegionOracle; weights: LimaWeights; dist: Float64Array | null; pending: number;
+  oracle: RegionOracle;
+  weights: LimaWeights;
+  dist: Float64Array | null;
+  pending: number;
   /** The cached searches: stale candidates measured per lazy round, and each region's neighbours. */
-  lazyBatch: number; neighbours: readonly (readonly number[])[];
+  lazyBatch: number;
+  neighbours: readonly (readonly number[])[];
 };
 
 /** The cached searches: the oldest estimates re-measured every step (see the header). */
@@ -59,7 +63,12 @@ export type Trace = { ranking: number[]; insertion: number[]; deletion: number[]
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 function emptyTrace(n: number): Trace {
-  return { ranking: [], insertion: new Array(n + 1).fill(NaN), deletion: new Array(n + 1).fill(NaN), confidence: new Array(n + 1).fill(NaN) };
+  return {
+    ranking: [],
+    insertion: new Array(n + 1).fill(NaN),
+    deletion: new Array(n + 1).fill(NaN),
+    confidence: new Array(n + 1).fill(NaN),
+  };
 }
 
 /** A forward pick: the prefix is the set T itself. */
@@ -116,24 +125,37 @@ async function startLazy(ctx: SearchContext): Promise<LazyState> {
 
 /** After S took `best`: every fresh measurement becomes that region's gain over the old S. */
 function advanceLazy(st: LazyState, fresh: Fresh, best: number) {
-  for (const [c, f] of fresh) { st.gain[c] = f.m - st.fS; st.measuredAt[c] = st.step; }
+  for (const [c, f] of fresh) {
+    st.gain[c] = f.m - st.fS;
+    st.measuredAt[c] = st.step;
+  }
   st.fS = fresh.get(best)!.m;
   st.lastS = best;
   st.step++;
 }
 
 /** The forward step: every candidate measured (the papers' searches) or the cached subset. */
-async function forward(ctx: SearchContext, cands: number[], S: number[], st: LazyState | null, effS: (c: number) => number): Promise<{ fresh: Fresh; best: number }> {
+async function forward(
+  ctx: SearchContext,
+  cands: number[],
+  S: number[],
+  st: LazyState | null,
+  effS: (c: number) => number,
+): Promise<{ fresh: Fresh; best: number }> {
   let fresh: Fresh;
   if (st) fresh = await lazyForward(ctx, cands, S, st, effS);
   else {
     const evals = await ctx.oracle.pairs(cands.map((c) => membership(ctx.oracle.regionCount, S, c)));
     fresh = new Map(cands.map((c, i) => [c, { e: evals[i], m: modelScore(ctx.weights, evals[i]) }]));
   }
-  let best = -1, bestScore = -Infinity;
+  let best = -1,
+    bestScore = -Infinity;
   for (const c of cands) {
     const f = fresh.get(c); // candidates in ascending order: the first on ties, as torch's argmax
-    if (f && (best < 0 || f.m + effS(c) > bestScore)) { best = c; bestScore = f.m + effS(c); }
+    if (f && (best < 0 || f.m + effS(c) > bestScore)) {
+      best = c;
+      bestScore = f.m + effS(c);
+    }
   }
   return { fresh, best };
 }

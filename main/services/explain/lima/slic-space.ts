@@ -17,11 +17,15 @@ const labF = (t: number) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116)
 
 /** sRGB components in 0…1 → CIELAB (D65 white), as in Achanta et al.'s reference code. */
 export function srgbToLab(r: number, g: number, b: number): [number, number, number] {
-  const R = linear(r), G = linear(g), B = linear(b);
+  const R = linear(r),
+    G = linear(g),
+    B = linear(b);
   const x = (0.4124564 * R + 0.3575761 * G + 0.1804375 * B) / 0.95047;
   const y = 0.2126729 * R + 0.7151522 * G + 0.072175 * B;
   const z = (0.0193339 * R + 0.119192 * G + 0.9503041 * B) / 1.08883;
-  const fx = labF(x), fy = labF(y), fz = labF(z);
+  const fx = labF(x),
+    fy = labF(y),
+    fz = labF(z);
   return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
 }
 
@@ -29,7 +33,8 @@ export function slicSpace(image: ModelImage, normalisation?: Normalisation): Sli
   const { data, channels } = image;
   const n = image.height * image.width;
   if (normalisation && (channels === 3 || channels === 1)) {
-    const raw = (c: number, p: number) => clamp01(data[c * n + p] * channelValue(normalisation.std, c) + channelValue(normalisation.mean, c));
+    const raw = (c: number, p: number) =>
+      clamp01(data[c * n + p] * channelValue(normalisation.std, c) + channelValue(normalisation.mean, c));
     if (channels === 1) {
       const planes = new Float32Array(n);
       for (let p = 0; p < n; p++) planes[p] = 100 * raw(0, p);
@@ -44,7 +49,8 @@ export function slicSpace(image: ModelImage, normalisation?: Normalisation): Sli
     }
     return { planes, features: 3 };
   }
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < channels * n; i++) {
     if (data[i] < lo) lo = data[i];
     if (data[i] > hi) hi = data[i];

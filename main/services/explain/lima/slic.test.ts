@@ -27,7 +27,8 @@ function noisy(height: number, width: number, seed: number): ModelImage {
   const n = height * width;
   const data = new Float32Array(3 * n);
   for (let p = 0; p < n; p++) {
-    const y = Math.floor(p / width), x = p % width;
+    const y = Math.floor(p / width),
+      x = p % width;
     data[p] = x / width + 0.3 * rand();
     data[n + p] = y / height + 0.3 * rand();
     data[2 * n + p] = 0.5 + 0.3 * Math.sin(x / 9) * Math.cos(y / 7) + 0.3 * rand();
@@ -50,9 +51,13 @@ function expectConnected(labels: Int32Array, count: number, height: number, widt
     reached[first[l]] = 1;
     while (stack.length) {
       const p = stack.pop()!;
-      const y = Math.floor(p / width), x = p % width;
+      const y = Math.floor(p / width),
+        x = p % width;
       for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, y > 0 ? p - width : -1, y < height - 1 ? p + width : -1]) {
-        if (q >= 0 && !reached[q] && labels[q] === l) { reached[q] = 1; stack.push(q); }
+        if (q >= 0 && !reached[q] && labels[q] === l) {
+          reached[q] = 1;
+          stack.push(q);
+        }
       }
     }
     seen[l] = 1;
@@ -83,7 +88,11 @@ describe('slic', () => {
   });
 
   it('returns about the requested number of connected regions on a textured image', () => {
-    for (const [H, W, K] of [[224, 224, 50], [64, 96, 24], [50, 100, 50]] as const) {
+    for (const [H, W, K] of [
+      [224, 224, 50],
+      [64, 96, 24],
+      [50, 100, 50],
+    ] as const) {
       const { labels, count } = slic(noisy(H, W, H + W), K, 0);
       expect(count).toBeGreaterThanOrEqual(Math.floor(K * 0.7));
       expect(count).toBeLessThanOrEqual(Math.ceil(K * 1.3));
@@ -96,7 +105,8 @@ describe('slic', () => {
     const { labels, count } = slic(image, 50, 0);
     expect(count).toBe(50);
     for (let b = 0; b < 50; b++) {
-      const y = Math.floor(b / 10) * 10, x = (b % 10) * 10;
+      const y = Math.floor(b / 10) * 10,
+        x = (b % 10) * 10;
       const l = labels[y * 100 + x];
       for (let dy = 0; dy < 10; dy++) for (let dx = 0; dx < 10; dx++) expect(labels[(y + dy) * 100 + x + dx]).toBe(l);
     }

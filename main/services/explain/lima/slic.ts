@@ -23,7 +23,8 @@ export function slic(image: ModelImage, regions: number, compactness: number, op
   if (!Number.isInteger(H) || !Number.isInteger(W) || N < 1 || image.data.length !== channels * N) {
     throw new VerdictError('explain.bad-params', `slic: ${image.data.length} values for a ${channels}×${H}×${W} image.`);
   }
-  if (!Number.isInteger(regions) || regions < 1) throw new VerdictError('explain.bad-params', `slic: regions must be a positive integer (got ${regions}).`);
+  if (!Number.isInteger(regions) || regions < 1)
+    throw new VerdictError('explain.bad-params', `slic: regions must be a positive integer (got ${regions}).`);
   if (!Number.isFinite(compactness)) throw new VerdictError('explain.bad-params', `slic: compactness must be finite (got ${compactness}).`);
   const K = Math.min(regions, N);
   const { planes, features: F } = slicSpace(image, opts.normalisation);
@@ -31,7 +32,9 @@ export function slic(image: ModelImage, regions: number, compactness: number, op
   const rows = Math.min(H, Math.max(1, Math.round(Math.sqrt((K * H) / W))));
   const cols = Math.min(W, Math.max(1, Math.round(K / rows)));
   const k = rows * cols;
-  const cy = new Float64Array(k), cx = new Float64Array(k), cf = new Float64Array(k * F);
+  const cy = new Float64Array(k),
+    cx = new Float64Array(k),
+    cf = new Float64Array(k * F);
   const colourDist = (c: number, p: number) => {
     let d = 0;
     for (let f = 0; f < F; f++) {
@@ -57,11 +60,16 @@ export function slic(image: ModelImage, regions: number, compactness: number, op
       let y = Math.min(H - 1, Math.floor(((i + 0.5) * H) / rows));
       let x = Math.min(W - 1, Math.floor(((j + 0.5) * W) / cols));
       let best = gradient(y, x);
-      const y0 = y, x0 = x;
+      const y0 = y,
+        x0 = x;
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
           const g = gradient(y0 + dy, x0 + dx);
-          if (g < best) { best = g; y = y0 + dy; x = x0 + dx; }
+          if (g < best) {
+            best = g;
+            y = y0 + dy;
+            x = x0 + dx;
+          }
         }
       }
       cy[c] = y;
@@ -73,7 +81,8 @@ export function slic(image: ModelImage, regions: number, compactness: number, op
   const slico = compactness <= 0;
   const spatial = slico ? 1 / (S * S) : (compactness * compactness) / (S * S);
   const maxColour = new Float64Array(k).fill(100); // SLICO starts every cluster at 10²
-  const reachY = Math.ceil(Math.max(S, H / rows)), reachX = Math.ceil(Math.max(S, W / cols));
+  const reachY = Math.ceil(Math.max(S, H / rows)),
+    reachX = Math.ceil(Math.max(S, W / cols));
   const labels = new Int32Array(N);
   const dist = new Float64Array(N);
   const colour = new Float64Array(N);
@@ -83,25 +92,36 @@ export function slic(image: ModelImage, regions: number, compactness: number, op
     dist.fill(Infinity);
     labels.fill(-1);
     for (let c = 0; c < k; c++) {
-      const yLo = Math.max(0, Math.floor(cy[c] - reachY)), yHi = Math.min(H - 1, Math.ceil(cy[c] + reachY));
-      const xLo = Math.max(0, Math.floor(cx[c] - reachX)), xHi = Math.min(W - 1, Math.ceil(cx[c] + reachX));
+      const yLo = Math.max(0, Math.floor(cy[c] - reachY)),
+        yHi = Math.min(H - 1, Math.ceil(cy[c] + reachY));
+      const xLo = Math.max(0, Math.floor(cx[c] - reachX)),
+        xHi = Math.min(W - 1, Math.ceil(cx[c] + reachX));
       const colourWeight = slico ? 1 / maxColour[c] : 1;
       for (let y = yLo; y <= yHi; y++) {
         for (let x = xLo; x <= xHi; x++) {
           const p = y * W + x;
           const dc = colourDist(c, p);
           const d = dc * colourWeight + ((y - cy[c]) ** 2 + (x - cx[c]) ** 2) * spatial;
-          if (d < dist[p]) { dist[p] = d; labels[p] = c; colour[p] = dc; }
+          if (d < dist[p]) {
+            dist[p] = d;
+            labels[p] = c;
+            colour[p] = dc;
+          }
         }
       }
     }
     for (let p = 0; p < N; p++) {
       if (labels[p] >= 0) continue; // outside every window (centres drifted): the nearest centre
-      const y = Math.floor(p / W), x = p % W;
+      const y = Math.floor(p / W),
+        x = p % W;
       for (let c = 0; c < k; c++) {
         const dc = colourDist(c, p);
         const d = dc / (slico ? maxColour[c] : 1) + ((y - cy[c]) ** 2 + (x - cx[c]) ** 2) * spatial;
-        if (d < dist[p]) { dist[p] = d; labels[p] = c; colour[p] = dc; }
+        if (d < dist[p]) {
+          dist[p] = d;
+          labels[p] = c;
+          colour[p] = dc;
+        }
       }
     }
     if (slico) {
@@ -139,18 +159,24 @@ export function enforceConnectivity(old: Int32Array, H: number, W: number, minSi
   let next = 0;
   for (let start = 0; start < N; start++) {
     if (labels[start] >= 0) continue;
-    const y0 = Math.floor(start / W), x0 = start % W;
+    const y0 = Math.floor(start / W),
+      x0 = start % W;
     let adjacent = -1;
     if (x0 > 0 && labels[start - 1] >= 0) adjacent = labels[start - 1];
     else if (y0 > 0 && labels[start - W] >= 0) adjacent = labels[start - W];
     labels[start] = next;
-    let head = 0, tail = 0;
+    let head = 0,
+      tail = 0;
     queue[tail++] = start;
     while (head < tail) {
       const p = queue[head++];
-      const y = Math.floor(p / W), x = p % W;
+      const y = Math.floor(p / W),
+        x = p % W;
       const visit = (q: number) => {
-        if (labels[q] < 0 && old[q] === old[start]) { labels[q] = next; queue[tail++] = q; }
+        if (labels[q] < 0 && old[q] === old[start]) {
+          labels[q] = next;
+          queue[tail++] = q;
+        }
       };
       if (x > 0) visit(p - 1);
       if (x < W - 1) visit(p + 1);

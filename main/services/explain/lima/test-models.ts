@@ -25,7 +25,9 @@ export function squareImage(height: number, width: number, box: Box, seed = 7): 
 export function blockImage(rows: number, cols: number, block: number, seed = 3): ModelImage {
   const rand = mulberry32(seed);
   const colours = Array.from({ length: rows * cols }, () => [rand(), rand(), rand()]);
-  const height = rows * block, width = cols * block, n = height * width;
+  const height = rows * block,
+    width = cols * block,
+    n = height * width;
   const data = new Float32Array(3 * n);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -47,7 +49,8 @@ export function gridLabels(rows: number, cols: number, height: number, width: nu
 
 /** Channel-mean value at each pixel of image b of a batch. */
 function pixelMean(images: Float32Array, b: number, shape: ModelImage, p: number): number {
-  const n = shape.height * shape.width, size = shape.channels * n;
+  const n = shape.height * shape.width,
+    size = shape.channels * n;
   let s = 0;
   for (let c = 0; c < shape.channels; c++) s += images[b * size + c * n + p];
   return s / shape.channels;
@@ -59,19 +62,24 @@ function pixelMean(images: Float32Array, b: number, shape: ModelImage, p: number
  * With `classes`, the whole distribution: the target (class 0) and the rest shared evenly.
  */
 export function squareModel(shape: ModelImage, box: Box, opts: { gain?: number; centre?: number; classes?: number } = {}): BatchEvaluator {
-  const gain = opts.gain ?? 12, centre = opts.centre ?? 0.4;
+  const gain = opts.gain ?? 12,
+    centre = opts.centre ?? 0.4;
   const { height: H, width: W } = shape;
   return async (images, batch) => {
     const probability = new Float64Array(batch);
     const dim = 5;
     const embedding = new Float32Array(batch * dim);
     for (let b = 0; b < batch; b++) {
-      let inside = 0, count = 0;
+      let inside = 0,
+        count = 0;
       const quad = [0, 0, 0, 0];
       for (let y = 0; y < H; y++) {
         for (let x = 0; x < W; x++) {
           const v = pixelMean(images, b, shape, y * W + x);
-          if (y >= box.y0 && y < box.y1 && x >= box.x0 && x < box.x1) { inside += v; count++; }
+          if (y >= box.y0 && y < box.y1 && x >= box.x0 && x < box.x1) {
+            inside += v;
+            count++;
+          }
           quad[(y < H / 2 ? 0 : 2) + (x < W / 2 ? 0 : 1)] += v / ((H * W) / 4);
         }
       }
@@ -95,8 +103,16 @@ export function squareModel(shape: ModelImage, box: Box, opts: { gain?: number; 
  * With link 'identity', p = Σ_r w_r·(kept fraction) − bias itself (weights ≥ 0 summing to ≤ 1):
  * then consistency and collaboration are modular in the kept set.
  */
-export function additiveModel(shape: ModelImage, labels: Int32Array, weights: readonly number[], bias: number, link: 'sigmoid' | 'identity' = 'sigmoid'): BatchEvaluator {
-  const n = shape.height * shape.width, size = shape.channels * n, R = weights.length;
+export function additiveModel(
+  shape: ModelImage,
+  labels: Int32Array,
+  weights: readonly number[],
+  bias: number,
+  link: 'sigmoid' | 'identity' = 'sigmoid',
+): BatchEvaluator {
+  const n = shape.height * shape.width,
+    size = shape.channels * n,
+    R = weights.length;
   const sizes = new Float64Array(R);
   for (let p = 0; p < n; p++) sizes[labels[p]]++;
   return async (images, batch) => {

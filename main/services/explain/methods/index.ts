@@ -30,11 +30,13 @@ const BY_ID: Record<MethodId, MethodDefinition> = {
 export const METHODS: readonly MethodDefinition[] = METHOD_IDS.map((id) => BY_ID[id]);
 
 export function method(id: string): MethodDefinition {
-  if (!isMethodId(id)) throw new VerdictError('not-found', `No explanation method "${id}"; methods: ${METHOD_IDS.join(', ')}.`, { method: id });
+  if (!isMethodId(id))
+    throw new VerdictError('not-found', `No explanation method "${id}"; methods: ${METHOD_IDS.join(', ')}.`, { method: id });
   return BY_ID[id];
 }
 
-const badParam = (m: MethodDefinition, param: string, message: string) => new VerdictError('explain.bad-params', message, { method: m.id, param });
+const badParam = (m: MethodDefinition, param: string, message: string) =>
+  new VerdictError('explain.bad-params', message, { method: m.id, param });
 
 /**
  * The parameters that determine a map: only the method's own (as its descriptor lists them),
@@ -46,7 +48,11 @@ export function normaliseParams(m: MethodDefinition, params: ExplainParams | und
   const specs = descriptor(m.id).params;
   for (const k of Object.keys(given)) {
     if (given[k] !== undefined && !specs.some((p) => p.name === k)) {
-      throw badParam(m, k, `${m.label} takes no "${k}" parameter${specs.length ? `; it takes ${specs.map((p) => p.name).join(', ')}` : ''}.`);
+      throw badParam(
+        m,
+        k,
+        `${m.label} takes no "${k}" parameter${specs.length ? `; it takes ${specs.map((p) => p.name).join(', ')}` : ''}.`,
+      );
     }
   }
   const out: Record<string, number> = {};
@@ -54,7 +60,11 @@ export function normaliseParams(m: MethodDefinition, params: ExplainParams | und
     const v = given[p.name] ?? p.default;
     if (v === undefined) continue;
     if (!Number.isFinite(v) || v < p.min || v > p.max || (p.integer && !Number.isInteger(v))) {
-      throw badParam(m, p.name, `${m.label}: ${p.name} must be ${p.integer ? 'a whole number' : 'a number'} from ${p.min} to ${p.max} (got ${v}).`);
+      throw badParam(
+        m,
+        p.name,
+        `${m.label}: ${p.name} must be ${p.integer ? 'a whole number' : 'a number'} from ${p.min} to ${p.max} (got ${v}).`,
+      );
     }
     out[p.name] = v;
   }

@@ -20,7 +20,10 @@ export const integratedCdam: MethodDefinition = {
   compute: async ({ model, pass, target, params }) => {
     const steps = params.steps!;
     const batch = steps - 1;
-    const scaled = scaledCopies(pass.residual, Array.from({ length: batch }, (_, b) => (b + 1) / steps));
+    const scaled = scaledCopies(
+      pass.residual,
+      Array.from({ length: batch }, (_, b) => (b + 1) / steps),
+    );
     const r = await model.tail(scaled, seeds(target, model.dims, batch), concepts(target, model.dims, batch), batch);
     return meanOverBatch(r.cdam, batch, model.dims.patches);
   },

@@ -28,7 +28,9 @@ export const lima: MethodDefinition = {
   ...descriptor('lima'),
   resolution: 'input',
   regions: ({ image, channels, height, width, manifest, params }) =>
-    slic({ data: image, channels, height, width }, params.regions ?? LIMA_DEFAULTS.regions, LIMA_DEFAULTS.compactness, { normalisation: manifest.input.normalise }).labels,
+    slic({ data: image, channels, height, width }, params.regions ?? LIMA_DEFAULTS.regions, LIMA_DEFAULTS.compactness, {
+      normalisation: manifest.input.normalise,
+    }).labels,
   compute: async ({ model, manifest, image, target, params, signal, progress }) => {
     if (target.kind !== 'output') throw new Error('LiMA explains an output');
     const { channels, height, width } = model.dims;
@@ -37,7 +39,12 @@ export const lima: MethodDefinition = {
     const r = await limaAttribution(
       { data: image, channels, height, width },
       evaluator.evaluate,
-      { ...LIMA_DEFAULTS, regions: params.regions ?? LIMA_DEFAULTS.regions, pending: params.pending ?? LIMA_DEFAULTS.pending, search: 'bidirectional' },
+      {
+        ...LIMA_DEFAULTS,
+        regions: params.regions ?? LIMA_DEFAULTS.regions,
+        pending: params.pending ?? LIMA_DEFAULTS.pending,
+        search: 'bidirectional',
+      },
       { signal, progress, normalisation: manifest.input.normalise, labels },
     );
     return r.importance;

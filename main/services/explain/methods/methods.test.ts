@@ -10,7 +10,19 @@ import { noiseSeed } from './smooth-cdam';
 /** White-box methods use neither the input image nor progress. */
 const unused = { manifest: undefined as never, image: new Float32Array(0), signal: new AbortController().signal, progress: () => {} };
 
-const dims: Dims = { channels: 1, height: 4, width: 4, outputs: 3, patches: 4, tokens: 5, dim: 2, heads: 2, axes: 0, prototypes: 0, grid: { rows: 2, cols: 2 } };
+const dims: Dims = {
+  channels: 1,
+  height: 4,
+  width: 4,
+  outputs: 3,
+  patches: 4,
+  tokens: 5,
+  dim: 2,
+  heads: 2,
+  axes: 0,
+  prototypes: 0,
+  grid: { rows: 2, cols: 2 },
+};
 
 /** synthetic model: cdam = the residual's patch tokens summed over features, times the seed/concept weight. */
 function fakeModel() {
@@ -18,13 +30,18 @@ function fakeModel() {
   const model: GraphRunner = {
     dims,
     provider: 'fake',
-    backbone: async () => { throw new Error('unused'); },
+    backbone: async () => {
+      throw new Error('unused');
+    },
     tail: async (residual, seed, concept, batch): Promise<TailPass> => {
       calls.push({ batch, residual, seed, concept });
       const cdam = new Float32Array(batch * dims.patches);
       for (let b = 0; b < batch; b++) {
-        const weight = seed.subarray(b * 3, b * 3 + 3).reduce((a, v, i) => a + v * (i + 1), 0) + concept.subarray(b * 2, b * 2 + 2).reduce((a, v) => a + v, 0);
-        for (let p = 0; p < dims.patches; p++) cdam[b * 4 + p] = weight * (residual[b * 10 + (p + 1) * 2] + residual[b * 10 + (p + 1) * 2 + 1]);
+        const weight =
+          seed.subarray(b * 3, b * 3 + 3).reduce((a, v, i) => a + v * (i + 1), 0) +
+          concept.subarray(b * 2, b * 2 + 2).reduce((a, v) => a + v, 0);
+        for (let p = 0; p < dims.patches; p++)
+          cdam[b * 4 + p] = weight * (residual[b * 10 + (p + 1) * 2] + residual[b * 10 + (p + 1) * 2 + 1]);
       }
       return { batch, outputs: new Float32Array(batch * 3), cdam };
     },
@@ -62,42 +79,66 @@ describe('explanation methods', () => {
     expect(() => normaliseParams(method('integrated-cdam'), { seed: 5 }, 2)).toThrow(/takes no "seed" parameter; it takes steps/);
     expect(() => normaliseParams(method('attention'), { head: 2 }, 2)).toThrow(/head 2 does not exist: the model has 2 heads/);
     // Each in its own range, as the descriptor gives it.
-    expect(() => normaliseParams(method('lima'), { regions: 2 }, 2)).toThrow(/LiMA: regions must be a whole number from 4 to 400 \(got 2\)/);
+    expect(() => normaliseParams(method('lima'), { regions: 2 }, 2)).toThrow(
+      /LiMA: regions must be a whole number from 4 to 400 \(got 2\)/,
+    );
     expect(() => normaliseParams(method('smooth-cdam'), { samples: 2.5 }, 2)).toThrow(/samples must be a whole number/);
     expect(normaliseParams(method('lima'), {}, 2)).toEqual({ pending: 8, regions: 50 });
   });
 
   it('attention: one head, or the mean over heads', async () => {
     const { model } = fakeModel();
-    const run = (params = {}) => method('attention').compute({ ...unused, model, pass, target: { kind: 'none', name: 'attention' }, params });
+    const run = (params = {}) =>
+      method('attention').compute({ ...unused, model, pass, target: { kind: 'none', name: 'attention' }, params });
     expect(Array.from(await run({ head: 1 }))).toEqual(Array.from(Float32Array.of(0.5, 0.6, 0.7, 0.8)));
     expect(Array.from(await run())).toEqual(Array.from(Float32Array.of(0.3, 0.4, 0.5, 0.6)));
   });
 
   it('CDAM seeds one-hot on the target; concept CDAM seeds zeros and passes the concept', async () => {
     const { model, calls } = fakeModel();
-    expect(Array.from(await method('cdam').compute({ ...unused, model, pass, target: { kind: 'output', name: 'c', index: 2 }, params: {} }))).toEqual([3, 6, 9, 12]);
+    expect(
+      Array.from(await method('cdam').compute({ ...unused, model, pass, target: { kind: 'output', name: 'c', index: 2 }, params: {} })),
+    ).toEqual([3, 6, 9, 12]);
     expect(Array.from(calls[0].seed)).toEqual([0, 0, 1]);
     expect(Array.from(calls[0].concept)).toEqual([0, 0]);
-    await method('concept-cdam').compute({ ...unused, model, pass, target: { kind: 'concept', name: 'x', vector: Float32Array.of(0.5, 2) }, params: {} });
+    await method('concept-cdam').compute({
+      ...unused,
+      model,
+      pass,
+      target: { kind: 'concept', name: 'x', vector: Float32Array.of(0.5, 2) },
+      params: {},
+    });
     expect(Array.from(calls[1].seed)).toEqual([0, 0, 0]);
     expect(Array.from(calls[1].concept)).toEqual([0.5, 2]);
   });
 
   it('Integrated CDAM: one call, residual × k/steps for k = 1…steps−1, maps averaged', async () => {
     const { model, calls } = fakeModel();
-    const map = await method('integrated-cdam').compute({ ...unused, model, pass, target: { kind: 'output', name: 'a', index: 0 }, params: { steps: 4 } });
+    const map = await method('integrated-cdam').compute({
+      ...unused,
+      model,
+      pass,
+      target: { kind: 'output', name: 'a', index: 0 },
+      params: { steps: 4 },
+    });
     expect(calls).toHaveLength(1);
     expect(calls[0].batch).toBe(3);
     expect(calls[0].residual[10 + 2]).toBeCloseTo(2 / 4); // sample k=2, patch 1
-    expect(calls[0].residual[20 + 8]).toBeCloseTo(3 * 4 / 4);
+    expect(calls[0].residual[20 + 8]).toBeCloseTo((3 * 4) / 4);
     // The fake is linear in the residual: mean of k/4 for k = 1, 2, 3 is 1/2.
     expect(Array.from(map)).toEqual([0.5, 1, 1.5, 2]);
   });
 
   it('Smooth CDAM: one call of `samples`, noise σ = level·range, reproducible from the seed', async () => {
     const { model, calls } = fakeModel();
-    const run = (seed: number) => method('smooth-cdam').compute({ ...unused, model, pass, target: { kind: 'output', name: 'a', index: 0 }, params: { samples: 6, noiseLevel: 0.1, seed } });
+    const run = (seed: number) =>
+      method('smooth-cdam').compute({
+        ...unused,
+        model,
+        pass,
+        target: { kind: 'output', name: 'a', index: 0 },
+        params: { samples: 6, noiseLevel: 0.1, seed },
+      });
     const a = await run(5);
     expect(calls[0].batch).toBe(6);
     const noise = Array.from(calls[0].residual).map((v, i) => v - pass.residual[i % 10]);
@@ -111,8 +152,17 @@ describe('explanation methods', () => {
   it('Smooth CDAM: the noise differs across cases, nodules and targets, yet a map is reproducible', async () => {
     const { model, calls } = fakeModel();
     const noiseOf = async (subject: { caseId: number; noduleId: number | null } | undefined, name = 'a', seed = 0) => {
-      await method('smooth-cdam').compute({ ...unused, model, pass, subject, target: { kind: 'output', name, index: 0 }, params: { samples: 3, noiseLevel: 0.1, seed } });
-      return Array.from(calls[calls.length - 1].residual).map((v, i) => v - pass.residual[i % 10]).join(',');
+      await method('smooth-cdam').compute({
+        ...unused,
+        model,
+        pass,
+        subject,
+        target: { kind: 'output', name, index: 0 },
+        params: { samples: 3, noiseLevel: 0.1, seed },
+      });
+      return Array.from(calls[calls.length - 1].residual)
+        .map((v, i) => v - pass.residual[i % 10])
+        .join(',');
     };
     const case1 = await noiseOf({ caseId: 1, noduleId: null });
     expect(await noiseOf({ caseId: 1, noduleId: null })).toBe(case1); // reproducible

@@ -51,6 +51,13 @@ export type MethodDefinition = MethodDescriptor & {
    * The sub-regions (H×W ids 0…R−1) a map of this method is constant over, for methods that
    * rank regions (LiMA's superpixels): its own insertion/deletion metrics step region by region.
    */
-  regions?: (input: { image: Float32Array; channels: number; height: number; width: number; manifest: Manifest; params: ExplainParams }) => Int32Array;
+  regions?: (input: {
+    image: Float32Array;
+    channels: number;
+    height: number;
+    width: number;
+    manifest: Manifest;
+    params: ExplainParams;
+  }) => Int32Array;
   compute: (run: MethodRun) => Promise<Float32Array>;
 };

@@ -28,13 +28,20 @@ export async function attributeLocalisation(d: Deps, modelId: number): Promise<L
   const axes = model.manifest.attributes?.axes;
   // The method that maps a diagnostic axis, as the pack offers it.
   const method = packMethods(model.manifest).find((m) => targetKind(m) === 'axis');
-  if (!axes || !method) throw new VerdictError('explain.unsupported-method', `${model.manifest.name} has no diagnostic axes; the localisation check is for attribute-token models.`, { part: 'attributes' });
+  if (!axes || !method)
+    throw new VerdictError(
+      'explain.unsupported-method',
+      `${model.manifest.name} has no diagnostic axes; the localisation check is for attribute-token models.`,
+      { part: 'attributes' },
+    );
   const { width, height } = model.manifest.input;
   const rows: LocalisationRow[] = [];
   for (const summary of d.cases.list().filter((c) => c.modality === 'dermoscopy')) {
     const c = d.cases.get(summary.id);
     const imageIds = c.images.map((i) => i.id);
-    const masks = (d.db.prepare("SELECT id, name, image_id FROM mask WHERE kind = 'attribute' ORDER BY name").all() as MaskRow[]).filter((m) => imageIds.includes(m.image_id));
+    const masks = (d.db.prepare("SELECT id, name, image_id FROM mask WHERE kind = 'attribute' ORDER BY name").all() as MaskRow[]).filter(
+      (m) => imageIds.includes(m.image_id),
+    );
     if (!masks.length) continue;
     for (const axis of axes) {
       const map = await d.explain.map({ modelId, caseId: c.id, method, target: axis.name });
@@ -42,11 +49,21 @@ export async function attributeLocalisation(d: Deps, modelId: number): Promise<L
       const values = upsampleGrid(new Float32Array(map.values), map.grid.rows, map.grid.cols, height, width);
       for (const m of masks.filter((x) => x.image_id === (map.placement as { imageId: number }).imageId)) {
         const image = await d.imaging.mask(m.id);
-        const mask = resampleToInput({ width: image.width, height: image.height, data: new Uint8Array(image.mask) }, map.placement, { width, height });
+        const mask = resampleToInput({ width: image.width, height: image.height, data: new Uint8Array(image.mask) }, map.placement, {
+          width,
+          height,
+        });
         const maskPixels = mask.reduce((n, v) => n + (v ? 1 : 0), 0);
         // An attribute absent from the image (an empty mask) has nothing to point at.
         if (!maskPixels) continue;
-        rows.push({ case: c.label, axis: axis.name, attribute: m.name, maskPixels, pointingHit: pointingGame(values, mask, height, width).hit === 1, iou: mapIou(values, mask, height, width).iou });
+        rows.push({
+          case: c.label,
+          axis: axis.name,
+          attribute: m.name,
+          maskPixels,
+          pointingHit: pointingGame(values, mask, height, width).hit === 1,
+          iou: mapIou(values, mask, height, width).iou,
+        });
       }
     }
   }

@@ -14,7 +14,9 @@ import { BLUR_REFERENCE_SIDE } from '../faithfulness/gaussian-blur';
 import { limaDeletionMetric, limaInsertionMetric } from '../faithfulness/lima';
 
 /** The columns of the CDAM paper's table and of the LiMA paper's, in the papers' order. */
-export const CDAM_TABLE: readonly MetricId[] = [cdamFidelityMetric, boxSensitivityMetric, classDiscriminationMetric, compactnessMetric].map((d) => d.id);
+export const CDAM_TABLE: readonly MetricId[] = [cdamFidelityMetric, boxSensitivityMetric, classDiscriminationMetric, compactnessMetric].map(
+  (d) => d.id,
+);
 export const LIMA_TABLE: readonly MetricId[] = [limaInsertionMetric, limaDeletionMetric].map((d) => d.id);
 
 /** `notes`: how the values of this cell were measured (one entry per distinct setting). */
@@ -39,9 +41,11 @@ export function measuredAs(m: ExplanationMetric): string | null {
   if (typeof p.sigmaPx === 'number') {
     const paper = typeof p.sigma === 'number' ? p.sigma : null;
     const radius = typeof p.radiusPx === 'number' ? ` on ${2 * p.radiusPx + 1}×${2 * p.radiusPx + 1}` : '';
-    parts.push(p.blur === 'paper'
-      ? `blur σ = ${fmt(p.sigmaPx)} px${radius}, the paper's value as written (set at ${BLUR_REFERENCE_SIDE} px)`
-      : `blur σ = ${fmt(p.sigmaPx)} px${radius}, the paper's ${paper ?? '?'} px at ${BLUR_REFERENCE_SIDE} scaled by side/${BLUR_REFERENCE_SIDE}`);
+    parts.push(
+      p.blur === 'paper'
+        ? `blur σ = ${fmt(p.sigmaPx)} px${radius}, the paper's value as written (set at ${BLUR_REFERENCE_SIDE} px)`
+        : `blur σ = ${fmt(p.sigmaPx)} px${radius}, the paper's ${paper ?? '?'} px at ${BLUR_REFERENCE_SIDE} scaled by side/${BLUR_REFERENCE_SIDE}`,
+    );
   }
   const own = metricDefinition(m.metric).measuredAs?.(p);
   if (own) parts.push(own);
@@ -56,11 +60,19 @@ export function metricTable(results: { method: string; metrics: ExplanationMetri
     const mine = results.filter((r) => r.method === method).flatMap((r) => r.metrics);
     return {
       method,
-      cells: Object.fromEntries(columns.map((c) => {
-        const ms = mine.filter((m) => m.metric === c);
-        const notes = [...new Set(ms.map(measuredAs).filter((x): x is string => x !== null))];
-        return [c, cell(ms.map((m) => m.value), notes)];
-      })),
+      cells: Object.fromEntries(
+        columns.map((c) => {
+          const ms = mine.filter((m) => m.metric === c);
+          const notes = [...new Set(ms.map(measuredAs).filter((x): x is string => x !== null))];
+          return [
+            c,
+            cell(
+              ms.map((m) => m.value),
+              notes,
+            ),
+          ];
+        }),
+      ),
     };
   });
 }

@@ -21,7 +21,9 @@ beforeAll(async () => {
   lidcModel = models.find((m) => m.packId === 'test-vit-lidc')!.id;
   const cases = v.cases.list();
   // ISIC_0000000 carries the Task 2 lesion segmentation (the pointing game's truth).
-  withMask = cases.find((c) => v.study.db.prepare("SELECT 1 FROM mask m JOIN image i ON i.id = m.image_id WHERE i.case_id = ? AND m.kind = 'segmentation'").get(c.id))!.id;
+  withMask = cases.find((c) =>
+    v.study.db.prepare("SELECT 1 FROM mask m JOIN image i ON i.id = m.image_id WHERE i.case_id = ? AND m.kind = 'segmentation'").get(c.id),
+  )!.id;
   const lidc = v.cases.get(cases.find((c) => c.modality === 'CT')!.id);
   ct = { caseId: lidc.id, noduleId: [...lidc.nodules].sort((a, b) => (b.diameterMm ?? 0) - (a.diameterMm ?? 0))[0].id };
 }, 120_000);
@@ -33,7 +35,9 @@ describe('faithfulness metrics of a map', () => {
   let metrics: Map<string, ExplanationMetric>;
 
   beforeAll(async () => {
-    metrics = byId(await v.metrics.compute({ modelId: isicModel, caseId: withMask, method: 'cdam', target: 'MEL', metrics: [...METRIC_IDS] }));
+    metrics = byId(
+      await v.metrics.compute({ modelId: isicModel, caseId: withMask, method: 'cdam', target: 'MEL', metrics: [...METRIC_IDS] }),
+    );
   }, 120_000);
 
   it('computes and stores every metric, with the provider and the forward passes it took', () => {
@@ -53,7 +57,7 @@ describe('faithfulness metrics of a map', () => {
     expect(metrics.get('class-discrimination')!.params.wrongTarget).toMatch(/^(NV|BCC|AKIEC|BKL|DF|VASC)$/);
   });
 
-  it('curves start from the model\'s own output on the unperturbed image', async () => {
+  it("curves start from the model's own output on the unperturbed image", async () => {
     const prediction = await v.explain.predict({ modelId: isicModel, caseId: withMask });
     const mel = prediction.outputs.find((o) => o.name === 'MEL')!;
     const fidelity = metrics.get('cdam-fidelity')!;
@@ -80,13 +84,17 @@ describe('faithfulness metrics of a map', () => {
   it('blurs with σ scaled to the 64 px input by default and says so in the stored parameters', () => {
     expect(metrics.get('cdam-fidelity')!.params).toMatchObject({ sigma: 14, blur: 'scaled', sigmaPx: 4 });
     expect(metrics.get('box-sensitivity')!.params).toMatchObject({ blur: 'scaled', sigmaPx: 4 });
-    expect(metrics.get('rise-insertion')!.params).toMatchObject({ blur: 'scaled', sigmaPx: expect.closeTo(5 * 64 / 224, 12), radiusPx: 1 });
+    expect(metrics.get('rise-insertion')!.params).toMatchObject({
+      blur: 'scaled',
+      sigmaPx: expect.closeTo((5 * 64) / 224, 12),
+      radiusPx: 1,
+    });
     // Box sensitivity over 8 sides (4…32 px), 100 boxes each, and the area under f_box(s).
     expect(metrics.get('box-sensitivity')!.parts.sides).toEqual([4, 8, 12, 16, 20, 24, 28, 32]);
     expect(metrics.get('box-sensitivity')!.forwardPasses).toBe(801);
   });
 
-  it('scores a non-LiMA map pixel-wise in 50 steps for LiMA\'s insertion/deletion, not on LiMA\'s regions', () => {
+  it("scores a non-LiMA map pixel-wise in 50 steps for LiMA's insertion/deletion, not on LiMA's regions", () => {
     const ins = metrics.get('lima-insertion')!;
     expect(ins.forwardPasses).toBe(51);
     expect(ins.curves[0].fractions[1]).toBe(1 / 50);
@@ -94,31 +102,60 @@ describe('faithfulness metrics of a map', () => {
   });
 
   it('a second request is answered from the database', async () => {
-    const again = byId(await v.metrics.compute({ modelId: isicModel, caseId: withMask, method: 'cdam', target: 'MEL', metrics: ['cdam-fidelity', 'rise-insertion'] }));
+    const again = byId(
+      await v.metrics.compute({
+        modelId: isicModel,
+        caseId: withMask,
+        method: 'cdam',
+        target: 'MEL',
+        metrics: ['cdam-fidelity', 'rise-insertion'],
+      }),
+    );
     expect(again.get('cdam-fidelity')).toEqual(metrics.get('cdam-fidelity'));
     expect(again.get('rise-insertion')!.createdAt).toBe(metrics.get('rise-insertion')!.createdAt);
     const rows = v.study.db.prepare('SELECT COUNT(*) AS n FROM explanation_metric').get() as { n: number };
     expect(rows.n).toBe(METRIC_IDS.length);
   });
 
-  it('keeps the paper\'s absolute σ as an option, stored beside the scaled one, and the table legend says which', async () => {
-    const paper = byId(await v.metrics.compute({ modelId: isicModel, caseId: withMask, method: 'cdam', target: 'MEL', metrics: ['cdam-fidelity'], blur: 'paper' }));
+  it("keeps the paper's absolute σ as an option, stored beside the scaled one, and the table legend says which", async () => {
+    const paper = byId(
+      await v.metrics.compute({
+        modelId: isicModel,
+        caseId: withMask,
+        method: 'cdam',
+        target: 'MEL',
+        metrics: ['cdam-fidelity'],
+        blur: 'paper',
+      }),
+    );
     expect(paper.get('cdam-fidelity')!.params).toMatchObject({ blur: 'paper', sigmaPx: 14 });
     expect(paper.get('cdam-fidelity')!.value).not.toBe(metrics.get('cdam-fidelity')!.value);
-    const text = formatTable('t', metricTable([{ method: 'cdam', metrics: [metrics.get('cdam-fidelity')!] }], ['cdam-fidelity']), ['cdam-fidelity']);
+    const text = formatTable('t', metricTable([{ method: 'cdam', metrics: [metrics.get('cdam-fidelity')!] }], ['cdam-fidelity']), [
+      'cdam-fidelity',
+    ]);
     expect(text).toContain("cdam-fidelity: blur σ = 4 px, the paper's 14 px at 224 scaled by side/224");
   });
 
   it('is staff-only: a signed-in reader is refused', async () => {
     const { readers } = await signedIn(v, ['Dr R']);
     const reader = readers[0].caller;
-    await expect(call(v, reader, 'explain.metrics', { modelId: isicModel, caseId: withMask, method: 'cdam', target: 'MEL', metrics: ['compactness'] })).rejects.toMatchObject({ code: 'api.unauthorised' });
+    await expect(
+      call(v, reader, 'explain.metrics', { modelId: isicModel, caseId: withMask, method: 'cdam', target: 'MEL', metrics: ['compactness'] }),
+    ).rejects.toMatchObject({ code: 'api.unauthorised' });
   });
 });
 
-describe('CT: metrics of a nodule crop against the readers\' contours', () => {
+describe("CT: metrics of a nodule crop against the readers' contours", () => {
   it('attention is judged on the predicted class; the pointing game uses the LIDC contours', async () => {
-    const ms = byId(await v.metrics.compute({ modelId: lidcModel, ...ct, method: 'attention', target: 'attention', metrics: ['pointing-game', 'iou', 'rise-deletion'] }));
+    const ms = byId(
+      await v.metrics.compute({
+        modelId: lidcModel,
+        ...ct,
+        method: 'attention',
+        target: 'attention',
+        metrics: ['pointing-game', 'iou', 'rise-deletion'],
+      }),
+    );
     expect(['benign', 'malignant']).toContain(ms.get('rise-deletion')!.params.scoredOutput);
     expect([0, 1]).toContain(ms.get('pointing-game')!.value);
     expect(ms.get('iou')!.parts.union).toBeGreaterThan(0);
@@ -135,7 +172,15 @@ describe('LiMA', () => {
     expect(Math.min(...values)).toBeCloseTo(0, 6);
     // Constant over each superpixel: far fewer distinct values than pixels.
     expect(new Set(values).size).toBeLessThanOrEqual(60);
-    const lima = byId(await v.metrics.compute({ modelId: isicModel, caseId: withMask, method: 'lima', target: 'MEL', metrics: ['lima-insertion', 'lima-deletion'] }));
+    const lima = byId(
+      await v.metrics.compute({
+        modelId: isicModel,
+        caseId: withMask,
+        method: 'lima',
+        target: 'MEL',
+        metrics: ['lima-insertion', 'lima-deletion'],
+      }),
+    );
     expect(lima.get('lima-insertion')!.value).toBeGreaterThan(0);
     // LiMA's own map steps through its own sub-regions, one per step (R + 1 images).
     const regionCount = new Set(values).size;
@@ -146,17 +191,29 @@ describe('LiMA', () => {
 
   it('refuses a regression target (an LIDC biomarker) with a message that names it and says why', async () => {
     const ask = v.explain.map({ modelId: lidcModel, ...ct, method: 'lima', target: 'spiculation' });
-    await expect(ask).rejects.toMatchObject({ code: 'explain.bad-target', detail: { method: 'lima', target: 'spiculation', head: 'biomarkers', kind: 'regression' } });
+    await expect(ask).rejects.toMatchObject({
+      code: 'explain.bad-target',
+      detail: { method: 'lima', target: 'spiculation', head: 'biomarkers', kind: 'regression' },
+    });
     await expect(ask).rejects.toThrow(/LiMA cannot explain "spiculation": it is a regression output .*class probabilities/);
-    const rows = v.study.db.prepare("SELECT count(*) AS n FROM explanation WHERE method = 'lima' AND target = 'spiculation'").get() as { n: number };
+    const rows = v.study.db.prepare("SELECT count(*) AS n FROM explanation WHERE method = 'lima' AND target = 'spiculation'").get() as {
+      n: number;
+    };
     expect(rows.n).toBe(0);
   }, 60_000);
 });
 
 describe('the model input', () => {
-  it('is read once where one request computes a map, the wrong target\'s map and their metrics; a fresh read gives the same values', async () => {
+  it("is read once where one request computes a map, the wrong target's map and their metrics; a fresh read gives the same values", async () => {
     const caseId = v.cases.list().find((c) => c.modality === 'dermoscopy' && c.id !== withMask)!.id;
-    const req = { modelId: isicModel, caseId, method: 'smooth-cdam', target: 'NV', params: { samples: 4 }, metrics: ['cdam-fidelity', 'class-discrimination'] as MetricId[] };
+    const req = {
+      modelId: isicModel,
+      caseId,
+      method: 'smooth-cdam',
+      target: 'NV',
+      params: { samples: 4 },
+      metrics: ['cdam-fidelity', 'class-discrimination'] as MetricId[],
+    };
     const reads = vi.spyOn(v.imaging, 'dermoImage');
     try {
       const first = byId(await v.metrics.compute(req));

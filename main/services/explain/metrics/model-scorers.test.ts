@@ -14,14 +14,28 @@ const manifest = {
   ],
 } as unknown as Manifest;
 
-const dims: Dims = { channels: 1, height: 2, width: 2, outputs: 4, patches: 1, tokens: 2, dim: 2, heads: 1, axes: 0, prototypes: 0, grid: { rows: 1, cols: 1 } };
+const dims: Dims = {
+  channels: 1,
+  height: 2,
+  width: 2,
+  outputs: 4,
+  patches: 1,
+  tokens: 2,
+  dim: 2,
+  heads: 1,
+  axes: 0,
+  prototypes: 0,
+  grid: { rows: 1, cols: 1 },
+};
 
 /** Image i (its first pixel holds i) gets logits (i, 0, −i) and size 10 + i; embedding (i, 1). */
 function fakeModel(): GraphRunner {
   return {
     dims,
     provider: 'fake',
-    tail: async () => { throw new Error('unused'); },
+    tail: async () => {
+      throw new Error('unused');
+    },
     backbone: async (images, batch): Promise<BackbonePass> => {
       const outputs = new Float32Array(batch * 4);
       const embedding = new Float32Array(batch * 2);

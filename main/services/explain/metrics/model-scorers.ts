@@ -25,7 +25,8 @@ type Head = { name: string; start: number; size: number; classLogits: boolean };
 function headOf(manifest: Manifest, targetIndex: number): Head {
   let start = 0;
   for (const head of manifest.outputs) {
-    if (targetIndex < start + head.units.length) return { name: head.head, start, size: head.units.length, classLogits: head.kind === 'class-logits' };
+    if (targetIndex < start + head.units.length)
+      return { name: head.head, start, size: head.units.length, classLogits: head.kind === 'class-logits' };
     start += head.units.length;
   }
   throw new Error(`output ${targetIndex} is not in the manifest`);
@@ -44,7 +45,9 @@ function chunkedBackbone(model: GraphRunner) {
   const size = channels * height * width;
   let passes = 0;
   return {
-    get passes() { return passes; },
+    get passes() {
+      return passes;
+    },
     run: async (images: Float32Array, batch: number, each: (pass: BackbonePass, first: number, i: number, row: Float32Array) => void) => {
       for (let first = 0; first < batch; first += SCORE_BATCH) {
         const n = Math.min(SCORE_BATCH, batch - first);
@@ -63,7 +66,9 @@ export function targetScorer(model: GraphRunner, manifest: Manifest, targetIndex
   const head = headOf(manifest, targetIndex);
   const loop = chunkedBackbone(model);
   return {
-    get passes() { return loop.passes; },
+    get passes() {
+      return loop.passes;
+    },
     score: async (images, batch) => {
       const out = new Float64Array(batch);
       await loop.run(images, batch, (_, first, i, row) => {
@@ -84,8 +89,15 @@ export function targetScorer(model: GraphRunner, manifest: Manifest, targetIndex
  * value such as 3.2 would make 1 − p negative and the entropy NaN, and the search would rank the
  * regions by their ids.
  */
-export function probabilityAndEmbedding(model: GraphRunner, manifest: Manifest, targetIndex: number): {
-  evaluate: (images: Float32Array, batch: number) => Promise<{ probability: Float64Array; embedding: Float32Array; dim: number; probabilities: Float64Array; classes: number }>;
+export function probabilityAndEmbedding(
+  model: GraphRunner,
+  manifest: Manifest,
+  targetIndex: number,
+): {
+  evaluate: (
+    images: Float32Array,
+    batch: number,
+  ) => Promise<{ probability: Float64Array; embedding: Float32Array; dim: number; probabilities: Float64Array; classes: number }>;
   readonly passes: number;
 } {
   const head = headOf(manifest, targetIndex);
@@ -100,7 +112,9 @@ export function probabilityAndEmbedding(model: GraphRunner, manifest: Manifest, 
   const { dim } = model.dims;
   const loop = chunkedBackbone(model);
   return {
-    get passes() { return loop.passes; },
+    get passes() {
+      return loop.passes;
+    },
     evaluate: async (images, batch) => {
       const probability = new Float64Array(batch);
       const embedding = new Float32Array(batch * dim);

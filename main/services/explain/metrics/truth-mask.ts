@@ -10,18 +10,29 @@ import type { Raster } from '../../cases/roi-raster';
 export type TruthMask = { mask: Uint8Array; against: string };
 
 export async function truthMask(
-  db: Database, imaging: ImagingService, subject: { noduleId: number | null }, placement: MapPlacement,
-  image: { width: number; height: number }, input: { width: number; height: number },
+  db: Database,
+  imaging: ImagingService,
+  subject: { noduleId: number | null },
+  placement: MapPlacement,
+  image: { width: number; height: number },
+  input: { width: number; height: number },
 ): Promise<TruthMask | null> {
-  const truth = placement.kind === 'ct-slice'
-    ? subject.noduleId === null ? null : lidcTruth(db, subject.noduleId, placement.sliceIndex, image.width, image.height)
-    : await isicTruth(db, imaging, placement.imageId);
+  const truth =
+    placement.kind === 'ct-slice'
+      ? subject.noduleId === null
+        ? null
+        : lidcTruth(db, subject.noduleId, placement.sliceIndex, image.width, image.height)
+      : await isicTruth(db, imaging, placement.imageId);
   if (!truth) return null;
   return { mask: resampleToInput(truth.region, placement, input), against: truth.against };
 }
 
 /** Nearest sample at each input pixel's centre; outside the image is not truth. */
-export function resampleToInput(region: Raster, placement: { x: number; y: number; width: number; height: number }, input: { width: number; height: number }): Uint8Array {
+export function resampleToInput(
+  region: Raster,
+  placement: { x: number; y: number; width: number; height: number },
+  input: { width: number; height: number },
+): Uint8Array {
   const out = new Uint8Array(input.width * input.height);
   const sx = placement.width / input.width;
   const sy = placement.height / input.height;

@@ -5,10 +5,31 @@ import { attributeReadings } from './attribute-report';
 const manifest = {
   outputs: [
     { head: 'diagnosis', kind: 'class-logits', units: [{ name: 'MEL' }, { name: 'NV' }] },
-    { head: 'color', kind: 'class-logits', units: [{ name: 'color.0', label: 'variegated' }, { name: 'color.1', label: 'uniform' }, { name: 'color.2', label: 'pearly' }] },
-    { head: 'border', kind: 'class-logits', units: [{ name: 'border.0', label: 'blurry' }, { name: 'border.1', label: 'sharp' }] },
+    {
+      head: 'color',
+      kind: 'class-logits',
+      units: [
+        { name: 'color.0', label: 'variegated' },
+        { name: 'color.1', label: 'uniform' },
+        { name: 'color.2', label: 'pearly' },
+      ],
+    },
+    {
+      head: 'border',
+      kind: 'class-logits',
+      units: [
+        { name: 'border.0', label: 'blurry' },
+        { name: 'border.1', label: 'sharp' },
+      ],
+    },
   ],
-  attributes: { reference: 'test', axes: [{ name: 'color', label: 'Color', head: 'color' }, { name: 'border', label: 'Border', head: 'border' }] },
+  attributes: {
+    reference: 'test',
+    axes: [
+      { name: 'color', label: 'Color', head: 'color' },
+      { name: 'border', label: 'Border', head: 'border' },
+    ],
+  },
 } as unknown as Manifest;
 
 describe('attribute readings', () => {

@@ -10,7 +10,11 @@ export function attributeReadings(manifest: Manifest, outputs: Float32Array): At
   const predicted = predictedOutputs(manifest, outputs);
   return (manifest.attributes?.axes ?? []).map((axis) => {
     const units = manifest.outputs.find((o) => o.head === axis.head)!.units;
-    const values = units.map((u) => ({ name: u.name, label: u.label ?? u.name, probability: predicted.find((p) => p.name === u.name)!.probability ?? 0 }));
+    const values = units.map((u) => ({
+      name: u.name,
+      label: u.label ?? u.name,
+      probability: predicted.find((p) => p.name === u.name)!.probability ?? 0,
+    }));
     const best = values.reduce((a, b) => (b.probability > a.probability ? b : a));
     return { axis: axis.name, label: axis.label, value: { name: best.name, label: best.label }, probability: best.probability, values };
   });

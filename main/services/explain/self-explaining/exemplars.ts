@@ -7,7 +7,8 @@ import { readVerified, resolvePackPath } from '../../models/pack-files';
 
 export async function readExemplar(model: RegisteredModel, file: string): Promise<ArrayBuffer> {
   const entry = Object.entries(model.manifest.files).find(([, ref]) => ref?.path === file);
-  if (!entry || !entry[1]) throw new VerdictError('model.missing-file', `${model.manifest.id}: exemplar "${file}" is not among the pack's files.`, { file });
+  if (!entry || !entry[1])
+    throw new VerdictError('model.missing-file', `${model.manifest.id}: exemplar "${file}" is not among the pack's files.`, { file });
   const [role, ref] = entry;
   const label = `${basename(model.dir)}/manifest.json`;
   const bytes = await readVerified(await resolvePackPath(model.dir, role, ref.path, label), { role, ...ref }, label);

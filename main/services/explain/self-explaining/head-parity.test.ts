@@ -17,8 +17,12 @@ import { method } from '../methods';
 import { prototypeRows } from './prototype-sheet';
 
 type HeadFixtures = {
-  format: string; tolerance: number; batch: number; imageIds: (string | null)[];
-  image: number[]; expected: Record<string, number[]>;
+  format: string;
+  tolerance: number;
+  batch: number;
+  imageIds: (string | null)[];
+  image: number[];
+  expected: Record<string, number[]>;
   scoreSheet?: { row?: number; class: string; order: string[]; contributions: number[] };
 };
 
@@ -26,7 +30,10 @@ const EXPLICD = join(repoRoot, 'models/isic-explicd/pack');
 const PROTOFM = join(repoRoot, 'models/isic-protofm/pack');
 const read = (dir: string) => JSON.parse(readFileSync(join(dir, 'fixtures.json'), 'utf8')) as HeadFixtures;
 
-describe.each([['isic-explicd', EXPLICD, 'attributeMaps'], ['isic-protofm', PROTOFM, 'prototypeMaps']] as const)('%s: ONNX Runtime against PyTorch', (name, dir, mapsKey) => {
+describe.each([
+  ['isic-explicd', EXPLICD, 'attributeMaps'],
+  ['isic-protofm', PROTOFM, 'prototypeMaps'],
+] as const)('%s: ONNX Runtime against PyTorch', (name, dir, mapsKey) => {
   const fixtures = read(dir);
   let runtime: ModelRuntime;
   let manifest: Manifest;
@@ -63,8 +70,19 @@ describe.each([['isic-explicd', EXPLICD, 'attributeMaps'], ['isic-protofm', PROT
     const m = method(mapsKey === 'attributeMaps' ? 'attribute-map' : 'prototype-map');
     const one = await runtime.backbone(Float32Array.from(fixtures.image.slice(0, 3 * 64 * 64)), 1);
     for (const [index, target] of rows.entries()) {
-      const values = await m.compute({ model: runtime, manifest, image: new Float32Array(0), pass: one, target: { kind: mapsKey === 'attributeMaps' ? 'axis' : 'prototype', name: target, index }, params: {}, signal: new AbortController().signal, progress: () => {} });
-      expect(maxRelDiff(values, fixtures.expected[mapsKey].slice(index * n, (index + 1) * n)), target).toBeLessThanOrEqual(fixtures.tolerance);
+      const values = await m.compute({
+        model: runtime,
+        manifest,
+        image: new Float32Array(0),
+        pass: one,
+        target: { kind: mapsKey === 'attributeMaps' ? 'axis' : 'prototype', name: target, index },
+        params: {},
+        signal: new AbortController().signal,
+        progress: () => {},
+      });
+      expect(maxRelDiff(values, fixtures.expected[mapsKey].slice(index * n, (index + 1) * n)), target).toBeLessThanOrEqual(
+        fixtures.tolerance,
+      );
     }
   });
 });
@@ -84,7 +102,12 @@ describe('isic-protofm score sheet', () => {
       const rows = prototypeRows(pack.manifest, pass.prototypeActivations!, classes.indexOf(sheet.class));
       // The leading rows (where contributions are far apart) in exactly PyTorch's order.
       expect(rows.slice(0, 10).map((r) => r.name)).toEqual(sheet.order.slice(0, 10));
-      expect(maxRelDiff(rows.map((r) => r.contribution), sheet.contributions)).toBeLessThanOrEqual(fixtures.tolerance);
+      expect(
+        maxRelDiff(
+          rows.map((r) => r.contribution),
+          sheet.contributions,
+        ),
+      ).toBeLessThanOrEqual(fixtures.tolerance);
       for (const r of rows.slice(0, 5)) {
         const unit = pack.manifest.prototypes!.units.find((u) => u.name === r.name)!;
         expect(unit.exemplars.length).toBeGreaterThan(0);

@@ -6,7 +6,8 @@ import { prototypeRows } from './prototype-sheet';
 const manifest = {
   outputs: [{ head: 'diagnosis', kind: 'class-logits', units: [{ name: 'MEL' }, { name: 'NV' }] }],
   prototypes: {
-    reference: 'test', activation: 'max',
+    reference: 'test',
+    activation: 'max',
     units: [
       { name: 'MEL-1', class: 'MEL', weights: [1.0, 0.0], exemplars: [] },
       { name: 'MEL-2', class: 'MEL', weights: [0.5, 0.1], exemplars: [] },

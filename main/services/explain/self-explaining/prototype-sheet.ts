@@ -13,7 +13,14 @@ export type SheetRow = Omit<PrototypeScore, 'exemplars'>;
  */
 export function prototypeRows(manifest: Manifest, activations: Float32Array, classIndex: number): SheetRow[] {
   const units = manifest.prototypes?.units ?? [];
-  const rows = units.map((u, p) => ({ p, name: u.name, class: u.class, activation: activations[p], weight: u.weights[classIndex], contribution: u.weights[classIndex] * activations[p] }));
+  const rows = units.map((u, p) => ({
+    p,
+    name: u.name,
+    class: u.class,
+    activation: activations[p],
+    weight: u.weights[classIndex],
+    contribution: u.weights[classIndex] * activations[p],
+  }));
   const positive = rows.reduce((s, r) => s + Math.max(0, r.contribution), 0);
   return rows
     .sort((a, b) => b.contribution - a.contribution || a.p - b.p)

@@ -17,7 +17,10 @@ let caseId: number;
 
 beforeAll(async () => {
   v = await demoVerdict();
-  ({ admin, readers: [reader] } = await signedIn(v, ['Dr Derm']));
+  ({
+    admin,
+    readers: [reader],
+  } = await signedIn(v, ['Dr Derm']));
   const models = await call(v, admin, 'models.list', {});
   explicd = models.find((m) => m.packId === 'isic-explicd')!.id;
   protofm = models.find((m) => m.packId === 'isic-protofm')!.id;
@@ -91,8 +94,17 @@ describe('prototype score sheet', () => {
 describe('faithfulness of self-explanations', () => {
   it('measures an attribute map and a prototype map like any map, judged on the predicted class', async () => {
     const sheet = await call(v, admin, 'explain.prototypes', { modelId: protofm, caseId, count: 1 });
-    for (const [modelId, method, target] of [[explicd, 'attribute-map', 'color'], [protofm, 'prototype-map', sheet.rows[0].name]] as const) {
-      const ms = await call(v, admin, 'explain.metrics', { modelId, caseId, method, target, metrics: ['compactness', 'lima-insertion', 'class-discrimination'] });
+    for (const [modelId, method, target] of [
+      [explicd, 'attribute-map', 'color'],
+      [protofm, 'prototype-map', sheet.rows[0].name],
+    ] as const) {
+      const ms = await call(v, admin, 'explain.metrics', {
+        modelId,
+        caseId,
+        method,
+        target,
+        metrics: ['compactness', 'lima-insertion', 'class-discrimination'],
+      });
       const by = Object.fromEntries(ms.map((m) => [m.metric, m]));
       expect(by.compactness.value).toBeGreaterThanOrEqual(0);
       expect(by.compactness.value).toBeLessThanOrEqual(1);
@@ -108,7 +120,11 @@ describe('in a reader study', () => {
   it('an attribute stimulus shows the axis and its value, a prototype stimulus the exemplars', async () => {
     const sheet = await call(v, admin, 'explain.prototypes', { modelId: protofm, caseId, count: 1 });
     const protocol = {
-      format: 'verdict-protocol/1' as const, id: 'self-explaining', version: 1, title: 'Attributes and prototypes', modality: 'dermoscopy' as const,
+      format: 'verdict-protocol/1' as const,
+      id: 'self-explaining',
+      version: 1,
+      title: 'Attributes and prototypes',
+      modality: 'dermoscopy' as const,
       cases: { labels: [DERM_LABELS[0]] },
       conditions: [
         { id: 'border', model: 'isic-explicd', method: 'attribute-map' as const, target: 'border' },
@@ -133,11 +149,19 @@ describe('in a reader study', () => {
         expect(s.detail).toEqual({ kind: 'attribute', axis: 'Border', value: border.value.label, probability: border.probability });
       } else {
         expect(s.detail!.kind).toBe('prototype');
-        if (s.detail!.kind === 'prototype') expect(s.detail!.exemplars.map((e) => e.similarity)).toEqual(sheet.rows[0].exemplars.map((e) => e.similarity));
+        if (s.detail!.kind === 'prototype')
+          expect(s.detail!.exemplars.map((e) => e.similarity)).toEqual(sheet.rows[0].exemplars.map((e) => e.similarity));
       }
       kinds.push(s.detail!.kind);
       expect(JSON.stringify(view)).not.toMatch(/isic-explicd|isic-protofm|attribute-map|prototype-map/);
-      await call(v, reader.caller, 'reading.answer', { studyId: study.id, trialId: view.trial.id, questionId: 'plausible', value: 4, displayState: {}, timings: { timeToFirstInputMs: 100, timeOnTrialMs: 900 } });
+      await call(v, reader.caller, 'reading.answer', {
+        studyId: study.id,
+        trialId: view.trial.id,
+        questionId: 'plausible',
+        value: 4,
+        displayState: {},
+        timings: { timeToFirstInputMs: 100, timeOnTrialMs: 900 },
+      });
     }
     expect(kinds.sort()).toEqual(['attribute', 'prototype']);
   });

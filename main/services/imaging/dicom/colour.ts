@@ -97,7 +97,8 @@ const readLut = (ds: DataSet, descriptorTag: string, dataTag: string): Lut => {
   const first = desc.vr === 'SS' && firstRaw > 32767 ? firstRaw - 65536 : firstRaw;
   const bytes = ds.byteArray.subarray(data.dataOffset, data.dataOffset + data.length);
   const lut = new Uint16Array(entries);
-  if (bytes.length === entries) lut.set(bytes); // 8-bit entries packed one per byte
+  if (bytes.length === entries)
+    lut.set(bytes); // 8-bit entries packed one per byte
   else for (let i = 0; i < entries; i++) lut[i] = ds.uint16(dataTag, i) ?? 0;
   return { first, data: lut, shift: nominalBits > 8 ? nominalBits - 8 : 0 };
 };

@@ -131,7 +131,9 @@ const refusal = async (rel: string): Promise<VerdictError> => {
 
 describe('dicom-conformance files', () => {
   it('every file in the folder has an expectation (new files must be classified)', () => {
-    const files = walk(CONFORMANCE).map((f) => relative(CONFORMANCE, f)).sort();
+    const files = walk(CONFORMANCE)
+      .map((f) => relative(CONFORMANCE, f))
+      .sort();
     expect(files).toEqual(Object.keys(CASES).sort());
   });
 
@@ -159,7 +161,11 @@ describe('dicom-conformance files', () => {
           expect(f.lossy).toBe(false);
           expect(f.kind).toBe(ref[i].kind);
           expect(sum(f.pixels)).toBe(sum(ref[i].pixels)); // a readable failure first …
-          expect(Buffer.from(f.pixels.buffer, f.pixels.byteOffset, f.pixels.byteLength).equals(Buffer.from(ref[i].pixels.buffer, ref[i].pixels.byteOffset, ref[i].pixels.byteLength))).toBe(true); // … then every pixel
+          expect(
+            Buffer.from(f.pixels.buffer, f.pixels.byteOffset, f.pixels.byteLength).equals(
+              Buffer.from(ref[i].pixels.buffer, ref[i].pixels.byteOffset, ref[i].pixels.byteLength),
+            ),
+          ).toBe(true); // … then every pixel
         });
       });
     } else if ('near' in want) {

@@ -7,7 +7,13 @@ import { decodeRleFrame } from './rle-decoder';
 import type { PixelDecoder } from './transfer-syntax';
 import { decodeTimeLimitMs, runWasmDecode } from './wasm-codecs';
 
-export type FrameShape = { rows: number; columns: number; samplesPerPixel: number; bitsAllocated: number; photometricInterpretation: string };
+export type FrameShape = {
+  rows: number;
+  columns: number;
+  samplesPerPixel: number;
+  bitsAllocated: number;
+  photometricInterpretation: string;
+};
 
 export type RawFrame = {
   /** Little-endian samples, interleaved by pixel for colour. */
@@ -49,13 +55,21 @@ const limitFor = (shape: FrameShape) => ({ timeLimitMs: decodeTimeLimitMs(shape.
 
 const jpeg8 = async (encoded: Uint8Array, shape: FrameShape): Promise<RawFrame> => {
   const sof = jpegFrameHeader(encoded);
-  if (!sof || sof.precision !== 8) throw new Error(`the JPEG stream is ${sof ? `${sof.precision}-bit` : 'unreadable'}; only 8-bit JPEG is supported`);
+  if (!sof || sof.precision !== 8)
+    throw new Error(`the JPEG stream is ${sof ? `${sof.precision}-bit` : 'unreadable'}; only 8-bit JPEG is supported`);
   checkHeader(shape, sof, 'JPEG frame');
   // A stream without its end marker was cut short: show what it holds, as other viewers do.
   const stream = shape.samplesPerPixel === 3 ? withColourDecided(encoded, shape.photometricInterpretation) : encoded;
   const { pixels, info } = await runWasmDecode('libjpeg-turbo', stream, { lenient: !endsWithEoi(encoded), ...limitFor(shape) });
   check(shape, info.width, info.height, info.componentCount);
-  return { bytes: pixels, bytesPerSample: 1, components: info.componentCount, rgb: info.componentCount === 3, nearLossless: 0, owned: true };
+  return {
+    bytes: pixels,
+    bytesPerSample: 1,
+    components: info.componentCount,
+    rgb: info.componentCount === 3,
+    nearLossless: 0,
+    owned: true,
+  };
 };
 
 const jpegLossless = (encoded: Uint8Array, shape: FrameShape): RawFrame => {
@@ -80,7 +94,14 @@ const jpegLs = async (encoded: Uint8Array, shape: FrameShape): Promise<RawFrame>
   check(shape, info.width, info.height, info.componentCount);
   const planar = info.componentCount === 3 && interleaveMode === 0;
   const bytesPerSample = toBytesPerSample(info.bitsPerSample);
-  return { bytes: planar ? interleavePlanar(pixels, shape.rows * shape.columns, bytesPerSample) : pixels, bytesPerSample, components: info.componentCount, rgb: false, nearLossless, owned: true };
+  return {
+    bytes: planar ? interleavePlanar(pixels, shape.rows * shape.columns, bytesPerSample) : pixels,
+    bytesPerSample,
+    components: info.componentCount,
+    rgb: false,
+    nearLossless,
+    owned: true,
+  };
 };
 
 const jpeg2000 = async (encoded: Uint8Array, shape: FrameShape): Promise<RawFrame> => {
@@ -88,7 +109,14 @@ const jpeg2000 = async (encoded: Uint8Array, shape: FrameShape): Promise<RawFram
   const { pixels, info } = await runWasmDecode('openjpeg', encoded, limitFor(shape));
   check(shape, info.width, info.height, info.componentCount);
   // OpenJPEG applies the inverse component transform itself (YBR_ICT / YBR_RCT come out as RGB).
-  return { bytes: pixels, bytesPerSample: toBytesPerSample(info.bitsPerSample), components: info.componentCount, rgb: info.componentCount === 3, nearLossless: 0, owned: true };
+  return {
+    bytes: pixels,
+    bytesPerSample: toBytesPerSample(info.bitsPerSample),
+    components: info.componentCount,
+    rgb: info.componentCount === 3,
+    nearLossless: 0,
+    owned: true,
+  };
 };
 
 const rle = (encoded: Uint8Array, shape: FrameShape): RawFrame => ({
@@ -100,7 +128,11 @@ const rle = (encoded: Uint8Array, shape: FrameShape): RawFrame => ({
   owned: true,
 });
 
-export const decodeCompressed = async (decoder: Exclude<PixelDecoder, 'native' | null>, encoded: Uint8Array, shape: FrameShape): Promise<RawFrame> => {
+export const decodeCompressed = async (
+  decoder: Exclude<PixelDecoder, 'native' | null>,
+  encoded: Uint8Array,
+  shape: FrameShape,
+): Promise<RawFrame> => {
   switch (decoder) {
     case 'rle':
       return rle(encoded, shape);

@@ -39,7 +39,10 @@ describe('decodeFrames: native pixel layouts', () => {
   it('12 of 16 bits: unsigned values lose the unused high bits, signed ones are sign-extended', async () => {
     const file = (signed: number) =>
       writeDicom({
-        elements: withElements(ctElements({ rows: 1, columns: 3 }), [[0x00280101, 'US', [12]], [0x00280103, 'US', [signed]]]),
+        elements: withElements(ctElements({ rows: 1, columns: 3 }), [
+          [0x00280101, 'US', [12]],
+          [0x00280103, 'US', [signed]],
+        ]),
         pixels: int16Bytes([0x1fff, 0x0800, 0x07ff]),
       });
     expect([...(await decodeFramesFromBytes(file(0), 'u12.dcm'))[0].pixels]).toEqual([0x0fff, 0x0800, 0x07ff]);
@@ -47,7 +50,11 @@ describe('decodeFrames: native pixel layouts', () => {
   });
 
   it('explicit VR big endian is byte-swapped', async () => {
-    const file = writeDicom({ transferSyntax: '1.2.840.10008.1.2.2', elements: ctElements({ rows: 1, columns: 3 }), pixels: int16Bytes([-1024, 0, 3000], false) });
+    const file = writeDicom({
+      transferSyntax: '1.2.840.10008.1.2.2',
+      elements: ctElements({ rows: 1, columns: 3 }),
+      pixels: int16Bytes([-1024, 0, 3000], false),
+    });
     const [f] = await decodeFramesFromBytes(file, 'be.dcm');
     expect(f.pixels).toBeInstanceOf(Int16Array);
     expect([...f.pixels]).toEqual([-1024, 0, 3000]);
@@ -80,15 +87,28 @@ describe('decodeFrames: native pixel layouts', () => {
       pixels: int16Bytes([1, 2, 3, 4, 5, 6]),
     });
     const frames = await decodeFramesFromBytes(file, 'mf.dcm');
-    expect(frames.map((f) => [...f.pixels])).toEqual([[1, 2], [3, 4], [5, 6]]);
-    await expect(decodeFramesFromBytes(file, 'mf.dcm', [3])).rejects.toMatchObject({ code: 'dicom.bad-value', message: expect.stringMatching(/mf\.dcm has 3 frame/) });
+    expect(frames.map((f) => [...f.pixels])).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    await expect(decodeFramesFromBytes(file, 'mf.dcm', [3])).rejects.toMatchObject({
+      code: 'dicom.bad-value',
+      message: expect.stringMatching(/mf\.dcm has 3 frame/),
+    });
   });
 
   it('unsupported bit depths are refused clearly', async () => {
     const file = writeDicom({
-      elements: withElements(ctElements({ rows: 1, columns: 1 }), [[0x00280100, 'US', [32]], [0x00280101, 'US', [32]]]),
+      elements: withElements(ctElements({ rows: 1, columns: 1 }), [
+        [0x00280100, 'US', [32]],
+        [0x00280101, 'US', [32]],
+      ]),
       pixels: Uint8Array.from([1, 0, 0, 0]),
     });
-    await expect(decodeFramesFromBytes(file, 'deep.dcm')).rejects.toMatchObject({ code: 'dicom.bad-value', message: expect.stringMatching(/deep\.dcm: its pixels have 32 bits allocated/) });
+    await expect(decodeFramesFromBytes(file, 'deep.dcm')).rejects.toMatchObject({
+      code: 'dicom.bad-value',
+      message: expect.stringMatching(/deep\.dcm: its pixels have 32 bits allocated/),
+    });
   });
 });

@@ -19,7 +19,8 @@ const COLOUR = new Set(['RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_ICT', 'YBR_RCT',
 /** Native frame bytes as the codecs would return them: little endian (unless big-endian syntax), interleaved. */
 const nativeRaw = (src: FrameSource, frame: number): RawFrame => {
   const inst = src.instance;
-  if (inst.bitsAllocated !== 8 && inst.bitsAllocated !== 16) throw new Error(`${inst.bitsAllocated}-bit samples are not supported (8 or 16 only)`);
+  if (inst.bitsAllocated !== 8 && inst.bitsAllocated !== 16)
+    throw new Error(`${inst.bitsAllocated}-bit samples are not supported (8 or 16 only)`);
   const bytes = nativeFrameBytes(src.opened, inst, frame);
   const planar = inst.samplesPerPixel === 3 && inst.planarConfiguration === 1 && !inst.photometricInterpretation.endsWith('_422');
   return {
@@ -62,7 +63,8 @@ export const decodeFrame = async (src: FrameSource, frame: number): Promise<Deco
   try {
     const decoder = syntax.decoder;
     const native = decoder === 'native';
-    const raw = decoder === 'native' ? nativeRaw(src, frame) : await decodeCompressed(decoder, encapsulatedFrame(src.opened, inst, frame), inst);
+    const raw =
+      decoder === 'native' ? nativeRaw(src, frame) : await decodeCompressed(decoder, encapsulatedFrame(src.opened, inst, frame), inst);
     const bigEndian = native && syntax.bigEndian;
     const lossy = syntax.decoder === 'jpeg-ls' ? raw.nearLossless > 0 : syntax.lossy;
     if (raw.components === 1 && MONO.has(pi)) {

@@ -14,8 +14,7 @@ type FrameLayout = Pick<
   'path' | 'rows' | 'columns' | 'samplesPerPixel' | 'bitsAllocated' | 'photometricInterpretation' | 'numberOfFrames'
 >;
 
-const failed = (path: string, why: string): VerdictError =>
-  new VerdictError('dicom.decode-failed', `${basename(path)}: ${why}.`, { path });
+const failed = (path: string, why: string): VerdictError => new VerdictError('dicom.decode-failed', `${basename(path)}: ${why}.`, { path });
 
 const pixelElement = (ds: DataSet, path: string): Element => {
   const el = ds.elements[TAG.PixelData];
@@ -25,9 +24,13 @@ const pixelElement = (ds: DataSet, path: string): Element => {
 
 const checkFrameIndex = (inst: FrameLayout, frame: number): void => {
   if (!Number.isInteger(frame) || frame < 0 || frame >= inst.numberOfFrames) {
-    throw new VerdictError('dicom.bad-value', `${basename(inst.path)} has ${inst.numberOfFrames} frame(s); frame ${frame} does not exist.`, {
-      path: inst.path,
-    });
+    throw new VerdictError(
+      'dicom.bad-value',
+      `${basename(inst.path)} has ${inst.numberOfFrames} frame(s); frame ${frame} does not exist.`,
+      {
+        path: inst.path,
+      },
+    );
   }
 };
 
@@ -86,7 +89,10 @@ export const encapsulatedFrame = (opened: OpenedDicom, inst: FrameLayout, frame:
   const el = pixelElement(ds, inst.path);
   const fragments = el.fragments;
   if (!el.encapsulatedPixelData || !fragments || fragments.length === 0) {
-    throw failed(inst.path, `transfer syntax ${opened.transferSyntaxUid} needs encapsulated pixel data, but the pixel data has no fragments`);
+    throw failed(
+      inst.path,
+      `transfer syntax ${opened.transferSyntaxUid} needs encapsulated pixel data, but the pixel data has no fragments`,
+    );
   }
   try {
     if (inst.numberOfFrames === 1) {
@@ -99,6 +105,9 @@ export const encapsulatedFrame = (opened: OpenedDicom, inst: FrameLayout, frame:
     return dicomParser.readEncapsulatedImageFrame(ds, el, frame, offsetTable(ds, el, inst));
   } catch (e) {
     if (e instanceof VerdictError) throw e;
-    throw failed(inst.path, `frame ${frame} could not be read from the encapsulated pixel data (${e instanceof Error ? e.message : String(e)})`);
+    throw failed(
+      inst.path,
+      `frame ${frame} could not be read from the encapsulated pixel data (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
 };

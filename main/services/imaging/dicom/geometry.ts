@@ -15,4 +15,3 @@ export const sliceNormal = (o: Orientation): Vec3 | null => {
 
 export const sameOrientation = (a: Orientation, b: Orientation, tolerance = 1e-4): boolean =>
   a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
-

@@ -23,7 +23,13 @@ export const checkBitDepths = (path: string, bits: { allocated: number; stored: 
   }
 };
 
-export type FrameGeometry = { rows: number; columns: number; samplesPerPixel: number; bitsAllocated: number; photometricInterpretation: string };
+export type FrameGeometry = {
+  rows: number;
+  columns: number;
+  samplesPerPixel: number;
+  bitsAllocated: number;
+  photometricInterpretation: string;
+};
 
 const UNDEFINED_LENGTH = 0xffffffff;
 const ITEM_HEADER_BYTES = 8;
@@ -43,8 +49,13 @@ const maxFrames = (el: Element, native: boolean, g: FrameGeometry): { max: numbe
     if (el.length === UNDEFINED_LENGTH) return null;
     return { max: Math.floor(el.length / frameBytes), why: `its pixel data is ${el.length} bytes and one frame needs ${frameBytes}` };
   }
-  if (el.fragments) return { max: el.fragments.length, why: `its encapsulated pixel data has ${el.fragments.length} fragment(s) and each frame needs at least one` };
-  if (el.length !== UNDEFINED_LENGTH) return { max: Math.floor(el.length / ITEM_HEADER_BYTES), why: `its pixel data is ${el.length} bytes` };
+  if (el.fragments)
+    return {
+      max: el.fragments.length,
+      why: `its encapsulated pixel data has ${el.fragments.length} fragment(s) and each frame needs at least one`,
+    };
+  if (el.length !== UNDEFINED_LENGTH)
+    return { max: Math.floor(el.length / ITEM_HEADER_BYTES), why: `its pixel data is ${el.length} bytes` };
   return null;
 };
 

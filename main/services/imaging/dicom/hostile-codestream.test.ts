@@ -51,14 +51,16 @@ describe('JPEG baseline colour: YCbCr or RGB (item 2)', () => {
       const c = v - 128;
       rgb.set([v + 1.402 * c, v - 0.344136 * c - 0.714136 * c, v + 1.772 * c].map(Math.round), 3 * i);
     }
-    const jpg = await sharp(Buffer.from(rgb), { raw: { width: SIZE, height: SIZE, channels: 3 } }).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer();
+    const jpg = await sharp(Buffer.from(rgb), { raw: { width: SIZE, height: SIZE, channels: 3 } })
+      .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+      .toBuffer();
     return new Uint8Array(jpg);
   };
 
   /** Segments before the scan, by marker; used to patch component ids and add APPn markers. */
   const segments = (b: Uint8Array): { marker: number; at: number; length: number }[] => {
     const out = [];
-    for (let i = 2; i + 4 <= b.length; ) {
+    for (let i = 2; i + 4 <= b.length;) {
       const marker = b[i + 1];
       const length = (b[i + 2] << 8) | b[i + 3];
       out.push({ marker, at: i, length });
@@ -86,7 +88,8 @@ describe('JPEG baseline colour: YCbCr or RGB (item 2)', () => {
     const [frame] = await decodeFramesFromBytes(file, 'tile.dcm');
     const px = frame.pixels as Uint8Array;
     let spread = 0; // how far from grey: the largest difference between a pixel's channels
-    for (let i = 0; i < px.length; i += 3) spread = Math.max(spread, Math.abs(px[i] - px[i + 1]), Math.abs(px[i + 1] - px[i + 2]), Math.abs(px[i] - px[i + 2]));
+    for (let i = 0; i < px.length; i += 3)
+      spread = Math.max(spread, Math.abs(px[i] - px[i + 1]), Math.abs(px[i + 1] - px[i + 2]), Math.abs(px[i] - px[i + 2]));
     return { spread, first: Array.from(px.subarray(0, 3)) };
   };
 
@@ -111,7 +114,9 @@ describe('JPEG baseline colour: YCbCr or RGB (item 2)', () => {
   });
 
   it('an Adobe APP14 marker with transform 0 means RGB', async () => {
-    expect((await decoded(withSegment(withIds(await greyStoredAsRgb(), [1, 2, 3]), APP14_NO_TRANSFORM), 'YBR_FULL')).spread).toBeLessThanOrEqual(3);
+    expect(
+      (await decoded(withSegment(withIds(await greyStoredAsRgb(), [1, 2, 3]), APP14_NO_TRANSFORM), 'YBR_FULL')).spread,
+    ).toBeLessThanOrEqual(3);
   });
 
   it('a JFIF APP0 marker means YCbCr, even under RGB', async () => {
@@ -155,7 +160,9 @@ describe('a JPEG-LS stream that ties CharLS up (item 3)', () => {
     const started = performance.now();
     const scan = await scanDicomFolder(folderWith('cut-ls.dcm', cut));
     expect(performance.now() - started).toBeLessThan(1500);
-    expect(scan.refused).toEqual([expect.objectContaining({ code: 'dicom.decode-failed', reason: expect.stringMatching(/cut-ls\.dcm: .*cut short/) })]);
+    expect(scan.refused).toEqual([
+      expect.objectContaining({ code: 'dicom.decode-failed', reason: expect.stringMatching(/cut-ls\.dcm: .*cut short/) }),
+    ]);
   });
 });
 
@@ -184,7 +191,11 @@ describe('nothing is imported that the viewer then refuses (item 4)', () => {
     const n = 16;
     const samples = [Array.from({ length: n }, (_, i) => i * 0x1000), Array(n).fill(0x8080), Array(n).fill(0xffff)];
     const planes = samples.flatMap((s) => [Uint8Array.from(s, (x) => x >> 8), Uint8Array.from(s, (x) => x & 0xff)]); // MSB plane first
-    const file = writeDicom({ transferSyntax: '1.2.840.10008.1.2.5', elements: colourElements('RGB', 4, 16), fragments: [rleFrame(planes)] });
+    const file = writeDicom({
+      transferSyntax: '1.2.840.10008.1.2.5',
+      elements: colourElements('RGB', 4, 16),
+      fragments: [rleFrame(planes)],
+    });
     const scan = await scanDicomFolder(folderWith('rgb16.dcm', file));
     expect(scan.refused).toEqual([]);
     const [frame] = await decodeFramesFromBytes(file, 'rgb16.dcm', [0]);
@@ -196,7 +207,9 @@ describe('nothing is imported that the viewer then refuses (item 4)', () => {
   });
 
   it('a JPEG 2000 stream with a sequence delimiter spliced into it is refused at import, not by the viewer', async () => {
-    const { bytes, frame } = await firstFrame('cornerstone-loader/CTImage.dcm_JPEG2000LosslessOnlyTransferSyntax_1.2.840.10008.1.2.4.90.dcm');
+    const { bytes, frame } = await firstFrame(
+      'cornerstone-loader/CTImage.dcm_JPEG2000LosslessOnlyTransferSyntax_1.2.840.10008.1.2.4.90.dcm',
+    );
     // Rebuild the file with 8 bytes (FFFE,E0DD) + length 0 in the middle of its one fragment.
     const path = join(CONFORMANCE, 'cornerstone-loader/CTImage.dcm_JPEG2000LosslessOnlyTransferSyntax_1.2.840.10008.1.2.4.90.dcm');
     const el = openDicom(bytes, path).dataSet.elements.x7fe00010;
@@ -207,6 +220,8 @@ describe('nothing is imported that the viewer then refuses (item 4)', () => {
     expect(frame.length).toBe(fragment.length);
     const scan = await scanDicomFolder(folderWith('j2k-delimiter.dcm', spliced));
     expect(scan.instances).toEqual([]);
-    expect(scan.refused).toEqual([expect.objectContaining({ code: 'dicom.decode-failed', reason: expect.stringMatching(/j2k-delimiter\.dcm: .*codestream is 0×0×0/) })]);
+    expect(scan.refused).toEqual([
+      expect.objectContaining({ code: 'dicom.decode-failed', reason: expect.stringMatching(/j2k-delimiter\.dcm: .*codestream is 0×0×0/) }),
+    ]);
   });
 });

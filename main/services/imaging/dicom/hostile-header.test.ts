@@ -36,12 +36,16 @@ describe('a NumberOfFrames the pixel data cannot hold (item 1)', () => {
     const file = writeDicom({ elements: withElements(ctElements(), [[NUMBER_OF_FRAMES, 'IS', '2147483647']]), pixels: pixels6 });
     const e = refusal(() => instanceFromBytes(file, 'huge.dcm'));
     expect(e).toMatchObject({ code: 'dicom.bad-value', detail: { tag: 'NumberOfFrames (0028,0008)' } });
-    expect(e.message).toMatch(/^huge\.dcm: NumberOfFrames \(0028,0008\) says 2147483647 frames, but its pixel data is 12 bytes and one frame needs 12, so it holds at most 1\./);
+    expect(e.message).toMatch(
+      /^huge\.dcm: NumberOfFrames \(0028,0008\) says 2147483647 frames, but its pixel data is 12 bytes and one frame needs 12, so it holds at most 1\./,
+    );
     const started = performance.now();
     const scan = await scanDicomFolder(folderWith({ 'huge.dcm': file }));
     expect(performance.now() - started).toBeLessThan(2000);
     expect(scan.instances).toEqual([]);
-    expect(scan.refused).toEqual([expect.objectContaining({ code: 'dicom.bad-value', reason: expect.stringMatching(/huge\.dcm: NumberOfFrames/) })]);
+    expect(scan.refused).toEqual([
+      expect.objectContaining({ code: 'dicom.bad-value', reason: expect.stringMatching(/huge\.dcm: NumberOfFrames/) }),
+    ]);
   });
 
   it('10,000,000 frames over two encapsulated fragments are refused: each frame needs a fragment', () => {
@@ -57,7 +61,10 @@ describe('a NumberOfFrames the pixel data cannot hold (item 1)', () => {
   });
 
   it('a frame count that fits is kept', () => {
-    const file = writeDicom({ elements: withElements(ctElements(), [[NUMBER_OF_FRAMES, 'IS', '2']]), pixels: int16Bytes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) });
+    const file = writeDicom({
+      elements: withElements(ctElements(), [[NUMBER_OF_FRAMES, 'IS', '2']]),
+      pixels: int16Bytes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
+    });
     expect(instanceFromBytes(file, 'two.dcm').numberOfFrames).toBe(2);
   });
 });
@@ -66,7 +73,11 @@ describe('bit depths that would be read as something else (item 5)', () => {
   const cases: [string, SyntheticElement, RegExp][] = [
     ['BitsStored 0', [0x00280101, 'US', [0]], /BitsStored \(0028,0101\) is 0, but it must be between 1 and BitsAllocated \(16\)/],
     ['BitsStored 17 of 16', [0x00280101, 'US', [17]], /BitsStored \(0028,0101\) is 17/],
-    ['PixelRepresentation 2', [0x00280103, 'US', [2]], /PixelRepresentation \(0028,0103\) is 2, but it must be 0 \(unsigned\) or 1 \(signed\)/],
+    [
+      'PixelRepresentation 2',
+      [0x00280103, 'US', [2]],
+      /PixelRepresentation \(0028,0103\) is 2, but it must be 0 \(unsigned\) or 1 \(signed\)/,
+    ],
   ];
   for (const [what, change, says] of cases) {
     it(`${what} is refused naming the tag`, () => {

@@ -69,9 +69,15 @@ const op = {
 const loop16 = (i: number, body: number[]): number[] => [
   ...op.block,
   ...op.loop,
-  ...get(i), ...get(1), ...op.i32GeU, ...op.brIf(1),
+  ...get(i),
+  ...get(1),
+  ...op.i32GeU,
+  ...op.brIf(1),
   ...body,
-  ...get(i), ...op.i32Const(16), ...op.i32Add, ...set(i),
+  ...get(i),
+  ...op.i32Const(16),
+  ...op.i32Add,
+  ...set(i),
   ...op.br(0),
   ...op.end,
   ...op.end,
@@ -80,18 +86,31 @@ const addr = (i: number): number[] => [...get(0), ...get(i), ...op.i32Add];
 
 // addSatS16(ptr, nbytes, intercept): locals 3 = i (i32), 4 = k (v128)
 const addSatBody = [
-  ...get(2), ...op.i16x8Splat, ...set(4),
+  ...get(2),
+  ...op.i16x8Splat,
+  ...set(4),
   ...loop16(3, [...addr(3), ...addr(3), ...op.v128Load, ...get(4), ...op.i16x8AddSatS, ...op.v128Store]),
 ];
 
 // scale(ptr, nbytes, slope, intercept): locals 4 = i, 5 = m, 6 = b, 7 = x
 const half = (extend: number[]): number[] => [
-  ...get(7), ...extend, ...op.f32x4ConvertI32x4S, ...get(5), ...op.f32x4Mul, ...get(6), ...op.f32x4Add,
-  ...op.f32x4Nearest, ...op.i32x4TruncSatF32x4S,
+  ...get(7),
+  ...extend,
+  ...op.f32x4ConvertI32x4S,
+  ...get(5),
+  ...op.f32x4Mul,
+  ...get(6),
+  ...op.f32x4Add,
+  ...op.f32x4Nearest,
+  ...op.i32x4TruncSatF32x4S,
 ];
 const scaleBody = (low: number[], high: number[]): number[] => [
-  ...get(2), ...op.f32x4Splat, ...set(5),
-  ...get(3), ...op.f32x4Splat, ...set(6),
+  ...get(2),
+  ...op.f32x4Splat,
+  ...set(5),
+  ...get(3),
+  ...op.f32x4Splat,
+  ...set(6),
   ...loop16(4, [...addr(4), ...addr(4), ...op.v128Load, ...set(7), ...half(low), ...half(high), ...op.i16x8NarrowI32x4S, ...op.v128Store]),
 ];
 
@@ -101,23 +120,57 @@ const code = (locals: [count: number, type: number][], body: number[]): number[]
 };
 
 export const HU_WASM_BYTES = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  ...section(1, vec([
-    [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])],
-    [0x60, ...vec([[I32], [I32], [F32], [F32]]), ...vec([])],
-  ])),
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  ...section(
+    1,
+    vec([
+      [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])],
+      [0x60, ...vec([[I32], [I32], [F32], [F32]]), ...vec([])],
+    ]),
+  ),
   ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0]])), // imports memory, min 0 pages
   ...section(3, vec([[0], [1], [1]])),
-  ...section(7, vec([
-    [...name('addSatS16'), 0x00, 0],
-    [...name('scaleS16'), 0x00, 1],
-    [...name('scaleU16'), 0x00, 2],
-  ])),
-  ...section(10, vec([
-    code([[1, I32], [1, V128]], addSatBody),
-    code([[1, I32], [3, V128]], scaleBody(op.i32x4ExtendLowS, op.i32x4ExtendHighS)),
-    code([[1, I32], [3, V128]], scaleBody(op.i32x4ExtendLowU, op.i32x4ExtendHighU)),
-  ])),
+  ...section(
+    7,
+    vec([
+      [...name('addSatS16'), 0x00, 0],
+      [...name('scaleS16'), 0x00, 1],
+      [...name('scaleU16'), 0x00, 2],
+    ]),
+  ),
+  ...section(
+    10,
+    vec([
+      code(
+        [
+          [1, I32],
+          [1, V128],
+        ],
+        addSatBody,
+      ),
+      code(
+        [
+          [1, I32],
+          [3, V128],
+        ],
+        scaleBody(op.i32x4ExtendLowS, op.i32x4ExtendHighS),
+      ),
+      code(
+        [
+          [1, I32],
+          [3, V128],
+        ],
+        scaleBody(op.i32x4ExtendLowU, op.i32x4ExtendHighU),
+      ),
+    ]),
+  ),
 ]);
 
 export type HuKernels = {

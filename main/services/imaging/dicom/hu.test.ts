@@ -35,7 +35,13 @@ describe('toHu', () => {
     const s16 = Int16Array.from(random(10_007, 7, -32768, 32767));
     const u16 = Uint16Array.from(random(10_007, 9, 0, 65535));
     const cases: [Int16Array | Uint16Array, number, number][] = [
-      [s16, 1, -1024], [s16, 1, 0], [s16, 2.0002442, -4047], [s16, 0.5, 0.5], [u16, 1, -1024], [u16, 32.1216, -4047], [u16, 1, 40000],
+      [s16, 1, -1024],
+      [s16, 1, 0],
+      [s16, 2.0002442, -4047],
+      [s16, 0.5, 0.5],
+      [u16, 1, -1024],
+      [u16, 32.1216, -4047],
+      [u16, 1, 40000],
     ];
     for (const [stored, m, b] of cases) {
       const simd = toHu(stored, m, b);

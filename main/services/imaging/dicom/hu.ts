@@ -40,7 +40,8 @@ export const rescaleInPlace = (slot: Int16Array, kernels: HuKernels | null, sign
   }
   const whole = count & ~7;
   const ptr = slot.byteOffset;
-  if (signed && slope === 1 && Number.isInteger(intercept) && intercept >= -32768 && intercept <= 32767) kernels.addSatS16(ptr, whole * 2, intercept);
+  if (signed && slope === 1 && Number.isInteger(intercept) && intercept >= -32768 && intercept <= 32767)
+    kernels.addSatS16(ptr, whole * 2, intercept);
   else if (signed) kernels.scaleS16(ptr, whole * 2, slope, intercept);
   else kernels.scaleU16(ptr, whole * 2, slope, intercept);
   if (whole < count) rescaleJs(src, slot, whole, count - whole, slope, intercept);

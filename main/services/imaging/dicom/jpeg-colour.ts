@@ -45,7 +45,8 @@ export const jpegMarkers = (b: Uint8Array): Markers => {
   return found;
 };
 
-const isRgbIds = (ids: number[] | null): boolean => ids !== null && ids.length === 3 && ids[0] === 0x52 && ids[1] === 0x47 && ids[2] === 0x42;
+const isRgbIds = (ids: number[] | null): boolean =>
+  ids !== null && ids.length === 3 && ids[0] === 0x52 && ids[1] === 0x47 && ids[2] === 0x42;
 
 /** What the three components hold, by the rules above. */
 export const jpegColour = (m: Markers, photometric: string): JpegColour => {

@@ -94,11 +94,15 @@ describe('LIDC-IDRI-0001 series', () => {
   it('shuffled file names and folder order give the same order and volume', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'verdict-shuffle-'));
     const files = readdirSync(LIDC_0001_SERIES).filter((f) => f.endsWith('.dcm'));
-    files.forEach((f, i) => copyFileSync(join(LIDC_0001_SERIES, f), join(dir, `${String((i * 89) % files.length).padStart(3, '0')}-${(i * 7919) % 1000}.dcm`)));
+    files.forEach((f, i) =>
+      copyFileSync(join(LIDC_0001_SERIES, f), join(dir, `${String((i * 89) % files.length).padStart(3, '0')}-${(i * 7919) % 1000}.dcm`)),
+    );
     const [original, shuffled] = [await lidcPlan(), await lidcPlan(dir)];
     expect(shuffled.slices.map((s) => s.sopInstanceUid)).toEqual(original.slices.map((s) => s.sopInstanceUid));
     const [a, b] = [await loadVolume(original), await loadVolume(shuffled)];
-    expect(Buffer.from(b.hu.buffer, b.hu.byteOffset, b.hu.byteLength).equals(Buffer.from(a.hu.buffer, a.hu.byteOffset, a.hu.byteLength))).toBe(true);
+    expect(
+      Buffer.from(b.hu.buffer, b.hu.byteOffset, b.hu.byteLength).equals(Buffer.from(a.hu.buffer, a.hu.byteOffset, a.hu.byteLength)),
+    ).toBe(true);
   });
 
   it('the fast path (header cache, bytes read into place) equals the general decode path', async () => {
@@ -148,7 +152,11 @@ describe('other series', () => {
     const vol = await loadVolume(plan);
     const stored = await loadSlice(plan.slices[0]);
     // rescale intercept -1024 comes from the Pixel Value Transformation functional group
-    expect(Array.from(sliceOf(vol.hu, 0)).slice(0, 1000)).toEqual(Array.from(stored.frame.pixels).slice(0, 1000).map((v) => v - 1024));
+    expect(Array.from(sliceOf(vol.hu, 0)).slice(0, 1000)).toEqual(
+      Array.from(stored.frame.pixels)
+        .slice(0, 1000)
+        .map((v) => v - 1024),
+    );
     expect(Array.from(sliceOf(vol.hu, 0))).toEqual(Array.from(stored.hu!));
   });
 
@@ -160,7 +168,10 @@ describe('other series', () => {
 
   it('a colour image cannot become a volume, but loads as a slice', async () => {
     const [plan] = await planOf('cornerstone-loader/US-YBR_FULL_422-EVRLE.dcm');
-    await expect(loadVolume(plan)).rejects.toMatchObject({ code: 'dicom.bad-value', message: expect.stringMatching(/US-YBR_FULL_422-EVRLE\.dcm is a colour image/) });
+    await expect(loadVolume(plan)).rejects.toMatchObject({
+      code: 'dicom.bad-value',
+      message: expect.stringMatching(/US-YBR_FULL_422-EVRLE\.dcm is a colour image/),
+    });
     const s = await loadSlice(plan.slices[0]);
     expect(s.frame.kind).toBe('rgb');
     expect(s.hu).toBeNull();

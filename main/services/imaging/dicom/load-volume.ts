@@ -89,10 +89,14 @@ const mismatch = (inst: DicomInstance, plan: SeriesPlan): VerdictError =>
   );
 
 const notMono = (inst: DicomInstance, frame: DecodedFrame) =>
-  new VerdictError('dicom.bad-value', `${basename(inst.path)} is a colour image (${inst.photometricInterpretation}); a volume needs monochrome slices.`, {
-    path: inst.path,
-    kind: frame.kind,
-  });
+  new VerdictError(
+    'dicom.bad-value',
+    `${basename(inst.path)} is a colour image (${inst.photometricInterpretation}); a volume needs monochrome slices.`,
+    {
+      path: inst.path,
+      kind: frame.kind,
+    },
+  );
 
 /** The fast path for one file: returns false when the file needs the general path. */
 const readFramesDirect = (path: string, plan: SeriesPlan, wanted: number[], vol: VolumeBuffer, head: Buffer): boolean =>
@@ -110,7 +114,11 @@ const readFramesDirect = (path: string, plan: SeriesPlan, wanted: number[], vol:
       if (frame >= inst.numberOfFrames || found.length < (frame + 1) * frameBytes) return false;
       const got = readAtSync(fd, bytes, i * perSlice * 2, frameBytes, found.dataOffset + frame * frameBytes);
       if (got !== frameBytes) {
-        throw new VerdictError('dicom.decode-failed', `${basename(path)}: pixel data is truncated (frame ${frame + 1} has ${got} of ${frameBytes} bytes).`, { path });
+        throw new VerdictError(
+          'dicom.decode-failed',
+          `${basename(path)}: pixel data is truncated (frame ${frame + 1} has ${got} of ${frameBytes} bytes).`,
+          { path },
+        );
       }
       const { slope, intercept } = rescaleOf(inst, frame);
       rescaleInPlace(vol.hu.subarray(i * perSlice, (i + 1) * perSlice), vol.kernels, inst.pixelRepresentation === 1, slope, intercept);

@@ -39,8 +39,7 @@ const bareDataSetSyntax = (b: Uint8Array): string | null => {
   return b[6] === 0x00 && b[7] === 0x00 ? IMPLICIT_VR_LITTLE_ENDIAN : null;
 };
 
-const asciiStart = (b: Uint8Array, n: number): string =>
-  String.fromCharCode(...b.subarray(0, Math.min(n, b.length)));
+const asciiStart = (b: Uint8Array, n: number): string => String.fromCharCode(...b.subarray(0, Math.min(n, b.length)));
 
 /** A short guess at what a non-DICOM file is, so the refusal is useful to a person. */
 export const describeNonDicom = (b: Uint8Array): string => {

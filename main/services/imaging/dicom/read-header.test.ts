@@ -58,15 +58,27 @@ describe('refusals name the file and the reason', () => {
   it('garbage, empty and too-short files are not DICOM', () => {
     let s = 7;
     const garbage = new Uint8Array(4000).map(() => (s = (s * 1103515245 + 12345) & 0x7fffffff) & 255);
-    expect(refusal(() => instanceFromBytes(garbage, '/x/noise.bin'))).toMatchObject({ code: 'dicom.not-dicom', message: expect.stringMatching(/^noise\.bin is not DICOM: .*DICM/) });
+    expect(refusal(() => instanceFromBytes(garbage, '/x/noise.bin'))).toMatchObject({
+      code: 'dicom.not-dicom',
+      message: expect.stringMatching(/^noise\.bin is not DICOM: .*DICM/),
+    });
     expect(refusal(() => instanceFromBytes(new Uint8Array(0), 'empty.dcm')).message).toMatch(/empty/);
     garbage.set([0x44, 0x49, 0x43, 0x4d], 128); // a DICM marker followed by noise
-    expect(refusal(() => instanceFromBytes(garbage, 'fake.dcm'))).toMatchObject({ code: 'dicom.not-dicom', message: expect.stringMatching(/fake\.dcm looks like DICOM but could not be parsed/) });
+    expect(refusal(() => instanceFromBytes(garbage, 'fake.dcm'))).toMatchObject({
+      code: 'dicom.not-dicom',
+      message: expect.stringMatching(/fake\.dcm looks like DICOM but could not be parsed/),
+    });
   });
 
   it('a truncated file is refused, never half-read', () => {
-    expect(refusal(() => instanceFromBytes(bytes.subarray(0, 100_000), 'cut.dcm'))).toMatchObject({ code: 'dicom.not-dicom', message: expect.stringMatching(/cut\.dcm .*truncated or damaged/) });
-    expect(refusal(() => instanceFromBytes(bytes.subarray(0, 1000), 'cut.dcm'))).toMatchObject({ code: 'dicom.no-pixel-data', message: expect.stringMatching(/probably truncated/) });
+    expect(refusal(() => instanceFromBytes(bytes.subarray(0, 100_000), 'cut.dcm'))).toMatchObject({
+      code: 'dicom.not-dicom',
+      message: expect.stringMatching(/cut\.dcm .*truncated or damaged/),
+    });
+    expect(refusal(() => instanceFromBytes(bytes.subarray(0, 1000), 'cut.dcm'))).toMatchObject({
+      code: 'dicom.no-pixel-data',
+      message: expect.stringMatching(/probably truncated/),
+    });
   });
 
   it('a missing required tag is named with its keyword and (gggg,eeee)', () => {
@@ -77,19 +89,30 @@ describe('refusals name the file and the reason', () => {
   });
 
   it('an undecodable transfer syntax is named by UID and name', () => {
-    const file = writeDicom({ transferSyntax: '1.2.840.10008.1.2.4.100', elements: ctElements(), fragments: [Uint8Array.from([0, 0, 1, 0xb3])] });
+    const file = writeDicom({
+      transferSyntax: '1.2.840.10008.1.2.4.100',
+      elements: ctElements(),
+      fragments: [Uint8Array.from([0, 0, 1, 0xb3])],
+    });
     const e = refusal(() => instanceFromBytes(file, 'video.dcm'));
     expect(e.code).toBe('dicom.unsupported-syntax');
-    expect(e.message).toBe('video.dcm uses transfer syntax 1.2.840.10008.1.2.4.100 (MPEG2 Main Profile / Main Level) which Verdict cannot decode.');
+    expect(e.message).toBe(
+      'video.dcm uses transfer syntax 1.2.840.10008.1.2.4.100 (MPEG2 Main Profile / Main Level) which Verdict cannot decode.',
+    );
     const unknown = writeDicom({ transferSyntax: '1.2.3.4.5', elements: ctElements(), fragments: [new Uint8Array(4)] });
-    expect(refusal(() => instanceFromBytes(unknown, 'odd.dcm')).message).toMatch(/1\.2\.3\.4\.5 \(unknown transfer syntax\).*not a known transfer syntax/);
+    expect(refusal(() => instanceFromBytes(unknown, 'odd.dcm')).message).toMatch(
+      /1\.2\.3\.4\.5 \(unknown transfer syntax\).*not a known transfer syntax/,
+    );
     // Reading metadata only (no decoding wanted) still works.
     expect(instanceFromBytes(file, 'video.dcm', { requireDecodable: false }).transferSyntaxName).toBe('MPEG2 Main Profile / Main Level');
   });
 
   it('pixel data shorter than Rows × Columns is refused as truncated', () => {
     const file = writeDicom({ elements: ctElements({ rows: 4, columns: 4 }), pixels: int16Bytes([1, 2, 3, 4]) });
-    expect(refusal(() => instanceFromBytes(file, 'short.dcm'))).toMatchObject({ code: 'dicom.decode-failed', message: expect.stringMatching(/short\.dcm: pixel data is truncated/) });
+    expect(refusal(() => instanceFromBytes(file, 'short.dcm'))).toMatchObject({
+      code: 'dicom.decode-failed',
+      message: expect.stringMatching(/short\.dcm: pixel data is truncated/),
+    });
   });
 
   it('reads a bare data set without preamble (implicit VR, old exports)', () => {
@@ -101,8 +124,14 @@ describe('refusals name the file and the reason', () => {
 
   it('a file that cannot be read is reported as such', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'verdict-dicom-'));
-    await expect(readDicomInstance(join(dir, 'missing.dcm'))).rejects.toMatchObject({ code: 'file.not-found', message: expect.stringContaining('ENOENT') });
-    writeFileSync(join(dir, 'ok.dcm'), writeDicom({ elements: withElements(ctElements(), [[0x00280030, 'DS', '0.7\\0.8']]), pixels: int16Bytes([0, 0, 0, 0, 0, 0]) }));
+    await expect(readDicomInstance(join(dir, 'missing.dcm'))).rejects.toMatchObject({
+      code: 'file.not-found',
+      message: expect.stringContaining('ENOENT'),
+    });
+    writeFileSync(
+      join(dir, 'ok.dcm'),
+      writeDicom({ elements: withElements(ctElements(), [[0x00280030, 'DS', '0.7\\0.8']]), pixels: int16Bytes([0, 0, 0, 0, 0, 0]) }),
+    );
     expect((await readDicomInstance(join(dir, 'ok.dcm'))).pixelSpacing).toEqual([0.7, 0.8]);
   });
 });

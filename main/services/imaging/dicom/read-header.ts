@@ -61,7 +61,11 @@ export const readInstance = (bytes: Uint8Array, path: string, options: ReadOptio
  * Returns null when the head does not suffice (compressed, deflated or a header longer than the
  * head); the caller then reads the whole file.
  */
-export const instanceFromHead = (head: Uint8Array, fileSize: number, path: string): { instance: DicomInstance; pixelData: PixelDataLocation } | null => {
+export const instanceFromHead = (
+  head: Uint8Array,
+  fileSize: number,
+  path: string,
+): { instance: DicomInstance; pixelData: PixelDataLocation } | null => {
   if (head.length >= fileSize) return readInstance(head, path, { hash: false });
   let opened: OpenedDicom;
   try {
@@ -76,7 +80,11 @@ export const instanceFromHead = (head: Uint8Array, fileSize: number, path: strin
   const need = nativeFrameLength(inst) * inst.numberOfFrames;
   const available = Math.min(el.length, fileSize - el.dataOffset);
   if (need > available) {
-    throw new VerdictError('dicom.decode-failed', `${basename(path)}: pixel data is truncated: ${inst.numberOfFrames} frame(s) need ${need} bytes, only ${available} are present.`, { path });
+    throw new VerdictError(
+      'dicom.decode-failed',
+      `${basename(path)}: pixel data is truncated: ${inst.numberOfFrames} frame(s) need ${need} bytes, only ${available} are present.`,
+      { path },
+    );
   }
   return { instance: inst, pixelData: pixelDataLocation(opened) };
 };
@@ -99,16 +107,31 @@ export const assertDecodable = (opened: OpenedDicom, inst: DicomInstance): void 
     if (!sof) throw unsupportedSyntax(inst, 'the first frame holds no JPEG frame header');
     const sequential = sof.process === 'baseline' || sof.process === 'extended' || sof.process === 'progressive';
     if (sof.precision !== 8 || !sequential) {
-      throw unsupportedSyntax(inst, `its JPEG stream is ${sof.precision}-bit ${sof.process} and the JPEG codec Verdict bundles (libjpeg-turbo) decodes 8-bit sequential and progressive streams only`);
+      throw unsupportedSyntax(
+        inst,
+        `its JPEG stream is ${sof.precision}-bit ${sof.process} and the JPEG codec Verdict bundles (libjpeg-turbo) decodes 8-bit sequential and progressive streams only`,
+      );
     }
   }
 };
 
-const PHOTOMETRICS = new Set(['MONOCHROME1', 'MONOCHROME2', 'PALETTE COLOR', 'RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_ICT', 'YBR_RCT', 'YBR_PARTIAL_420', 'YBR_PARTIAL_422']);
+const PHOTOMETRICS = new Set([
+  'MONOCHROME1',
+  'MONOCHROME2',
+  'PALETTE COLOR',
+  'RGB',
+  'YBR_FULL',
+  'YBR_FULL_422',
+  'YBR_ICT',
+  'YBR_RCT',
+  'YBR_PARTIAL_420',
+  'YBR_PARTIAL_422',
+]);
 
 /** What about the pixel layout rules out decoding, or null. */
 const unsupportedLayout = (inst: DicomInstance): string | null => {
-  if (inst.bitsAllocated !== 8 && inst.bitsAllocated !== 16) return `its pixels have ${inst.bitsAllocated} bits allocated (8 or 16 are supported)`;
+  if (inst.bitsAllocated !== 8 && inst.bitsAllocated !== 16)
+    return `its pixels have ${inst.bitsAllocated} bits allocated (8 or 16 are supported)`;
   if (inst.samplesPerPixel !== 1 && inst.samplesPerPixel !== 3) return `its pixels have ${inst.samplesPerPixel} samples`;
   if (!PHOTOMETRICS.has(inst.photometricInterpretation)) return `its photometric interpretation is ${inst.photometricInterpretation}`;
   return null;
@@ -116,11 +139,30 @@ const unsupportedLayout = (inst: DicomInstance): string | null => {
 
 const assertLayout = (inst: DicomInstance): void => {
   const layout = unsupportedLayout(inst);
-  if (layout) throw new VerdictError('dicom.bad-value', `${basename(inst.path)}: ${layout}, which Verdict cannot display.`, { path: inst.path });
+  if (layout)
+    throw new VerdictError('dicom.bad-value', `${basename(inst.path)}: ${layout}, which Verdict cannot display.`, { path: inst.path });
 };
 
 /** Modalities whose objects carry no pixel data by design (reports, waveforms, plans, …). */
-const NON_IMAGE_MODALITIES = new Set(['SR', 'KO', 'PR', 'ECG', 'HD', 'EPS', 'RESP', 'AU', 'DOC', 'REG', 'FID', 'PLAN', 'RTSTRUCT', 'RTPLAN', 'RTRECORD', 'RWV', 'M3D']);
+const NON_IMAGE_MODALITIES = new Set([
+  'SR',
+  'KO',
+  'PR',
+  'ECG',
+  'HD',
+  'EPS',
+  'RESP',
+  'AU',
+  'DOC',
+  'REG',
+  'FID',
+  'PLAN',
+  'RTSTRUCT',
+  'RTPLAN',
+  'RTRECORD',
+  'RWV',
+  'M3D',
+]);
 
 const photometricDefault = (spp: number): string | null => (spp === 1 ? 'MONOCHROME2' : null);
 
@@ -132,7 +174,9 @@ export const instanceFromDataSet = (opened: OpenedDicom, path: string, sha256: s
     // without pixels; image attributes or an imaging modality give that away.
     const modality = str(ds, 'Modality');
     const imageLike = ushort(ds, 'Rows') !== null || (modality !== null && !NON_IMAGE_MODALITIES.has(modality));
-    const why = imageLike ? `it looks like an image (modality ${modality ?? 'unknown'}) without its pixels: probably truncated` : `it is not an image (modality ${modality ?? 'unknown'})`;
+    const why = imageLike
+      ? `it looks like an image (modality ${modality ?? 'unknown'}) without its pixels: probably truncated`
+      : `it is not an image (modality ${modality ?? 'unknown'})`;
     throw new VerdictError('dicom.no-pixel-data', `${name} has no pixel data (7FE0,0010): ${why}.`, { path });
   }
   const rows = requireUshort(ds, 'Rows', path);

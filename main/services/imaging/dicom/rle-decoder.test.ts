@@ -44,19 +44,31 @@ describe('decodeRleFrame', () => {
 
   it('16-bit: the most significant byte plane comes first, output is little endian', () => {
     // values 0x0102, 0x0304, 0xFFFE → high bytes [01 03 FF], low bytes [02 04 FE]
-    const out = decodeRleFrame(frame([[0x02, 0x01, 0x03, 0xff], [0x02, 0x02, 0x04, 0xfe]]), { rows: 1, columns: 3, samplesPerPixel: 1, bitsAllocated: 16 });
+    const out = decodeRleFrame(
+      frame([
+        [0x02, 0x01, 0x03, 0xff],
+        [0x02, 0x02, 0x04, 0xfe],
+      ]),
+      { rows: 1, columns: 3, samplesPerPixel: 1, bitsAllocated: 16 },
+    );
     expect([...new Int16Array(out.buffer)]).toEqual([0x0102, 0x0304, -2]);
   });
 
   it('RGB: three planes become interleaved pixels (or stay planar on request)', () => {
-    const f = frame([[0xff, 10], [0xff, 20], [0xff, 30]]);
+    const f = frame([
+      [0xff, 10],
+      [0xff, 20],
+      [0xff, 30],
+    ]);
     const layout = { rows: 1, columns: 2, samplesPerPixel: 3, bitsAllocated: 8 };
     expect([...decodeRleFrame(f, layout)]).toEqual([10, 20, 30, 10, 20, 30]);
     expect([...decodeRleFrame(f, layout, false)]).toEqual([10, 10, 20, 20, 30, 30]);
   });
 
   it('refuses a header whose segment count does not fit the image, and a short frame', () => {
-    expect(() => decodeRleFrame(frame([[0xff, 1]]), { rows: 1, columns: 2, samplesPerPixel: 1, bitsAllocated: 16 })).toThrow(/2 segments|expected 2/);
+    expect(() => decodeRleFrame(frame([[0xff, 1]]), { rows: 1, columns: 2, samplesPerPixel: 1, bitsAllocated: 16 })).toThrow(
+      /2 segments|expected 2/,
+    );
     expect(() => decodeRleFrame(new Uint8Array(10), { rows: 1, columns: 1, samplesPerPixel: 1, bitsAllocated: 8 })).toThrow(/64-byte/);
   });
 });

@@ -15,7 +15,15 @@ export class RleError extends Error {
 }
 
 /** PackBits (G.3.1): n ≥ 0 copies n+1 literal bytes, −127…−1 repeats the next byte 1−n times, −128 is a no-op. */
-export const unpackBits = (src: Uint8Array, start: number, end: number, out: Uint8Array, outOffset: number, outStride: number, count: number): void => {
+export const unpackBits = (
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  outOffset: number,
+  outStride: number,
+  count: number,
+): void => {
   let i = start;
   let o = outOffset;
   let written = 0;
@@ -49,7 +57,8 @@ export const decodeRleFrame = (frame: Uint8Array, layout: RleLayout, interleave 
   const view = new DataView(frame.buffer, frame.byteOffset, 64);
   const segments = view.getUint32(0, true);
   const bytesPerSample = layout.bitsAllocated / 8;
-  if (!Number.isInteger(bytesPerSample) || bytesPerSample < 1) throw new RleError(`${layout.bitsAllocated}-bit samples cannot be RLE coded`);
+  if (!Number.isInteger(bytesPerSample) || bytesPerSample < 1)
+    throw new RleError(`${layout.bitsAllocated}-bit samples cannot be RLE coded`);
   const expected = layout.samplesPerPixel * bytesPerSample;
   if (segments !== expected) throw new RleError(`header lists ${segments} segments, expected ${expected}`);
   const pixels = layout.rows * layout.columns;

@@ -17,7 +17,7 @@ describe('scanDicomFolder', () => {
     expect(refused).toMatchObject({
       'CTImageEvenAligned.dat': 'dicom.not-dicom',
       'no-pixel-data.dcm': 'dicom.no-pixel-data',
-      'report_dfl': 'dicom.no-pixel-data',
+      report_dfl: 'dicom.no-pixel-data',
       'CTImage.dcm_JPEGProcess2_4TransferSyntax_1.2.840.10008.1.2.4.51.dcm': 'dicom.unsupported-syntax',
     });
     expect(result.skipped.map((s) => basename(s.path)).sort()).toEqual(['README.md', 'README.md', 'README.md', 'metadata']);
@@ -31,7 +31,10 @@ describe('scanDicomFolder', () => {
     const slice = readFileSync(join(LIDC_0001_SERIES, '000001.dcm'));
     writeFileSync(join(dir, 'a/b/cut.dcm'), slice.subarray(0, 300_000));
     writeFileSync(join(dir, 'a/empty'), new Uint8Array(0));
-    writeFileSync(join(dir, 'a/noise.dcm'), new Uint8Array(10_000).map((_, i) => (i * 7919) & 255));
+    writeFileSync(
+      join(dir, 'a/noise.dcm'),
+      new Uint8Array(10_000).map((_, i) => (i * 7919) & 255),
+    );
     writeFileSync(join(dir, 'photo.jpg'), Uint8Array.from([0xff, 0xd8, 0xff, 0xe0]));
     writeFileSync(join(dir, 'notes'), '<?xml version="1.0"?><x/>');
     copyFileSync(join(LIDC_0001_SERIES, '000002.dcm'), join(dir, 'a/b/good'));

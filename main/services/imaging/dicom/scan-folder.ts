@@ -32,10 +32,41 @@ export type ScanOptions = {
 };
 
 const NOT_DICOM_EXTENSIONS = new Set([
-  '.xml', '.csv', '.tsv', '.json', '.txt', '.md', '.html', '.htm', '.log', '.ini', '.yml', '.yaml',
-  '.jpg', '.jpeg', '.png', '.gif', '.bmp', '.tif', '.tiff', '.webp', '.svg',
-  '.pdf', '.doc', '.docx', '.xls', '.xlsx',
-  '.npy', '.npz', '.nii', '.py', '.js', '.ts', '.sh', '.exe', '.dll',
+  '.xml',
+  '.csv',
+  '.tsv',
+  '.json',
+  '.txt',
+  '.md',
+  '.html',
+  '.htm',
+  '.log',
+  '.ini',
+  '.yml',
+  '.yaml',
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.gif',
+  '.bmp',
+  '.tif',
+  '.tiff',
+  '.webp',
+  '.svg',
+  '.pdf',
+  '.doc',
+  '.docx',
+  '.xls',
+  '.xlsx',
+  '.npy',
+  '.npz',
+  '.nii',
+  '.py',
+  '.js',
+  '.ts',
+  '.sh',
+  '.exe',
+  '.dll',
 ]);
 
 const cancelled = (root: string): VerdictError => new VerdictError('import.cancelled', `Scanning ${root} was cancelled.`, { path: root });
@@ -76,7 +107,9 @@ export const listFiles = async (root: string, signal?: AbortSignal): Promise<str
     await walk(root);
   } catch (e) {
     if (e instanceof VerdictError) throw e;
-    throw new VerdictError('file.not-found', `${root} could not be listed (${(e as NodeJS.ErrnoException).code ?? String(e)}).`, { path: root });
+    throw new VerdictError('file.not-found', `${root} could not be listed (${(e as NodeJS.ErrnoException).code ?? String(e)}).`, {
+      path: root,
+    });
   }
   return out.sort();
 };
@@ -88,7 +121,13 @@ const HEAD_BYTES = 16 * 1024;
 
 const refusal = (path: string, e: unknown): Outcome => {
   if (e instanceof VerdictError) return { refused: { path, code: e.code, reason: e.message } };
-  return { refused: { path, code: 'internal', reason: `${basename(path)}: unexpected error while reading (${e instanceof Error ? e.message : String(e)}).` } };
+  return {
+    refused: {
+      path,
+      code: 'internal',
+      reason: `${basename(path)}: unexpected error while reading (${e instanceof Error ? e.message : String(e)}).`,
+    },
+  };
 };
 
 /** Lets the volume loader skip parsing this file again while it is unchanged. */
@@ -154,8 +193,7 @@ export const scanDicomFolder = async (root: string, options: ScanOptions = {}): 
       if ('instance' in outcome) {
         result.instances.push(outcome.instance);
         if (options.keepBytes && outcome.bytes) (result.bytes ??= new Map()).set(path, outcome.bytes);
-      }
-      else if ('refused' in outcome) result.refused.push(outcome.refused);
+      } else if ('refused' in outcome) result.refused.push(outcome.refused);
       else result.skipped.push(outcome.skipped);
       done++;
       onProgress?.(done, files.length, path);

@@ -64,7 +64,9 @@ describe('buildSeriesPlans', () => {
     const s = Math.sin(Math.PI / 6);
     const orient: Orientation = [1, 0, 0, 0, c, s];
     const normal: Vec3 = [0, -s, c];
-    const instances = [3, 1, 2].map((k) => fake({ imageOrientationPatient: orient, imagePositionPatient: [0, normal[1] * k * 2, normal[2] * k * 2] }));
+    const instances = [3, 1, 2].map((k) =>
+      fake({ imageOrientationPatient: orient, imagePositionPatient: [0, normal[1] * k * 2, normal[2] * k * 2] }),
+    );
     const [plan] = buildSeriesPlans(instances);
     expect(plan.normal![1]).toBeCloseTo(-s);
     expect(plan.slices.map((x) => x.z)).toEqual([2, 4, 6].map((v) => expect.closeTo(v, 9)));
@@ -94,15 +96,26 @@ describe('buildSeriesPlans', () => {
   });
 
   it('groups by SeriesInstanceUID', () => {
-    const plans = buildSeriesPlans([at(0, { seriesInstanceUid: '2.2' }), at(0, { seriesInstanceUid: '1.1' }), at(2, { seriesInstanceUid: '2.2' })]);
-    expect(plans.map((p) => [p.seriesInstanceUid, p.slices.length])).toEqual([['1.1', 1], ['2.2', 2]]);
+    const plans = buildSeriesPlans([
+      at(0, { seriesInstanceUid: '2.2' }),
+      at(0, { seriesInstanceUid: '1.1' }),
+      at(2, { seriesInstanceUid: '2.2' }),
+    ]);
+    expect(plans.map((p) => [p.seriesInstanceUid, p.slices.length])).toEqual([
+      ['1.1', 1],
+      ['2.2', 2],
+    ]);
   });
 
   it('a multi-frame file becomes one slice per frame, sorted by per-frame positions', () => {
     const frames = [10, 0, 5].map((z) => ({ position: [0, 0, z] as Vec3, rescaleSlope: 1, rescaleIntercept: 0 }));
     const mf = fake({ numberOfFrames: 3, frames, imagePositionPatient: [0, 0, 10] });
     const [plan] = buildSeriesPlans([mf]);
-    expect(plan.slices.map((s) => [s.frame, s.z])).toEqual([[1, 0], [2, 5], [0, 10]]);
+    expect(plan.slices.map((s) => [s.frame, s.z])).toEqual([
+      [1, 0],
+      [2, 5],
+      [0, 10],
+    ]);
     expect(plan.slices.every((s) => s.path === mf.path)).toBe(true);
     expect(plan.sliceSpacing).toBe(5);
   });

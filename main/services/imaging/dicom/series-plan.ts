@@ -25,7 +25,9 @@ const majority = <T>(items: DicomInstance[], key: (i: DicomInstance) => T, id: (
 };
 
 const byInstanceOrder = (a: DicomInstance, b: DicomInstance): number =>
-  (a.instanceNumber ?? Infinity) - (b.instanceNumber ?? Infinity) || a.sopInstanceUid.localeCompare(b.sopInstanceUid) || a.path.localeCompare(b.path);
+  (a.instanceNumber ?? Infinity) - (b.instanceNumber ?? Infinity) ||
+  a.sopInstanceUid.localeCompare(b.sopInstanceUid) ||
+  a.path.localeCompare(b.path);
 
 const expandSlices = (instances: DicomInstance[], normal: SeriesPlan['normal'], warnings: string[]): SliceRef[] => {
   const ordered = [...instances].sort(byInstanceOrder);
@@ -42,7 +44,9 @@ const expandSlices = (instances: DicomInstance[], normal: SeriesPlan['normal'], 
     // Stable sort: equal positions keep the instance/frame order, which does not depend on file names.
     refs.sort((a, b) => a.z - b.z);
   } else if (refs.length > 1) {
-    warnings.push('The files carry no usable slice positions: slices are ordered by instance number and frame, and the slice spacing is unknown.');
+    warnings.push(
+      'The files carry no usable slice positions: slices are ordered by instance number and frame, and the slice spacing is unknown.',
+    );
   }
   return refs;
 };
@@ -50,7 +54,8 @@ const expandSlices = (instances: DicomInstance[], normal: SeriesPlan['normal'], 
 const spacingAndGaps = (slices: SliceRef[], warnings: string[]): { sliceSpacing: number | null; gapsAfter: number[] } => {
   const diffs = slices.slice(1).map((s, i) => s.z - slices[i].z);
   const duplicates = diffs.filter((d) => d < SAME_POSITION_MM).length;
-  if (duplicates > 0) warnings.push(`${duplicates} slice(s) share a position with their neighbour (duplicates or more than one acquisition in the series).`);
+  if (duplicates > 0)
+    warnings.push(`${duplicates} slice(s) share a position with their neighbour (duplicates or more than one acquisition in the series).`);
   const steps = diffs.filter((d) => d >= SAME_POSITION_MM);
   if (steps.length === 0) return { sliceSpacing: null, gapsAfter: [] };
   const spacing = median(steps);
@@ -65,26 +70,43 @@ const spacingAndGaps = (slices: SliceRef[], warnings: string[]): { sliceSpacing:
     }
   });
   const irregular = steps.filter((d) => d <= GAP_FACTOR * spacing && Math.abs(d - spacing) > 0.1 * spacing);
-  if (irregular.length > 0) warnings.push(`Slice spacing is irregular: ${irregular.length} step(s) differ from ${fmt(spacing)} mm by more than 10%.`);
+  if (irregular.length > 0)
+    warnings.push(`Slice spacing is irregular: ${irregular.length} step(s) differ from ${fmt(spacing)} mm by more than 10%.`);
   return { sliceSpacing: spacing, gapsAfter };
 };
 
 const planSeries = (instances: DicomInstance[]): SeriesPlan => {
   const warnings: string[] = [];
   const first = [...instances].sort(byInstanceOrder)[0];
-  const size = majority(instances, (i) => [i.rows, i.columns] as const, (v) => v.join('x'));
-  if (size.others > 0) warnings.push(`Inconsistent geometry: ${size.others} file(s) differ from the ${size.value[1]}×${size.value[0]} image size of the rest.`);
-  const orient = majority(instances, (i) => i.imageOrientationPatient, (v) => (v ? v.map((x) => x.toFixed(4)).join('\\') : 'none'));
+  const size = majority(
+    instances,
+    (i) => [i.rows, i.columns] as const,
+    (v) => v.join('x'),
+  );
+  if (size.others > 0)
+    warnings.push(
+      `Inconsistent geometry: ${size.others} file(s) differ from the ${size.value[1]}×${size.value[0]} image size of the rest.`,
+    );
+  const orient = majority(
+    instances,
+    (i) => i.imageOrientationPatient,
+    (v) => (v ? v.map((x) => x.toFixed(4)).join('\\') : 'none'),
+  );
   const orientation: Orientation | null = orient.value;
   const sameAsMajority = (o: Orientation | null): boolean => (o && orientation ? sameOrientation(o, orientation) : o === orientation);
   const turned = instances.filter((i) => !sameAsMajority(i.imageOrientationPatient)).length;
   if (turned > 0) warnings.push(`Inconsistent geometry: ${turned} file(s) have a different ImageOrientationPatient.`);
-  const ps = majority(instances, (i) => i.pixelSpacing, (v) => (v ? v.map((x) => x.toFixed(5)).join('\\') : 'none'));
+  const ps = majority(
+    instances,
+    (i) => i.pixelSpacing,
+    (v) => (v ? v.map((x) => x.toFixed(5)).join('\\') : 'none'),
+  );
   if (ps.others > 0) warnings.push(`Inconsistent geometry: ${ps.others} file(s) have a different PixelSpacing.`);
   if (ps.value === null) warnings.push('The files carry no PixelSpacing: distances and sizes in mm are unknown.');
   const normal = orientation ? sliceNormal(orientation) : null;
   const slices = expandSlices(instances, normal, warnings);
-  const { sliceSpacing, gapsAfter } = slices.length > 1 && normal && slices[0].position ? spacingAndGaps(slices, warnings) : { sliceSpacing: null, gapsAfter: [] };
+  const { sliceSpacing, gapsAfter } =
+    slices.length > 1 && normal && slices[0].position ? spacingAndGaps(slices, warnings) : { sliceSpacing: null, gapsAfter: [] };
   return {
     seriesInstanceUid: first.seriesInstanceUid,
     studyInstanceUid: first.studyInstanceUid,
@@ -101,7 +123,10 @@ const planSeries = (instances: DicomInstance[]): SeriesPlan => {
     slices,
     gapsAfter,
     warnings,
-    window: first.windowCenter !== null && first.windowWidth !== null && first.windowWidth > 0 ? { center: first.windowCenter, width: first.windowWidth } : null,
+    window:
+      first.windowCenter !== null && first.windowWidth !== null && first.windowWidth > 0
+        ? { center: first.windowCenter, width: first.windowWidth }
+        : null,
   };
 };
 

@@ -16,7 +16,10 @@ export const readShortFragments = (ds: DataSet, el: Element): boolean => {
   const b = ds.byteArray;
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let p = el.dataOffset;
-  const itemAt = (at: number) => (at + 8 <= b.length && view.getUint16(at, true) === ITEM_GROUP ? { element: view.getUint16(at + 2, true), length: view.getUint32(at + 4, true) } : null);
+  const itemAt = (at: number) =>
+    at + 8 <= b.length && view.getUint16(at, true) === ITEM_GROUP
+      ? { element: view.getUint16(at + 2, true), length: view.getUint32(at + 4, true) }
+      : null;
   const table = itemAt(p);
   if (!table || table.element !== ITEM || table.length % 4 !== 0 || p + 8 + table.length > b.length) return false;
   const basicOffsetTable: number[] = [];
@@ -33,4 +36,3 @@ export const readShortFragments = (ds: DataSet, el: Element): boolean => {
   Object.assign(el, { encapsulatedPixelData: true, basicOffsetTable, fragments, length: p - el.dataOffset, hadUndefinedLength: true });
   return true;
 };
-

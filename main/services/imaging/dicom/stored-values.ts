@@ -54,7 +54,10 @@ export const monoFromBytes = (bytes: Uint8Array, pixels: number, layout: StoredL
 export const monoFromCodec16 = (bytes: Uint8Array, layout: StoredLayout): MonoPixels => {
   const aligned = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice();
   const n = aligned.length >> 1;
-  const out = layout.pixelRepresentation === 1 ? new Int16Array(aligned.buffer, aligned.byteOffset, n) : new Uint16Array(aligned.buffer, aligned.byteOffset, n);
+  const out =
+    layout.pixelRepresentation === 1
+      ? new Int16Array(aligned.buffer, aligned.byteOffset, n)
+      : new Uint16Array(aligned.buffer, aligned.byteOffset, n);
   normaliseStored(out, layout.bitsStored);
   return out;
 };

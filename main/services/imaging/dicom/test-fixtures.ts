@@ -45,7 +45,13 @@ const valueBytes = (vr: string, value: SyntheticElement[2], le: boolean): Uint8A
   return out;
 };
 
-const element = (tag: number, vr: string, data: Uint8Array, mode: 'explicit-le' | 'explicit-be' | 'implicit-le', undefinedLength = false): Uint8Array => {
+const element = (
+  tag: number,
+  vr: string,
+  data: Uint8Array,
+  mode: 'explicit-le' | 'explicit-be' | 'implicit-le',
+  undefinedLength = false,
+): Uint8Array => {
   const le = mode !== 'explicit-be';
   const long = mode === 'implicit-le' || LONG_VRS.has(vr);
   const head = new Uint8Array(mode === 'implicit-le' ? 8 : long ? 12 : 8);
@@ -98,12 +104,14 @@ export const writeDicom = (f: SyntheticFile): Uint8Array => {
   ]);
   const meta = concat([element(0x00020000, 'UL', valueBytes('UL', [metaBody.length], true), 'explicit-le'), metaBody]);
   const le = mode !== 'explicit-be';
-  const body = [...f.elements]
-    .sort((a, b) => a[0] - b[0])
-    .map(([tag, vr, value]) => element(tag, vr, valueBytes(vr, value, le), mode));
+  const body = [...f.elements].sort((a, b) => a[0] - b[0]).map(([tag, vr, value]) => element(tag, vr, valueBytes(vr, value, le), mode));
   if (f.pixels) body.push(element(0x7fe00010, 'OW', valueBytes('OB', f.pixels, le), mode));
   if (f.fragments) {
-    const seq = concat([item(0xe000, new Uint8Array(0)), ...f.fragments.map((fr) => item(0xe000, valueBytes('OB', fr, true))), item(0xe0dd, new Uint8Array(0))]);
+    const seq = concat([
+      item(0xe000, new Uint8Array(0)),
+      ...f.fragments.map((fr) => item(0xe000, valueBytes('OB', fr, true))),
+      item(0xe0dd, new Uint8Array(0)),
+    ]);
     body.push(element(0x7fe00010, 'OB', seq, mode, true));
   }
   const preamble = new Uint8Array(132);

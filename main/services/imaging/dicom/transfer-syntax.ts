@@ -51,7 +51,12 @@ const ENCAPSULATED: Row[] = [
   ['1.2.840.10008.1.2.4.64', 'JPEG Full Progression, Hierarchical (Process 25 & 27)', null, true, true],
   ['1.2.840.10008.1.2.4.65', 'JPEG Lossless, Hierarchical (Process 28)', null, false, true],
   ['1.2.840.10008.1.2.4.66', 'JPEG Lossless, Hierarchical (Process 29)', null, false, true],
-  ['1.2.840.10008.1.2.4.70', 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])', 'jpeg-lossless', false],
+  [
+    '1.2.840.10008.1.2.4.70',
+    'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])',
+    'jpeg-lossless',
+    false,
+  ],
   ['1.2.840.10008.1.2.4.80', 'JPEG-LS Lossless Image Compression', 'jpeg-ls', false],
   ['1.2.840.10008.1.2.4.81', 'JPEG-LS Lossy (Near-Lossless) Image Compression', 'jpeg-ls', true],
   ['1.2.840.10008.1.2.4.90', 'JPEG 2000 Image Compression (Lossless Only)', 'jpeg-2000', false],
@@ -110,5 +115,4 @@ export const transferSyntax = (uid: string): TransferSyntax | null => REGISTRY.g
 export const transferSyntaxName = (uid: string): string => REGISTRY.get(uid)?.name ?? 'unknown transfer syntax';
 
 /** Every UID Verdict can decode at least some files of (the JPEG 8-bit ones only for 8-bit streams). */
-export const decodableTransferSyntaxes = (): string[] =>
-  [...REGISTRY.values()].filter((s) => s.decoder !== null).map((s) => s.uid);
+export const decodableTransferSyntaxes = (): string[] => [...REGISTRY.values()].filter((s) => s.decoder !== null).map((s) => s.uid);

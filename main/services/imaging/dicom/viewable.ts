@@ -16,9 +16,13 @@ export const displayKind = (inst: Pick<DicomInstance, 'samplesPerPixel' | 'photo
   inst.samplesPerPixel === 3 || inst.photometricInterpretation === 'PALETTE COLOR' ? 'colour' : 'greyscale';
 
 const notGreyscale = (inst: DicomInstance, frame: DecodedFrame): VerdictError =>
-  new VerdictError('dicom.bad-value', `${basename(inst.path)}: its header describes a greyscale image, but it decodes to ${frame.kind === 'rgb' ? 'colour' : frame.kind}.`, {
-    path: inst.path,
-  });
+  new VerdictError(
+    'dicom.bad-value',
+    `${basename(inst.path)}: its header describes a greyscale image, but it decodes to ${frame.kind === 'rgb' ? 'colour' : frame.kind}.`,
+    {
+      path: inst.path,
+    },
+  );
 
 /** Decode what the viewer will show; throws the viewer's refusal now instead. */
 export const assertViewable = async (opened: OpenedDicom, instance: DicomInstance): Promise<void> => {

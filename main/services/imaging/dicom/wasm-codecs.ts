@@ -19,7 +19,11 @@ const SPEC: Record<CodecName, { js: string; wasm: string; decoderClass: string }
     wasm: '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm',
     decoderClass: 'JPEGDecoder',
   },
-  openjpeg: { js: '@cornerstonejs/codec-openjpeg/decodewasmjs', wasm: '@cornerstonejs/codec-openjpeg/decodewasm', decoderClass: 'J2KDecoder' },
+  openjpeg: {
+    js: '@cornerstonejs/codec-openjpeg/decodewasmjs',
+    wasm: '@cornerstonejs/codec-openjpeg/decodewasm',
+    decoderClass: 'J2KDecoder',
+  },
 };
 
 export type WasmFrameInfo = { width: number; height: number; bitsPerSample: number; componentCount: number; isSigned?: boolean };
@@ -45,7 +49,12 @@ export const setDecodeTimeLimitForTest = (ms: number | undefined): void => {
 };
 
 type Reply = { id: number; ok: boolean; error?: string } & Partial<WasmDecoded>;
-type Job = { message: { codec?: CodecName; encoded?: Uint8Array; lenient?: boolean; preload?: true }; limitMs: number; resolve: (r: Reply) => void; reject: (e: Error) => void };
+type Job = {
+  message: { codec?: CodecName; encoded?: Uint8Array; lenient?: boolean; preload?: true };
+  limitMs: number;
+  resolve: (r: Reply) => void;
+  reject: (e: Error) => void;
+};
 
 let worker: Worker | null = null;
 let running: (Job & { id: number; timer: NodeJS.Timeout }) | null = null;
@@ -53,7 +62,12 @@ const queue: Job[] = [];
 let nextId = 1;
 
 const codecPaths = () =>
-  Object.fromEntries(Object.entries(SPEC).map(([name, s]) => [name, { js: require.resolve(s.js), wasm: require.resolve(s.wasm), decoderClass: s.decoderClass }]));
+  Object.fromEntries(
+    Object.entries(SPEC).map(([name, s]) => [
+      name,
+      { js: require.resolve(s.js), wasm: require.resolve(s.wasm), decoderClass: s.decoderClass },
+    ]),
+  );
 
 const finish = (): Job & { id: number; timer: NodeJS.Timeout } => {
   const job = running!;
@@ -124,7 +138,13 @@ const submit = (message: Job['message'], limitMs: number): Promise<Reply> =>
 export const runWasmDecode = async (name: CodecName, encoded: Uint8Array, options: DecodeOptions = {}): Promise<WasmDecoded> => {
   const reply = await submit({ codec: name, encoded, lenient: options.lenient ?? false }, options.timeLimitMs ?? decodeTimeLimitMs(0));
   if (!reply.ok) throw new Error(reply.error ?? `${name} failed`);
-  return { pixels: reply.pixels!, info: reply.info!, nearLossless: reply.nearLossless ?? 0, interleaveMode: reply.interleaveMode ?? 2, partial: reply.partial ?? false };
+  return {
+    pixels: reply.pixels!,
+    info: reply.info!,
+    nearLossless: reply.nearLossless ?? 0,
+    interleaveMode: reply.interleaveMode ?? 2,
+    partial: reply.partial ?? false,
+  };
 };
 
 /** Start the codec worker and load every codec now, so that the first compressed slice does not wait for them. */

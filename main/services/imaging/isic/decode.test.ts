@@ -38,7 +38,13 @@ describe('decodeRgb', () => {
 
   test('a greyscale PNG becomes grey RGBA', async () => {
     const path = join(tmp, 'grey.png');
-    writeFileSync(path, await sharp(Buffer.from([10, 20, 30, 40]), { raw: { width: 2, height: 2, channels: 1 } }).toColourspace('b-w').png().toBuffer());
+    writeFileSync(
+      path,
+      await sharp(Buffer.from([10, 20, 30, 40]), { raw: { width: 2, height: 2, channels: 1 } })
+        .toColourspace('b-w')
+        .png()
+        .toBuffer(),
+    );
     const img = await decodeRgb(path);
     expect([...img.rgba]).toEqual([10, 10, 10, 255, 20, 20, 20, 255, 30, 30, 30, 255, 40, 40, 40, 255]);
   });

@@ -70,10 +70,20 @@ describe('a folder scan accounts for every CSV', () => {
     const scan = await scanDermoscopyFolder(dir);
     expect(scan.labelFiles.map((f) => [f.path, f.form, f.count])).toEqual([[join(dir, 'unicode.csv'), 'ham10000', 1]]);
     expect(scan.images.find((i) => i.imageId === ids[0])?.label?.dx).toBe(rows[0].split(',')[2]);
-    expect(scan.badLabelRows).toEqual([{ path: join(dir, 'unicode.csv'), line: 3, reason: `${join(dir, 'unicode.csv')}: line 3: 2 field(s), but the header has 15` }]);
+    expect(scan.badLabelRows).toEqual([
+      { path: join(dir, 'unicode.csv'), line: 3, reason: `${join(dir, 'unicode.csv')}: line 3: 2 field(s), but the header has 15` },
+    ]);
     expect(scan.skippedCsvs).toEqual([
-      { path: join(dir, 'no-dx.csv'), reason: 'not read as ISIC labels: line 1: no dx column, and Task 3 columns missing: MEL, NV, BCC, AKIEC, BKL, DF, VASC; header is: image_id, lesion_id' },
-      { path: join(dir, 'notes.csv'), reason: 'not an ISIC labels file: line 1: no image_id (HAM10000 metadata) or image (ISIC 2018 Task 3) column; header is: id, comment' },
+      {
+        path: join(dir, 'no-dx.csv'),
+        reason:
+          'not read as ISIC labels: line 1: no dx column, and Task 3 columns missing: MEL, NV, BCC, AKIEC, BKL, DF, VASC; header is: image_id, lesion_id',
+      },
+      {
+        path: join(dir, 'notes.csv'),
+        reason:
+          'not an ISIC labels file: line 1: no image_id (HAM10000 metadata) or image (ISIC 2018 Task 3) column; header is: id, comment',
+      },
     ]);
   });
 });

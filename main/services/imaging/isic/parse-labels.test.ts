@@ -21,7 +21,13 @@ describe('labels.csv (HAM10000 metadata + Task 3 one-hot columns)', () => {
   test('rows as written in the file', () => {
     // Line 2: ISIC_0024306,HAM_0000550,nv,follow_up,45,male,trunk,ham10000,0,1,0,0,0,0,0
     expect(labels.get('ISIC_0024306')).toEqual({
-      dx: 'nv', lesionId: 'HAM_0000550', dxType: 'follow_up', age: 45, sex: 'male', localization: 'trunk', source: 'ham10000',
+      dx: 'nv',
+      lesionId: 'HAM_0000550',
+      dxType: 'follow_up',
+      age: 45,
+      sex: 'male',
+      localization: 'trunk',
+      source: 'ham10000',
     });
     expect(labels.get('ISIC_0024400')).toMatchObject({ dx: 'mel', dxType: 'histo', age: 75, localization: 'unknown' });
     // ISIC 2018 test images carry "40.0" ages; some HAM10000 rows have no age at all.
@@ -96,7 +102,9 @@ describe('invalid label files', () => {
     expect(bad('image,MEL,NV\nISIC_1,1,0\n')).toMatch(/line 1: no dx column, and Task 3 columns missing: BCC, AKIEC, BKL, DF, VASC/);
   });
   test('dx and one-hot columns disagree', () => {
-    expect(bad('image_id,dx,MEL,NV,BCC,AKIEC,BKL,DF,VASC\nISIC_1,nv,1,0,0,0,0,0,0\n')).toMatch(/line 2, column MEL \(3\): dx is nv but the one-hot columns say mel/);
+    expect(bad('image_id,dx,MEL,NV,BCC,AKIEC,BKL,DF,VASC\nISIC_1,nv,1,0,0,0,0,0,0\n')).toMatch(
+      /line 2, column MEL \(3\): dx is nv but the one-hot columns say mel/,
+    );
   });
   test('an image listed twice', () => {
     expect(bad(t3 + 'ISIC_1,0,1,0,0,0,0,0\n')).toMatch(/line 3, column image \(1\): image ISIC_1 already labelled on line 2/);

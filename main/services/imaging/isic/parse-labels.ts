@@ -103,7 +103,13 @@ export function readIsicLabels(csvText: string, sourceName: string): IsicLabelsR
 }
 
 /** One data row as image id and label; throws a VerdictError naming file, line and column. */
-function readRow({ record, line }: Row, header: string[], layout: Layout, sourceName: string, seenOn: Map<string, number>): [string, IsicLabel] {
+function readRow(
+  { record, line }: Row,
+  header: string[],
+  layout: Layout,
+  sourceName: string,
+  seenOn: Map<string, number>,
+): [string, IsicLabel] {
   const name = (i: number) => `${header[i]} (${i + 1})`;
   if (record.length < header.length) fail(sourceName, line, `${record.length} field(s), but the header has ${header.length}`);
   const cell = (i: number) => (i >= 0 ? (record[i] ?? '').trim() : '');
@@ -161,7 +167,13 @@ function parseAge(v: string): number | undefined | null {
 function readRows(csvText: string, source: string): Row[] {
   try {
     // Rows of another length are judged one by one (readRow), not as a broken file.
-    const out = parse(csvText, { bom: true, skip_empty_lines: true, info: true, relax_column_count: true, delimiter: csvDelimiter(csvText) }) as unknown as { record: string[]; info: { lines: number } }[];
+    const out = parse(csvText, {
+      bom: true,
+      skip_empty_lines: true,
+      info: true,
+      relax_column_count: true,
+      delimiter: csvDelimiter(csvText),
+    }) as unknown as { record: string[]; info: { lines: number } }[];
     return out.map(({ record, info }) => ({ record, line: info.lines }));
   } catch (e) {
     const lines = (e as { lines?: unknown }).lines;

@@ -136,11 +136,11 @@ function mergeLabel(labels: Map<string, { label: IsicLabel; path: string }>, ima
     return;
   }
   if (prev.label.dx !== label.dx) {
-    throw new VerdictError(
-      'isic.bad-labels',
-      `${path}: image ${imageId} is ${label.dx} here but ${prev.label.dx} in ${prev.path}`,
-      { source: path, other: prev.path, imageId },
-    );
+    throw new VerdictError('isic.bad-labels', `${path}: image ${imageId} is ${label.dx} here but ${prev.label.dx} in ${prev.path}`, {
+      source: path,
+      other: prev.path,
+      imageId,
+    });
   }
   // Keep the richer record (the metadata form has lesion, age, sex, site).
   labels.set(imageId, { label: { ...label, ...prev.label }, path: prev.path });

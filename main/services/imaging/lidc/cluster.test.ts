@@ -116,12 +116,31 @@ describe('tolerance adaptation (synthetic)', () => {
   const mark = (id: string, x: number, zs: number[], malignancy?: number) => ({
     noduleId: id,
     small: false,
-    ...(malignancy ? { characteristics: { subtlety: 3, internalStructure: 1, calcification: 6, sphericity: 3, margin: 3, lobulation: 1, spiculation: 1, texture: 5, malignancy } } : {}),
+    ...(malignancy
+      ? {
+          characteristics: {
+            subtlety: 3,
+            internalStructure: 1,
+            calcification: 6,
+            sphericity: 3,
+            margin: 3,
+            lobulation: 1,
+            spiculation: 1,
+            texture: 5,
+            malignancy,
+          },
+        }
+      : {}),
     rois: zs.map((z) => ({
       z,
       sopInstanceUid: `z${z}`,
       inclusion: true,
-      edgeMap: [{ x, y: 0 }, { x: x + 4, y: 0 }, { x: x + 4, y: 4 }, { x, y: 4 }],
+      edgeMap: [
+        { x, y: 0 },
+        { x: x + 4, y: 0 },
+        { x: x + 4, y: 4 },
+        { x, y: 4 },
+      ],
     })),
   });
   const readers = (...marks: ReturnType<typeof mark>[][]): LidcReadingSession[] =>
@@ -133,7 +152,10 @@ describe('tolerance adaptation (synthetic)', () => {
     const c = clusterNodules(s, { pixelSpacing: 1, sliceSpacing: 2.5 });
     expect(c.resolved).toBe(true);
     expect(c.toleranceMm).toBeCloseTo(2.5 * 0.9 ** 3, 12); // 2.5 → 2.25 → 2.025 → 1.8225 < 2
-    expect(c.nodules.map((n) => n.marks.map((m) => m.readerIndex))).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(c.nodules.map((n) => n.marks.map((m) => m.readerIndex))).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
   });
 
   test('two marks by one reader: split even when the group has ≤ 4 marks', () => {

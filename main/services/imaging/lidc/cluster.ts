@@ -130,9 +130,7 @@ export function clusterNodules(
     resolved = groups.every((g) => isPlausible(g, marks));
   }
 
-  const nodules = groups
-    .map((g) => toNodule(g.map((i) => marks[i])))
-    .sort((a, b) => a.centroid.z - b.centroid.z);
+  const nodules = groups.map((g) => toNodule(g.map((i) => marks[i]))).sort((a, b) => a.centroid.z - b.centroid.z);
   return { nodules, smallNodules, nonNodules, sliceSpacing, toleranceMm: tol, resolved };
 }
 

@@ -55,11 +55,7 @@ describe('markGeometry', () => {
   const mark: LidcNoduleMark = {
     noduleId: 'synthetic',
     small: false,
-    rois: [
-      roi(0, square4),
-      roi(2.5, pts([10, 0], [12, 0], [12, 2], [10, 2])),
-      roi(2.5, pts([0, 0], [10, 0], [10, 10], [0, 10]), false),
-    ],
+    rois: [roi(0, square4), roi(2.5, pts([10, 0], [12, 0], [12, 2], [10, 2])), roi(2.5, pts([0, 0], [10, 0], [10, 10], [0, 10]), false)],
   };
 
   test('area-weighted centroid, largest slice and Feret diameter in mm', () => {

@@ -33,7 +33,9 @@ describe('item 6: DOCTYPE and entities', () => {
 
   test('an external entity (XXE reading /etc/passwd) is refused by name, with its position', () => {
     const e = refusal(minimal('&xxe;', '<!DOCTYPE LidcReadMessage [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'));
-    expect(e.message).toBe('hostile.xml: has a <!DOCTYPE> declaration; reader XMLs have no DTD, and its entities are not read (line 2, column 1)');
+    expect(e.message).toBe(
+      'hostile.xml: has a <!DOCTYPE> declaration; reader XMLs have no DTD, and its entities are not read (line 2, column 1)',
+    );
     expect(e.detail).toMatchObject({ source: 'hostile.xml', line: 2, column: 1 });
   });
 
@@ -66,7 +68,9 @@ describe('item 7: size limit and truncation', () => {
     const huge = minimal('x'.repeat(17 * 1024 * 1024));
     const started = performance.now();
     const e = refusal(huge, 'huge.xml');
-    expect(e.message).toBe(`huge.xml: ${Buffer.byteLength(huge)} bytes is above the 16 MB limit for a reader XML (real LIDC XMLs are under 1 MB)`);
+    expect(e.message).toBe(
+      `huge.xml: ${Buffer.byteLength(huge)} bytes is above the 16 MB limit for a reader XML (real LIDC XMLs are under 1 MB)`,
+    );
     expect(e.detail).toMatchObject({ limit: MAX_LIDC_XML_BYTES });
     expect(performance.now() - started).toBeLessThan(2000);
   });
@@ -78,7 +82,11 @@ describe('item 7: size limit and truncation', () => {
     const e = refusal(text, '072.xml');
     expect(e.detail).toMatchObject({ line: lines.length, column: lines[lines.length - 1].length + 1 });
     expect(lines.length).toBeGreaterThan(100);
-    expect(e.message).toMatch(new RegExp(`^072\\.xml: is not well-formed XML: the file ends while <roi> .* was still open; is it truncated\\? \\(line ${lines.length}, column \\d+\\)$`));
+    expect(e.message).toMatch(
+      new RegExp(
+        `^072\\.xml: is not well-formed XML: the file ends while <roi> .* was still open; is it truncated\\? \\(line ${lines.length}, column \\d+\\)$`,
+      ),
+    );
   });
 
   test('a cut inside a tag keeps the validator’s own position', () => {

@@ -52,16 +52,16 @@ describe('LIDC-IDRI-0001, 069.xml', () => {
 
   test('< 3 mm nodules are flagged small and have no ratings', () => {
     const small = msg.sessions.map((s) => s.nodules.filter((n) => n.small).map((n) => n.noduleId));
-    expect(small).toEqual([
-      ['Nodule 002', 'Nodule 003', 'Nodule 004'],
-      [],
-      ['MI014_12118', 'MI014_12119', 'MI014_12120'],
-      ['1', '2', '3'],
-    ]);
+    expect(small).toEqual([['Nodule 002', 'Nodule 003', 'Nodule 004'], [], ['MI014_12118', 'MI014_12119', 'MI014_12120'], ['1', '2', '3']]);
     const s = msg.sessions[0].nodules[1];
     expect(s.characteristics).toBeUndefined();
     expect(s.rois).toEqual([
-      { z: -150, sopInstanceUid: '1.3.6.1.4.1.14519.5.2.1.6279.6001.313544823773855097029348077255', inclusion: true, edgeMap: [{ x: 187, y: 166 }] },
+      {
+        z: -150,
+        sopInstanceUid: '1.3.6.1.4.1.14519.5.2.1.6279.6001.313544823773855097029348077255',
+        inclusion: true,
+        edgeMap: [{ x: 187, y: 166 }],
+      },
     ]);
   });
 
@@ -129,7 +129,8 @@ describe('bad XML', () => {
     }
     throw new Error('expected a VerdictError');
   };
-  const nodule = (inner: string) => synthetic(session(`<nih:unblindedReadNodule><nih:noduleID>N1</nih:noduleID>${inner}</nih:unblindedReadNodule>`));
+  const nodule = (inner: string) =>
+    synthetic(session(`<nih:unblindedReadNodule><nih:noduleID>N1</nih:noduleID>${inner}</nih:unblindedReadNodule>`));
 
   test('not well-formed: names the file and the line', () => {
     expect(bad('<LidcReadMessage>\n<ResponseHeader>\n</LidcReadMessage>')).toMatch(/^case\.xml: not well-formed XML at line \d+/);

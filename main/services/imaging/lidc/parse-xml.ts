@@ -79,7 +79,13 @@ const PREDEFINED = /^(lt|gt|amp|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6})$/;
  */
 function refuseDtdAndEntities(text: string, sourceName: string): void {
   const dtd = /<!(DOCTYPE|ENTITY)/i.exec(text);
-  if (dtd) refuseAt(sourceName, text, dtd.index, `has a <!${dtd[1].toUpperCase()}> declaration; reader XMLs have no DTD, and its entities are not read`);
+  if (dtd)
+    refuseAt(
+      sourceName,
+      text,
+      dtd.index,
+      `has a <!${dtd[1].toUpperCase()}> declaration; reader XMLs have no DTD, and its entities are not read`,
+    );
   for (const m of text.matchAll(ENTITY_REF)) {
     if (!PREDEFINED.test(m[1])) refuseAt(sourceName, text, m.index, `uses the undeclared entity &${m[1]};`);
   }
@@ -109,11 +115,15 @@ function notWellFormed(text: string, sourceName: string, err: { code: string; ms
 export function parseLidcXml(xmlText: string, sourceName: string): LidcReadMessage {
   const bytes = Buffer.byteLength(xmlText, 'utf8');
   if (bytes > MAX_LIDC_XML_BYTES) {
-    throw new VerdictError('lidc.bad-xml', `${sourceName}: ${bytes} bytes is above the ${MAX_LIDC_XML_BYTES / 1024 / 1024} MB limit for a reader XML (real LIDC XMLs are under 1 MB)`, {
-      source: sourceName,
-      bytes,
-      limit: MAX_LIDC_XML_BYTES,
-    });
+    throw new VerdictError(
+      'lidc.bad-xml',
+      `${sourceName}: ${bytes} bytes is above the ${MAX_LIDC_XML_BYTES / 1024 / 1024} MB limit for a reader XML (real LIDC XMLs are under 1 MB)`,
+      {
+        source: sourceName,
+        bytes,
+        limit: MAX_LIDC_XML_BYTES,
+      },
+    );
   }
   refuseDtdAndEntities(xmlText, sourceName);
   const valid = XMLValidator.validate(xmlText);
@@ -123,7 +133,11 @@ export function parseLidcXml(xmlText: string, sourceName: string): LidcReadMessa
     doc = parser.parse(xmlText) as Node;
   } catch (e) {
     // The validator passed, so this is a parser limit (an entity or nesting it will not expand).
-    throw new VerdictError('lidc.bad-xml', `${sourceName}: could not be read as a reader XML: ${e instanceof Error ? e.message : String(e)}`, { source: sourceName });
+    throw new VerdictError(
+      'lidc.bad-xml',
+      `${sourceName}: could not be read as a reader XML: ${e instanceof Error ? e.message : String(e)}`,
+      { source: sourceName },
+    );
   }
   const top: Where = { source: sourceName, path: '' };
   const root = asNode(doc.LidcReadMessage);
@@ -135,9 +149,7 @@ export function parseLidcXml(xmlText: string, sourceName: string): LidcReadMessa
   const seriesInstanceUid = header ? optText(header.SeriesInstanceUid) : undefined;
   if (!seriesInstanceUid) return fail(top, 'ResponseHeader has no SeriesInstanceUid');
   const studyInstanceUid = optText(header?.StudyInstanceUID);
-  const sessions = asArray(root.readingSession).map((s, i) =>
-    parseSession(asNode(s) ?? {}, within(top, `readingSession ${i + 1}`)),
-  );
+  const sessions = asArray(root.readingSession).map((s, i) => parseSession(asNode(s) ?? {}, within(top, `readingSession ${i + 1}`)));
   if (sessions.length === 0) fail(top, 'no readingSession elements');
   return { source: sourceName, seriesInstanceUid, ...(studyInstanceUid ? { studyInstanceUid } : {}), sessions };
 }

@@ -50,7 +50,15 @@ describe('z fallback and unmatched ROIs', () => {
 
   test('SOP first, then nearest z within half a spacing (1.25 mm)', () => {
     const m = matchRoisToSlices(
-      [mark([[99, 's5'], [2.4, 'x'], [8.7, 'x'], [11.3, 'x'], [-2, 'x']])],
+      [
+        mark([
+          [99, 's5'],
+          [2.4, 'x'],
+          [8.7, 'x'],
+          [11.3, 'x'],
+          [-2, 'x'],
+        ]),
+      ],
       slices,
     );
     expect(m.sliceSpacing).toBe(2.5);

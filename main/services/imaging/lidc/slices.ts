@@ -61,9 +61,7 @@ export function createSliceMatcher(slices: readonly SliceRef[]): {
         bestDist = d;
       }
     });
-    return best >= 0 && bestDist <= tolerance + 1e-6
-      ? { sliceIndex: best, matchedBy: 'z' }
-      : { sliceIndex: null, matchedBy: null };
+    return best >= 0 && bestDist <= tolerance + 1e-6 ? { sliceIndex: best, matchedBy: 'z' } : { sliceIndex: null, matchedBy: null };
   };
   return { match, sliceSpacing };
 }

@@ -9,7 +9,6 @@ import type { LidcCharacteristics } from '../../../../app/domain';
 /** The nine LIDC ratings (integers; calcification 1–6, internalStructure 1–4, the rest 1–5). */
 export type { LidcCharacteristics };
 
-
 /** One `roi`: a contour on one slice. */
 export type LidcRoi = {
   /** `imageZposition`, mm. */

@@ -45,7 +45,7 @@ export const proportionCI = (successes: number, n: number, level = 0.95): Propor
   const z = normalQuantile(1 - (1 - level) / 2, 0, 1);
   const z2n = (z * z) / n;
   const centre = (p + z2n / 2) / (1 + z2n);
-  const half = (z / (1 + z2n)) * Math.sqrt(p * (1 - p) / n + z2n / (4 * n));
+  const half = (z / (1 + z2n)) * Math.sqrt((p * (1 - p)) / n + z2n / (4 * n));
   // At 0 or n successes a bound is exactly 0 or 1 in theory; clamp away rounding error there.
   return { n, successes, proportion: p, ci: [Math.max(0, centre - half), Math.min(1, centre + half)] };
 };

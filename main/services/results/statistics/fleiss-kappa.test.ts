@@ -29,16 +29,37 @@ describe('fleissKappa', () => {
   });
 
   it('complete agreement spread over categories is 1; all ratings in one category leave kappa undefined', () => {
-    expect(fleissKappa([[3, 0], [0, 3], [3, 0]]).kappa).toBeCloseTo(1, 12);
-    expect(fleissKappa([[3, 0], [3, 0]])).toMatchObject({ kappa: null, observed: 1, expected: 1 });
+    expect(
+      fleissKappa([
+        [3, 0],
+        [0, 3],
+        [3, 0],
+      ]).kappa,
+    ).toBeCloseTo(1, 12);
+    expect(
+      fleissKappa([
+        [3, 0],
+        [3, 0],
+      ]),
+    ).toMatchObject({ kappa: null, observed: 1, expected: 1 });
   });
 
   it('throws naming the row when subjects have different numbers of ratings', () => {
-    const call = () => fleissKappa([[2, 1], [1, 1], [0, 3]]);
+    const call = () =>
+      fleissKappa([
+        [2, 1],
+        [1, 1],
+        [0, 3],
+      ]);
     expect(call).toThrow(VerdictError);
     expect(call).toThrow(/Row 1 has 2 ratings/);
     expect(call).toThrow(expect.objectContaining({ code: 'api.invalid-args', detail: { row: 1 } }));
-    expect(() => fleissKappa([[1, 0], [0, 1]])).toThrow(/at least 2 ratings/);
+    expect(() =>
+      fleissKappa([
+        [1, 0],
+        [0, 1],
+      ]),
+    ).toThrow(/at least 2 ratings/);
     expect(() => fleissKappa([[1, 1], [2]])).toThrow(/Row 1/);
   });
 });
@@ -60,7 +81,19 @@ describe('countsFromRatings', () => {
   });
 
   it('accepts string categories and rejects a ragged matrix naming the row', () => {
-    expect(countsFromRatings([['yes', 'no'], ['no', 'no']])).toEqual({ counts: [[1, 1], [2, 0]], categories: ['no', 'yes'], droppedSubjects: [] });
+    expect(
+      countsFromRatings([
+        ['yes', 'no'],
+        ['no', 'no'],
+      ]),
+    ).toEqual({
+      counts: [
+        [1, 1],
+        [2, 0],
+      ],
+      categories: ['no', 'yes'],
+      droppedSubjects: [],
+    });
     expect(() => countsFromRatings([['yes', 'no'], ['no']])).toThrow(/Row 1 has 1 raters/);
   });
 });

@@ -30,10 +30,12 @@ export const fleissKappa = (counts: number[][]): FleissKappa => {
   let m = 0;
   counts.forEach((row, i) => {
     if (row.length !== k) throw invalidInput(`Row ${i} has ${row.length} categories, row 0 has ${k}.`, { row: i });
-    if (row.some((c) => !Number.isInteger(c) || c < 0)) throw invalidInput(`Row ${i} has a count that is not a whole number ≥ 0.`, { row: i });
+    if (row.some((c) => !Number.isInteger(c) || c < 0))
+      throw invalidInput(`Row ${i} has a count that is not a whole number ≥ 0.`, { row: i });
     const sum = row.reduce((s, c) => s + c, 0);
     if (i === 0) m = sum;
-    if (sum !== m) throw invalidInput(`Row ${i} has ${sum} ratings, row 0 has ${m}: Fleiss kappa needs the same number per subject.`, { row: i });
+    if (sum !== m)
+      throw invalidInput(`Row ${i} has ${sum} ratings, row 0 has ${m}: Fleiss kappa needs the same number per subject.`, { row: i });
   });
   if (m < 2) throw invalidInput(`Fleiss kappa needs at least 2 ratings per subject, got ${m}.`, { row: 0 });
 

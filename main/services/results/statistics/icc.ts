@@ -40,7 +40,8 @@ export const icc2 = (matrix: number[][], level = 0.95): Icc2 => {
   if (n < 2 || k < 2) throw invalidInput(`ICC needs at least 2 targets and 2 raters, got ${n} × ${k}.`);
   matrix.forEach((row, i) => {
     if (row.length !== k) throw invalidInput(`Row ${i} has ${row.length} ratings, row 0 has ${k}: ICC needs complete data.`, { row: i });
-    if (row.some((x) => typeof x !== 'number' || !Number.isFinite(x))) throw invalidInput(`Row ${i} has a missing or non-numeric rating.`, { row: i });
+    if (row.some((x) => typeof x !== 'number' || !Number.isFinite(x)))
+      throw invalidInput(`Row ${i} has a missing or non-numeric rating.`, { row: i });
   });
 
   const { msr, msc, mse } = meanSquares(matrix);
@@ -57,10 +58,7 @@ export const icc2 = (matrix: number[][], level = 0.95): Icc2 => {
   const fLow = fQuantile(p, n - 1, v); // F*: for the lower bound
   const fHigh = fQuantile(p, v, n - 1); // F_*: for the upper bound
   const c = k * msc + (k * n - k - n) * mse;
-  const singleCi = interval(
-    (n * (msr - fLow * mse)) / (fLow * c + n * msr),
-    (n * (fHigh * msr - mse)) / (c + n * fHigh * msr),
-  );
+  const singleCi = interval((n * (msr - fLow * mse)) / (fLow * c + n * msr), (n * (fHigh * msr - mse)) / (c + n * fHigh * msr));
   const averageCi = interval(
     (n * (msr - fLow * mse)) / (fLow * (msc - mse) + n * msr),
     (n * (fHigh * msr - mse)) / (msc - mse + n * fHigh * msr),

@@ -3,8 +3,7 @@
 // errors mean "the arguments are wrong", so they use api.invalid-args.
 import { VerdictError, type ErrorDetail } from '../../../../app/errors';
 
-export const invalidInput = (message: string, detail?: ErrorDetail): VerdictError =>
-  new VerdictError('api.invalid-args', message, detail);
+export const invalidInput = (message: string, detail?: ErrorDetail): VerdictError => new VerdictError('api.invalid-args', message, detail);
 
 /** A confidence level must lie strictly between 0 and 1 (0.95 for a 95% interval). */
 export const checkLevel = (level: number): void => {

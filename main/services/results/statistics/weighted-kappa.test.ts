@@ -10,9 +10,14 @@ const column = (m: number[][], j: number) => m.map((row) => row[j]);
 const fromTable = (table: number[][]): { a: number[]; b: number[] } => {
   const a: number[] = [];
   const b: number[] = [];
-  table.forEach((row, i) => row.forEach((count, j) => {
-    for (let c = 0; c < count; c++) { a.push(i + 1); b.push(j + 1); }
-  }));
+  table.forEach((row, i) =>
+    row.forEach((count, j) => {
+      for (let c = 0; c < count; c++) {
+        a.push(i + 1);
+        b.push(j + 1);
+      }
+    }),
+  );
   return { a, b };
 };
 
@@ -56,7 +61,12 @@ describe('weightedKappa', () => {
       [20, 5],
       [10, 15],
     ]);
-    expect(weightedKappa(a, b, [1, 2], 'none')).toMatchObject({ n: 50, observed: expect.closeTo(0.7, 12), expected: expect.closeTo(0.5, 12), kappa: expect.closeTo(0.4, 12) });
+    expect(weightedKappa(a, b, [1, 2], 'none')).toMatchObject({
+      n: 50,
+      observed: expect.closeTo(0.7, 12),
+      expected: expect.closeTo(0.5, 12),
+      kappa: expect.closeTo(0.4, 12),
+    });
   });
 
   it('a 3-point example by hand: (1,1) (2,3) (3,3) (1,2)', () => {
@@ -65,8 +75,16 @@ describe('weightedKappa', () => {
     // Unweighted: p_o = 0.5, p_e = 0.3125, κ = 3/11.
     const a = [1, 2, 3, 1];
     const b = [1, 3, 3, 2];
-    expect(weightedKappa(a, b, [1, 2, 3], 'quadratic')).toMatchObject({ observed: 0.875, expected: expect.closeTo(0.59375, 12), kappa: expect.closeTo(9 / 13, 12) });
-    expect(weightedKappa(a, b, [1, 2, 3], 'linear')).toMatchObject({ observed: 0.75, expected: expect.closeTo(0.5, 12), kappa: expect.closeTo(0.5, 12) });
+    expect(weightedKappa(a, b, [1, 2, 3], 'quadratic')).toMatchObject({
+      observed: 0.875,
+      expected: expect.closeTo(0.59375, 12),
+      kappa: expect.closeTo(9 / 13, 12),
+    });
+    expect(weightedKappa(a, b, [1, 2, 3], 'linear')).toMatchObject({
+      observed: 0.75,
+      expected: expect.closeTo(0.5, 12),
+      kappa: expect.closeTo(0.5, 12),
+    });
     expect(weightedKappa(a, b, [1, 2, 3], 'none').kappa).toBeCloseTo(3 / 11, 12);
   });
 
@@ -111,9 +129,30 @@ describe('meanPairwiseWeightedKappa', () => {
   });
 
   it('leaves out pairs with no shared subject, and names a row with an off-scale rating', () => {
-    const r = meanPairwiseWeightedKappa([[1, null, 1], [2, null, 2], [null, 1, null]], [1, 2, 3], 'linear');
-    expect(r.pairs.map((p) => [p.n, p.kappa])).toEqual([[0, null], [2, 1], [0, null]]);
+    const r = meanPairwiseWeightedKappa(
+      [
+        [1, null, 1],
+        [2, null, 2],
+        [null, 1, null],
+      ],
+      [1, 2, 3],
+      'linear',
+    );
+    expect(r.pairs.map((p) => [p.n, p.kappa])).toEqual([
+      [0, null],
+      [2, 1],
+      [0, null],
+    ]);
     expect(r.kappa).toBe(1);
-    expect(() => meanPairwiseWeightedKappa([[1, 2], [9, 1]], [1, 2, 3], 'linear')).toThrow(/Row 1/);
+    expect(() =>
+      meanPairwiseWeightedKappa(
+        [
+          [1, 2],
+          [9, 1],
+        ],
+        [1, 2, 3],
+        'linear',
+      ),
+    ).toThrow(/Row 1/);
   });
 });

@@ -89,7 +89,15 @@ export const meanPairwiseWeightedKappa = (ratings: (number | null)[][], categori
   for (let r = 0; r < raters; r++) {
     for (let s = r + 1; s < raters; s++) {
       const both = ratings.filter((row) => row[r] !== null && row[s] !== null) as number[][];
-      const kappa = both.length === 0 ? null : weightedKappa(both.map((row) => row[r]), both.map((row) => row[s]), categories, weights).kappa;
+      const kappa =
+        both.length === 0
+          ? null
+          : weightedKappa(
+              both.map((row) => row[r]),
+              both.map((row) => row[s]),
+              categories,
+              weights,
+            ).kappa;
       pairs.push({ raters: [r, s], n: both.length, kappa });
     }
   }

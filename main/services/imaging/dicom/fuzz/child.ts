@@ -9,14 +9,19 @@ import { describeSource, mutant, type Source } from './mutate';
 import { runTrial } from './trial';
 
 export type ChildRequest = { index: number };
-export type ChildReply = { ready: true } | { index: number; source: string; kind: string; outcome: Awaited<ReturnType<typeof runTrial>>; ms: number; maxRssKb: number };
+export type ChildReply =
+  | { ready: true }
+  | { index: number; source: string; kind: string; outcome: Awaited<ReturnType<typeof runTrial>>; ms: number; maxRssKb: number };
 
 const [root, seedText] = process.argv.slice(2);
 const seed = Number(seedText);
 
 const listFiles = async (dir: string): Promise<string[]> => {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
 };
 
 const sources: Source[] = [];

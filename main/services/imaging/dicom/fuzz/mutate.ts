@@ -6,7 +6,15 @@ import { dicomParser } from '../dicom-parser-lib';
 import { transferSyntax } from '../transfer-syntax';
 
 /** Where an element's value and its length field are, in the file's bytes. */
-type Field = { tag: string; vr: string | undefined; dataOffset: number; length: number; lengthAt: number; lengthBytes: 2 | 4; bigEndian: boolean };
+type Field = {
+  tag: string;
+  vr: string | undefined;
+  dataOffset: number;
+  length: number;
+  lengthAt: number;
+  lengthBytes: 2 | 4;
+  bigEndian: boolean;
+};
 
 export type Source = { name: string; bytes: Uint8Array; fields: Field[]; items: number[]; explicit: boolean; bigEndian: boolean };
 
@@ -46,7 +54,15 @@ export const describeSource = (name: string, bytes: Uint8Array): Source => {
     const explicit = meta || src.explicit;
     const long = !explicit || LONG_VRS.has(el.vr ?? '');
     if (el.hadUndefinedLength) continue;
-    src.fields.push({ tag: el.tag, vr: el.vr, dataOffset: el.dataOffset, length: el.length, lengthAt: el.dataOffset - (long ? 4 : 2), lengthBytes: long ? 4 : 2, bigEndian: !meta && src.bigEndian });
+    src.fields.push({
+      tag: el.tag,
+      vr: el.vr,
+      dataOffset: el.dataOffset,
+      length: el.length,
+      lengthAt: el.dataOffset - (long ? 4 : 2),
+      lengthBytes: long ? 4 : 2,
+      bigEndian: !meta && src.bigEndian,
+    });
   }
   const px = ds.elements.x7fe00010;
   if (positional && px?.encapsulatedPixelData) {
@@ -55,11 +71,73 @@ export const describeSource = (name: string, bytes: Uint8Array): Source => {
   return src;
 };
 
-const INTERESTING = ['x00280002', 'x00280004', 'x00280006', 'x00280008', 'x00280010', 'x00280011', 'x00280100', 'x00280101', 'x00280102', 'x00280103', 'x00020010', 'x00281052', 'x00281053', 'x00281101', 'x00280030'];
+const INTERESTING = [
+  'x00280002',
+  'x00280004',
+  'x00280006',
+  'x00280008',
+  'x00280010',
+  'x00280011',
+  'x00280100',
+  'x00280101',
+  'x00280102',
+  'x00280103',
+  'x00020010',
+  'x00281052',
+  'x00281053',
+  'x00281101',
+  'x00280030',
+];
 const US_VALUES = [0, 1, 2, 3, 4, 7, 8, 12, 15, 16, 17, 24, 32, 64, 255, 256, 4096, 0x7fff, 0x8000, 0xffff];
-const IS_VALUES = ['0', '-1', '1', '2', '3', '7', '100', '65536', '10000000', '2147483647', '4294967296', '1e308', 'NaN', '-2147483648', ' ', '1.5'];
-const CS_VALUES = ['RGB', 'MONOCHROME1', 'MONOCHROME2', 'PALETTE COLOR', 'YBR_FULL', 'YBR_FULL_422', 'YBR_RCT', 'YBR_ICT', 'YBR_PARTIAL_420', 'ARGB', 'HSV', ''];
-const UI_VALUES = ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.5', '1.2.840.10008.1.2.4.50', '1.2.840.10008.1.2.4.51', '1.2.840.10008.1.2.4.57', '1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.4.80', '1.2.840.10008.1.2.4.81', '1.2.840.10008.1.2.4.90', '1.2.840.10008.1.2.4.91', '1.2.3', ''];
+const IS_VALUES = [
+  '0',
+  '-1',
+  '1',
+  '2',
+  '3',
+  '7',
+  '100',
+  '65536',
+  '10000000',
+  '2147483647',
+  '4294967296',
+  '1e308',
+  'NaN',
+  '-2147483648',
+  ' ',
+  '1.5',
+];
+const CS_VALUES = [
+  'RGB',
+  'MONOCHROME1',
+  'MONOCHROME2',
+  'PALETTE COLOR',
+  'YBR_FULL',
+  'YBR_FULL_422',
+  'YBR_RCT',
+  'YBR_ICT',
+  'YBR_PARTIAL_420',
+  'ARGB',
+  'HSV',
+  '',
+];
+const UI_VALUES = [
+  '1.2.840.10008.1.2',
+  '1.2.840.10008.1.2.1',
+  '1.2.840.10008.1.2.2',
+  '1.2.840.10008.1.2.1.99',
+  '1.2.840.10008.1.2.5',
+  '1.2.840.10008.1.2.4.50',
+  '1.2.840.10008.1.2.4.51',
+  '1.2.840.10008.1.2.4.57',
+  '1.2.840.10008.1.2.4.70',
+  '1.2.840.10008.1.2.4.80',
+  '1.2.840.10008.1.2.4.81',
+  '1.2.840.10008.1.2.4.90',
+  '1.2.840.10008.1.2.4.91',
+  '1.2.3',
+  '',
+];
 
 const concat = (...parts: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -123,12 +201,26 @@ const insertFrames = (src: Source, r: Rng): Uint8Array | null => {
 const changeLength = (src: Source, r: Rng): Uint8Array => {
   const out = src.bytes.slice();
   const useItem = src.items.length > 0 && r.next() < 0.5;
-  const target = useItem
-    ? { lengthAt: r.pick(src.items), lengthBytes: 4 as const, bigEndian: false }
-    : r.pick(src.fields);
+  const target = useItem ? { lengthAt: r.pick(src.items), lengthBytes: 4 as const, bigEndian: false } : r.pick(src.fields);
   const v = new DataView(out.buffer);
   const old = target.lengthBytes === 2 ? v.getUint16(target.lengthAt, !target.bigEndian) : v.getUint32(target.lengthAt, !target.bigEndian);
-  const choices = [old + 1, old - 1, old + 2, old - 2, old + 3, old - 3, 0, 1, 0xffffffff, 0x7fffffff, old * 2, old >> 1, old + r.int(4096), old - r.int(4096), r.int(2 ** 32)];
+  const choices = [
+    old + 1,
+    old - 1,
+    old + 2,
+    old - 2,
+    old + 3,
+    old - 3,
+    0,
+    1,
+    0xffffffff,
+    0x7fffffff,
+    old * 2,
+    old >> 1,
+    old + r.int(4096),
+    old - r.int(4096),
+    r.int(2 ** 32),
+  ];
   writeLength(out, target, Math.max(0, r.pick(choices)));
   return out;
 };
@@ -141,7 +233,8 @@ const flipBytes = (b: Uint8Array, r: Rng): Uint8Array => {
   return out;
 };
 
-const truncate = (b: Uint8Array, r: Rng): Uint8Array => b.subarray(0, r.next() < 0.5 ? r.int(b.length) : b.length - 1 - r.int(Math.max(1, b.length >> 3)));
+const truncate = (b: Uint8Array, r: Rng): Uint8Array =>
+  b.subarray(0, r.next() < 0.5 ? r.int(b.length) : b.length - 1 - r.int(Math.max(1, b.length >> 3)));
 
 export type MutationKind = 'flip' | 'truncate' | 'value' | 'length';
 

@@ -6,7 +6,14 @@ import { fileURLToPath } from 'node:url';
 import type { ChildReply } from './child';
 import type { Outcome } from './trial';
 
-export type FuzzOptions = { root: string; seed: number; mutants: number; workers: number; hangMs?: number; onResult?: (done: number) => void };
+export type FuzzOptions = {
+  root: string;
+  seed: number;
+  mutants: number;
+  workers: number;
+  hangMs?: number;
+  onResult?: (done: number) => void;
+};
 
 export type Incident = { index: number; source?: string; kind?: string; what: string };
 
@@ -68,14 +75,30 @@ const runOne = (child: ChildProcess, index: number, hangMs: number): Promise<Don
 export const runFuzz = async (o: FuzzOptions): Promise<FuzzReport> => {
   const started = performance.now();
   const report: FuzzReport = {
-    mutants: o.mutants, refusedAtImport: 0, accepted: 0, refusedAtView: 0, crashes: [], hangs: [], viewRefusals: [], importCodes: {},
-    peakRssMb: 0, slowest: { index: -1, ms: 0, source: '' }, slow: [], seconds: 0,
+    mutants: o.mutants,
+    refusedAtImport: 0,
+    accepted: 0,
+    refusedAtView: 0,
+    crashes: [],
+    hangs: [],
+    viewRefusals: [],
+    importCodes: {},
+    peakRssMb: 0,
+    slowest: { index: -1, ms: 0, source: '' },
+    slow: [],
+    seconds: 0,
   };
   const count = (index: number, r: Extract<ChildReply, { index: number }>): void => {
     const outcome: Outcome = r.outcome;
     report.peakRssMb = Math.max(report.peakRssMb, r.maxRssKb / 1024);
     if (r.ms > report.slowest.ms) report.slowest = { index, ms: Math.round(r.ms), source: r.source };
-    if (r.ms > 1000) report.slow.push({ index, source: r.source, kind: r.kind, what: `${Math.round(r.ms)} ms: ${'reason' in outcome ? outcome.reason : 'accepted'}` });
+    if (r.ms > 1000)
+      report.slow.push({
+        index,
+        source: r.source,
+        kind: r.kind,
+        what: `${Math.round(r.ms)} ms: ${'reason' in outcome ? outcome.reason : 'accepted'}`,
+      });
     if (outcome.result === 'accepted') report.accepted++;
     else if (outcome.result === 'refused-at-import') {
       report.refusedAtImport++;
@@ -94,7 +117,10 @@ export const runFuzz = async (o: FuzzOptions): Promise<FuzzReport> => {
       const d = await runOne(child, index, o.hangMs ?? 10_000);
       if ('reply' in d) count(index, d.reply);
       else {
-        (('hang' in d) ? report.hangs : report.crashes).push({ index, what: 'hang' in d ? `no answer within ${(o.hangMs ?? 10_000) / 1000} s` : d.crash });
+        ('hang' in d ? report.hangs : report.crashes).push({
+          index,
+          what: 'hang' in d ? `no answer within ${(o.hangMs ?? 10_000) / 1000} s` : d.crash,
+        });
         child.kill('SIGKILL');
         child = await spawnChild(o.root, o.seed);
       }

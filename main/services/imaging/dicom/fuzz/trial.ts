@@ -10,7 +10,8 @@ export type Outcome =
   | { result: 'accepted'; slices: number }
   | { result: 'refused-at-view'; code: string; reason: string };
 
-const codeOf = (e: unknown): string => (typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : 'internal');
+const codeOf = (e: unknown): string =>
+  typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : 'internal';
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Import then view one file, in a folder of its own under `workDir`. */
