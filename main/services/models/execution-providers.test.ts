@@ -23,7 +23,12 @@ describe('execution providers', () => {
 
   it('falls back to CPU when creating the session with CUDA fails, and logs why', async () => {
     const { log, lines } = recordingLog();
-    const { session, provider } = await openSession(readFileSync(join(LIDC_PACK, 'backbone.onnx')), 'lidc-pack/backbone.onnx', ['cuda', 'cpu'], log);
+    const { session, provider } = await openSession(
+      readFileSync(join(LIDC_PACK, 'backbone.onnx')),
+      'lidc-pack/backbone.onnx',
+      ['cuda', 'cpu'],
+      log,
+    );
     try {
       expect(provider).toBe('cpu');
       expect(lines.some((l) => l.includes('could not open with cuda'))).toBe(true);

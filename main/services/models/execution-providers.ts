@@ -22,7 +22,11 @@ export function defaultProviders(platform: NodeJS.Platform = process.platform): 
 
 export type OpenedSession = { session: ort.InferenceSession; provider: ProviderName };
 
-const firstLine = (e: unknown) => String(e instanceof Error ? e.message : e).split('\n')[0].replace(/\u001b\[[0-9;]*m/g, '').trim();
+const firstLine = (e: unknown) =>
+  String(e instanceof Error ? e.message : e)
+    .split('\n')[0]
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .trim();
 
 /**
  * Creates a session for `model` (the graph's bytes) with the first provider that works.
@@ -34,7 +38,11 @@ export async function openSession(model: Uint8Array, label: string, providers: r
   for (const provider of order) {
     try {
       // logSeverityLevel 3: ORT's own warnings about a missing provider library go to our log instead.
-      const session = await ort.InferenceSession.create(model, { executionProviders: [provider], logSeverityLevel: 3, graphOptimizationLevel: 'all' });
+      const session = await ort.InferenceSession.create(model, {
+        executionProviders: [provider],
+        logSeverityLevel: 3,
+        graphOptimizationLevel: 'all',
+      });
       if (tried.length) log.info(`${label}: running on ${provider} (${tried.join('; ')})`);
       return { session, provider };
     } catch (e) {
@@ -42,13 +50,21 @@ export async function openSession(model: Uint8Array, label: string, providers: r
       log.info(`${label}: could not open with ${provider}, trying the next provider: ${firstLine(e)}`);
     }
   }
-  throw new VerdictError('model.session-failed', `${label}: ONNX Runtime could not open the graph with any provider (${tried.join('; ')}).`, { file: label });
+  throw new VerdictError(
+    'model.session-failed',
+    `${label}: ONNX Runtime could not open the graph with any provider (${tried.join('; ')}).`,
+    { file: label },
+  );
 }
 
 /** Opens a graph on CPU only to read it (validation); a file ORT cannot load is `model.bad-onnx`. */
 export async function inspectGraph(model: Uint8Array, file: string): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(model, { executionProviders: ['cpu'], logSeverityLevel: 3, graphOptimizationLevel: 'disabled' });
+    return await ort.InferenceSession.create(model, {
+      executionProviders: ['cpu'],
+      logSeverityLevel: 3,
+      graphOptimizationLevel: 'disabled',
+    });
   } catch (e) {
     throw new VerdictError('model.bad-onnx', `${file}: ONNX Runtime cannot load it: ${firstLine(e)}`, { file, reason: firstLine(e) });
   }

@@ -25,17 +25,31 @@ function checkSide(graph: string, side: 'input' | 'output', declared: Record<str
   for (const [name, want] of Object.entries(declared)) {
     const got = byName.get(name);
     if (!got) {
-      throw badShape(graph, name, `the manifest says ${side} "${name}" ${fmt(want)} but the graph's ${side}s are ${[...byName.keys()].map((n) => `"${n}"`).join(', ') || 'none'}`, fmt(want), 'missing');
+      throw badShape(
+        graph,
+        name,
+        `the manifest says ${side} "${name}" ${fmt(want)} but the graph's ${side}s are ${[...byName.keys()].map((n) => `"${n}"`).join(', ') || 'none'}`,
+        fmt(want),
+        'missing',
+      );
     }
     if (!got.isTensor) throw badShape(graph, name, `${side} "${name}" is not a tensor`, fmt(want), 'not a tensor');
     if (got.type !== 'float32') throw badShape(graph, name, `${side} "${name}" is ${got.type}, expected float32`, 'float32', got.type);
     const shape = got.shape;
     const fits = shape.length === want.length && want.every((d, i) => (i === 0 ? isFree(shape[0]) : d < 0 || shape[i] === d));
-    if (!fits) throw badShape(graph, name, `${side} "${name}" has shape ${fmt(shape)} but the manifest says ${fmt(want)} (-1 = free)`, fmt(want), fmt(shape));
+    if (!fits)
+      throw badShape(
+        graph,
+        name,
+        `${side} "${name}" has shape ${fmt(shape)} but the manifest says ${fmt(want)} (-1 = free)`,
+        fmt(want),
+        fmt(shape),
+      );
   }
   if (side === 'input') {
     const extra = [...byName.keys()].filter((n) => !(n in declared));
-    if (extra.length) throw badShape(graph, extra[0], `the graph needs input "${extra[0]}", which the manifest does not list`, 'absent', extra[0]);
+    if (extra.length)
+      throw badShape(graph, extra[0], `the graph needs input "${extra[0]}", which the manifest does not list`, 'absent', extra[0]);
   }
 }
 
@@ -49,20 +63,33 @@ export function checkGraph(graph: string, declared: Io, session: Pick<InferenceS
  * Step 2: known dimensions against the implied shapes. `sessions` (when the graphs were opened)
  * adds the dimensions the graphs fix where the manifest writes -1.
  */
-export function checkImpliedShapes(m: Manifest, sessions?: Partial<Record<GraphRole, Pick<InferenceSession, 'inputMetadata' | 'outputMetadata'>>>): void {
+export function checkImpliedShapes(
+  m: Manifest,
+  sessions?: Partial<Record<GraphRole, Pick<InferenceSession, 'inputMetadata' | 'outputMetadata'>>>,
+): void {
   const implied = expectedGraphShapes(m);
   for (const role of graphRoles(m)) {
     const graph = m.files[role]!.path;
     const meta = sessions?.[role];
-    const actualOf = new Map([...(meta?.inputMetadata ?? []), ...(meta?.outputMetadata ?? [])].map((x) => [x.name, x.isTensor ? x.shape : []]));
+    const actualOf = new Map(
+      [...(meta?.inputMetadata ?? []), ...(meta?.outputMetadata ?? [])].map((x) => [x.name, x.isTensor ? x.shape : []]),
+    );
     for (const io of ['inputs', 'outputs'] as const) {
       for (const [name, want] of Object.entries(implied[role][io])) {
         const declared = m.graphs[role]![io][name];
         const actual = actualOf.get(name) ?? [];
-        const known: Dim[] = declared.map((d, i) => (d >= 0 ? d : typeof actual[i] === 'number' && (actual[i] as number) >= 0 ? actual[i] : (actual[i] ?? -1)));
+        const known: Dim[] = declared.map((d, i) =>
+          d >= 0 ? d : typeof actual[i] === 'number' && (actual[i] as number) >= 0 ? actual[i] : (actual[i] ?? -1),
+        );
         const fits = want.every((d, i) => d < 0 || isFree(known[i]) || known[i] === d);
         if (!fits) {
-          throw badShape(graph, name, `${io === 'inputs' ? 'input' : 'output'} "${name}" is ${fmt(known)} but the manifest's input, vit and outputs imply ${fmt(want)}`, fmt(want), fmt(known));
+          throw badShape(
+            graph,
+            name,
+            `${io === 'inputs' ? 'input' : 'output'} "${name}" is ${fmt(known)} but the manifest's input, vit and outputs imply ${fmt(want)}`,
+            fmt(want),
+            fmt(known),
+          );
         }
       }
     }

@@ -54,9 +54,14 @@ describe('loadPack', () => {
 
   it('refuses a manifest whose input size disagrees with the graphs it declares', async () => {
     // The manifest is consistent with itself (grid 4×4 of 8 px = 32) but the ONNX graph is 64×64.
-    const e = await refusal(variant((m) => {
-      m.input.height = 32; m.input.width = 32; m.vit.grid = [4, 4]; m.vit.tokens = 17;
-    }));
+    const e = await refusal(
+      variant((m) => {
+        m.input.height = 32;
+        m.input.width = 32;
+        m.vit.grid = [4, 4];
+        m.vit.tokens = 17;
+      }),
+    );
     expect(e.code).toBe('model.bad-shape');
     expect(e.message).toContain('backbone.onnx');
   });
@@ -100,28 +105,34 @@ describe('loadPack', () => {
   it('refuses a symlink that resolves outside the pack', async () => {
     const outside = join(tempDir(), 'elsewhere.onnx');
     writeFileSync(outside, readFileSync(join(LIDC_PACK, 'backbone.onnx')));
-    const e = await refusal(variant((m, dir) => {
-      symlinkSync(outside, join(dir, 'linked.onnx'));
-      m.files.backbone.path = 'linked.onnx';
-    }));
+    const e = await refusal(
+      variant((m, dir) => {
+        symlinkSync(outside, join(dir, 'linked.onnx'));
+        m.files.backbone.path = 'linked.onnx';
+      }),
+    );
     expect(e.code).toBe('model.path-outside-pack');
     expect(e.message).toContain('outside the pack');
   });
 
   it('accepts a symlink that stays inside the pack', async () => {
-    const pack = await loadPack(variant((m, dir) => {
-      symlinkSync(join(dir, 'backbone.onnx'), join(dir, 'alias.onnx'));
-      m.files.backbone.path = 'alias.onnx';
-    }));
+    const pack = await loadPack(
+      variant((m, dir) => {
+        symlinkSync(join(dir, 'backbone.onnx'), join(dir, 'alias.onnx'));
+        m.files.backbone.path = 'alias.onnx';
+      }),
+    );
     expect(pack.files.find((f) => f.role === 'backbone')!.path).toBe('alias.onnx');
   });
 
-  it('refuses a corrupt ONNX file, naming it and giving ORT\'s reason', async () => {
-    const e = await refusal(variant((m, dir) => {
-      const junk = Buffer.from('this is not an ONNX protobuf at all');
-      writeFileSync(join(dir, 'tail.onnx'), junk);
-      m.files.tail.sha256 = sha256Hex(junk);
-    }));
+  it("refuses a corrupt ONNX file, naming it and giving ORT's reason", async () => {
+    const e = await refusal(
+      variant((m, dir) => {
+        const junk = Buffer.from('this is not an ONNX protobuf at all');
+        writeFileSync(join(dir, 'tail.onnx'), junk);
+        m.files.tail.sha256 = sha256Hex(junk);
+      }),
+    );
     expect(e.code).toBe('model.bad-onnx');
     expect(e.message).toMatch(/^tail\.onnx: ONNX Runtime cannot load it: .+/);
     expect(String(e.detail?.reason)).not.toBe('');

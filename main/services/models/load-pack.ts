@@ -20,10 +20,10 @@ export type LoadedPack = {
   sha256: string;
 };
 
-
 async function packDir(path: string): Promise<string> {
   const info = await stat(path).catch(() => null);
-  if (!info?.isDirectory()) throw new VerdictError('file.not-found', `${path} is not a model pack folder (a folder holding manifest.json).`, { path });
+  if (!info?.isDirectory())
+    throw new VerdictError('file.not-found', `${path} is not a model pack folder (a folder holding manifest.json).`, { path });
   return realpath(path);
 }
 
@@ -31,7 +31,12 @@ async function packDir(path: string): Promise<string> {
 async function readManifest(dir: string, label: string): Promise<Buffer> {
   const path = join(dir, 'manifest.json');
   const exists = await lstat(path).catch(() => null);
-  if (!exists) throw new VerdictError('model.missing-file', `${dir} has no manifest.json; a model pack is a folder holding manifest.json and the ONNX graphs it names.`, { file: 'manifest.json', path: dir });
+  if (!exists)
+    throw new VerdictError(
+      'model.missing-file',
+      `${dir} has no manifest.json; a model pack is a folder holding manifest.json and the ONNX graphs it names.`,
+      { file: 'manifest.json', path: dir },
+    );
   const { fh } = await openRegularFile(path, label, PACK_LIMITS.manifestBytes, { file: 'manifest.json', path: dir });
   try {
     return await fh.readFile();
@@ -45,7 +50,10 @@ async function readManifest(dir: string, label: string): Promise<Buffer> {
  * skip the ONNX checks for a pack it has validated before under the same hash; `accept` may
  * refuse the pack from its manifest alone (an id another pack holds), before any file is read.
  */
-export async function loadPack(path: string, opts: { trusted?: (sha256: string) => boolean; accept?: (manifest: Manifest, dir: string) => void } = {}): Promise<LoadedPack> {
+export async function loadPack(
+  path: string,
+  opts: { trusted?: (sha256: string) => boolean; accept?: (manifest: Manifest, dir: string) => void } = {},
+): Promise<LoadedPack> {
   const dir = await packDir(basename(path) === 'manifest.json' ? join(path, '..') : path);
   const label = `${basename(dir)}/manifest.json`;
   const manifestBytes = await readManifest(dir, label);
@@ -53,7 +61,11 @@ export async function loadPack(path: string, opts: { trusted?: (sha256: string) 
   const manifest = parseManifest(manifestText, label);
   const roles = Object.entries(manifest.files);
   if (roles.length > PACK_LIMITS.files) {
-    throw new VerdictError('model.invalid-manifest', `${label}: files: ${roles.length} file roles, above the limit of ${PACK_LIMITS.files}.`, { file: label, field: 'files', limit: PACK_LIMITS.files });
+    throw new VerdictError(
+      'model.invalid-manifest',
+      `${label}: files: ${roles.length} file roles, above the limit of ${PACK_LIMITS.files}.`,
+      { file: label, field: 'files', limit: PACK_LIMITS.files },
+    );
   }
   opts.accept?.(manifest, dir);
   const files: PackFile[] = [];

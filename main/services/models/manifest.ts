@@ -12,7 +12,10 @@ export const MANIFEST_FORMAT = 'verdict-model-pack/1';
 const shape = z.array(z.number().int().min(-1)).min(1).max(8);
 const tensors = z.record(z.string().min(1), shape);
 const graph = z.object({ inputs: tensors, outputs: tensors });
-const fileRef = z.object({ path: z.string().min(1).max(1024), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case hex SHA-256') });
+const fileRef = z.object({
+  path: z.string().min(1).max(1024),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case hex SHA-256'),
+});
 const positive = z.number().int().positive();
 
 const unit = z.object({
@@ -23,7 +26,11 @@ const unit = z.object({
 
 const manifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
-  id: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, ".", "_" or "-"'),
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, ".", "_" or "-"'),
   version: z.string().min(1).max(100),
   name: z.string().min(1).max(300),
   modality: z.enum(['CT', 'dermoscopy']),
@@ -34,10 +41,12 @@ const manifestSchema = z.object({
     channels: positive.max(16),
     height: positive.max(4096),
     width: positive.max(4096),
-    ct: z.object({
-      cropPixels: positive.max(4096),
-      window: z.object({ center: z.number(), width: z.number().positive() }),
-    }).optional(),
+    ct: z
+      .object({
+        cropPixels: positive.max(4096),
+        window: z.object({ center: z.number(), width: z.number().positive() }),
+      })
+      .optional(),
     normalise: z.object({ mean: z.array(z.number()).min(1), std: z.array(z.number().positive()).min(1) }),
   }),
   vit: z.object({
@@ -48,39 +57,58 @@ const manifestSchema = z.object({
     heads: positive,
     depth: positive.optional(),
   }),
-  outputs: z.array(z.object({ head: z.string().min(1).max(200), kind: z.enum(['class-logits', 'regression']), units: z.array(unit).min(1) })).min(1),
+  outputs: z
+    .array(z.object({ head: z.string().min(1).max(200), kind: z.enum(['class-logits', 'regression']), units: z.array(unit).min(1) }))
+    .min(1),
   /**
    * The methods the exporter meant the pack for. Optional, and no longer what the pack offers:
    * that follows from its graphs and heads (packProvides); each listed method is checked to be
    * one of those, so a list that promises what the pack lacks is refused.
    */
-  methods: z.array(z.enum(METHOD_IDS as [MethodId, ...MethodId[]])).min(1).optional(),
+  methods: z
+    .array(z.enum(METHOD_IDS as [MethodId, ...MethodId[]]))
+    .min(1)
+    .optional(),
   /** The tail graph carries the CDAM family; a pack whose head is not the ViT's linear head has none. */
   files: z.object({ backbone: fileRef, tail: fileRef.optional() }).catchall(fileRef),
   graphs: z.object({ backbone: graph, tail: graph.optional() }),
   /** Attribute-token packs (ExpLICD / FiLMed): one map per diagnostic axis, whose values are a class-logits head. */
-  attributes: z.object({
-    reference: z.string().min(1),
-    tokensPerAxis: positive.optional(),
-    axes: z.array(z.object({ name: z.string().min(1).max(200), label: z.string().min(1).max(200), head: z.string().min(1).max(200) })).min(1),
-  }).optional(),
+  attributes: z
+    .object({
+      reference: z.string().min(1),
+      tokensPerAxis: positive.optional(),
+      axes: z
+        .array(z.object({ name: z.string().min(1).max(200), label: z.string().min(1).max(200), head: z.string().min(1).max(200) }))
+        .min(1),
+    })
+    .optional(),
   /** Prototype packs (ProtoFM): class scores are non-negative weighted sums of prototype activations. */
-  prototypes: z.object({
-    reference: z.string().min(1),
-    activation: z.string().min(1),
-    units: z.array(z.object({
-      name: z.string().min(1).max(200),
-      class: z.string().min(1).max(200),
-      weights: z.array(z.number().min(0)).min(1),
-      exemplars: z.array(z.object({
-        file: z.string().min(1).max(1024),
-        imageId: z.string().min(1).max(200),
-        patch: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
-        box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
-        similarity: z.number(),
-      })).max(20),
-    })).min(1),
-  }).optional(),
+  prototypes: z
+    .object({
+      reference: z.string().min(1),
+      activation: z.string().min(1),
+      units: z
+        .array(
+          z.object({
+            name: z.string().min(1).max(200),
+            class: z.string().min(1).max(200),
+            weights: z.array(z.number().min(0)).min(1),
+            exemplars: z
+              .array(
+                z.object({
+                  file: z.string().min(1).max(1024),
+                  imageId: z.string().min(1).max(200),
+                  patch: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+                  box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+                  similarity: z.number(),
+                }),
+              )
+              .max(20),
+          }),
+        )
+        .min(1),
+    })
+    .optional(),
   card: z.object({
     intendedUse: z.string(),
     training: z.string(),
@@ -124,14 +152,16 @@ function checkConsistent(m: Manifest, file: string): void {
   const names = new Set<string>();
   m.outputs.forEach((o, h) =>
     o.units.forEach((u, i) => {
-      if (names.has(u.name)) throw invalid(file, `outputs[${h}].units[${i}].name`, `target name "${u.name}" is used twice; target names must be unique`);
+      if (names.has(u.name))
+        throw invalid(file, `outputs[${h}].units[${i}].name`, `target name "${u.name}" is used twice; target names must be unique`);
       if (u.name === NO_TARGET) throw invalid(file, `outputs[${h}].units[${i}].name`, `"${NO_TARGET}" is reserved for the attention map`);
       names.add(u.name);
     }),
   );
   const { input, vit } = m;
   if (input.kind === 'ct-crop' && !input.ct) throw invalid(file, 'input.ct', 'required when input.kind is "ct-crop"');
-  if ((input.kind === 'ct-crop') !== (m.modality === 'CT')) throw invalid(file, 'input.kind', `"${input.kind}" does not fit modality "${m.modality}"`);
+  if ((input.kind === 'ct-crop') !== (m.modality === 'CT'))
+    throw invalid(file, 'input.kind', `"${input.kind}" does not fit modality "${m.modality}"`);
   if (input.kind === 'rgb-image' && input.channels !== 3) throw invalid(file, 'input.channels', 'expected 3 for "rgb-image"');
   for (const k of ['mean', 'std'] as const) {
     const n = input.normalise[k].length;
@@ -141,7 +171,8 @@ function checkConsistent(m: Manifest, file: string): void {
   if (rows * vit.patchSize !== input.height || cols * vit.patchSize !== input.width) {
     throw invalid(file, 'vit.grid', `${rows}×${cols} patches of ${vit.patchSize} px do not tile the ${input.height}×${input.width} input`);
   }
-  if (vit.tokens !== rows * cols + 1) throw invalid(file, 'vit.tokens', `expected ${rows * cols + 1} (the patches plus CLS), got ${vit.tokens}`);
+  if (vit.tokens !== rows * cols + 1)
+    throw invalid(file, 'vit.tokens', `expected ${rows * cols + 1} (the patches plus CLS), got ${vit.tokens}`);
   checkExplanationParts(m, file);
   for (const g of graphRoles(m)) {
     for (const io of ['inputs', 'outputs'] as const) {
@@ -195,7 +226,10 @@ function tensorRanks(m: Manifest): Record<GraphRole, { inputs: Record<string, nu
     backbone: {
       inputs: { image: 4 },
       outputs: {
-        outputs: 2, attention: 3, residual: 3, embedding: 2,
+        outputs: 2,
+        attention: 3,
+        residual: 3,
+        embedding: 2,
         ...(m.attributes ? { attributeMaps: 3 } : {}),
         ...(m.prototypes ? { prototypeMaps: 3, prototypeActivations: 2 } : {}),
       },
@@ -214,7 +248,10 @@ export function expectedGraphShapes(m: Manifest): Record<GraphRole, GraphShapes>
     backbone: {
       inputs: { image: [-1, input.channels, input.height, input.width] },
       outputs: {
-        outputs: [-1, k], attention: [-1, vit.heads, n], residual: [-1, vit.tokens, vit.dim], embedding: [-1, vit.dim],
+        outputs: [-1, k],
+        attention: [-1, vit.heads, n],
+        residual: [-1, vit.tokens, vit.dim],
+        embedding: [-1, vit.dim],
         ...(m.attributes ? { attributeMaps: [-1, m.attributes.axes.length, n] } : {}),
         ...(m.prototypes ? { prototypeMaps: [-1, p, n], prototypeActivations: [-1, p] } : {}),
       },
@@ -233,7 +270,8 @@ export function expectedGraphShapes(m: Manifest): Record<GraphRole, GraphShapes>
  * the pack lists.
  */
 function checkExplanationParts(m: Manifest, file: string): void {
-  if (!m.files.tail !== !m.graphs.tail) throw invalid(file, m.files.tail ? 'graphs.tail' : 'files.tail', 'files.tail and graphs.tail come together');
+  if (!m.files.tail !== !m.graphs.tail)
+    throw invalid(file, m.files.tail ? 'graphs.tail' : 'files.tail', 'files.tail and graphs.tail come together');
   const provided = packProvides(m);
   for (const x of m.methods ?? []) {
     const need = descriptor(x).needs;
@@ -242,8 +280,14 @@ function checkExplanationParts(m: Manifest, file: string): void {
   const axes = new Set<string>();
   m.attributes?.axes.forEach((a, i) => {
     const head = m.outputs.find((o) => o.head === a.head);
-    if (!head) throw invalid(file, `attributes.axes[${i}].head`, `no output head "${a.head}"; heads are ${m.outputs.map((o) => `"${o.head}"`).join(', ')}`);
-    if (head.kind !== 'class-logits') throw invalid(file, `attributes.axes[${i}].head`, `"${a.head}" is ${head.kind}; an axis's values are class logits`);
+    if (!head)
+      throw invalid(
+        file,
+        `attributes.axes[${i}].head`,
+        `no output head "${a.head}"; heads are ${m.outputs.map((o) => `"${o.head}"`).join(', ')}`,
+      );
+    if (head.kind !== 'class-logits')
+      throw invalid(file, `attributes.axes[${i}].head`, `"${a.head}" is ${head.kind}; an axis's values are class logits`);
     if (axes.has(a.name)) throw invalid(file, `attributes.axes[${i}].name`, `axis "${a.name}" is listed twice`);
     axes.add(a.name);
   });
@@ -255,10 +299,21 @@ function checkExplanationParts(m: Manifest, file: string): void {
       const at = `prototypes.units[${i}]`;
       if (names.has(u.name)) throw invalid(file, `${at}.name`, `prototype "${u.name}" is listed twice`);
       names.add(u.name);
-      if (!classes.units.some((c) => c.name === u.class)) throw invalid(file, `${at}.class`, `"${u.class}" is not a unit of the first head "${classes.head}"`);
-      if (u.weights.length !== classes.units.length) throw invalid(file, `${at}.weights`, `expected ${classes.units.length} (one per unit of "${classes.head}"), got ${u.weights.length}`);
+      if (!classes.units.some((c) => c.name === u.class))
+        throw invalid(file, `${at}.class`, `"${u.class}" is not a unit of the first head "${classes.head}"`);
+      if (u.weights.length !== classes.units.length)
+        throw invalid(
+          file,
+          `${at}.weights`,
+          `expected ${classes.units.length} (one per unit of "${classes.head}"), got ${u.weights.length}`,
+        );
       u.exemplars.forEach((e, j) => {
-        if (!listed.has(e.file)) throw invalid(file, `${at}.exemplars[${j}].file`, `"${e.file}" is not among the pack's files (files.*.path), so its SHA-256 is not checked`);
+        if (!listed.has(e.file))
+          throw invalid(
+            file,
+            `${at}.exemplars[${j}].file`,
+            `"${e.file}" is not among the pack's files (files.*.path), so its SHA-256 is not checked`,
+          );
       });
     });
   }
@@ -268,7 +323,11 @@ function checkExplanationParts(m: Manifest, file: string): void {
 export const outputCount = (m: Manifest): number => m.outputs.reduce((n, o) => n + o.units.length, 0);
 
 /** The pack's targets of each kind (outputs, diagnostic axes, prototypes), as app/explain.ts targetsFor reads them. */
-export const targetLists = (m: Manifest) => ({ targets: targetsOf(m), attributes: m.attributes?.axes ?? null, prototypes: m.prototypes?.units ?? null });
+export const targetLists = (m: Manifest) => ({
+  targets: targetsOf(m),
+  attributes: m.attributes?.axes ?? null,
+  prototypes: m.prototypes?.units ?? null,
+});
 
 /** Every output unit as an explainable target, in the order of the `outputs` columns. */
 export function targetsOf(m: Manifest): ModelTarget[] {

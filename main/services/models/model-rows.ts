@@ -8,27 +8,42 @@ import { packMethods, parseManifest, targetsOf, type Manifest } from './manifest
 import type { LoadedPack } from './load-pack';
 
 export type ModelRow = {
-  id: number; pack_id: string; name: string; version: string; modality: 'CT' | 'dermoscopy';
-  path: string; sha256: string; files_json: string; manifest_json: string; added_at: string;
+  id: number;
+  pack_id: string;
+  name: string;
+  version: string;
+  modality: 'CT' | 'dermoscopy';
+  path: string;
+  sha256: string;
+  files_json: string;
+  manifest_json: string;
+  added_at: string;
 };
 
 export type RegisteredModel = { id: number; dir: string; sha256: string; manifest: Manifest };
 
 /** Whether a pack with this hash was validated and registered before (its graphs need no re-check). */
-export const knownHash = (db: Database, sha256: string): boolean => db.prepare('SELECT 1 FROM model WHERE sha256 = ?').get(sha256) !== undefined;
+export const knownHash = (db: Database, sha256: string): boolean =>
+  db.prepare('SELECT 1 FROM model WHERE sha256 = ?').get(sha256) !== undefined;
 
 /** Inserts the pack, or (same id, version and hash) updates where it lives. One transaction. */
 export function upsertModel(db: Database, pack: LoadedPack, now: string): { id: number; added: boolean } {
   return db.transaction(() => {
     const m = pack.manifest;
-    const existing = db.prepare('SELECT id FROM model WHERE pack_id = ? AND version = ? AND sha256 = ?').get(m.id, m.version, pack.sha256) as { id: number } | undefined;
+    const existing = db
+      .prepare('SELECT id FROM model WHERE pack_id = ? AND version = ? AND sha256 = ?')
+      .get(m.id, m.version, pack.sha256) as { id: number } | undefined;
     if (existing) {
       // Touch added_at too: the newest row for a folder is the one that folder holds now.
       db.prepare('UPDATE model SET path = ?, added_at = ? WHERE id = ?').run(pack.dir, now, existing.id);
       return { id: existing.id, added: false };
     }
-    const r = db.prepare(`INSERT INTO model (pack_id, name, version, modality, path, sha256, files_json, manifest_json, added_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(m.id, m.name, m.version, m.modality, pack.dir, pack.sha256, JSON.stringify(pack.files), pack.manifestText, now);
+    const r = db
+      .prepare(
+        `INSERT INTO model (pack_id, name, version, modality, path, sha256, files_json, manifest_json, added_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(m.id, m.name, m.version, m.modality, pack.dir, pack.sha256, JSON.stringify(pack.files), pack.manifestText, now);
     return { id: Number(r.lastInsertRowid), added: true };
   })();
 }
@@ -51,7 +66,12 @@ export function rowByPackId(db: Database, packId: string): ModelRow | undefined 
   return db.prepare(`${CURRENT_SQL} AND m.pack_id = ? ORDER BY m.added_at DESC, m.id DESC LIMIT 1`).get(packId) as ModelRow | undefined;
 }
 
-export const registered = (row: ModelRow): RegisteredModel => ({ id: row.id, dir: row.path, sha256: row.sha256, manifest: parseManifest(row.manifest_json, `${row.pack_id}/manifest.json`) });
+export const registered = (row: ModelRow): RegisteredModel => ({
+  id: row.id,
+  dir: row.path,
+  sha256: row.sha256,
+  manifest: parseManifest(row.manifest_json, `${row.pack_id}/manifest.json`),
+});
 
 export function summaryOf(row: ModelRow, provider: string | null): ModelSummary {
   const m = registered(row).manifest;
@@ -70,10 +90,13 @@ export function summaryOf(row: ModelRow, provider: string | null): ModelSummary 
     input: { channels: m.input.channels, height: m.input.height, width: m.input.width },
     card: { intendedUse: m.card.intendedUse, training: m.card.training, metrics: m.card.metrics, notes: m.card.notes },
     provider,
-    attributes: m.attributes?.axes.map((a) => ({
-      name: a.name, label: a.label, head: a.head,
-      values: m.outputs.find((o) => o.head === a.head)!.units.map((u) => ({ name: u.name, label: u.label ?? u.name })),
-    })) ?? null,
+    attributes:
+      m.attributes?.axes.map((a) => ({
+        name: a.name,
+        label: a.label,
+        head: a.head,
+        values: m.outputs.find((o) => o.head === a.head)!.units.map((u) => ({ name: u.name, label: u.label ?? u.name })),
+      })) ?? null,
     prototypes: m.prototypes?.units.map((u) => ({ name: u.name, class: u.class, exemplarCount: u.exemplars.length })) ?? null,
   };
 }

@@ -7,16 +7,31 @@ import { outputCount, type Manifest } from './manifest';
 
 export type Dims = {
   /** Model input channels, height and width. */
-  channels: number; height: number; width: number;
+  channels: number;
+  height: number;
+  width: number;
   /** K output units, N patch tokens, N+1 tokens with CLS, D features, attention heads; attribute axes and prototypes (0 if none). */
-  outputs: number; patches: number; tokens: number; dim: number; heads: number; axes: number; prototypes: number;
+  outputs: number;
+  patches: number;
+  tokens: number;
+  dim: number;
+  heads: number;
+  axes: number;
+  prototypes: number;
   grid: { rows: number; cols: number };
 };
 
 export const dimsOf = (m: Manifest): Dims => ({
-  channels: m.input.channels, height: m.input.height, width: m.input.width,
-  outputs: outputCount(m), patches: m.vit.grid[0] * m.vit.grid[1], tokens: m.vit.tokens, dim: m.vit.dim, heads: m.vit.heads,
-  axes: m.attributes?.axes.length ?? 0, prototypes: m.prototypes?.units.length ?? 0,
+  channels: m.input.channels,
+  height: m.input.height,
+  width: m.input.width,
+  outputs: outputCount(m),
+  patches: m.vit.grid[0] * m.vit.grid[1],
+  tokens: m.vit.tokens,
+  dim: m.vit.dim,
+  heads: m.vit.heads,
+  axes: m.attributes?.axes.length ?? 0,
+  prototypes: m.prototypes?.units.length ?? 0,
   grid: { rows: m.vit.grid[0], cols: m.vit.grid[1] },
 });
 
@@ -26,8 +41,14 @@ export const dimsOf = (m: Manifest): Dims => ({
  * prototypeMaps [B,P,N] and prototypeActivations [B,P].
  */
 export type BackbonePass = {
-  batch: number; outputs: Float32Array; attention: Float32Array; residual: Float32Array; embedding: Float32Array;
-  attributeMaps?: Float32Array; prototypeMaps?: Float32Array; prototypeActivations?: Float32Array;
+  batch: number;
+  outputs: Float32Array;
+  attention: Float32Array;
+  residual: Float32Array;
+  embedding: Float32Array;
+  attributeMaps?: Float32Array;
+  prototypeMaps?: Float32Array;
+  prototypeActivations?: Float32Array;
 };
 export type TailPass = { batch: number; outputs: Float32Array; cdam: Float32Array };
 
@@ -66,13 +87,19 @@ export class ModelRuntime implements GraphRunner {
       residual: take(r, 'residual', batch * tokens * dim),
       embedding: take(r, 'embedding', batch * dim),
       ...(axes ? { attributeMaps: take(r, 'attributeMaps', batch * axes * patches) } : {}),
-      ...(prototypes ? { prototypeMaps: take(r, 'prototypeMaps', batch * prototypes * patches), prototypeActivations: take(r, 'prototypeActivations', batch * prototypes) } : {}),
+      ...(prototypes
+        ? {
+            prototypeMaps: take(r, 'prototypeMaps', batch * prototypes * patches),
+            prototypeActivations: take(r, 'prototypeActivations', batch * prototypes),
+          }
+        : {}),
     };
   }
 
   async tail(residual: Float32Array, seed: Float32Array, concept: Float32Array, batch: number): Promise<TailPass> {
     const { outputs, tokens, dim, patches } = this.dims;
-    if (!this.#tail) throw new VerdictError('explain.unsupported-method', `${this.#label} has no tail graph, so it offers no CDAM.`, { graph: 'tail' });
+    if (!this.#tail)
+      throw new VerdictError('explain.unsupported-method', `${this.#label} has no tail graph, so it offers no CDAM.`, { graph: 'tail' });
     expectLength('residual', residual, batch * tokens * dim);
     expectLength('seed', seed, batch * outputs);
     expectLength('concept', concept, batch * dim);
@@ -89,7 +116,10 @@ export class ModelRuntime implements GraphRunner {
       return await session.run(feeds);
     } catch (e) {
       const reason = String((e as Error).message ?? e).split('\n')[0];
-      throw new VerdictError('explain.inference-failed', `${this.#label} ${graph}: ONNX Runtime (${this.provider}) failed: ${reason}`, { graph, provider: this.provider });
+      throw new VerdictError('explain.inference-failed', `${this.#label} ${graph}: ONNX Runtime (${this.provider}) failed: ${reason}`, {
+        graph,
+        provider: this.provider,
+      });
     }
   }
 
@@ -105,7 +135,11 @@ function expectLength(name: string, a: Float32Array, n: number): void {
 function take(r: ort.InferenceSession.ReturnType, name: string, n: number): Float32Array {
   const t = r[name];
   if (!t || !(t.data instanceof Float32Array) || t.data.length !== n) {
-    throw new VerdictError('explain.inference-failed', `Graph output "${name}" has ${t ? `${t.data.length} ${t.type} values` : 'no value'}; expected ${n} float32.`, { tensor: name });
+    throw new VerdictError(
+      'explain.inference-failed',
+      `Graph output "${name}" has ${t ? `${t.data.length} ${t.type} values` : 'no value'}; expected ${n} float32.`,
+      { tensor: name },
+    );
   }
   return t.data;
 }

@@ -45,8 +45,16 @@ describe('ModelService', () => {
     expect(lidc.targets.map((t) => t.name)).toEqual(expect.arrayContaining(['benign', 'malignant', 'spiculation']));
     expect(lidc.targets.find((t) => t.name === 'malignant')).toMatchObject({ head: 'malignancy-class', kind: 'class-logits' });
     expect(lidc.targets.find((t) => t.name === 'spiculation')).toMatchObject({ kind: 'regression', range: [1, 5] });
-    const row = db.prepare('SELECT files_json, manifest_json, sha256 FROM model WHERE id = ?').get(lidc.id) as { files_json: string; manifest_json: string; sha256: string };
-    expect(JSON.parse(row.files_json).map((f: { role: string }) => f.role).sort()).toEqual(['backbone', 'card', 'fixtures', 'tail']);
+    const row = db.prepare('SELECT files_json, manifest_json, sha256 FROM model WHERE id = ?').get(lidc.id) as {
+      files_json: string;
+      manifest_json: string;
+      sha256: string;
+    };
+    expect(
+      JSON.parse(row.files_json)
+        .map((f: { role: string }) => f.role)
+        .sort(),
+    ).toEqual(['backbone', 'card', 'fixtures', 'tail']);
     expect(JSON.parse(row.manifest_json).id).toBe('test-vit-lidc');
     expect(row.sha256).toBe(lidc.sha256);
     await models.close();

@@ -55,7 +55,10 @@ export class ModelService {
           try {
             await this.#register(dir, true);
           } catch (e) {
-            this.#log.error(`bundled model pack ${dir} was not registered: ${e instanceof VerdictError ? e.message : ''}`, e instanceof VerdictError ? undefined : e);
+            this.#log.error(
+              `bundled model pack ${dir} was not registered: ${e instanceof VerdictError ? e.message : ''}`,
+              e instanceof VerdictError ? undefined : e,
+            );
           }
         }
       }
@@ -115,12 +118,16 @@ export class ModelService {
   }
 
   async #register(path: string, bundled = false): Promise<number> {
-    const pack = await loadPack(path, { trusted: (sha256) => knownHash(this.#db, sha256), accept: (m, dir) => this.#refuseTakenId(m.id, dir, bundled) });
+    const pack = await loadPack(path, {
+      trusted: (sha256) => knownHash(this.#db, sha256),
+      accept: (m, dir) => this.#refuseTakenId(m.id, dir, bundled),
+    });
     const m = pack.manifest;
     if (bundled) this.#bundledIds.set(m.id, pack.dir);
     if (this.#closed) throw new VerdictError('internal', 'The model service is closed.');
     const { id, added } = upsertModel(this.#db, pack, this.#now().toISOString());
-    if (added) this.#log.info(`model pack ${m.id} ${m.version} registered from ${pack.dir} (id ${id}, sha256 ${pack.sha256.slice(0, 12)}…)`);
+    if (added)
+      this.#log.info(`model pack ${m.id} ${m.version} registered from ${pack.dir} (id ${id}, sha256 ${pack.sha256.slice(0, 12)}…)`);
     return id;
   }
 
@@ -132,9 +139,15 @@ export class ModelService {
    */
   #refuseTakenId(packId: string, dir: string, bundled: boolean): void {
     const taken = (heldBy: string, what: string) =>
-      new VerdictError('model.id-taken', `${dir}: pack id "${packId}" is already taken by ${what} in ${heldBy}; give this pack its own id in its manifest.json.`, {
-        packId, path: dir, heldBy,
-      });
+      new VerdictError(
+        'model.id-taken',
+        `${dir}: pack id "${packId}" is already taken by ${what} in ${heldBy}; give this pack its own id in its manifest.json.`,
+        {
+          packId,
+          path: dir,
+          heldBy,
+        },
+      );
     const owner = this.#bundledIds.get(packId);
     if (owner !== undefined && owner !== dir) throw taken(owner, 'the bundled pack');
     if (bundled) return;

@@ -10,12 +10,22 @@ import { ModelRuntime } from './model-runtime';
 
 export async function openRuntime(dir: string, manifest: Manifest, providers: readonly ProviderName[], log: Log): Promise<ModelRuntime> {
   const label = basename(dir);
-  const backbone = await openSession(await readGraph(dir, manifest, 'backbone'), `${label}/${manifest.files.backbone.path}`, providers, log);
+  const backbone = await openSession(
+    await readGraph(dir, manifest, 'backbone'),
+    `${label}/${manifest.files.backbone.path}`,
+    providers,
+    log,
+  );
   const tailRef = manifest.files.tail;
   if (!tailRef) return new ModelRuntime(`${manifest.id} ${manifest.version}`, manifest, backbone.session, null, backbone.provider);
   let tail;
   try {
-    tail = await openSession(await readGraph(dir, manifest, 'tail'), `${label}/${tailRef.path}`, [...new Set<ProviderName>([backbone.provider, 'cpu'])], log);
+    tail = await openSession(
+      await readGraph(dir, manifest, 'tail'),
+      `${label}/${tailRef.path}`,
+      [...new Set<ProviderName>([backbone.provider, 'cpu'])],
+      log,
+    );
   } catch (e) {
     await backbone.session.release();
     throw e;

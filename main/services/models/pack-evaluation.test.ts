@@ -17,7 +17,13 @@ import { balancedAccuracy, macroAuc, meanAbsoluteError, rocAuc } from './perform
 import { readNpyRows } from '../../../tests/support/npy';
 import { repoRoot, sharedData } from '../../../tests/support/data';
 
-type Evaluation = { rows?: number[]; images?: string[]; truth?: { malignant: number[]; regression: number[][] }; metrics: Record<string, number>; tolerance: number };
+type Evaluation = {
+  rows?: number[];
+  images?: string[];
+  truth?: { malignant: number[]; regression: number[][] };
+  metrics: Record<string, number>;
+  tolerance: number;
+};
 const read = (model: string) => JSON.parse(readFileSync(join(repoRoot, 'models', model, 'pack-evaluation.json'), 'utf8')) as Evaluation;
 
 async function run(model: string, inputs: Float32Array[]) {
@@ -45,19 +51,32 @@ describe('committed demo packs score what their cards say', () => {
     const offset = (crops.shape[1] - size) >> 1; // the centre crop the training evaluated
     const inputs = ev.rows!.map((_, i) => {
       const hu = Int16Array.from(crops.data.subarray(i * 71 * 71, (i + 1) * 71 * 71) as Int16Array, (v) => (v < -1024 ? -1000 : v));
-      return normalise(windowedCrop({ rows: 71, columns: 71, hu }, { x: offset, y: offset }, size, manifest.input.ct!.window), 1, manifest.input.normalise);
+      return normalise(
+        windowedCrop({ rows: 71, columns: 71, hu }, { x: offset, y: offset }, size, manifest.input.ct!.window),
+        1,
+        manifest.input.normalise,
+      );
     });
     const { outputs, k } = await run('lidc-vit', inputs);
     const truth = ev.truth!;
-    const labelled = truth.malignant.map((m, i) => [m, i]).filter(([m]) => m >= 0).map(([, i]) => i);
+    const labelled = truth.malignant
+      .map((m, i) => [m, i])
+      .filter(([m]) => m >= 0)
+      .map(([, i]) => i);
     const pMalignant = labelled.map((i) => softmax2(outputs[i * k], outputs[i * k + 1]));
     const ours: Record<string, number> = {
-      'malignancy AUC': rocAuc(pMalignant, labelled.map((i) => truth.malignant[i] === 1)),
-      'malignancy accuracy': labelled.filter((i, j) => (pMalignant[j] >= 0.5) === (truth.malignant[i] === 1)).length / labelled.length,
+      'malignancy AUC': rocAuc(
+        pMalignant,
+        labelled.map((i) => truth.malignant[i] === 1),
+      ),
+      'malignancy accuracy': labelled.filter((i, j) => pMalignant[j] >= 0.5 === (truth.malignant[i] === 1)).length / labelled.length,
     };
     const names = manifest.outputs[1].units.map((u) => u.name);
     names.forEach((name, j) => {
-      ours[`${name} MAE`] = meanAbsoluteError(ev.rows!.map((_, i) => outputs[i * k + 2 + j]), truth.regression.map((r) => r[j]));
+      ours[`${name} MAE`] = meanAbsoluteError(
+        ev.rows!.map((_, i) => outputs[i * k + 2 + j]),
+        truth.regression.map((r) => r[j]),
+      );
     });
     for (const [name, recorded] of Object.entries(ev.metrics)) {
       expect(ours[name], name).toBeGreaterThan(recorded - ev.tolerance);
@@ -65,8 +84,18 @@ describe('committed demo packs score what their cards say', () => {
     }
     // The sample's malignancy labels are the readers' own ratings in ratings.csv (≥4 / ≤2 / 3 unused).
     const dir = join(sharedData, 'lidc/nodule-crops');
-    const noduleOf = new Map((parse(readFileSync(join(dir, 'crops_index.csv')), { columns: true }) as { row: string; noduleID: string }[]).map((r) => [Number(r.row), r.noduleID]));
-    const rating = new Map((parse(readFileSync(join(dir, 'ratings.csv')), { columns: true }) as { noduleID: string; malignancy: string }[]).map((r) => [r.noduleID, Number(r.malignancy)]));
+    const noduleOf = new Map(
+      (parse(readFileSync(join(dir, 'crops_index.csv')), { columns: true }) as { row: string; noduleID: string }[]).map((r) => [
+        Number(r.row),
+        r.noduleID,
+      ]),
+    );
+    const rating = new Map(
+      (parse(readFileSync(join(dir, 'ratings.csv')), { columns: true }) as { noduleID: string; malignancy: string }[]).map((r) => [
+        r.noduleID,
+        Number(r.malignancy),
+      ]),
+    );
     const expected = ev.rows!.map((row) => {
       const m = rating.get(noduleOf.get(row)!)!;
       return m >= 4 ? 1 : m <= 2 ? 0 : -1;

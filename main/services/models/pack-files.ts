@@ -29,7 +29,11 @@ const CHUNK = 1024 * 1024;
 export const sha256Hex = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
 
 const outside = (file: string, role: string, path: string, why: string) =>
-  new VerdictError('model.path-outside-pack', `${file}: files.${role}.path "${path}" ${why}; every file of a pack must be inside its folder.`, { file, role, path });
+  new VerdictError(
+    'model.path-outside-pack',
+    `${file}: files.${role}.path "${path}" ${why}; every file of a pack must be inside its folder.`,
+    { file, role, path },
+  );
 
 /**
  * The absolute path of one file of the pack, refusing any path that leaves `packDir`
@@ -43,10 +47,15 @@ export async function resolvePackPath(packDir: string, role: string, path: strin
   try {
     real = await realpath(joined);
   } catch {
-    throw new VerdictError('model.missing-file', `${file}: files.${role}: ${path} is missing from the pack folder ${packDir}.`, { file, role, path });
+    throw new VerdictError('model.missing-file', `${file}: files.${role}: ${path} is missing from the pack folder ${packDir}.`, {
+      file,
+      role,
+      path,
+    });
   }
   const rel = relative(packDir, real);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw outside(file, role, path, `resolves to ${real}, outside the pack`);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    throw outside(file, role, path, `resolves to ${real}, outside the pack`);
   return real;
 }
 
@@ -57,7 +66,12 @@ type FileRef = { role: string; path: string; sha256: string };
  * and refuses, from the open handle's stat, anything but a regular file of at most `maxBytes`.
  * `what` names the file in messages (`manifest.json: files.tail: tail.onnx`).
  */
-export async function openRegularFile(absPath: string, what: string, maxBytes: number, detail: Record<string, string>): Promise<{ fh: FileHandle; size: number }> {
+export async function openRegularFile(
+  absPath: string,
+  what: string,
+  maxBytes: number,
+  detail: Record<string, string>,
+): Promise<{ fh: FileHandle; size: number }> {
   let fh: FileHandle;
   try {
     fh = await open(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -68,10 +82,18 @@ export async function openRegularFile(absPath: string, what: string, maxBytes: n
     const info = await fh.stat();
     if (!info.isFile()) {
       const kind = info.isFIFO() ? 'a FIFO' : info.isDirectory() ? 'a folder' : info.isSocket() ? 'a socket' : 'a device';
-      throw new VerdictError('model.file-refused', `${what} is ${kind}, not a regular file; a pack holds regular files only.`, { ...detail, reason: 'not-regular' });
+      throw new VerdictError('model.file-refused', `${what} is ${kind}, not a regular file; a pack holds regular files only.`, {
+        ...detail,
+        reason: 'not-regular',
+      });
     }
     if (info.size > maxBytes) {
-      throw new VerdictError('model.file-refused', `${what} is ${info.size} bytes, above the limit of ${maxBytes} bytes for a pack file.`, { ...detail, reason: 'too-large', bytes: info.size, limit: maxBytes });
+      throw new VerdictError('model.file-refused', `${what} is ${info.size} bytes, above the limit of ${maxBytes} bytes for a pack file.`, {
+        ...detail,
+        reason: 'too-large',
+        bytes: info.size,
+        limit: maxBytes,
+      });
     }
     return { fh, size: info.size };
   } catch (e) {
@@ -95,9 +117,15 @@ async function streamHash(fh: FileHandle): Promise<{ sha256: string; bytes: numb
 }
 
 const mismatch = (ref: FileRef, file: string, actual: string) =>
-  new VerdictError('model.hash-mismatch', `${ref.path}: SHA-256 is ${actual} but ${file} says ${ref.sha256}; the file has changed since the pack was exported.`, {
-    file: ref.path, expected: ref.sha256, actual,
-  });
+  new VerdictError(
+    'model.hash-mismatch',
+    `${ref.path}: SHA-256 is ${actual} but ${file} says ${ref.sha256}; the file has changed since the pack was exported.`,
+    {
+      file: ref.path,
+      expected: ref.sha256,
+      actual,
+    },
+  );
 
 const openPackFile = (absPath: string, ref: FileRef, file: string) =>
   openRegularFile(absPath, `${file}: files.${ref.role}: ${ref.path}`, limitFor(ref.role), { file, role: ref.role, path: ref.path });
@@ -145,6 +173,9 @@ export async function readVerified(absPath: string, ref: FileRef, file = 'manife
  * makes it another model.
  */
 export function packHash(manifestSha256: string, files: PackFile[]): string {
-  const lines = [`manifest.json ${manifestSha256}`, ...[...files].sort((a, b) => (a.role < b.role ? -1 : 1)).map((f) => `${f.role} ${f.path} ${f.sha256}`)];
+  const lines = [
+    `manifest.json ${manifestSha256}`,
+    ...[...files].sort((a, b) => (a.role < b.role ? -1 : 1)).map((f) => `${f.role} ${f.path} ${f.sha256}`),
+  ];
   return sha256Hex(lines.join('\n'));
 }

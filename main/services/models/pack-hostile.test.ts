@@ -21,7 +21,10 @@ const within = <T>(ms: number, p: Promise<T>): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms))]);
 
 const refusalOf = async (p: Promise<unknown>): Promise<VerdictError> => {
-  const e = await within(10_000, p).then(() => new Error('accepted'), (x: unknown) => x);
+  const e = await within(10_000, p).then(
+    () => new Error('accepted'),
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(VerdictError);
   return e as VerdictError;
 };
@@ -57,7 +60,9 @@ describe('regular files only, sizes checked before reading', () => {
     const e = await refusalOf(loadPack(dir));
     expect(performance.now() - started).toBeLessThan(2000);
     expect(e.code).toBe('model.file-refused');
-    expect(e.message).toBe(`pack/manifest.json: files.fixtures: huge.json is 1900000000 bytes, above the limit of ${PACK_LIMITS.fileBytes} bytes for a pack file.`);
+    expect(e.message).toBe(
+      `pack/manifest.json: files.fixtures: huge.json is 1900000000 bytes, above the limit of ${PACK_LIMITS.fileBytes} bytes for a pack file.`,
+    );
     expect(e.detail).toMatchObject({ reason: 'too-large', role: 'fixtures' });
   });
 

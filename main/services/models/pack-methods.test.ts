@@ -22,33 +22,61 @@ describe('methods a pack offers', () => {
     ['lidc-vit', pack('lidc-vit'), ['backbone', 'tail', 'black-box'], PLAIN],
     ['test-vit isic', ISIC_PACK, ['backbone', 'tail', 'black-box'], PLAIN],
     ['test-vit lidc', LIDC_PACK, ['backbone', 'tail', 'black-box'], PLAIN],
-    ['isic-explicd', pack('isic-explicd'), ['backbone', 'attribute-maps', 'black-box'], inOrder(['attention', 'attribute-map', ...BLACK_BOX])],
-    ['isic-protofm', pack('isic-protofm'), ['backbone', 'prototype-maps', 'black-box'], inOrder(['attention', 'prototype-map', ...BLACK_BOX])],
-  ])('%s: from what it provides, its manifest\'s list among them', async (_, dir, provides, offered) => {
+    [
+      'isic-explicd',
+      pack('isic-explicd'),
+      ['backbone', 'attribute-maps', 'black-box'],
+      inOrder(['attention', 'attribute-map', ...BLACK_BOX]),
+    ],
+    [
+      'isic-protofm',
+      pack('isic-protofm'),
+      ['backbone', 'prototype-maps', 'black-box'],
+      inOrder(['attention', 'prototype-map', ...BLACK_BOX]),
+    ],
+  ])("%s: from what it provides, its manifest's list among them", async (_, dir, provides, offered) => {
     const { manifest } = await loadPack(dir);
     expect(packProvides(manifest)).toEqual(provides);
     expect(packMethods(manifest)).toEqual(offered);
     for (const listed of manifest.methods ?? []) expect(offered).toContain(listed);
   });
 
-  it('are the same without the manifest\'s list, which a pack may leave out', async () => {
-    const { manifest } = await loadPack(packVariant(pack('isic-explicd'), (m) => { delete m.methods; }));
+  it("are the same without the manifest's list, which a pack may leave out", async () => {
+    const { manifest } = await loadPack(
+      packVariant(pack('isic-explicd'), (m) => {
+        delete m.methods;
+      }),
+    );
     expect(manifest.methods).toBeUndefined();
     expect(packMethods(manifest)).toEqual(inOrder(['attention', 'attribute-map', ...BLACK_BOX]));
   });
 
   it('leave out black-box methods where no head is a classifier (LiMA scores class probabilities)', async () => {
-    const { manifest } = await loadPack(packVariant(LIDC_PACK, (m) => { m.outputs[0].kind = 'regression'; delete m.methods; }));
+    const { manifest } = await loadPack(
+      packVariant(LIDC_PACK, (m) => {
+        m.outputs[0].kind = 'regression';
+        delete m.methods;
+      }),
+    );
     expect(packProvides(manifest)).toEqual(['backbone', 'tail']);
     expect(packMethods(manifest)).toEqual(['attention', 'cdam', 'smooth-cdam', 'integrated-cdam', 'concept-cdam']);
     expect(BLACK_BOX).toContain('lima');
   });
 
   it('refuse a listed method the pack does not provide for, naming the part it lacks', async () => {
-    const proto = await packRefusal(packVariant(pack('isic-explicd'), (m) => { m.methods.push('prototype-map'); }));
+    const proto = await packRefusal(
+      packVariant(pack('isic-explicd'), (m) => {
+        m.methods.push('prototype-map');
+      }),
+    );
     expect(proto.code).toBe('model.invalid-manifest');
     expect(proto.message).toContain('prototypes: required when methods include "prototype-map"');
-    const lima = await packRefusal(packVariant(LIDC_PACK, (m) => { m.outputs[0].kind = 'regression'; m.methods.push('lima'); }));
+    const lima = await packRefusal(
+      packVariant(LIDC_PACK, (m) => {
+        m.outputs[0].kind = 'regression';
+        m.methods.push('lima');
+      }),
+    );
     expect(lima.message).toContain('outputs: "lima" scores a class output, and the pack has no class-logits head');
   });
 });

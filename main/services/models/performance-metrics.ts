@@ -6,7 +6,7 @@ export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean>):
   const items = Array.from(scores, (s, i) => ({ s, p: positive[i] })).sort((a, b) => a.s - b.s);
   let nPos = 0;
   let rankSum = 0;
-  for (let i = 0; i < items.length; ) {
+  for (let i = 0; i < items.length;) {
     let j = i;
     while (j + 1 < items.length && items[j + 1].s === items[i].s) j++;
     const midrank = (i + j) / 2 + 1;
@@ -32,12 +32,20 @@ const nanMean = (xs: number[]) => {
   return ok.reduce((a, b) => a + b, 0) / ok.length;
 };
 
-export const balancedAccuracy = (pred: ArrayLike<number>, truth: ArrayLike<number>, classes: number) => nanMean(perClassRecall(pred, truth, classes));
+export const balancedAccuracy = (pred: ArrayLike<number>, truth: ArrayLike<number>, classes: number) =>
+  nanMean(perClassRecall(pred, truth, classes));
 
 /** probs: row-major [n, classes]. */
 export function macroAuc(probs: ArrayLike<number>, truth: ArrayLike<number>, classes: number): number {
   const n = truth.length;
-  return nanMean(Array.from({ length: classes }, (_, c) => rocAuc(Array.from({ length: n }, (_, i) => probs[i * classes + c]), Array.from(truth, (t) => t === c))));
+  return nanMean(
+    Array.from({ length: classes }, (_, c) =>
+      rocAuc(
+        Array.from({ length: n }, (_, i) => probs[i * classes + c]),
+        Array.from(truth, (t) => t === c),
+      ),
+    ),
+  );
 }
 
 export function meanAbsoluteError(pred: ArrayLike<number>, truth: ArrayLike<number>): number {
