@@ -39,6 +39,18 @@ describe('loadPack', () => {
     expect(e.message).toContain('tail.onnx');
   });
 
+  it('loads a pack shipped without its test-only fixtures.json under the same hash, and still checks it when present', async () => {
+    const whole = await loadPack(LIDC_PACK);
+    const dir = copyPack(LIDC_PACK);
+    rmSync(join(dir, 'fixtures.json'));
+    const shipped = await loadPack(dir);
+    expect(shipped.sha256).toBe(whole.sha256);
+    expect(shipped.files.find((f) => f.role === 'fixtures')).toMatchObject({ path: 'fixtures.json', bytes: null });
+    const altered = copyPack(LIDC_PACK);
+    appendFileSync(join(altered, 'fixtures.json'), ' ');
+    expect((await refusal(altered)).code).toBe('model.hash-mismatch');
+  });
+
   it('refuses a folder without manifest.json', async () => {
     const e = await refusal(tempDir());
     expect(e.code).toBe('model.missing-file');

@@ -10,6 +10,12 @@ import { checkGraph, checkImpliedShapes } from './graph-check';
 import { graphRoles, parseManifest, type GraphRole, type Manifest } from './manifest';
 import { openRegularFile, PACK_LIMITS, packHash, readVerified, resolvePackPath, sha256Hex, verifyFile, type PackFile } from './pack-files';
 
+/**
+ * Roles only the tests read — the exporter's reference values (fixtures.json). Installers leave
+ * them out (electron-builder.yml), so a pack may lack them; when present they are checked.
+ */
+export const TEST_ONLY_ROLES: ReadonlySet<string> = new Set(['fixtures']);
+
 export type LoadedPack = {
   /** Real path of the pack folder. */
   dir: string;
@@ -73,7 +79,15 @@ export async function loadPack(
   // Several roles may name one file: it is hashed once (20,000 roles on one file used to mean 20,000 reads).
   const verified = new Map<string, number>();
   for (const [role, ref] of roles) {
-    const abs = await resolvePackPath(dir, role, ref.path, label);
+    const abs = await resolvePackPath(dir, role, ref.path, label).catch((e: unknown) => {
+      if (TEST_ONLY_ROLES.has(role) && e instanceof VerdictError && e.code === 'model.missing-file') return null;
+      throw e;
+    });
+    if (abs === null) {
+      // Left out of installers: the pack keeps its hash (packHash reads the manifest's record).
+      files.push({ role, path: ref.path, sha256: ref.sha256, bytes: null });
+      continue;
+    }
     const key = `${abs}\0${ref.sha256}`;
     let size = verified.get(key);
     if ((graphRoles(manifest) as string[]).includes(role)) {

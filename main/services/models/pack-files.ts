@@ -8,7 +8,8 @@ import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep, win32 } from 'node:path';
 import { VerdictError } from '../../../app/errors';
 
-export type PackFile = { role: string; path: string; sha256: string; bytes: number };
+/** `bytes` null: a test-only file the pack was shipped without (load-pack.ts TEST_ONLY_ROLES). */
+export type PackFile = { role: string; path: string; sha256: string; bytes: number | null };
 
 /** What a pack may make Verdict read (models/README.md, "Limits"). */
 export const PACK_LIMITS = {
