@@ -19,7 +19,7 @@ import type { ImagingService } from '../imaging/imaging-service';
 import type { ModelService } from '../models/model-service';
 import type { RegisteredModel } from '../models/model-rows';
 import { packMethods } from '../models/manifest';
-import { dimsOf } from '../models/model-runtime';
+import { dimsOf, vitPart } from '../models/model-runtime';
 import { assertNewConcept, insertConcept, listConcepts } from './concept-store';
 import { cacheKey, readCached, saveMap } from './explanation-cache';
 import { loadModelInput, resolveSubject, sharedModelInput, type SharedInput, type Subject } from './input/model-input';
@@ -166,7 +166,7 @@ export class ExplanationService {
       );
     }
     const subject = this.#subject(model, req.caseId, req.noduleId);
-    const params = normaliseParams(m, req.params, model.manifest.vit.heads);
+    const params = normaliseParams(m, req.params, model.manifest.vit?.heads ?? 0);
     const { target, conceptSha256 } = resolveTarget(this.#db, model.id, model.manifest, m, req.target);
     const key = cacheKey({
       modelSha256: model.sha256,
@@ -308,6 +308,12 @@ export class ExplanationService {
     to?: Recipient;
   }): Promise<Concept> {
     const model = this.#models.get(req.modelId);
+    if (!model.manifest.vit)
+      throw new VerdictError(
+        'explain.unsupported-method',
+        `${model.manifest.name} is a black-box pack: a concept is a mean ViT embedding, and its graph puts out none.`,
+        { part: 'embedding' },
+      );
     const name = req.name.trim();
     assertNewConcept(this.#db, model.id, name);
     const subjects = req.examples.map((e) => this.#subject(model, e.caseId, e.noduleId));
@@ -326,7 +332,8 @@ export class ExplanationService {
             checkCancelled(signal);
           }
           const pass = await runtime.backbone(images, chunk.length);
-          for (let i = 0; i < pass.embedding.length; i++) sum[i % dims.dim] += pass.embedding[i];
+          const embedding = vitPart(pass, 'embedding');
+          for (let i = 0; i < embedding.length; i++) sum[i % dims.dim] += embedding[i];
           checkCancelled(signal);
           progress(Math.min(start + CONCEPT_BATCH, subjects.length), subjects.length);
         }

@@ -72,9 +72,9 @@ describe.each([
     for (const c of fixtures.cases) {
       const p = passes.get(c.name)!;
       check('outputs', p.outputs, c.outputs);
-      check('attention', p.attention, c.attention);
-      check('residual', p.residual, c.residual);
-      check('embedding', p.embedding, c.embedding);
+      check('attention', p.attention!, c.attention);
+      check('residual', p.residual!, c.residual);
+      check('embedding', p.embedding!, c.embedding);
     }
   });
 

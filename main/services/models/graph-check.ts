@@ -75,7 +75,7 @@ export function checkImpliedShapes(
       [...(meta?.inputMetadata ?? []), ...(meta?.outputMetadata ?? [])].map((x) => [x.name, x.isTensor ? x.shape : []]),
     );
     for (const io of ['inputs', 'outputs'] as const) {
-      for (const [name, want] of Object.entries(implied[role][io])) {
+      for (const [name, want] of Object.entries(implied[role]![io])) {
         const declared = m.graphs[role]![io][name];
         const actual = actualOf.get(name) ?? [];
         const known: Dim[] = declared.map((d, i) =>

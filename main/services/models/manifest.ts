@@ -17,6 +17,7 @@ const fileRef = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case hex SHA-256'),
 });
 const positive = z.number().int().positive();
+const tensorName = z.string().min(1).max(200);
 
 const unit = z.object({
   name: z.string().min(1).max(200),
@@ -49,14 +50,29 @@ const manifestSchema = z.object({
       .optional(),
     normalise: z.object({ mean: z.array(z.number()).min(1), std: z.array(z.number().positive()).min(1) }),
   }),
-  vit: z.object({
-    patchSize: positive,
-    grid: z.tuple([positive, positive]),
-    tokens: positive,
-    dim: positive,
-    heads: positive,
-    depth: positive.optional(),
-  }),
+  /** A pack is one kind: a ViT (`vit`: backbone + tail graphs) or a black-box classifier (`blackBox`: one graph). */
+  vit: z
+    .object({
+      patchSize: positive,
+      grid: z.tuple([positive, positive]),
+      tokens: positive,
+      dim: positive,
+      heads: positive,
+      depth: positive.optional(),
+    })
+    .optional(),
+  /**
+   * Any ONNX image classifier (graph `files.model`, image → outputs): its input tensor (NCHW
+   * float32) and output tensor ([B, K] in the order of `outputs`) by the graph's own names, and
+   * whether that output is logits or probabilities. Offers the black-box methods only.
+   */
+  blackBox: z
+    .object({
+      input: tensorName,
+      output: tensorName,
+      outputKind: z.enum(['logits', 'probabilities']),
+    })
+    .optional(),
   outputs: z
     .array(z.object({ head: z.string().min(1).max(200), kind: z.enum(['class-logits', 'regression']), units: z.array(unit).min(1) }))
     .min(1),
@@ -69,9 +85,12 @@ const manifestSchema = z.object({
     .array(z.enum(METHOD_IDS as [MethodId, ...MethodId[]]))
     .min(1)
     .optional(),
-  /** The tail graph carries the CDAM family; a pack whose head is not the ViT's linear head has none. */
-  files: z.object({ backbone: fileRef, tail: fileRef.optional() }).catchall(fileRef),
-  graphs: z.object({ backbone: graph, tail: graph.optional() }),
+  /**
+   * A ViT pack's backbone and (for the CDAM family) tail graphs; a black-box pack's one graph is
+   * `model`. The tail graph carries the CDAM family; a pack whose head is not the ViT's linear head has none.
+   */
+  files: z.object({ backbone: fileRef.optional(), tail: fileRef.optional(), model: fileRef.optional() }).catchall(fileRef),
+  graphs: z.object({ backbone: graph.optional(), tail: graph.optional(), model: graph.optional() }),
   /** Attribute-token packs (ExpLICD / FiLMed): one map per diagnostic axis, whose values are a class-logits head. */
   attributes: z
     .object({
@@ -158,7 +177,7 @@ function checkConsistent(m: Manifest, file: string): void {
       names.add(u.name);
     }),
   );
-  const { input, vit } = m;
+  const { input } = m;
   if (input.kind === 'ct-crop' && !input.ct) throw invalid(file, 'input.ct', 'required when input.kind is "ct-crop"');
   if ((input.kind === 'ct-crop') !== (m.modality === 'CT'))
     throw invalid(file, 'input.kind', `"${input.kind}" does not fit modality "${m.modality}"`);
@@ -167,16 +186,11 @@ function checkConsistent(m: Manifest, file: string): void {
     const n = input.normalise[k].length;
     if (n !== 1 && n !== input.channels) throw invalid(file, `input.normalise.${k}`, `expected 1 or ${input.channels} values, got ${n}`);
   }
-  const [rows, cols] = vit.grid;
-  if (rows * vit.patchSize !== input.height || cols * vit.patchSize !== input.width) {
-    throw invalid(file, 'vit.grid', `${rows}×${cols} patches of ${vit.patchSize} px do not tile the ${input.height}×${input.width} input`);
-  }
-  if (vit.tokens !== rows * cols + 1)
-    throw invalid(file, 'vit.tokens', `expected ${rows * cols + 1} (the patches plus CLS), got ${vit.tokens}`);
+  checkKind(m, file);
   checkExplanationParts(m, file);
   for (const g of graphRoles(m)) {
     for (const io of ['inputs', 'outputs'] as const) {
-      for (const [name, rank] of Object.entries(tensorRanks(m)[g][io])) {
+      for (const [name, rank] of Object.entries(tensorRanks(m)[g]![io])) {
         const got = m.graphs[g]![io][name];
         if (!got) throw invalid(file, `graphs.${g}.${io}`, `missing tensor "${name}"`);
         if (got.length !== rank) throw invalid(file, `graphs.${g}.${io}.${name}`, `expected ${rank} dimensions, got [${got.join(', ')}]`);
@@ -187,13 +201,62 @@ function checkConsistent(m: Manifest, file: string): void {
 }
 
 /**
- * What a pack provides for explanation methods, from what it has: the backbone (attention)
+ * The pack's kind: exactly one of `vit` and `blackBox`, with the parts that kind has and none
+ * of the other's (a black-box pack has one graph, `model`, and no ViT heads).
+ */
+function checkKind(m: Manifest, file: string): void {
+  const { input, vit, blackBox } = m;
+  if (!vit && !blackBox)
+    throw invalid(file, 'vit', 'required: a pack is a ViT ("vit") or a black-box classifier ("blackBox"), and this manifest has neither');
+  if (vit && blackBox) throw invalid(file, 'blackBox', 'a pack is one kind: "vit" or "blackBox", not both');
+  if (vit) {
+    if (!m.files.backbone) throw invalid(file, 'files.backbone', 'required for a ViT pack ("vit")');
+    if (!m.graphs.backbone) throw invalid(file, 'graphs.backbone', 'required for a ViT pack ("vit")');
+    if (m.graphs.model) throw invalid(file, 'graphs.model', 'only a black-box pack ("blackBox") has a "model" graph');
+    const [rows, cols] = vit.grid;
+    if (rows * vit.patchSize !== input.height || cols * vit.patchSize !== input.width) {
+      throw invalid(
+        file,
+        'vit.grid',
+        `${rows}×${cols} patches of ${vit.patchSize} px do not tile the ${input.height}×${input.width} input`,
+      );
+    }
+    if (vit.tokens !== rows * cols + 1)
+      throw invalid(file, 'vit.tokens', `expected ${rows * cols + 1} (the patches plus CLS), got ${vit.tokens}`);
+    return;
+  }
+  for (const part of ['backbone', 'tail'] as const) {
+    if (m.files[part]) throw invalid(file, `files.${part}`, `a black-box pack ("blackBox") has one graph, files.model, and no ${part}`);
+    if (m.graphs[part]) throw invalid(file, `graphs.${part}`, `a black-box pack ("blackBox") has one graph, graphs.model, and no ${part}`);
+  }
+  if (!m.files.model) throw invalid(file, 'files.model', 'required for a black-box pack ("blackBox"): the ONNX graph');
+  if (!m.graphs.model) throw invalid(file, 'graphs.model', 'required for a black-box pack ("blackBox"): its input and output tensors');
+  for (const part of ['attributes', 'prototypes'] as const)
+    if (m[part]) throw invalid(file, part, `needs a ViT pack's maps; a black-box pack ("blackBox") has none`);
+  if (blackBox!.input === blackBox!.output) throw invalid(file, 'blackBox.output', `"${blackBox!.output}" is also the input's name`);
+  if (blackBox!.outputKind === 'probabilities') {
+    const h = m.outputs.findIndex((o) => o.kind !== 'class-logits');
+    if (h >= 0)
+      throw invalid(
+        file,
+        `outputs[${h}].kind`,
+        `"${m.outputs[h].kind}" cannot be read from an output of probabilities (blackBox.outputKind)`,
+      );
+  }
+}
+
+/** The pack's kind: a ViT (backbone + tail) or a black-box classifier. */
+export const packKind = (m: Manifest): 'vit' | 'black-box' => (m.blackBox ? 'black-box' : 'vit');
+
+/**
+ * What a pack provides for explanation methods, from what it has: a ViT's backbone (attention)
  * always, the tail graph, an attribute-token or prototype head's maps, and — with a class head —
- * a classifier a black-box method can score perturbed inputs with.
+ * a classifier a black-box method can score perturbed inputs with. A black-box pack provides
+ * only the last.
  */
 export function packProvides(m: Manifest): MethodNeed[] {
   const has: [MethodNeed, boolean][] = [
-    ['backbone', true],
+    ['backbone', !!m.vit],
     ['tail', !!m.files.tail],
     ['attribute-maps', !!m.attributes],
     ['prototype-maps', !!m.prototypes],
@@ -207,21 +270,22 @@ export const packMethods = (m: Manifest): MethodId[] => offeredMethods(packProvi
 
 /** Where a manifest provides each need, and what it says when a listed method needs what is missing. */
 const NEED_PART: Record<MethodNeed, { field: string; missing: (method: MethodId) => string }> = {
-  backbone: { field: 'files.backbone', missing: (x) => `required: the pack offers "${x}"` },
+  backbone: { field: 'vit', missing: (x) => `required: "${x}" reads a ViT backbone's attention, and this is a black-box pack` },
   tail: { field: 'files.tail', missing: (x) => `required: the pack offers "${x}", which runs the tail graph` },
   'attribute-maps': { field: 'attributes', missing: (x) => `required when methods include "${x}"` },
   'prototype-maps': { field: 'prototypes', missing: (x) => `required when methods include "${x}"` },
   'black-box': { field: 'outputs', missing: (x) => `"${x}" scores a class output, and the pack has no class-logits head` },
 };
 
-export type GraphRole = 'backbone' | 'tail';
+export type GraphRole = 'backbone' | 'tail' | 'model';
 type GraphShapes = { inputs: Record<string, number[]>; outputs: Record<string, number[]> };
 
-/** The graphs a pack has: the backbone always, the tail when it offers the CDAM family. */
-export const graphRoles = (m: Manifest): GraphRole[] => (m.files.tail ? ['backbone', 'tail'] : ['backbone']);
+/** The graphs a pack has: a ViT's backbone always, its tail when it offers the CDAM family; a black-box pack's model. */
+export const graphRoles = (m: Manifest): GraphRole[] => (m.blackBox ? ['model'] : m.files.tail ? ['backbone', 'tail'] : ['backbone']);
 
 /** The tensors a pack's graphs have (models/README.md), with their ranks. */
-function tensorRanks(m: Manifest): Record<GraphRole, { inputs: Record<string, number>; outputs: Record<string, number> }> {
+function tensorRanks(m: Manifest): Partial<Record<GraphRole, { inputs: Record<string, number>; outputs: Record<string, number> }>> {
+  if (m.blackBox) return { model: { inputs: { [m.blackBox.input]: 4 }, outputs: { [m.blackBox.output]: 2 } } };
   return {
     backbone: {
       inputs: { image: 4 },
@@ -239,9 +303,14 @@ function tensorRanks(m: Manifest): Record<GraphRole, { inputs: Record<string, nu
 }
 
 /** The shapes the graphs must have, from the manifest's input, vit, outputs, attributes and prototypes sections. */
-export function expectedGraphShapes(m: Manifest): Record<GraphRole, GraphShapes> {
-  const { input, vit } = m;
+export function expectedGraphShapes(m: Manifest): Partial<Record<GraphRole, GraphShapes>> {
+  const { input, vit, blackBox } = m;
   const k = outputCount(m);
+  if (blackBox)
+    return {
+      model: { inputs: { [blackBox.input]: [-1, input.channels, input.height, input.width] }, outputs: { [blackBox.output]: [-1, k] } },
+    };
+  if (!vit) throw new Error('a pack is a ViT or a black-box classifier');
   const n = vit.grid[0] * vit.grid[1];
   const p = m.prototypes?.units.length ?? 0;
   return {

@@ -86,7 +86,7 @@ export function summaryOf(row: ModelRow, provider: string | null): ModelSummary 
     // What the pack's graphs and heads provide for, never its manifest's list (packProvides).
     methods: packMethods(m),
     targets: targetsOf(m),
-    attentionHeads: m.vit.heads,
+    attentionHeads: m.vit?.heads ?? 0,
     input: { channels: m.input.channels, height: m.input.height, width: m.input.width },
     card: { intendedUse: m.card.intendedUse, training: m.card.training, metrics: m.card.metrics, notes: m.card.notes },
     provider,

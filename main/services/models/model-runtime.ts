@@ -1,6 +1,8 @@
-// The two graphs of one opened pack (models/README.md): `backbone` (image → outputs, attention,
-// residual, embedding) and `tail` (residual, seed, concept → outputs, cdam), with the batch
-// dimension free. ORT's `run` is asynchronous, so inference never blocks the main process.
+// The graphs of one opened pack (models/README.md). A ViT pack has two: `backbone` (image →
+// outputs, attention, residual, embedding) and `tail` (residual, seed, concept → outputs, cdam);
+// a black-box pack one, `model` (image → outputs, under the tensor names its manifest's
+// `blackBox` section gives), which `backbone` runs too: its pass has outputs only. The batch
+// dimension is free. ORT's `run` is asynchronous, so inference never blocks the main process.
 import * as ort from 'onnxruntime-node';
 import { VerdictError } from '../../../app/errors';
 import { outputCount, type Manifest } from './manifest';
@@ -10,7 +12,10 @@ export type Dims = {
   channels: number;
   height: number;
   width: number;
-  /** K output units, N patch tokens, N+1 tokens with CLS, D features, attention heads; attribute axes and prototypes (0 if none). */
+  /**
+   * K output units, N patch tokens, N+1 tokens with CLS, D features, attention heads; attribute
+   * axes and prototypes (0 if none). A black-box pack has no tokens: N, N+1, D, heads and the grid are 0.
+   */
   outputs: number;
   patches: number;
   tokens: number;
@@ -21,36 +26,50 @@ export type Dims = {
   grid: { rows: number; cols: number };
 };
 
-export const dimsOf = (m: Manifest): Dims => ({
-  channels: m.input.channels,
-  height: m.input.height,
-  width: m.input.width,
-  outputs: outputCount(m),
-  patches: m.vit.grid[0] * m.vit.grid[1],
-  tokens: m.vit.tokens,
-  dim: m.vit.dim,
-  heads: m.vit.heads,
-  axes: m.attributes?.axes.length ?? 0,
-  prototypes: m.prototypes?.units.length ?? 0,
-  grid: { rows: m.vit.grid[0], cols: m.vit.grid[1] },
-});
+export const dimsOf = (m: Manifest): Dims => {
+  const grid = m.vit?.grid ?? [0, 0];
+  return {
+    channels: m.input.channels,
+    height: m.input.height,
+    width: m.input.width,
+    outputs: outputCount(m),
+    patches: grid[0] * grid[1],
+    tokens: m.vit?.tokens ?? 0,
+    dim: m.vit?.dim ?? 0,
+    heads: m.vit?.heads ?? 0,
+    axes: m.attributes?.axes.length ?? 0,
+    prototypes: m.prototypes?.units.length ?? 0,
+    grid: { rows: grid[0], cols: grid[1] },
+  };
+};
 
 /**
  * Backbone results for a batch, row-major: outputs [B,K], attention [B,heads,N], residual [B,N+1,D],
  * embedding [B,D]; attribute-token packs add attributeMaps [B,axes,N], prototype packs
- * prototypeMaps [B,P,N] and prototypeActivations [B,P].
+ * prototypeMaps [B,P,N] and prototypeActivations [B,P]. A black-box pack's pass has outputs
+ * only (log-probabilities where its graph puts out probabilities: softmax gives them back).
  */
 export type BackbonePass = {
   batch: number;
   outputs: Float32Array;
-  attention: Float32Array;
-  residual: Float32Array;
-  embedding: Float32Array;
+  attention?: Float32Array;
+  residual?: Float32Array;
+  embedding?: Float32Array;
   attributeMaps?: Float32Array;
   prototypeMaps?: Float32Array;
   prototypeActivations?: Float32Array;
 };
 export type TailPass = { batch: number; outputs: Float32Array; cdam: Float32Array };
+
+/** A ViT backbone's part of a pass, refused for a black-box pack's, which has none. */
+export function vitPart(pass: BackbonePass, part: 'attention' | 'residual' | 'embedding'): Float32Array {
+  const v = pass[part];
+  if (!v)
+    throw new VerdictError('explain.unsupported-method', `This is a black-box pack: its graph puts out no ${part} (a ViT backbone's).`, {
+      part,
+    });
+  return v;
+}
 
 /** What methods need from a model; tests can supply a fake. */
 export type GraphRunner = {
@@ -64,6 +83,8 @@ export class ModelRuntime implements GraphRunner {
   readonly dims: Dims;
   readonly provider: string;
   readonly #label: string;
+  /** A black-box pack's tensor names and output kind; null for a ViT pack. */
+  readonly #blackBox: Manifest['blackBox'] | null;
   readonly #backbone: ort.InferenceSession;
   /** Null for packs without the CDAM family (attribute-token and prototype heads). */
   readonly #tail: ort.InferenceSession | null;
@@ -71,6 +92,7 @@ export class ModelRuntime implements GraphRunner {
   constructor(label: string, manifest: Manifest, backbone: ort.InferenceSession, tail: ort.InferenceSession | null, provider: string) {
     this.#label = label;
     this.dims = dimsOf(manifest);
+    this.#blackBox = manifest.blackBox ?? null;
     this.#backbone = backbone;
     this.#tail = tail;
     this.provider = provider;
@@ -79,6 +101,7 @@ export class ModelRuntime implements GraphRunner {
   async backbone(image: Float32Array, batch: number): Promise<BackbonePass> {
     const { channels, height, width, outputs, heads, patches, tokens, dim, axes, prototypes } = this.dims;
     expectLength('image', image, batch * channels * height * width);
+    if (this.#blackBox) return this.#blackBoxPass(this.#blackBox, image, batch);
     const r = await this.#run(this.#backbone, 'backbone', { image: new ort.Tensor('float32', image, [batch, channels, height, width]) });
     return {
       batch,
@@ -94,6 +117,20 @@ export class ModelRuntime implements GraphRunner {
           }
         : {}),
     };
+  }
+
+  /** The black-box graph under its own tensor names; probabilities come back as their logarithms. */
+  async #blackBoxPass(bb: NonNullable<Manifest['blackBox']>, image: Float32Array, batch: number): Promise<BackbonePass> {
+    const { channels, height, width, outputs } = this.dims;
+    const r = await this.#run(this.#backbone, 'model', { [bb.input]: new ort.Tensor('float32', image, [batch, channels, height, width]) });
+    const out = take(r, bb.output, batch * outputs);
+    if (bb.outputKind === 'probabilities') {
+      const logs = new Float32Array(out.length);
+      // log(0) would be −∞; the smallest float32 normal keeps every value finite.
+      for (let i = 0; i < out.length; i++) logs[i] = Math.log(Math.max(out[i], 1.1754943508222875e-38));
+      return { batch, outputs: logs };
+    }
+    return { batch, outputs: out };
   }
 
   async tail(residual: Float32Array, seed: Float32Array, concept: Float32Array, batch: number): Promise<TailPass> {

@@ -1,4 +1,5 @@
-// Opens a registered pack's graphs (backbone, and the tail where the pack has one) as one ModelRuntime. The backbone tries the providers
+// Opens a registered pack's graphs (a ViT's backbone, and the tail where the pack has one; a
+// black-box pack's model graph) as one ModelRuntime. The backbone tries the providers
 // in order (execution-providers.ts); the tail then uses the provider that worked, falling back
 // to CPU. Each graph's bytes are checked against the manifest's hash before ORT sees them.
 import { basename } from 'node:path';
@@ -10,12 +11,8 @@ import { ModelRuntime } from './model-runtime';
 
 export async function openRuntime(dir: string, manifest: Manifest, providers: readonly ProviderName[], log: Log): Promise<ModelRuntime> {
   const label = basename(dir);
-  const backbone = await openSession(
-    await readGraph(dir, manifest, 'backbone'),
-    `${label}/${manifest.files.backbone.path}`,
-    providers,
-    log,
-  );
+  const first = manifest.blackBox ? 'model' : 'backbone';
+  const backbone = await openSession(await readGraph(dir, manifest, first), `${label}/${manifest.files[first]!.path}`, providers, log);
   const tailRef = manifest.files.tail;
   if (!tailRef) return new ModelRuntime(`${manifest.id} ${manifest.version}`, manifest, backbone.session, null, backbone.provider);
   let tail;

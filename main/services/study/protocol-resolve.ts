@@ -74,7 +74,7 @@ export function resolveProtocol(db: Database, p: Protocol): ResolvedProtocol {
 /** Whether a condition's parameters suit another pack too (e.g. an attention head it has). */
 function paramsFit(c: Protocol['conditions'][number], model: RegisteredModel): boolean {
   try {
-    normaliseParams(method(c.method), c.params, model.manifest.vit.heads);
+    normaliseParams(method(c.method), c.params, model.manifest.vit?.heads ?? 0);
     return true;
   } catch {
     return false;
@@ -105,7 +105,7 @@ function checkOffers(db: Database, model: RegisteredModel, c: Protocol['conditio
     throw protocolError('protocol.unsupported', `${at}.method`, `"${m.id}" does not offer ${c.method}; it offers ${offered.join(', ')}`);
   try {
     const def = method(c.method);
-    normaliseParams(def, c.params, m.vit.heads);
+    normaliseParams(def, c.params, m.vit?.heads ?? 0);
     resolveTarget(db, model.id, m, def, c.target);
   } catch (e) {
     if (!(e instanceof VerdictError)) throw e;

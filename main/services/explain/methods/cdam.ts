@@ -4,12 +4,13 @@
 // arXiv:2312.02364 (2023); obzai/CDAM maps.py get_concept_map.
 import { concepts, seeds } from './tail-inputs';
 import { descriptor } from '../../../../app/methods';
+import { vitPart } from '../../models/model-runtime';
 import type { MethodDefinition } from './types';
 
 export const cdam: MethodDefinition = {
   ...descriptor('cdam'),
   compute: async ({ model, pass, target }) => {
-    const r = await model.tail(pass.residual, seeds(target, model.dims, 1), concepts(target, model.dims, 1), 1);
+    const r = await model.tail(vitPart(pass, 'residual'), seeds(target, model.dims, 1), concepts(target, model.dims, 1), 1);
     return Float32Array.from(r.cdam);
   },
 };

@@ -13,6 +13,7 @@
 // the gradients, which the tail graph does not return (it returns Σ_d T·∂f/∂T per token).
 import { concepts, meanOverBatch, scaledCopies, seeds } from './tail-inputs';
 import { descriptor } from '../../../../app/methods';
+import { vitPart } from '../../models/model-runtime';
 import type { MethodDefinition } from './types';
 
 export const integratedCdam: MethodDefinition = {
@@ -21,7 +22,7 @@ export const integratedCdam: MethodDefinition = {
     const steps = params.steps!;
     const batch = steps - 1;
     const scaled = scaledCopies(
-      pass.residual,
+      vitPart(pass, 'residual'),
       Array.from({ length: batch }, (_, b) => (b + 1) / steps),
     );
     const r = await model.tail(scaled, seeds(target, model.dims, batch), concepts(target, model.dims, batch), batch);

@@ -141,7 +141,7 @@ describe('explanation methods', () => {
       });
     const a = await run(5);
     expect(calls[0].batch).toBe(6);
-    const noise = Array.from(calls[0].residual).map((v, i) => v - pass.residual[i % 10]);
+    const noise = Array.from(calls[0].residual).map((v, i) => v - pass.residual![i % 10]);
     const sd = Math.sqrt(noise.reduce((s, v) => s + v * v, 0) / noise.length);
     expect(sd).toBeGreaterThan(0.3); // σ = 0.1 × (9 − 0) = 0.9
     expect(sd).toBeLessThan(1.5);
@@ -161,7 +161,7 @@ describe('explanation methods', () => {
         params: { samples: 3, noiseLevel: 0.1, seed },
       });
       return Array.from(calls[calls.length - 1].residual)
-        .map((v, i) => v - pass.residual[i % 10])
+        .map((v, i) => v - pass.residual![i % 10])
         .join(',');
     };
     const case1 = await noiseOf({ caseId: 1, noduleId: null });

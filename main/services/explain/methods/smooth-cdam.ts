@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { normalTable } from '../seeded-normal';
 import { concepts, meanOverBatch, noisyCopies, seeds } from './tail-inputs';
 import { descriptor } from '../../../../app/methods';
+import { vitPart } from '../../models/model-runtime';
 import type { MethodDefinition, MethodRun } from './types';
 
 /** σ for a residual stream: noiseLevel times its range. */
@@ -48,9 +49,10 @@ export const smoothCdam: MethodDefinition = {
   version: 2,
   compute: async ({ model, pass, target, params, subject }) => {
     const samples = params.samples!;
-    const sigma = noiseSigma(pass.residual, params.noiseLevel!);
-    const normals = normalTable(noiseSeed(params.seed!, subject, target.name), samples * pass.residual.length);
-    const noisy = noisyCopies(pass.residual, samples, sigma, normals);
+    const residual = vitPart(pass, 'residual');
+    const sigma = noiseSigma(residual, params.noiseLevel!);
+    const normals = normalTable(noiseSeed(params.seed!, subject, target.name), samples * residual.length);
+    const noisy = noisyCopies(residual, samples, sigma, normals);
     const r = await model.tail(noisy, seeds(target, model.dims, samples), concepts(target, model.dims, samples), samples);
     return meanOverBatch(r.cdam, samples, model.dims.patches);
   },

@@ -82,7 +82,8 @@ export function targetScorer(model: GraphRunner, manifest: Manifest, targetIndex
 /**
  * LiMA's evaluator: the target's probability, the head's whole softmax distribution (LiMA's
  * confidence term is 1 − H(p)/log K over the head's K classes, RuoyuChen10/LIMA
- * proccess_compute_confidence_score) and the CLS embedding of each image.
+ * proccess_compute_confidence_score) and the CLS embedding of each image — for a black-box pack,
+ * which has none, the head's probability vector (see methods/lima.ts).
  * A regression output is refused: all four terms of LiMA's objective are defined on class
  * probabilities (consistency p_y(x_S), collaboration 1 − p_y(x − x_S), confidence over a
  * distribution), and neither the paper nor RuoyuChen10/LIMA defines a regression variant. A raw
@@ -109,7 +110,8 @@ export function probabilityAndEmbedding(
       { method: 'lima', target: name, head: head.name, kind: 'regression' },
     );
   }
-  const { dim } = model.dims;
+  // A black-box pack has no embedding: the head's probability vector stands in (dim = its K).
+  const dim = model.dims.dim || head.size;
   const loop = chunkedBackbone(model);
   return {
     get passes() {
@@ -120,8 +122,9 @@ export function probabilityAndEmbedding(
       const embedding = new Float32Array(batch * dim);
       const probabilities = new Float64Array(batch * head.size);
       await loop.run(images, batch, (pass, first, i, row) => {
-        if (i === 0) embedding.set(pass.embedding, first * dim);
         const p = headSoftmax(row, head);
+        if (!pass.embedding) embedding.set(p, (first + i) * dim);
+        else if (i === 0) embedding.set(pass.embedding, first * dim);
         probabilities.set(p, (first + i) * head.size);
         probability[first + i] = p[targetIndex - head.start];
       });
