@@ -15,7 +15,7 @@ import onnx
 import torch
 
 from .fixtures import make_fixtures
-from .tail import Backbone, CdamTail
+from .tail import Backbone, make_tail
 from .verify import verify_tail
 from .vit import ViT
 
@@ -73,9 +73,9 @@ def export_pack(vit: ViT, spec: dict, out_dir: str) -> dict:
     try:
         image = torch.zeros(2, cfg.in_chans, cfg.img_size, cfg.img_size)
         _export(Backbone(vit), (image,), os.path.join(work, 'backbone.onnx'), ['image'], ['outputs', 'attention', 'residual', 'embedding'])
-        residual = torch.zeros(2, cfg.tokens, cfg.dim)
+        residual = torch.zeros(2, cfg.residual_tokens, cfg.dim)
         tail_args = (residual, torch.zeros(2, cfg.n_outputs), torch.zeros(2, cfg.dim))
-        _export(CdamTail(vit), tail_args, os.path.join(work, 'tail.onnx'), ['residual', 'seed', 'concept'], ['outputs', 'cdam'])
+        _export(make_tail(vit), tail_args, os.path.join(work, 'tail.onnx'), ['residual', 'seed', 'concept'], ['outputs', 'cdam'])
         with open(os.path.join(work, 'fixtures.json'), 'w') as f:
             json.dump(make_fixtures(vit, names), f)
         with open(os.path.join(work, 'card.md'), 'w') as f:
@@ -88,7 +88,8 @@ def export_pack(vit: ViT, spec: dict, out_dir: str) -> dict:
             'id': spec['id'], 'version': spec['version'], 'name': spec['name'], 'modality': spec['modality'],
             'purpose': spec.get('purpose', 'demo'),
             'input': spec['input'],
-            'vit': {'patchSize': cfg.patch_size, 'grid': [cfg.grid, cfg.grid], 'tokens': cfg.tokens, 'dim': cfg.dim, 'heads': cfg.heads, 'depth': cfg.depth},
+            'vit': {'patchSize': cfg.patch_size, 'grid': [cfg.grid, cfg.grid], 'tokens': cfg.residual_tokens, 'dim': cfg.dim, 'heads': cfg.heads, 'depth': cfg.depth,
+                    **({'extraTokens': cfg.extra_tokens} if cfg.extra_tokens else {})},
             'outputs': spec['outputs'],
             'methods': spec.get('methods', ['attention', 'cdam', 'smooth-cdam', 'integrated-cdam', 'concept-cdam']),
             'files': files,

@@ -35,7 +35,7 @@ def make_fixtures(vit: ViT, target_names: list, cases: int = 2, seed: int = 7) -
             'name': f'random-{c}',
             'image': _floats(image),
             'outputs': _floats(parts['outputs'][0]),
-            'attention': _floats(parts['attention'][0, :, 0, 1:]),
+            'attention': _floats(parts['attention'][0, :, 0, cfg.patch_start:]),
             'residual': _floats(residual[0]),
             'embedding': _floats(parts['embedding'][0]),
             'cdam': {name: _floats(cdam_from_residual(vit64, residual, one_hot(i))) for i, name in enumerate(target_names)},

@@ -26,22 +26,20 @@ def _score(parts, seed, concept):
 
 
 def cdam_from_image(vit: ViT, image, seed, concept=None):
-    """CDAM for one image [1, C, H, W]: Σ_d T_id ∂f/∂T_id over patch tokens."""
+    """CDAM for one image [1, C, H, W]: Σ_d T_id ∂f/∂T_id over patch tokens (not CLS, not registers)."""
     store, handle = _norm1_capture(vit)
     try:
         vit.zero_grad(set_to_none=True)
         parts = vit.forward_parts(image)
         _score(parts, seed, concept).backward()
         t = store['tokens']
-        return (t * t.grad).sum(-1)[0, 1:].detach()
+        return (t * t.grad).sum(-1)[0, vit.cfg.patch_start:].detach()
     finally:
         handle.remove()
 
 
 def _last_block_parts(vit: ViT, residual):
-    x, attn = vit.blocks[-1](residual)
-    embedding = vit.norm(x)[:, 0]
-    return {'outputs': vit.head(embedding), 'embedding': embedding, 'attention': attn}
+    return vit.from_residual(residual)
 
 
 def cdam_from_residual(vit: ViT, residual, seed, concept=None):
@@ -52,7 +50,7 @@ def cdam_from_residual(vit: ViT, residual, seed, concept=None):
         r = residual.detach().clone().requires_grad_(True)
         _score(_last_block_parts(vit, r), seed, concept).backward()
         t = store['tokens']
-        return (t * t.grad).sum(-1)[0, 1:].detach()
+        return (t * t.grad).sum(-1)[0, vit.cfg.patch_start:].detach()
     finally:
         handle.remove()
 

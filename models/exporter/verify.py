@@ -5,7 +5,7 @@ import copy
 import torch
 
 from .reference import cdam_from_image
-from .tail import Backbone, CdamTail
+from .tail import Backbone, make_tail
 from .vit import ViT
 
 
@@ -21,8 +21,8 @@ def verify_tail(vit: ViT, trials: int = 4, tolerance: float = 1e-5, seed: int = 
     (as exported) and its float64 twin against autograd in float64. Raises if any differs."""
     cfg = vit.cfg
     vit64 = copy.deepcopy(vit).double().eval()
-    tail32 = CdamTail(vit).eval()
-    tail64 = CdamTail(vit64).double().eval()
+    tail32 = make_tail(vit).eval()
+    tail64 = make_tail(vit64).double().eval()
     g = torch.Generator().manual_seed(seed)
     backbone64 = Backbone(vit64).double().eval()
     worst32 = worst64 = worst_out = worst_backbone = 0.0
@@ -40,7 +40,7 @@ def verify_tail(vit: ViT, trials: int = 4, tolerance: float = 1e-5, seed: int = 
         worst_out = max(worst_out, max_rel_diff(out32[0], parts['outputs'][0]))
         with torch.no_grad():
             b_out, b_attn, b_res, b_emb = backbone64(image)
-        worst_backbone = max(worst_backbone, max_rel_diff(b_out[0], parts['outputs'][0]), max_rel_diff(b_attn[0], parts['attention'][0, :, 0, 1:]),
+        worst_backbone = max(worst_backbone, max_rel_diff(b_out[0], parts['outputs'][0]), max_rel_diff(b_attn[0], parts['attention'][0, :, 0, cfg.patch_start:]),
                              max_rel_diff(b_res[0], parts['residual'][0]), max_rel_diff(b_emb[0], parts['embedding'][0]))
     result = {'cdam_float64': worst64, 'cdam_float32': worst32, 'outputs_float32': worst_out, 'backbone_float64': worst_backbone}
     if worst64 > 1e-9 or worst_backbone > 1e-9 or worst32 > tolerance or worst_out > tolerance:

@@ -56,6 +56,8 @@ const manifestSchema = z.object({
       patchSize: positive,
       grid: z.tuple([positive, positive]),
       tokens: positive,
+      /** Rows of the residual that are neither CLS nor patches: DINOv2 register tokens, and earlier blocks' CLS rows a linear head reads (models/README.md). */
+      extraTokens: z.number().int().nonnegative().optional(),
       dim: positive,
       heads: positive,
       depth: positive.optional(),
@@ -221,8 +223,12 @@ function checkKind(m: Manifest, file: string): void {
         `${rows}×${cols} patches of ${vit.patchSize} px do not tile the ${input.height}×${input.width} input`,
       );
     }
-    if (vit.tokens !== rows * cols + 1)
-      throw invalid(file, 'vit.tokens', `expected ${rows * cols + 1} (the patches plus CLS), got ${vit.tokens}`);
+    if (vit.tokens !== rows * cols + 1 + (vit.extraTokens ?? 0))
+      throw invalid(
+        file,
+        'vit.tokens',
+        `expected ${rows * cols + 1 + (vit.extraTokens ?? 0)} (the patches, CLS and extraTokens), got ${vit.tokens}`,
+      );
     return;
   }
   for (const part of ['backbone', 'tail'] as const) {

@@ -18,6 +18,10 @@ export type ModelRow = {
   files_json: string;
   manifest_json: string;
   added_at: string;
+  /** The folder the coordinator added the pack from (null: bundled, or added before copies were kept). */
+  added_from: string | null;
+  /** When the coordinator retired the model (null: in use). */
+  retired_at: string | null;
 };
 
 export type RegisteredModel = { id: number; dir: string; sha256: string; manifest: Manifest };
@@ -27,7 +31,7 @@ export const knownHash = (db: Database, sha256: string): boolean =>
   db.prepare('SELECT 1 FROM model WHERE sha256 = ?').get(sha256) !== undefined;
 
 /** Inserts the pack, or (same id, version and hash) updates where it lives. One transaction. */
-export function upsertModel(db: Database, pack: LoadedPack, now: string): { id: number; added: boolean } {
+export function upsertModel(db: Database, pack: LoadedPack, now: string, addedFrom: string | null = null): { id: number; added: boolean } {
   return db.transaction(() => {
     const m = pack.manifest;
     const existing = db
@@ -40,10 +44,10 @@ export function upsertModel(db: Database, pack: LoadedPack, now: string): { id: 
     }
     const r = db
       .prepare(
-        `INSERT INTO model (pack_id, name, version, modality, path, sha256, files_json, manifest_json, added_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO model (pack_id, name, version, modality, path, sha256, files_json, manifest_json, added_at, added_from)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(m.id, m.name, m.version, m.modality, pack.dir, pack.sha256, JSON.stringify(pack.files), pack.manifestText, now);
+      .run(m.id, m.name, m.version, m.modality, pack.dir, pack.sha256, JSON.stringify(pack.files), pack.manifestText, now, addedFrom);
     return { id: Number(r.lastInsertRowid), added: true };
   })();
 }
@@ -61,9 +65,22 @@ export function modelRow(db: Database, id: number): ModelRow {
   return row;
 }
 
-/** The current row registered under a pack id (the newest, if several folders hold it). */
+/** The current row registered under a pack id (the newest, if several folders hold it); never a retired one. */
 export function rowByPackId(db: Database, packId: string): ModelRow | undefined {
-  return db.prepare(`${CURRENT_SQL} AND m.pack_id = ? ORDER BY m.added_at DESC, m.id DESC LIMIT 1`).get(packId) as ModelRow | undefined;
+  return db.prepare(`${CURRENT_SQL} AND m.pack_id = ? AND m.retired_at IS NULL ORDER BY m.added_at DESC, m.id DESC LIMIT 1`).get(packId) as
+    ModelRow | undefined;
+}
+
+/** The newest retired row under a pack id (to say why the id no longer resolves). */
+export const retiredRowByPackId = (db: Database, packId: string): ModelRow | undefined =>
+  db.prepare('SELECT * FROM model WHERE pack_id = ? AND retired_at IS NOT NULL ORDER BY retired_at DESC, id DESC LIMIT 1').get(packId) as
+    ModelRow | undefined;
+
+/** Marks a model retired (its row, cached maps and studies stay); a no-op for one already retired. */
+export function retireModel(db: Database, id: number, now: string): ModelRow {
+  modelRow(db, id);
+  db.prepare('UPDATE model SET retired_at = ? WHERE id = ? AND retired_at IS NULL').run(now, id);
+  return modelRow(db, id);
 }
 
 export const registered = (row: ModelRow): RegisteredModel => ({
