@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'model.session-failed'
   | 'model.file-refused'
   | 'model.id-taken'
+  | 'model.retired'
   | 'explain.cancelled'
   | 'explain.bad-target'
   | 'explain.bad-params'

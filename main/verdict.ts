@@ -11,6 +11,7 @@ import { CaseService } from './services/cases/case-service';
 import { ImagingService } from './services/imaging/imaging-service';
 import { ImportService } from './services/import/import-service';
 import { ModelService } from './services/models/model-service';
+import { packStoreFor } from './services/models/model-store';
 import type { ProviderName } from './services/models/execution-providers';
 import { ExplanationService, inferenceQueue } from './services/explain/explain-service';
 import { buildHandlers } from './api/handlers';
@@ -78,6 +79,7 @@ export function createVerdict(opts: VerdictOptions): Verdict {
     bundledRoots: opts.modelRoots ?? [join(resourcesDir(), 'models')],
     providers: opts.providers,
     now,
+    store: packStoreFor(opts.dbPath),
   });
   const queue = inferenceQueue(events);
   const explain = new ExplanationService({ db: study.db, models, cases, imaging, events, now, queue });

@@ -5,6 +5,7 @@ import { caseEndpoints } from './cases';
 import { imagingEndpoints } from './imaging';
 import { importEndpoints } from './import';
 import { explainEndpoints } from './explain';
+import { modelEndpoints } from './models';
 import { studyEndpoints } from './study';
 import type { ApiOf, HandlersOf } from './endpoint';
 
@@ -14,6 +15,7 @@ export const endpoints = {
   ...imagingEndpoints,
   ...importEndpoints,
   ...explainEndpoints,
+  ...modelEndpoints,
   ...studyEndpoints,
 };
 

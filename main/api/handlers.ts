@@ -56,6 +56,8 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'import.jobs': () => d.imports.jobs(),
   'models.list': () => d.models.list(),
   'models.add': (a) => d.models.add(a.path),
+  'models.catalogue': () => d.models.catalogue(),
+  'models.retire': (a) => d.models.retire(a.modelId),
   'explain.predict': (a, c) => d.explain.predict({ ...a, to: requester(c) }),
   'explain.map': (a, c) => d.explain.map({ ...a, to: requester(c) }),
   'explain.attributes': (a, c) => d.explain.attributes({ ...a, to: requester(c) }),

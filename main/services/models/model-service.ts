@@ -13,6 +13,10 @@ import { loadPack } from './load-pack';
 import type { ModelRuntime } from './model-runtime';
 import { openRuntime } from './open-runtime';
 import { currentRows, knownHash, modelRow, registered, rowByPackId, summaryOf, upsertModel, type RegisteredModel } from './model-rows';
+import { catalogueEntry, refuseIdCollision, refuseRetired } from './model-catalogue';
+import { retireModel, retiredRowByPackId, type ModelRow } from './model-rows';
+import { copyIntoStore } from './model-store';
+import type { ModelEntry } from '../../../app/models';
 
 export type ModelServiceOptions = {
   /** Folders searched for bundled packs (`<resources>/models`). */
@@ -20,6 +24,11 @@ export type ModelServiceOptions = {
   /** Execution providers to try, best first (default: this platform's, CPU last). */
   providers?: ProviderName[];
   now?: () => Date;
+  /**
+   * Where packs added by path are copied (model-store.ts: `<data>/model-packs`) and registered
+   * from, so the original may move. Without it (an in-memory database) a pack is registered where it is.
+   */
+  store?: string;
 };
 
 export class ModelService {
@@ -28,6 +37,7 @@ export class ModelService {
   readonly #roots: string[];
   readonly #providers: ProviderName[];
   readonly #now: () => Date;
+  readonly #store: string | undefined;
   readonly #runtimes = new Map<number, Promise<ModelRuntime>>();
   readonly #providerOf = new Map<number, string>();
   /** Pack id → real folder of the bundled pack that holds it, from this run's scan. */
@@ -41,6 +51,7 @@ export class ModelService {
     this.#roots = opts.bundledRoots ?? [];
     this.#providers = opts.providers ?? defaultProviders();
     this.#now = opts.now ?? (() => new Date());
+    this.#store = opts.store;
   }
 
   /**
@@ -66,16 +77,61 @@ export class ModelService {
     return this.#bundled;
   }
 
+  /** The models offered for new maps and protocols (retired ones are left out). */
   async list(): Promise<ModelSummary[]> {
     await this.registerBundled();
-    return currentRows(this.#db).map((r) => summaryOf(r, this.#providerOf.get(r.id) ?? null));
+    return currentRows(this.#db)
+      .filter((r) => r.retired_at === null)
+      .map((r) => summaryOf(r, this.#providerOf.get(r.id) ?? null));
   }
 
-  /** Validates the pack folder at `path` and registers it; returns its summary. */
+  /** Every current model, retired ones too, with its card text, folders and studies (the Models view). */
+  async catalogue(): Promise<ModelEntry[]> {
+    await this.registerBundled();
+    const bundledDirs = new Set(this.#bundledIds.values());
+    return Promise.all(
+      currentRows(this.#db).map((r) =>
+        catalogueEntry(this.#db, r, this.#providerOf.get(r.id) ?? null, bundledDirs.has(r.path), this.#providers),
+      ),
+    );
+  }
+
+  /**
+   * Validates the pack folder at `path` and registers it; returns its summary. With a store, the
+   * pack is copied into it (hashes checked after the copy) and registered from the copy. The same
+   * pack again is the model already registered; a pack claiming the id of another pack (other
+   * content) that is not retired is refused, naming both.
+   */
   async add(path: string): Promise<ModelSummary> {
     await this.registerBundled();
-    const id = await this.#register(path);
+    if (!this.#store) return this.summary(await this.#register(path));
+    const src = await loadPack(path, { trusted: (sha256) => knownHash(this.#db, sha256) });
+    const same = this.#db
+      .prepare('SELECT * FROM model WHERE pack_id = ? AND version = ? AND sha256 = ?')
+      .get(src.manifest.id, src.manifest.version, src.sha256) as ModelRow | undefined;
+    // The same pack again: the model already registered (a bundled one stays where it is).
+    if (same && existsSync(join(same.path, 'manifest.json'))) return this.summary(same.id);
+    refuseIdCollision(this.#db, src);
+    const copy = await copyIntoStore(src, this.#store);
+    if (this.#closed) throw new VerdictError('internal', 'The model service is closed.');
+    const { id, added } = upsertModel(this.#db, copy, this.#now().toISOString(), src.dir);
+    this.#log.info(
+      `model pack ${src.manifest.id} ${src.manifest.version} ${added ? 'added' : 'copied again'} from ${src.dir} into ${copy.dir} (id ${id}, sha256 ${src.sha256.slice(0, 12)}…)`,
+    );
     return this.summary(id);
+  }
+
+  /** Retires a model (by row id or pack id): not offered for new maps or protocols; studies that used it keep it. */
+  async retire(idOrPackId: number | string): Promise<ModelSummary> {
+    await this.registerBundled();
+    const row = typeof idOrPackId === 'number' ? modelRow(this.#db, idOrPackId) : rowByPackId(this.#db, idOrPackId);
+    if (!row) {
+      refuseRetired(this.#db, String(idOrPackId));
+      throw new VerdictError('not-found', `No model with pack id "${idOrPackId}".`, { packId: String(idOrPackId) });
+    }
+    const retired = retireModel(this.#db, row.id, this.#now().toISOString());
+    this.#log.info(`model ${retired.pack_id} ${retired.version} (id ${retired.id}) retired`);
+    return this.summary(retired.id);
   }
 
   summary(id: number): ModelSummary {
@@ -91,6 +147,8 @@ export class ModelService {
     await this.registerBundled();
     const row = rowByPackId(this.#db, packIdOrPath);
     if (row) return registered(row);
+    if (retiredRowByPackId(this.#db, packIdOrPath)) refuseRetired(this.#db, packIdOrPath);
+    if (this.#store) return this.get((await this.add(packIdOrPath)).id);
     return this.get(await this.#register(packIdOrPath));
   }
 

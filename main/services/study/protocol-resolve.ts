@@ -9,6 +9,7 @@ import { VerdictError } from '../../../app/errors';
 import type { CaseSummary } from '../../../app/domain';
 import { listCases } from '../cases/case-queries';
 import { rowByPackId, registered, currentRows, type RegisteredModel } from '../models/model-rows';
+import { retiredRowByPackId } from '../models/model-rows';
 import { packMethods, targetLists } from '../models/manifest';
 import { targetsFor } from '../../../app/explain';
 import { method, normaliseParams } from '../explain/methods';
@@ -84,6 +85,12 @@ function paramsFit(c: Protocol['conditions'][number], model: RegisteredModel): b
 function packFor(db: Database, p: Protocol, packId: string, field: string): RegisteredModel {
   const row = rowByPackId(db, packId);
   if (!row) {
+    if (retiredRowByPackId(db, packId))
+      throw protocolError(
+        'protocol.unknown-model',
+        field,
+        `model pack "${packId}" is retired; a retired model is not offered for new protocols`,
+      );
     const known = currentRows(db)
       .filter((r) => r.modality === p.modality)
       .map((r) => `"${r.pack_id}"`);
