@@ -161,8 +161,15 @@ export function parseManifest(text: string, file = 'manifest.json'): Manifest {
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw invalid(file, fieldPath(issue.path), issue.message);
+    // Every wrong field, one line each (the first as before); `detail.fields` lists them all.
+    const issues = parsed.error.issues.slice(0, 50);
+    const e = invalid(
+      file,
+      fieldPath(issues[0].path),
+      issues.map((i, n) => `${n ? `${file}: ${fieldPath(i.path)}: ` : ''}${i.message}`).join('\n'),
+    );
+    (e.detail as Record<string, string>).fields = issues.map((i) => fieldPath(i.path)).join(', ');
+    throw e;
   }
   checkConsistent(parsed.data, file);
   return parsed.data;

@@ -167,3 +167,26 @@ describe('pack ids and retired models', () => {
     expect((await refusalOf(v.models.retire('no-such-pack'))).code).toBe('not-found');
   });
 });
+
+describe('the validation report of a refused pack', () => {
+  it('names every wrong field of the manifest, one line each, and adds nothing to the study', async () => {
+    const data = tempDir('verdict-store-');
+    const v = verdictOn(join(data, 'study.db'));
+    const broken = packVariant(ISIC_PACK, (m) => {
+      m.modality = 'MRI';
+      m.input.height = -64;
+      delete m.card;
+      m.outputs[0].units[2].name = 7;
+    });
+    const e = await refusalOf(v.models.add(broken));
+    expect(e.code).toBe('model.invalid-manifest');
+    const lines = e.message.split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines.every((l) => l.startsWith('pack/manifest.json: '))).toBe(true);
+    for (const field of ['modality', 'input.height', 'outputs[0].units[2].name', 'card'])
+      expect(lines.some((l) => l.startsWith(`pack/manifest.json: ${field}: `))).toBe(true);
+    expect(e.detail?.fields).toBe(lines.map((l) => l.split(': ')[1]).join(', '));
+    expect(await v.models.catalogue()).toEqual([]);
+    expect(existsSync(join(data, 'model-packs'))).toBe(false);
+  });
+});
