@@ -59,6 +59,25 @@ export async function signedIn(
 
 export const DERM_LABELS = ['Derm-001', 'Derm-002', 'Derm-007', 'Derm-016', 'Derm-020', 'Derm-021'];
 
+/** The case's diagnosis: melanoma or nevus. */
+export const DIAGNOSIS_QUESTION = {
+  id: 'diagnosis',
+  level: 'case',
+  type: 'single-choice',
+  prompt: 'Diagnosis',
+  options: [
+    { value: 'mel', label: 'Melanoma' },
+    { value: 'nv', label: 'Nevus' },
+  ],
+} as const satisfies ProtocolInput['questions'][number];
+
+/** isicProtocol's questions: the diagnosis, then each stimulus's localisation and evidence. */
+export const ISIC_QUESTIONS: ProtocolInput['questions'] = [
+  DIAGNOSIS_QUESTION,
+  { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Does the highlighted region correspond to the finding?' },
+  { id: 'evidence', level: 'stimulus', type: 'roi', shape: 'box', required: false, prompt: 'Mark the evidence' },
+];
+
 /** Three conditions of the ISIC test pack, a comparison, case and stimulus questions. */
 export function isicProtocol(over: Partial<ProtocolInput> = {}): ProtocolInput {
   return {
@@ -74,20 +93,7 @@ export function isicProtocol(over: Partial<ProtocolInput> = {}): ProtocolInput {
       { id: 'attention', model: 'test-vit-isic', method: 'attention', target: 'attention' },
     ],
     phases: ['unaided', 'ai-explanation'],
-    questions: [
-      {
-        id: 'diagnosis',
-        level: 'case',
-        type: 'single-choice',
-        prompt: 'Diagnosis',
-        options: [
-          { value: 'mel', label: 'Melanoma' },
-          { value: 'nv', label: 'Nevus' },
-        ],
-      },
-      { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Does the highlighted region correspond to the finding?' },
-      { id: 'evidence', level: 'stimulus', type: 'roi', shape: 'box', required: false, prompt: 'Mark the evidence' },
-    ],
+    questions: ISIC_QUESTIONS,
     order: { seed: 20261122 },
     ...over,
   };

@@ -17,7 +17,7 @@ import { silentLog } from '../../log';
 import { METHODS } from '../../services/explain/methods';
 import { targetsOf } from '../../services/models/manifest';
 import { modelRow, registered } from '../../services/models/model-rows';
-import { demoVerdict, PASS, type TestVerdict } from '../../../tests/support/study-fixture';
+import { demoVerdict, ISIC_QUESTIONS, PASS, type TestVerdict } from '../../../tests/support/study-fixture';
 import { tempDir } from '../../../tests/support/data';
 import { startServeHost, type ServeHost } from './server';
 
@@ -72,18 +72,7 @@ class Socket {
 }
 
 const Q: ProtocolInput['questions'] = [
-  {
-    id: 'diagnosis',
-    level: 'case',
-    type: 'single-choice',
-    prompt: 'Diagnosis',
-    options: [
-      { value: 'mel', label: 'Melanoma' },
-      { value: 'nv', label: 'Nevus' },
-    ],
-  },
-  { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Does the highlighted region correspond to the finding?' },
-  { id: 'evidence', level: 'stimulus', type: 'roi', shape: 'box', required: false, prompt: 'Mark the evidence' },
+  ...ISIC_QUESTIONS,
   { id: 'better', level: 'stimulus', type: 'forced-choice', required: false, prompt: 'Which explanation is more useful?' },
 ];
 

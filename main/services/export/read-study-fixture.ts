@@ -5,7 +5,7 @@
 import type { CallContext } from '../../../app/api/endpoint';
 import type { Question } from '../../../app/protocol';
 import type { AnswerValue } from '../../../app/study';
-import { call, demoVerdict, isicProtocol, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
+import { call, demoVerdict, DIAGNOSIS_QUESTION, isicProtocol, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
 
 export const TRICKY = [
   'plain words',
@@ -55,18 +55,7 @@ export async function readWholeStudy(): Promise<ReadStudy> {
     lockEarlierPhases: false,
     comparisons: [{ between: ['cdam-mel', 'attention'] }],
     questions: [
-      {
-        id: 'diagnosis',
-        level: 'case',
-        type: 'single-choice',
-        prompt: 'Diagnosis',
-        truth: 'diagnosis',
-        options: [
-          { value: 'mel', label: 'Melanoma' },
-          { value: 'nv', label: 'Nevus' },
-          { value: 'bkl', label: 'Benign keratosis' },
-        ],
-      },
+      { ...DIAGNOSIS_QUESTION, truth: 'diagnosis', options: [...DIAGNOSIS_QUESTION.options, { value: 'bkl', label: 'Benign keratosis' }] },
       {
         id: 'malignancy',
         level: 'case',

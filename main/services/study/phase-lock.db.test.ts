@@ -10,7 +10,15 @@ import type { ProtocolInput } from '../../../app/protocol';
 import { canonicalJson, sha256Of } from '../db/canonical-json';
 import { answerContentSha256, type AnswerRowContent } from '../db/event-log';
 import { median } from '../../../app/numeric';
-import { call, demoVerdict, isicProtocol, refusal, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
+import {
+  call,
+  demoVerdict,
+  DIAGNOSIS_QUESTION,
+  isicProtocol,
+  refusal,
+  signedIn,
+  type TestVerdict,
+} from '../../../tests/support/study-fixture';
 
 let v: TestVerdict;
 let admin: CallContext;
@@ -23,17 +31,7 @@ const protocol = (over: Partial<ProtocolInput>): ProtocolInput =>
     conditions: [{ id: 'attention', model: 'test-vit-isic', method: 'attention', target: 'attention' }],
     phases: ['unaided', 'ai', 'ai-explanation'],
     questions: [
-      {
-        id: 'diagnosis',
-        level: 'case',
-        type: 'single-choice',
-        prompt: 'Diagnosis',
-        truth: 'diagnosis',
-        options: [
-          { value: 'mel', label: 'Melanoma' },
-          { value: 'nv', label: 'Nevus' },
-        ],
-      },
+      { ...DIAGNOSIS_QUESTION, truth: 'diagnosis' },
       { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Localisation' },
     ],
     ...over,
