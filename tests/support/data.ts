@@ -1,5 +1,5 @@
 // The real data in ../shared/data that integration tests read, and temp folders to copy it into.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,17 @@ export const task2Example = join(sharedData, 'isic/task2-example');
 export const conformance = join(sharedData, 'dicom-conformance');
 
 export const tempDir = (prefix = 'verdict-test-') => mkdtempSync(join(tmpdir(), prefix));
+
+/** A temp folder holding copies of the first n slices of LIDC-IDRI-0001, side by side, for tests that damage files. */
+export function lidcSlices(n: number, prefix = 'verdict-lidc-'): string {
+  const dir = tempDir(prefix);
+  const rel = readdirSync(lidc0001, { recursive: true, encoding: 'utf8' })
+    .filter((p) => p.endsWith('.dcm'))
+    .sort()
+    .slice(0, n);
+  for (const r of rel) copyFileSync(join(lidc0001, r), join(dir, basename(r)));
+  return dir;
+}
 
 /** A folder holding the given ISIC images, their rows of labels.csv, and optionally ISIC_0000000 with its masks. */
 export function isicFolder(imageIds: string[], withTask2Example = true): string {

@@ -2,28 +2,11 @@
 // study database never holds a half-written case.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { lidc0001, tempDir, xml0003 } from '../../../tests/support/data';
-import { testVerdict } from '../../../tests/support/verdict';
+import { describe, expect, it } from 'vitest';
+import { lidc0001, lidcSlices, tempDir, xml0003 } from '../../../tests/support/data';
+import { verdictPerTest } from '../../../tests/support/verdict';
 
-const verdicts: ReturnType<typeof testVerdict>[] = [];
-const fresh = () => {
-  const v = testVerdict();
-  verdicts.push(v);
-  return v;
-};
-afterEach(() => verdicts.splice(0).forEach((v) => v.close()));
-
-/** A copy of the first n slices of LIDC-IDRI-0001, so tests can damage files safely. */
-function lidcCopy(n: number): string {
-  const dir = tempDir('verdict-lidc-');
-  const rel = readdirSync(lidc0001, { recursive: true, encoding: 'utf8' })
-    .filter((p) => p.endsWith('.dcm'))
-    .sort()
-    .slice(0, n);
-  for (const r of rel) copyFileSync(join(lidc0001, r), join(dir, r.split('/').pop()!));
-  return dir;
-}
+const fresh = verdictPerTest();
 
 describe('import errors', () => {
   it('reports a folder that does not exist, and the study stays empty', async () => {
@@ -36,7 +19,7 @@ describe('import errors', () => {
 
   it('refuses a truncated DICOM file by name and imports the rest', async () => {
     const v = fresh();
-    const dir = lidcCopy(5);
+    const dir = lidcSlices(5);
     const victim = readdirSync(dir)[2];
     writeFileSync(join(dir, victim), readFileSync(join(dir, victim)).subarray(0, 4000));
     const r = await v.imports.run(dir);
@@ -96,7 +79,7 @@ describe('import errors', () => {
 
   it('will not show pixels from a file that changed after import', async () => {
     const v = fresh();
-    const dir = lidcCopy(3);
+    const dir = lidcSlices(3);
     const r = await v.imports.run(dir);
     const seriesId = v.cases.get(r.cases[0].caseId).series[0].id;
     const row = v.study.db.prepare('SELECT path FROM image WHERE series_id = ? AND slice_index = 1').get(seriesId) as { path: string };

@@ -3,34 +3,17 @@
 // real LIDC-IDRI-0001 slices, its reader XML, and ISIC images with rows of labels.csv.
 import { closeSync, copyFileSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { isicImages, isicLabels, lidc0001, tempDir } from '../../../tests/support/data';
-import { testVerdict } from '../../../tests/support/verdict';
+import { describe, expect, it } from 'vitest';
+import { isicImages, isicLabels, lidc0001, lidcSlices, tempDir } from '../../../tests/support/data';
+import { verdictPerTest } from '../../../tests/support/verdict';
 
-const verdicts: ReturnType<typeof testVerdict>[] = [];
-const fresh = () => {
-  const v = testVerdict();
-  verdicts.push(v);
-  return v;
-};
-afterEach(() => verdicts.splice(0).forEach((v) => v.close()));
+const fresh = verdictPerTest();
 
 /** The first n slices of LIDC-IDRI-0001 and its four readers' XML. */
 function lidcWithXml(n: number): string {
-  const dir = tempDir('verdict-lidc-hostile-');
-  const all = readdirSync(lidc0001, { recursive: true, encoding: 'utf8' });
-  for (const r of all
-    .filter((p) => p.endsWith('.dcm'))
-    .sort()
-    .slice(0, n))
-    copyFileSync(join(lidc0001, r), join(dir, r.split('/').pop()!));
-  copyFileSync(
-    join(
-      lidc0001,
-      all.find((p) => p.endsWith('069.xml'))!,
-    ),
-    join(dir, '069.xml'),
-  );
+  const dir = lidcSlices(n, 'verdict-lidc-hostile-');
+  const xml = readdirSync(lidc0001, { recursive: true, encoding: 'utf8' }).find((p) => p.endsWith('069.xml'))!;
+  copyFileSync(join(lidc0001, xml), join(dir, '069.xml'));
   return dir;
 }
 
