@@ -1,21 +1,12 @@
 // The `verdict` command as users run it (bin/verdict.js in a child process) on real data.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { conformance, lidc0001, repoRoot, tempDir } from '../../tests/support/data';
+import { runVerdict } from '../../tests/support/run-verdict';
+import { conformance, lidc0001, tempDir } from '../../tests/support/data';
 import { loadMigrations } from '../services/db/migrations';
 import { migrationsDir } from '../paths';
 
-const run = async (...args: string[]) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(repoRoot, 'bin/verdict.js'), ...args], { cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-};
+const run = (...args: string[]) => runVerdict(args);
 
 describe('verdict CLI', () => {
   it('imports LIDC-IDRI-0001 and prints a JSON summary; info reads it back', async () => {

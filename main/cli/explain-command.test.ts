@@ -1,21 +1,12 @@
 // `verdict explain` as users run it (bin/verdict.js in a child process) on LIDC-IDRI-0001 with the
 // LIDC test pack.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lidc0001, repoRoot, tempDir } from '../../tests/support/data';
+import { runVerdict } from '../../tests/support/run-verdict';
+import { lidc0001, tempDir } from '../../tests/support/data';
 import { LIDC_PACK } from '../services/models/test-packs';
 
-const run = async (...args: string[]) => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(repoRoot, 'bin/verdict.js'), ...args], { cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-};
+const run = (...args: string[]) => runVerdict(args);
 
 const db = join(tempDir(), 'study.db');
 beforeAll(async () => {

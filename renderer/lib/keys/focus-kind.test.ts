@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { press } from './press.testing';
 import { focusKind, viewerTakes, type FocusedElement } from './focus-kind';
 
 /** A stand-in element: its tag, attributes, and the roles of itself and its ancestors. */
@@ -14,13 +15,6 @@ function el(tag: string, attrs: Record<string, string> = {}, within: string[] = 
     },
   };
 }
-const press = (key: string, mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({
-  key,
-  ctrlKey: false,
-  altKey: false,
-  metaKey: false,
-  ...mods,
-});
 
 describe('focusKind', () => {
   it('knows text being typed', () => {

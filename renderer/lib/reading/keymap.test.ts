@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { press } from '../keys/press.testing';
 import {
   DEFAULT_KEYMAP,
   actionFor,
@@ -9,14 +10,6 @@ import {
   extraChoiceNumber,
   remapProblem,
 } from './keymap';
-
-const press = (key: string, mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({
-  key,
-  ctrlKey: false,
-  altKey: false,
-  metaKey: false,
-  ...mods,
-});
 
 describe('keymap', () => {
   it('matches keys to actions, letters in either case, never with Ctrl/Alt/Meta', () => {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { press } from '../keys/press.testing';
 import { DEFAULT_KEYMAP } from './keymap';
 import { readingCommand } from './reading-keys';
-
-const press = (key: string, mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({
-  key,
-  ctrlKey: false,
-  altKey: false,
-  metaKey: false,
-  ...mods,
-});
 
 describe('readingCommand', () => {
   it('answers by 1–9 and letters beyond, wherever focus is free', () => {
