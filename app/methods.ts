@@ -17,9 +17,11 @@ export type TargetKind = 'output' | 'concept' | 'none' | 'axis' | 'prototype';
 /**
  * What a method needs of a pack: the backbone graph alone (its attention output), the tail
  * graph (the CDAM family), the attribute or prototype maps a self-explaining head puts out, or
- * only a classifier to score perturbed inputs (black-box: any pack with a class-logits head).
+ * only a classifier to score perturbed inputs (black-box: any pack with a class-logits head), or
+ * a CNN's last feature map and its global-average-pool + linear head (cam: a black-box pack
+ * that declares blackBox.cam).
  */
-export type MethodNeed = 'backbone' | 'tail' | 'attribute-maps' | 'prototype-maps' | 'black-box';
+export type MethodNeed = 'backbone' | 'tail' | 'attribute-maps' | 'prototype-maps' | 'black-box' | 'cam';
 
 /** A numeric parameter: its range, whether it is whole, and its default (absent: the method does without, e.g. attention's head). */
 export type ParamSpec = { name: string; description: string; integer: boolean; min: number; max: number; default?: number };
@@ -140,6 +142,31 @@ const DESCRIPTORS = [
     reference:
       'Chen et al., "Less is More: Efficient Black-box Attribution via Minimal Interpretable Subset Selection", arXiv:2504.00470; RuoyuChen10/LIMA. Class outputs only (no regression variant is published). ' +
       "Differs from the reference code: SLICO in CIELAB with connectivity (LIMA: OpenCV SLICO, 20 iterations on BGR, no connectivity); 49 regions on our 64×64 inputs (1,610 passes for the bidirectional search, 2,450 for naive greedy, not 1,668 and 2,550); pending 8 (LIMA's ViT script: 12)",
+  },
+  {
+    id: 'cam',
+    label: 'CAM',
+    ends: EVIDENCE,
+    targets: 'output',
+    params: [],
+    // Σ_c W_kc A_c: its mean over the grid plus the bias is the output, so negative cells count against it.
+    signed: true,
+    needs: 'cam',
+    reference:
+      'Zhou et al., "Learning Deep Features for Discriminative Localization", CVPR 2016. ' +
+      'The last feature map weighted by the linear head after global average pooling, brought to the input size bilinearly',
+  },
+  {
+    id: 'grad-cam',
+    label: 'Grad-CAM',
+    ends: ['low importance', 'high importance'],
+    targets: 'output',
+    params: [],
+    signed: false,
+    needs: 'cam',
+    reference:
+      'Selvaraju et al., "Grad-CAM: Visual Explanations from Deep Networks via Gradient-based Localization", ICCV 2017; jacobgil/pytorch-grad-cam GradCAM ' +
+      '(ReLU, min-max scaling, bilinear resize to the input, scaled again). For a global-average-pool + linear head it is ReLU(CAM) scaled to 0…1',
   },
   {
     id: 'attribute-map',

@@ -4,6 +4,7 @@ import { explainCommand } from './explain-command';
 import { exportCommand } from './export-command';
 import { localisationCommand } from './localisation-command';
 import { metricsCommand } from './metrics-command';
+import { modelCommand } from './model-command';
 import { importCommand } from './import-command';
 import { infoCommand } from './info-command';
 import { readerCommand } from './reader-command';
@@ -27,7 +28,10 @@ const USAGE = `Usage:
   verdict metrics --db FILE --model PACK [--methods LIST] [--metrics LIST] [--cases N] [--json]
                                            faithfulness tables (CDAM paper, LiMA paper) for a model on the study's cases
   verdict localisation --db FILE --model PACK [--json]
-                                           an attribute model's axis maps against the ISIC Task 2 attribute masks`;
+                                           an attribute model's axis maps against the ISIC Task 2 attribute masks
+  verdict model add PATH --db FILE | list --db FILE | retire ID --db FILE [--json]
+                                           model packs: add (copied into the study's data folder), list, retire
+                                           (see verdict model --help)`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   import: importCommand,
@@ -38,6 +42,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   export: exportCommand,
   metrics: metricsCommand,
   localisation: localisationCommand,
+  model: modelCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

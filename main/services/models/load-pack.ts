@@ -5,6 +5,7 @@
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { VerdictError } from '../../../app/errors';
+import { checkCamHead, readCamHead } from './cam-head';
 import { inspectGraph } from './execution-providers';
 import { checkGraph, checkImpliedShapes } from './graph-check';
 import { graphRoles, parseManifest, type GraphRole, type Manifest } from './manifest';
@@ -109,6 +110,9 @@ export async function loadPack(
       const session = await inspectGraph(bytesOf.get(role)!, file);
       try {
         checkGraph(file, manifest.graphs[role]!, session);
+        // A declared CAM head must be what the graph computes (cam-head.ts): checked on probe inputs.
+        const cam = role === 'model' ? await readCamHead(dir, manifest) : null;
+        if (cam) await checkCamHead(session, manifest, cam.head, label);
         metadata[role] = { inputMetadata: session.inputMetadata, outputMetadata: session.outputMetadata };
       } finally {
         await session.release();

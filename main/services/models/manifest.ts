@@ -73,6 +73,12 @@ const manifestSchema = z.object({
       input: tensorName,
       output: tensorName,
       outputKind: z.enum(['logits', 'probabilities']),
+      /**
+       * CAM / Grad-CAM (optional): the graph also puts out its last convolutional feature map
+       * (`features`, [B, C, h, w] with C, h and w fixed in graphs.model) and its head is global
+       * average pooling + one linear layer whose weights are files.camHead (main/services/models/cam-head.ts).
+       */
+      cam: z.object({ features: tensorName }).optional(),
     })
     .optional(),
   outputs: z
@@ -256,6 +262,30 @@ function checkKind(m: Manifest, file: string): void {
         `"${m.outputs[h].kind}" cannot be read from an output of probabilities (blackBox.outputKind)`,
       );
   }
+  checkCam(m, file);
+}
+
+/** blackBox.cam: a feature map of fixed C×h×w beside the logits, and the head's file. */
+function checkCam(m: Manifest, file: string): void {
+  const cam = m.blackBox?.cam;
+  if (!cam) {
+    if (m.files.camHead) throw invalid(file, 'files.camHead', 'only a pack that declares blackBox.cam has a CAM head');
+    return;
+  }
+  const bb = m.blackBox!;
+  if (bb.outputKind !== 'logits')
+    throw invalid(file, 'blackBox.cam', 'CAM reads a linear head, so blackBox.outputKind must be "logits", not "probabilities"');
+  if (cam.features === bb.input || cam.features === bb.output)
+    throw invalid(file, 'blackBox.cam.features', `"${cam.features}" is also the graph's ${cam.features === bb.input ? 'input' : 'output'}`);
+  if (!m.files.camHead) throw invalid(file, 'files.camHead', "required with blackBox.cam: the linear head's weights and bias");
+  const shape = m.graphs.model?.outputs[cam.features];
+  if (!shape) throw invalid(file, 'graphs.model.outputs', `missing tensor "${cam.features}" (blackBox.cam.features)`);
+  if (shape.length !== 4 || shape.slice(1).some((d) => d < 1))
+    throw invalid(
+      file,
+      `graphs.model.outputs.${cam.features}`,
+      `expected [-1, C, h, w] with the channels, height and width fixed, got [${shape.join(', ')}]`,
+    );
 }
 
 /** The pack's kind: a ViT (backbone + tail) or a black-box classifier. */
@@ -274,6 +304,7 @@ export function packProvides(m: Manifest): MethodNeed[] {
     ['attribute-maps', !!m.attributes],
     ['prototype-maps', !!m.prototypes],
     ['black-box', m.outputs.some((o) => o.kind === 'class-logits')],
+    ['cam', !!m.blackBox?.cam],
   ];
   return has.filter(([, yes]) => yes).map(([need]) => need);
 }
@@ -288,6 +319,10 @@ const NEED_PART: Record<MethodNeed, { field: string; missing: (method: MethodId)
   'attribute-maps': { field: 'attributes', missing: (x) => `required when methods include "${x}"` },
   'prototype-maps': { field: 'prototypes', missing: (x) => `required when methods include "${x}"` },
   'black-box': { field: 'outputs', missing: (x) => `"${x}" scores a class output, and the pack has no class-logits head` },
+  cam: {
+    field: 'blackBox.cam',
+    missing: (x) => `required: "${x}" reads the last convolutional feature map and the linear head it declares`,
+  },
 };
 
 export type GraphRole = 'backbone' | 'tail' | 'model';
@@ -298,7 +333,13 @@ export const graphRoles = (m: Manifest): GraphRole[] => (m.blackBox ? ['model'] 
 
 /** The tensors a pack's graphs have (models/README.md), with their ranks. */
 function tensorRanks(m: Manifest): Partial<Record<GraphRole, { inputs: Record<string, number>; outputs: Record<string, number> }>> {
-  if (m.blackBox) return { model: { inputs: { [m.blackBox.input]: 4 }, outputs: { [m.blackBox.output]: 2 } } };
+  if (m.blackBox)
+    return {
+      model: {
+        inputs: { [m.blackBox.input]: 4 },
+        outputs: { [m.blackBox.output]: 2, ...(m.blackBox.cam ? { [m.blackBox.cam.features]: 4 } : {}) },
+      },
+    };
   return {
     backbone: {
       inputs: { image: 4 },
@@ -321,7 +362,13 @@ export function expectedGraphShapes(m: Manifest): Partial<Record<GraphRole, Grap
   const k = outputCount(m);
   if (blackBox)
     return {
-      model: { inputs: { [blackBox.input]: [-1, input.channels, input.height, input.width] }, outputs: { [blackBox.output]: [-1, k] } },
+      model: {
+        inputs: { [blackBox.input]: [-1, input.channels, input.height, input.width] },
+        outputs: {
+          [blackBox.output]: [-1, k],
+          ...(blackBox.cam ? { [blackBox.cam.features]: m.graphs.model?.outputs[blackBox.cam.features] ?? [] } : {}),
+        },
+      },
     };
   if (!vit) throw new Error('a pack is a ViT or a black-box classifier');
   const n = vit.grid[0] * vit.grid[1];

@@ -5,6 +5,7 @@
 // dimension is free. ORT's `run` is asynchronous, so inference never blocks the main process.
 import * as ort from 'onnxruntime-node';
 import { VerdictError } from '../../../app/errors';
+import type { CamHead, FeatureGrid } from '../explain/cam';
 import { outputCount, type Manifest } from './manifest';
 
 export type Dims = {
@@ -58,6 +59,8 @@ export type BackbonePass = {
   attributeMaps?: Float32Array;
   prototypeMaps?: Float32Array;
   prototypeActivations?: Float32Array;
+  /** The last convolutional feature map [B, C, h, w] of a black-box pack that declares blackBox.cam. */
+  features?: Float32Array;
 };
 export type TailPass = { batch: number; outputs: Float32Array; cdam: Float32Array };
 
@@ -75,6 +78,8 @@ export function vitPart(pass: BackbonePass, part: 'attention' | 'residual' | 'em
 export type GraphRunner = {
   readonly dims: Dims;
   readonly provider: string;
+  /** A black-box pack's declared global-average-pool + linear head and its feature map's C×h×w (blackBox.cam); absent otherwise. */
+  readonly cam?: { head: CamHead; grid: FeatureGrid } | null;
   backbone(image: Float32Array, batch: number): Promise<BackbonePass>;
   tail(residual: Float32Array, seed: Float32Array, concept: Float32Array, batch: number): Promise<TailPass>;
 };
@@ -89,8 +94,18 @@ export class ModelRuntime implements GraphRunner {
   /** Null for packs without the CDAM family (attribute-token and prototype heads). */
   readonly #tail: ort.InferenceSession | null;
 
-  constructor(label: string, manifest: Manifest, backbone: ort.InferenceSession, tail: ort.InferenceSession | null, provider: string) {
+  readonly cam: { head: CamHead; grid: FeatureGrid } | null;
+
+  constructor(
+    label: string,
+    manifest: Manifest,
+    backbone: ort.InferenceSession,
+    tail: ort.InferenceSession | null,
+    provider: string,
+    cam: { head: CamHead; grid: FeatureGrid } | null = null,
+  ) {
     this.#label = label;
+    this.cam = cam;
     this.dims = dimsOf(manifest);
     this.#blackBox = manifest.blackBox ?? null;
     this.#backbone = backbone;
@@ -124,13 +139,15 @@ export class ModelRuntime implements GraphRunner {
     const { channels, height, width, outputs } = this.dims;
     const r = await this.#run(this.#backbone, 'model', { [bb.input]: new ort.Tensor('float32', image, [batch, channels, height, width]) });
     const out = take(r, bb.output, batch * outputs);
+    const g = this.cam?.grid;
+    const features = bb.cam && g ? { features: take(r, bb.cam.features, batch * g.channels * g.rows * g.cols) } : {};
     if (bb.outputKind === 'probabilities') {
       const logs = new Float32Array(out.length);
       // log(0) would be −∞; the smallest float32 normal keeps every value finite.
       for (let i = 0; i < out.length; i++) logs[i] = Math.log(Math.max(out[i], 1.1754943508222875e-38));
-      return { batch, outputs: logs };
+      return { batch, outputs: logs, ...features };
     }
-    return { batch, outputs: out };
+    return { batch, outputs: out, ...features };
   }
 
   async tail(residual: Float32Array, seed: Float32Array, concept: Float32Array, batch: number): Promise<TailPass> {

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { Log } from '../../log';
 import { openSession, type ProviderName } from './execution-providers';
+import { readCamHead } from './cam-head';
 import { readGraph } from './load-pack';
 import type { Manifest } from './manifest';
 import { ModelRuntime } from './model-runtime';
@@ -14,7 +15,13 @@ export async function openRuntime(dir: string, manifest: Manifest, providers: re
   const first = manifest.blackBox ? 'model' : 'backbone';
   const backbone = await openSession(await readGraph(dir, manifest, first), `${label}/${manifest.files[first]!.path}`, providers, log);
   const tailRef = manifest.files.tail;
-  if (!tailRef) return new ModelRuntime(`${manifest.id} ${manifest.version}`, manifest, backbone.session, null, backbone.provider);
+  if (!tailRef) {
+    const cam = await readCamHead(dir, manifest).catch(async (e: unknown) => {
+      await backbone.session.release();
+      throw e;
+    });
+    return new ModelRuntime(`${manifest.id} ${manifest.version}`, manifest, backbone.session, null, backbone.provider, cam);
+  }
   let tail;
   try {
     tail = await openSession(

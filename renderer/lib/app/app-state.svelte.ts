@@ -136,6 +136,7 @@ export class AppState {
     try {
       this.info = await this.#api.call('app.info', {});
       this.imports.setHost(this.info.host);
+      this.admin.models.setHost(this.info.host);
     } catch (e) {
       this.errors.report('Could not reach Verdict', e);
     }

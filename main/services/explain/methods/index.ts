@@ -5,8 +5,10 @@ import { VerdictError } from '../../../../app/errors';
 import { METHOD_IDS, descriptor, isMethodId, type ExplainParams, type MethodId } from '../../../../app/methods';
 import { attention } from './attention';
 import { attributeMap } from './attribute-map';
+import { cam } from './cam';
 import { cdam } from './cdam';
 import { conceptCdam } from './concept-cdam';
+import { gradCam } from './grad-cam';
 import { integratedCdam } from './integrated-cdam';
 import { lima } from './lima';
 import { prototypeMap } from './prototype-map';
@@ -22,6 +24,8 @@ const BY_ID: Record<MethodId, MethodDefinition> = {
   'integrated-cdam': integratedCdam,
   'concept-cdam': conceptCdam,
   lima,
+  cam,
+  'grad-cam': gradCam,
   'attribute-map': attributeMap,
   'prototype-map': prototypeMap,
 };

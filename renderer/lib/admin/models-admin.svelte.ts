@@ -1,0 +1,111 @@
+// The coordinator's Models tab: every registered model (retired ones too) with its card, methods
+// and execution provider; add a pack folder (copied into the study's data folder by main); a
+// refused pack's validation report, one line per wrong field; retire a model. Staff only.
+import type { HostKind } from '../../../app/api';
+import type { ModelEntry } from '../../../app/models';
+import { ApiError, type ApiClient } from '../api-client';
+import type { ErrorState } from '../app/error-state.svelte';
+
+/** Why main refused a pack: its error code and each complaint on a line of its own. */
+export type PackRefusal = { code: string; lines: string[] };
+
+/** main names one wrong field per line (manifest.ts parseManifest); other refusals are one line. */
+export function refusalOf(e: unknown): PackRefusal {
+  const message = e instanceof Error ? e.message : String(e);
+  return {
+    code: e instanceof ApiError ? e.code : 'internal',
+    lines: message
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+  };
+}
+
+export const statusOf = (m: Pick<ModelEntry, 'retiredAt'>): string => (m.retiredAt ? `retired ${m.retiredAt.slice(0, 10)}` : 'active');
+
+/** The provider cell: the one that ran it, or what will be tried when it is first opened. */
+export const providerOf = (m: Pick<ModelEntry, 'provider' | 'providers'>): string =>
+  m.provider ?? `not opened yet (tries ${m.providers.join(' → ')})`;
+
+export class ModelsAdmin {
+  models = $state.raw<ModelEntry[]>([]);
+  path = $state('');
+  busy = $state(false);
+  refusal = $state.raw<PackRefusal | null>(null);
+  /** The model whose card is open. */
+  selected = $state<number | null>(null);
+  /** The model the coordinator is asked to confirm retiring. */
+  confirming = $state<number | null>(null);
+  canBrowse = $state(false);
+  readonly #api: ApiClient;
+  readonly #errors: ErrorState;
+
+  constructor(api: ApiClient, errors: ErrorState) {
+    this.#api = api;
+    this.#errors = errors;
+  }
+
+  get current(): ModelEntry | null {
+    return this.models.find((m) => m.id === this.selected) ?? null;
+  }
+
+  /** Only a host with a native picker (Electron) offers Browse…; the loopback host has none. */
+  setHost(host: HostKind): void {
+    this.canBrowse = host === 'electron';
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.models = await this.#api.call('models.catalogue', {});
+    } catch (e) {
+      this.#errors.report('Could not list the models', e);
+    }
+  }
+
+  async browse(): Promise<void> {
+    try {
+      const { path } = await this.#api.call('host.pickFolder', { title: 'Add a model pack folder' });
+      if (path) this.path = path;
+    } catch (e) {
+      this.#errors.report('Could not open the folder picker', e);
+    }
+  }
+
+  /** Adds the pack folder in `path`; on success its card opens, on refusal the report shows why. */
+  async add(): Promise<ModelEntry | null> {
+    const path = this.path.trim();
+    if (!path || this.busy) return null;
+    this.busy = true;
+    this.refusal = null;
+    try {
+      const added = await this.#api.call('models.add', { path });
+      await this.load();
+      this.selected = added.id;
+      this.path = '';
+      return this.current;
+    } catch (e) {
+      this.refusal = refusalOf(e);
+      return null;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  select(id: number | null): void {
+    this.selected = this.selected === id ? null : id;
+    this.confirming = null;
+  }
+
+  async retire(id: number): Promise<void> {
+    this.busy = true;
+    try {
+      await this.#api.call('models.retire', { modelId: id });
+      this.confirming = null;
+      await this.load();
+    } catch (e) {
+      this.#errors.report('Could not retire the model', e);
+    } finally {
+      this.busy = false;
+    }
+  }
+}
