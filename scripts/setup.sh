@@ -2,7 +2,7 @@
 # Idempotent set-up on a fresh Debian machine; the npm `preserve`/`pretest`/`prebench` hooks
 # call it, so `npm run serve` and `npm test` work straight after `git clone`.
 #   scripts/setup.sh serve   npm packages only
-#   scripts/setup.sh test    + Debian's chromium for the Playwright e2e tests
+#   scripts/setup.sh test    + Debian's chromium for the Playwright e2e tests, python3-torch/numpy/onnx for the ViT importer's
 #   scripts/setup.sh bench   + Debian's python3-pydicom for the reference timings
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,10 @@ purpose="${1:-serve}"
 
 debs=()
 case "$purpose" in
-  test) [ -x /usr/bin/chromium ] || debs+=(chromium) ;;
+  test)
+    [ -x /usr/bin/chromium ] || debs+=(chromium)
+    # the ViT importer's tests (tests/importer) run models/exporter with Debian's python3
+    /usr/bin/python3 -c "import torch, numpy, onnx" 2>/dev/null || debs+=(python3-torch python3-numpy python3-onnx libopenblas0-pthread) ;;
   bench) /usr/bin/python3 -c "import pydicom, numpy, torch" 2>/dev/null || debs+=(python3-pydicom python3-numpy python3-torch libopenblas0-pthread) ;;
 esac
 if [ ${#debs[@]} -gt 0 ]; then

@@ -4,7 +4,7 @@ and Integrated CDAM as loops of separate passes. The exporter checks its tail ag
 the fixtures are made with them, and the benchmark times them."""
 import torch
 
-from .prng import seeded_normals
+from .prng import seeded_normals, seeded_normals_array
 from .vit import ViT
 
 
@@ -60,7 +60,10 @@ def smooth_noise(residual, samples: int, noise_level: float, seed: int):
     from the shared seeded generator, consumed sample → token → dim."""
     std = noise_level * float(residual.max() - residual.min())
     n = residual[0].numel()
-    z = torch.tensor(seeded_normals(seed, samples * n), dtype=torch.float64)
+    if samples * n > 1_000_000:  # real-size models: the vectorised generator (the same numbers)
+        z = torch.from_numpy(seeded_normals_array(seed, samples * n))
+    else:
+        z = torch.tensor(seeded_normals(seed, samples * n), dtype=torch.float64)
     return (z * std).reshape(samples, *residual.shape[1:]).to(residual.dtype)
 
 

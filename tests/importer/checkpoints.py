@@ -230,6 +230,23 @@ def write(variant: str, out_dir: str, seed: int = 0) -> dict:
     return {'files': files, 'args': args}
 
 
+def check(variant: str, pack_dir: str, seed: int = 0) -> float:
+    """max |outputs in fixtures.json − the independent forward pass| / max |…| over the fixtures' images."""
+    sd, head, v = make(variant, seed)
+    with open(os.path.join(pack_dir, 'fixtures.json')) as f:
+        cases = json.load(f)['cases']
+    worst = 0.0
+    for c in cases:
+        image = torch.tensor(c['image'], dtype=torch.float64).reshape(1, 3, v['input'], v['input'])
+        ref = reference_logits(variant, sd, head, image)[0]
+        ours = torch.tensor(c['outputs'], dtype=torch.float64)
+        worst = max(worst, float((ours - ref).abs().max() / ref.abs().max()))
+    return worst
+
+
 if __name__ == '__main__':
     torch.set_num_threads(1)
-    print(json.dumps(write(sys.argv[1], sys.argv[2])))
+    if sys.argv[1] == 'check':  # check VARIANT PACK_DIR
+        print(json.dumps({'outputsMaxRelDiff': check(sys.argv[2], sys.argv[3])}))
+    else:  # VARIANT OUT_DIR
+        print(json.dumps(write(sys.argv[1], sys.argv[2])))
