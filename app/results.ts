@@ -2,7 +2,7 @@
 // statistics. Unblinded (methods named): staff only, never sent to a reader.
 import type { PhaseId } from './protocol';
 
-export const EXPORT_FORMATS = ['csv', 'imrmc', 'mrmcaov', 'kappa', 'icc', 'json'] as const;
+export const EXPORT_FORMATS = ['csv', 'imrmc', 'rjafroc', 'mrmcaov', 'mrmc-key', 'kappa', 'icc', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export type ExportedFile = { fileName: string; mediaType: string; content: string };
@@ -11,6 +11,12 @@ export type ExportedFile = { fileName: string; mediaType: string; content: strin
 export type MeanEstimate = { n: number; mean: number; sd: number | null; ci: [number, number] | null };
 /** A proportion with its Wilson 95% interval. */
 export type ProportionEstimate = { n: number; successes: number; proportion: number; ci: [number, number] | null };
+
+/**
+ * A figure of merit's interval with readers and cases both random: the Obuchowski–Rockette
+ * single-condition analysis with Hillis' (2007) degrees of freedom and jackknife covariances.
+ */
+export type DesignEstimate = { estimate: number; se: number; df: number; ci: [number, number] | null; readers: number; cases: number };
 
 /** One rating question's answers under one reading condition (or phase, for case-level questions). */
 export type RatingGroup = {
@@ -22,6 +28,8 @@ export type RatingGroup = {
   /** Ratings of sanity-check trials (the randomized model's maps shown under this condition's label). */
   sanity: boolean;
   estimate: MeanEstimate;
+  /** The mean's interval with readers and cases random (null with fewer than two readers or cases). */
+  design: DesignEstimate | null;
   /** Count per scale point, min…max. */
   distribution: { value: number; count: number }[];
 };
@@ -63,7 +71,59 @@ export type IntraReaderSummary = {
 };
 
 /** Readers' calls against the truth, per phase (unaided / AI / AI + explanation), all readers and each. */
-export type AccuracySummary = { questionId: string; phase: PhaseId; reader: string | null; estimate: ProportionEstimate };
+export type AccuracySummary = {
+  questionId: string;
+  phase: PhaseId;
+  reader: string | null;
+  estimate: ProportionEstimate;
+  /** All readers: the accuracy's interval with readers and cases random (null for one reader's row). */
+  design: DesignEstimate | null;
+};
+
+/** The figure of merit a comparison is about: the mean rating, the share of right calls, or the empirical ROC area. */
+export type FigureOfMeritId = 'mean' | 'accuracy' | 'auc';
+
+/** One level compared (a condition, or a phase) with its own design-based interval. */
+export type ComparisonLevel = { id: string; label: string; estimate: DesignEstimate };
+
+/** The difference a − b of two levels: the later condition or phase first (e.g. "ai − unaided"), with its OR interval and p-value. */
+export type ComparisonDifference = {
+  a: string;
+  b: string;
+  estimate: number;
+  se: number;
+  df: number;
+  ci: [number, number] | null;
+  t: number;
+  p: number | null;
+};
+
+/**
+ * One question's conditions (stimulus-level questions, within a phase) or phases (case-level
+ * questions) compared on one figure of merit by the Obuchowski–Rockette method, readers and cases
+ * random (Hillis' ddf, jackknife covariances).
+ */
+export type Comparison = {
+  questionId: string;
+  prompt: string;
+  factor: 'condition' | 'phase';
+  /** The phase whose conditions are compared (factor 'condition'). */
+  phase: PhaseId | null;
+  fom: FigureOfMeritId;
+  /** The figure's range: the rating scale for a mean, 0–1 otherwise. */
+  range: [number, number];
+  readers: number;
+  cases: number;
+  readersLeftOut: string[];
+  levels: ComparisonLevel[];
+  /** The global test that every level has the same figure of merit (null with one level). */
+  global: { f: number; df1: number; df2: number; p: number | null } | null;
+  differences: ComparisonDifference[];
+  /** How the figure was computed, in words (the threshold of a call, what counts as truth). */
+  rule: string;
+  /** Why there is no analysis, or what was left out. */
+  note: string | null;
+};
 
 export type TimingSummary = {
   phase: PhaseId;
@@ -86,4 +146,8 @@ export type StudyResults = {
   intraReader: IntraReaderSummary[];
   accuracy: AccuracySummary[];
   timing: TimingSummary[];
+  /** Conditions and phases compared, question by question (the study's question first). */
+  comparisons: Comparison[];
+  /** The scoring rules in words: truth, the call a rating makes, which questions get which agreement statistic. */
+  rules: string[];
 };

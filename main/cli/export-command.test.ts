@@ -36,16 +36,16 @@ describe('verdict export', () => {
       // Unblinded answers and reader names: the user's alone (issue 16 §12).
       if (process.platform !== 'win32') expect((statSync(out).mode & 0o777).toString(8), format).toBe('600');
       if (format === 'csv') expect(parse(text, { columns: true })).toHaveLength(answers);
-      if (format === 'imrmc') expect(text).toContain('BEGIN DATA:');
+      if (format === 'imrmc' || format === 'rjafroc') expect(text).toMatch(/\r\nNR:\d+\r\nNM:\d\r\nBEGIN DATA:\r\n/);
       if (format === 'json') expect(JSON.parse(text).format).toBe('verdict-study-export/1');
     }
-  }, 60_000);
+  }, 180_000);
 
   it('refuses wrong arguments, saying which', async () => {
     const dir = tempDir();
     expect(
       (await runVerdict(['export', '--db', db, '--study', String(studyId), '--format', 'xlsx', '--out', join(dir, 'x')])).stderr,
-    ).toContain('--format must be one of csv, imrmc, mrmcaov, kappa, icc, json (got "xlsx")');
+    ).toContain('--format must be one of csv, imrmc, rjafroc, mrmcaov, mrmc-key, kappa, icc, json (got "xlsx")');
     expect((await runVerdict(['export', '--db', db, '--study', '999', '--format', 'csv', '--out', join(dir, 'x')])).stderr).toContain(
       'No study with id 999',
     );
@@ -70,6 +70,6 @@ describe('verdict export', () => {
       ).stderr,
     ).toContain('--question nope: no such question');
     const help = await runVerdict(['export', '--help']);
-    expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('--format csv|imrmc|mrmcaov|kappa|icc|json') });
+    expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('--format csv|imrmc|rjafroc|mrmcaov|mrmc-key|kappa|icc|json') });
   }, 60_000);
 });

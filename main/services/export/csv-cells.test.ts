@@ -57,5 +57,7 @@ describe('item 17: free text in the iMRMC front matter', () => {
     expect(frontText('a\u2028b\u0085c\td\u0000e')).toBe('a b c d e');
     expect(frontText('begin  data :x')).toBe('begin data -x');
     expect(frontText('Plain study name')).toBe('Plain study name');
+    // iMRMC reads N0: N1: NR: NM: anywhere in a front-matter line, in any case, as a count.
+    expect(frontText('Session1: readers; scan:2; nm: x; N0 :')).toBe('Session1 - readers; scan:2; nm - x; N0 -');
   });
 });

@@ -7,13 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestVerdict } from '../../../tests/support/study-fixture';
 import { readWholeStudy } from './read-study-fixture';
 import { restoreCell } from './csv-cells';
+import { readAsIMrmc, readCsvAsR, readImrmcAsRJafroc } from '../../../tests/support/mrmc-tool-readers';
 
 let v: TestVerdict;
 let studyId: number;
 let readerIds: number[];
 const FORMULA = 'x;=1+1\t@SUM(1)';
 const NAMES = ['Dr A', 'Dr_A', FORMULA];
-const STUDY_NAME = 'Pilot\r\nBEGIN DATA:\r\nDr_A,Derm-001,unaided,5\nforged,Derm-002,ai,1';
+const STUDY_NAME = 'Session1: Pilot nr:2\r\nBEGIN DATA:\r\nDr_A,Derm-001,unaided,5\nforged,Derm-002,ai,1';
 
 beforeAll(async () => {
   ({ v, studyId } = await readWholeStudy());
@@ -42,12 +43,13 @@ const unquotedSeparators = (csv: string): number => {
 describe('item 17: iMRMC front matter and reader ids', () => {
   const imrmc = () => v.exports.build(studyId, 'imrmc').content;
 
-  it('writes the study name on one line: one BEGIN DATA, no forged rows', () => {
+  it('writes the study name on one line: one BEGIN DATA, no forged rows, no count keyword iMRMC would parse', () => {
     const lines = imrmc().split('\r\n').filter(Boolean);
     expect(lines.filter((l) => /^\s*BEGIN DATA:/i.test(l))).toEqual(['BEGIN DATA:']);
     const start = lines.indexOf('BEGIN DATA:');
-    expect(start).toBe(5);
-    expect(lines[0]).toContain('"Pilot BEGIN DATA - Dr_A,Derm-001,unaided,5 forged,Derm-002,ai,1"');
+    expect(lines.slice(start - 4, start)).toEqual([expect.stringMatching(/^N0:\d+$/), expect.stringMatching(/^N1:\d+$/), 'NR:3', 'NM:3']);
+    expect(lines[0]).toContain('"Session1 - Pilot nr -2 BEGIN DATA - Dr_A,Derm-001,unaided,5 forged,Derm-002,ai,1"');
+    expect(lines.slice(0, start - 4).filter((l) => /N[01RM]:/i.test(l))).toEqual([]);
     const data = lines.slice(start + 1);
     expect(data.every((l) => l.split(',').length === 4)).toBe(true);
     expect(data.some((l) => l.startsWith('forged,'))).toBe(false);
@@ -56,37 +58,43 @@ describe('item 17: iMRMC front matter and reader ids', () => {
         .split(/\r\n/)
         .every((l) => !/[\r\n]/.test(l)),
     ).toBe(true);
+    expect(readAsIMrmc(imrmc()).warnings).toEqual([]);
+    expect(readImrmcAsRJafroc('study.imrmc', imrmc())).toMatchObject({ J: 3, I: 3 });
   });
 
-  it('keeps "Dr A" and "Dr_A" apart, with ids made from the reader row id (stable across exports)', () => {
+  it('keeps "Dr A" and "Dr_A" apart: readers 1…3 in study order, names only in the key file', () => {
     const text = imrmc();
     const lines = text.split('\r\n').filter(Boolean);
     const scores = lines
       .slice(lines.indexOf('BEGIN DATA:') + 1)
       .map((l) => l.split(','))
-      .filter((d) => d[0] !== 'truth');
+      .filter((d) => d[0] !== '-1');
     const perReader = new Map<string, number>();
     for (const d of scores) perReader.set(d[0], (perReader.get(d[0]) ?? 0) + 1);
-    const expected = [`Dr_A-r${readerIds[0]}`, `Dr_A-r${readerIds[1]}`, `x__1_1__SUM_1_-r${readerIds[2]}`];
-    expect([...perReader.keys()].sort()).toEqual([...expected].sort());
+    expect([...perReader.keys()].sort()).toEqual(['1', '2', '3']);
     // Each reader keeps their own rows (merged, "Dr_A" had twice as many).
     const counts = [...perReader.values()];
     expect(new Set(counts).size).toBe(1);
     expect(counts[0] * 3).toBe(scores.length);
-    expect(lines.find((l) => l.startsWith('Readers (readerID = name):'))).toBe(
-      `Readers (readerID = name): ${expected[0]} = Dr A; ${expected[1]} = Dr_A; ${expected[2]} = x;=1+1 @SUM(1).`,
-    );
+    const key = parse(v.exports.build(studyId, 'mrmc-key').content, { columns: true }) as Record<string, string>[];
+    expect(key.filter((k) => k.kind === 'reader').map((k) => [k.id, restoreCell(k.label)])).toEqual([
+      ['1', 'Dr A'],
+      ['2', 'Dr_A'],
+      ['3', FORMULA],
+    ]);
     expect(imrmc()).toBe(text);
   });
 
-  it('MRMCaov keeps every reader apart under their own name', () => {
+  it('MRMCaov and kappa keep every reader apart under their id, with columns R reads unchanged', () => {
     const rows = parse(v.exports.build(studyId, 'mrmcaov').content, { columns: true }) as Record<string, string>[];
-    expect(new Set(rows.map((r) => restoreCell(r.reader)))).toEqual(new Set(NAMES));
+    expect(new Set(rows.map((r) => r.reader))).toEqual(new Set(['1', '2', '3']));
+    expect(readCsvAsR(v.exports.build(studyId, 'kappa').content).names.slice(4)).toEqual(['R1', 'R2', 'R3']);
   });
 });
 
+// The MRMCaov and kappa files carry reader ids, not names (issue 19): the key file holds the names.
 describe('item 18: every CSV export quotes cells holding `;` or a tab', () => {
-  it.each(['csv', 'kappa', 'icc', 'mrmcaov'] as const)('%s: no unquoted `;` or tab, and the name reads back exactly', (format) => {
+  it.each(['csv', 'mrmc-key', 'icc'] as const)('%s: no unquoted `;` or tab, and the name reads back exactly', (format) => {
     const text = v.exports.build(studyId, format).content;
     expect(text).toContain(`"${FORMULA}"`);
     expect(unquotedSeparators(text)).toBe(0);

@@ -10,12 +10,16 @@ import { longCsv } from './long-csv';
 import { imrmcFile, mrmcaovFile } from './mrmc-files';
 import { iccFile, kappaFile } from './agreement-files';
 import { studyJson } from './study-json';
+import { keyFile } from './study-key';
 import { studyContext } from '../study/study-rows';
 import { VerdictError } from '../../../app/errors';
 
 const MEDIA: Record<ExportFormat, { ext: string; mediaType: string }> = {
   csv: { ext: 'csv', mediaType: 'text/csv' },
   imrmc: { ext: 'imrmc', mediaType: 'text/plain' },
+  // RJafroc's DfReadDataFile(format = "iMRMC") insists on the .imrmc extension.
+  rjafroc: { ext: 'imrmc', mediaType: 'text/plain' },
+  'mrmc-key': { ext: 'csv', mediaType: 'text/csv' },
   mrmcaov: { ext: 'csv', mediaType: 'text/csv' },
   kappa: { ext: 'csv', mediaType: 'text/csv' },
   icc: { ext: 'csv', mediaType: 'text/csv' },
@@ -25,6 +29,8 @@ const MEDIA: Record<ExportFormat, { ext: string; mediaType: string }> = {
 const SUFFIX: Record<ExportFormat, string> = {
   csv: 'answers-long',
   imrmc: 'imrmc',
+  rjafroc: 'rjafroc-crossed',
+  'mrmc-key': 'key',
   mrmcaov: 'mrmcaov-long',
   kappa: 'kappa-wide',
   icc: 'icc-long',
@@ -55,10 +61,14 @@ export class ExportService {
         switch (format) {
           case 'imrmc':
             return imrmcFile(ctx, records, question);
+          case 'rjafroc':
+            return imrmcFile(ctx, records, question, true);
+          case 'mrmc-key':
+            return keyFile(ctx, records, question);
           case 'mrmcaov':
             return mrmcaovFile(ctx, records, question);
           case 'kappa':
-            return kappaFile(records, question);
+            return kappaFile(ctx, records, question);
           case 'icc':
             return iccFile(records, question);
         }

@@ -12,6 +12,7 @@ import type { TestVerdict } from '../../../tests/support/study-fixture';
 import { readWholeStudy, TRICKY } from './read-study-fixture';
 import { LONG_COLUMNS } from './long-csv';
 import { restoreCell } from './csv-cells';
+import { readAsIMrmc, readCsvAsR, readImrmcAsRJafroc, readMrmcCsvAsRJafroc } from '../../../tests/support/mrmc-tool-readers';
 
 let v: TestVerdict;
 let studyId: number;
@@ -183,40 +184,88 @@ describe('faithfulness in the exports', () => {
 });
 
 describe('MRMC and agreement files', () => {
-  it('iMRMC: truth rows for the cases and one score per reader × case × phase', () => {
+  it('iMRMC: counts, truth rows with reader -1, one score per reader × case × phase; iMRMC and RJafroc read it', () => {
     const text = v.exports.build(studyId, 'imrmc').content;
     const lines = text.split('\r\n').filter(Boolean);
     const data = lines.slice(lines.indexOf('BEGIN DATA:') + 1).map((l) => l.split(','));
-    const truth = data.filter((d) => d[0] === 'truth');
+    const truth = data.filter((d) => d[0] === '-1');
     expect(withTruth()).toBeGreaterThanOrEqual(4);
     expect(truth).toHaveLength(withTruth());
-    expect(truth.every((d) => d[2] === 'truth' && (d[3] === '0' || d[3] === '1'))).toBe(true);
-    const scores = data.filter((d) => d[0] !== 'truth');
+    expect(truth.every((d) => d[2] === 'truth' && (d[3] === '0' || d[3] === '1') && /^\d+$/.test(d[1]))).toBe(true);
+    const scores = data.filter((d) => d[0] !== '-1');
     expect(scores).toHaveLength(3 * withTruth() * 3);
+    expect(new Set(scores.map((d) => d[0]))).toEqual(new Set(['1', '2', '3']));
     const db = latestAnswers().filter((a) => a.question_id === 'malignancy' && truthOfPosition(a) !== null);
     expect(scores.map((d) => Number(d[3])).sort()).toEqual(db.map((a) => JSON.parse(a.value_json) as number).sort());
     expect(new Set(scores.map((d) => d[2]))).toEqual(new Set(['unaided', 'ai', 'ai-explanation']));
+    const n1 = truth.filter((d) => d[3] === '1').length;
+    const imrmc = readAsIMrmc(text);
+    expect(imrmc).toMatchObject({ header: { N0: withTruth() - n1, N1: n1, NR: 3, NM: 3 }, warnings: [] });
+    expect(readImrmcAsRJafroc('study.imrmc', text)).toMatchObject({ I: 3, J: 3, K1: withTruth() - n1, K2: n1 });
+    // The RJafroc file is the same here: every reader scored every case in every phase.
+    const rjafroc = v.exports.build(studyId, 'rjafroc');
+    expect(rjafroc.fileName).toMatch(/\.imrmc$/);
+    expect(readImrmcAsRJafroc(rjafroc.fileName, rjafroc.content)).toMatchObject({ I: 3, J: 3, K1: withTruth() - n1, K2: n1 });
   });
 
-  it('MRMCaov long: reader, treatment, case, truth, rating', () => {
-    const rows = parseCsv(v.exports.build(studyId, 'mrmcaov').content);
+  it('the key file maps the integer reader and case ids back to names, labels and truth', () => {
+    const key = parseCsv(v.exports.build(studyId, 'mrmc-key', 'malignancy').content);
+    expect(key.filter((k) => k.kind === 'reader').map((k) => [k.id, k.label])).toEqual([
+      ['1', 'Dr Ames'],
+      ['2', 'Dr Berg'],
+      ['3', 'Dr Chen'],
+    ]);
+    const cases = new Map(key.filter((k) => k.kind === 'case').map((k) => [k.id, k]));
+    const text = v.exports.build(studyId, 'imrmc').content;
+    const lines = text.split('\r\n').filter(Boolean);
+    for (const [, id, , t] of lines
+      .slice(lines.indexOf('BEGIN DATA:') + 1)
+      .map((l) => l.split(','))
+      .filter((d) => d[0] === '-1'))
+      expect(cases.get(id)!.truth).toBe(t);
+    const label = [...cases.values()].find((c) => c.truth === '1')!.label;
+    expect(['mel', 'bcc', 'akiec']).toContain(
+      (
+        v.study.db.prepare('SELECT d.diagnosis FROM study_case c JOIN dermo_truth d ON d.case_id = c.id WHERE c.label = ?').get(label) as {
+          diagnosis: string;
+        }
+      ).diagnosis,
+    );
+  });
+
+  it('MRMCaov long: reader, treatment, case, truth, rating with integer ids; R reads numbers and RJafroc reads it as "MRMC"', () => {
+    const text = v.exports.build(studyId, 'mrmcaov').content;
+    const rows = parseCsv(text);
     expect(Object.keys(rows[0])).toEqual(['reader', 'treatment', 'case', 'truth', 'rating']);
     expect(rows).toHaveLength(3 * withTruth() * 3);
     expect(rows.every((r) => r.truth === '0' || r.truth === '1')).toBe(true);
+    expect(readCsvAsR(text).types).toEqual(['integer', 'character', 'integer', 'integer', 'integer']);
+    expect(readMrmcCsvAsRJafroc(text)).toMatchObject({ I: 3, J: 3, K1: expect.any(Number) });
   });
 
-  it('kappa: a wide matrix per question with a column per reader', () => {
-    const rows = parseCsv(v.exports.build(studyId, 'kappa', 'localisation').content);
-    expect(Object.keys(rows[0])).toEqual(['question_id', 'phase', 'condition_id', 'case_id', 'Dr Ames', 'Dr Berg', 'Dr Chen']);
+  it('kappa: a wide matrix per question with a numeric column per reader (R1…R3) that R reads unchanged', () => {
+    const text = v.exports.build(studyId, 'kappa', 'localisation').content;
+    const rows = parseCsv(text);
+    expect(Object.keys(rows[0])).toEqual(['question_id', 'phase', 'condition_id', 'case_id', 'R1', 'R2', 'R3']);
     expect(rows).toHaveLength(6 * 3);
     const db = latestAnswers().filter((a) => a.question_id === 'localisation');
     const fromFile = rows
-      .flatMap((r) => [r['Dr Ames'], r['Dr Berg'], r['Dr Chen']])
+      .flatMap((r) => [r.R1, r.R2, r.R3])
       .map(Number)
       .sort();
     // Repeat and sanity-check reads are not items of inter-reader agreement.
     expect(fromFile.length).toBeLessThan(db.length);
     expect(fromFile.every((x) => x >= 1 && x <= 5)).toBe(true);
+    // Every question at once: categorical answers as codes, so each reader column still reads as numbers.
+    const all = readCsvAsR(v.exports.build(studyId, 'kappa').content);
+    expect(all.names).toEqual(['question_id', 'phase', 'condition_id', 'case_id', 'R1', 'R2', 'R3']);
+    expect(all.types.slice(4)).toEqual(['integer', 'integer', 'integer']);
+    const questions = new Set(all.columns[0]);
+    expect(questions).toContain('diagnosis');
+    const key = parseCsv(v.exports.build(studyId, 'mrmc-key').content).filter((k) => k.kind === 'code' && k.question_id === 'diagnosis');
+    expect(key.length).toBeGreaterThan(1);
+    const diagnosisCodes = all.columns[4].filter((_, i) => all.columns[0][i] === 'diagnosis' && all.columns[4][i] !== '');
+    expect(diagnosisCodes.every((c) => key.some((k) => k.id === c))).toBe(true);
   });
 
   it('ICC: long targets, raters, ratings for the numeric questions', () => {

@@ -11,6 +11,7 @@ import type { StudyContext } from '../study/study-rows';
 import { ratingOf, scoredTruth } from './answer-values';
 import { caseKey } from './agreement-items';
 import { toCsv } from './csv-cells';
+import { studyKey } from './study-key';
 
 type Score = { reader: string; readerId: number; caseId: string; phase: string; truth: 0 | 1; score: number };
 
@@ -41,7 +42,7 @@ export function mrmcQuestion(ctx: StudyContext, questionId?: string): Question {
 }
 
 /** Ratings as their place on the scale (app/truth.ts); a diagnosis as 1 when the reader named a malignant one (an ROC point, not a curve). */
-function scoreOf(q: Question, r: AnswerRecord): number | null {
+export function mrmcScore(q: Question, r: AnswerRecord): number | null {
   if (q.truth === 'diagnosis') return typeof r.value === 'string' ? (ISIC_MALIGNANT.includes(r.value as IsicDiagnosis) ? 1 : 0) : null;
   return ratingOf(q, r.value)?.score ?? null;
 }
@@ -51,7 +52,7 @@ function scores(q: Question, records: readonly AnswerRecord[]): { scores: Score[
   const noTruth = new Set<string>();
   for (const r of records) {
     if (r.question.id !== q.id || r.trial.sanity || r.trial.repeatOfPosition !== null) continue;
-    const score = scoreOf(q, r);
+    const score = mrmcScore(q, r);
     if (score === null) continue;
     const truth = scoredTruth(r);
     if (truth === null) {
@@ -64,54 +65,92 @@ function scores(q: Question, records: readonly AnswerRecord[]): { scores: Score[
 }
 
 /**
- * iMRMC's input file (FDA/DIDSR iMRMC, R package and Java app): free-text front matter, the
- * line "BEGIN DATA:", then readerID,caseID,modalityID,score rows, the truth given by rows with
- * readerID and modalityID "truth" and score 1 (diseased: malignant) or 0.
+ * iMRMC's input file (FDA/DIDSR iMRMC, Java app and R package; read by RJafroc's
+ * DfReadDataFile(format = "iMRMC") too): free-text front matter, the counts N0: (cases with truth
+ * 0), N1: (truth 1), NR: (readers) and NM: (modalities) each on a line of its own, the line
+ * "BEGIN DATA:", then readerID,caseID,modalityID,score rows, the truth given by rows with readerID
+ * -1 and modalityID "truth" and score 1 (diseased: malignant) or 0. Readers and cases are the
+ * study key's integers (keyFile maps them back): RJafroc reads only integer ids, and the truth rows
+ * with reader -1 (iMRMC takes -1 or "truth"). Followed: iMRMC src/mrmc/core/InputFile.java
+ * (getExperimentSizeFromHeader, verifySizesAndGetIDs) and RJafroc R/DfReadIowaFormats.R (ReadImrmc).
+ *
+ * `crossed` keeps only the cases every reader scored in every phase: RJafroc needs a fully crossed
+ * design (iMRMC does not), so its file leaves the others out and says how many.
  */
-export function imrmcFile(ctx: StudyContext, records: readonly AnswerRecord[], questionId?: string): string {
+export function imrmcFile(ctx: StudyContext, records: readonly AnswerRecord[], questionId?: string, crossed = false): string {
   const q = mrmcQuestion(ctx, questionId);
-  const { scores: s, noTruth } = scores(q, records);
+  const key = studyKey(records);
+  const all = scores(q, records);
+  const s = crossed ? crossedScores(all.scores) : all.scores;
+  const noTruth = all.noTruth;
   const truth = new Map(s.map((x) => [x.caseId, x.truth]));
+  const truthAll = new Map(all.scores.map((x) => [x.caseId, x.truth]));
+  const phases = [...new Set(s.map((x) => x.phase))];
+  const readers = [...new Set(s.map((x) => key.readers.get(x.readerId)!))].sort((a, b) => a - b);
   // Free text (study name, ids, the prompt) goes through frontText: one line each, whatever was typed.
   const front = [
     `Verdict reader study ${ctx.study.id} "${frontText(ctx.study.name)}", protocol ${frontText(ctx.protocolRow.protocol_id)} v${ctx.protocolRow.version}`,
     `Question "${frontText(q.id)}" (${frontText(truthKey(q.truth!))}): ${frontText(q.prompt)}`,
-    `Modalities are the reading phases (${frontText([...new Set(s.map((x) => x.phase))].join(', '))}); ${frontText(positiveMeans(q))}.`,
-    `${truth.size} cases with a binary truth; ${noTruth.size} without one left out.`,
-    `Readers (readerID = name): ${frontText([...new Map(s.map((x) => [x.readerId, x.reader])).entries()].map(([id, name]) => `${imrmcReader(id, name)} = ${name}`).join('; '))}.`,
+    `Modalities are the reading phases (${frontText(phases.join(', '))}); ${frontText(positiveMeans(q))}.`,
+    `${truth.size} cases with a binary truth; ${noTruth.size} without one left out` +
+      (crossed
+        ? `; ${truthAll.size - truth.size} not scored by every reader in every phase left out (RJafroc needs a fully crossed design).`
+        : '.'),
+    `Reader and case ids are those of the study key file (verdict export --format mrmc-key): readers ${readers.join(', ')}.`,
+    `N0:${[...truth.values()].filter((t) => t === 0).length}`,
+    `N1:${[...truth.values()].filter((t) => t === 1).length}`,
+    `NR:${readers.length}`,
+    `NM:${phases.length}`,
     'BEGIN DATA:',
   ];
   const rows = [...truth]
-    .map(([c, t]) => `truth,${csvId(c)},truth,${t}`)
-    .concat(s.map((x) => `${imrmcReader(x.readerId, x.reader)},${csvId(x.caseId)},${csvId(x.phase)},${x.score}`));
+    .sort((a, b) => key.cases.get(a[0])! - key.cases.get(b[0])!)
+    .map(([c, t]) => `-1,${key.cases.get(c)},truth,${t}`)
+    .concat(s.map((x) => `${key.readers.get(x.readerId)},${key.cases.get(x.caseId)},${csvId(x.phase)},${x.score}`));
   return [...front, ...rows, ''].join('\r\n');
+}
+
+/** Scores of the cases every reader scored in every phase. */
+function crossedScores(s: Score[]): Score[] {
+  const readers = new Set(s.map((x) => x.readerId));
+  const phases = new Set(s.map((x) => x.phase));
+  const seen = new Map<string, Set<string>>();
+  for (const x of s) {
+    let c = seen.get(x.caseId);
+    if (!c) seen.set(x.caseId, (c = new Set()));
+    c.add(`${x.readerId}|${x.phase}`);
+  }
+  return s.filter((x) => seen.get(x.caseId)!.size === readers.size * phases.size);
 }
 
 /** iMRMC splits its rows on commas and does not read quotes: ids keep to letters, digits and -_./ */
 const csvId = (id: string): string => id.replace(/[^A-Za-z0-9_./-]/g, '_');
 
 /**
- * A reader's iMRMC id: the name as csvId writes it, then "-r" and the reader's row id, so it is
- * stable across exports and unique even where two names map to one ("Dr A" and "Dr_A"): the
- * digits after the last "-r" are the row id.
- */
-const imrmcReader = (id: number, name: string): string => `${csvId(name)}-r${id}`;
-
-/**
  * Free text in the front matter, on one line: any run of white space, line breaks or other
  * control characters becomes one space (a study name with CR/LF once wrote a second
- * "BEGIN DATA:" and forged rows), and a "BEGIN DATA:" typed into a name loses its colon, so only
- * Verdict's own line starts the data.
+ * "BEGIN DATA:" and forged rows), and the parsers' keywords lose their colon: iMRMC takes a line
+ * holding "N0:", "N1:", "NR:" or "NM:" anywhere (any case) as a count, and "BEGIN DATA:" starts
+ * the data, so only Verdict's own lines may hold them.
  */
 export const frontText = (text: string): string =>
-  text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/(BEGIN\s*DATA)\s*:/gi, '$1 -');
+  text
+    .replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/(BEGIN\s*DATA)\s*:/gi, '$1 -')
+    .replace(/(N[01RM])\s*:/gi, '$1 -');
 
-/** MRMCaov's long data (R package MRMCaov, mrmc(..., data)): reader, treatment, case, truth, rating. */
+/**
+ * MRMCaov's long data (R package MRMCaov, mrmc(..., data)): reader, treatment, case, truth,
+ * rating, with the study key's integer reader and case ids. The columns are in the order RJafroc's
+ * DfReadDataFile(format = "MRMC") reads a .csv (reader, treatment, case, truth, rating; integer
+ * case ids), so the same file loads there when the design is fully crossed.
+ */
 export function mrmcaovFile(ctx: StudyContext, records: readonly AnswerRecord[], questionId?: string): string {
   const q = mrmcQuestion(ctx, questionId);
+  const key = studyKey(records);
   return toCsv(
     ['reader', 'treatment', 'case', 'truth', 'rating'],
-    scores(q, records).scores.map((x) => [x.reader, x.phase, x.caseId, x.truth, x.score]),
+    scores(q, records).scores.map((x) => [key.readers.get(x.readerId)!, x.phase, key.cases.get(x.caseId)!, x.truth, x.score]),
   );
 }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudyResults } from '../../../app/results';
 import type { TestVerdict } from '../../../tests/support/study-fixture';
 import { readWholeStudy, READERS } from '../export/read-study-fixture';
-import { countsFromRatings, fleissKappa, meanCI } from './statistics';
+import { countsFromRatings, empiricalAucFom, fleissKappa, meanCI, orAnalysis } from './statistics';
 
 let v: TestVerdict;
 let studyId: number;
@@ -66,7 +66,7 @@ describe('study results', () => {
 
   it("inter-reader agreement equals Fleiss' kappa of the exported wide matrix", () => {
     const rows = parse(v.exports.build(studyId, 'kappa', 'localisation').content, { columns: true }) as Record<string, string>[];
-    const matrix = rows.map((r) => READERS.map((name) => (r[name] === '' ? null : Number(r[name]))));
+    const matrix = rows.map((r) => ['R1', 'R2', 'R3'].map((id) => (r[id] === '' ? null : Number(r[id]))));
     const expected = fleissKappa(countsFromRatings(matrix).counts).kappa!;
     const loc = results.agreement.find((a) => a.questionId === 'localisation')!;
     expect(loc.readers).toBe(3);
@@ -114,5 +114,89 @@ describe('study results', () => {
           perTrial.set(r.trial_id, Math.max(perTrial.get(r.trial_id) ?? 0, r.time_on_trial_ms));
     expect(stim.trials).toBe(perTrial.size);
     expect(stim.estimate.mean).toBeCloseTo(meanCI([...perTrial.values()]).mean!, 9);
+  });
+
+  it('compares conditions: each reader × condition mean from SQL, the difference of their averages, the later condition first', () => {
+    const rows = latest('localisation').filter((r) => r.sanity === 0 && r.repeat_of === null && r.kind === 'stimulus');
+    const c = results.comparisons.find((x) => x.questionId === 'localisation' && x.fom === 'mean' && x.phase === 'ai-explanation')!;
+    expect(c.factor).toBe('condition');
+    expect(c.readers).toBe(3);
+    // In the protocol's order (isicProtocol: cdam-mel, smooth-mel, attention).
+    expect(c.levels.map((l) => l.id)).toEqual(['cdam-mel', 'smooth-mel', 'attention']);
+    const readerMean = (cond: string, reader: string): number => {
+      const v = rows.filter((r) => r.condition_id === cond && r.reader === reader).map((r) => JSON.parse(r.value_json) as number);
+      return v.reduce((s, x) => s + x, 0) / v.length;
+    };
+    const level = (cond: string): number => READERS.reduce((s, name) => s + readerMean(cond, name), 0) / READERS.length;
+    for (const l of c.levels) {
+      expect(l.estimate.estimate).toBeCloseTo(level(l.id), 12);
+      expect(l.estimate.ci![0]).toBeLessThanOrEqual(l.estimate.estimate);
+    }
+    expect(c.differences).toHaveLength(3);
+    for (const d of c.differences) {
+      const ia = c.levels.findIndex((l) => l.id === d.a);
+      const ib = c.levels.findIndex((l) => l.id === d.b);
+      expect(ia).toBeGreaterThan(ib);
+      expect(d.estimate).toBeCloseTo(level(d.a) - level(d.b), 12);
+      if (d.ci) expect(d.ci[0]).toBeLessThanOrEqual(d.estimate);
+    }
+    expect(c.global!.df1).toBe(2);
+  });
+
+  it('compares phases on the empirical AUC as the MRMCaov file and an OR analysis of it give, and on accuracy', () => {
+    const file = parse(v.exports.build(studyId, 'mrmcaov').content, { columns: true }) as Record<string, string>[];
+    const fileRows = file.map((r) => ({
+      reader: r.reader,
+      treatment: r.treatment,
+      caseId: r.case,
+      value: Number(r.rating),
+      truth: Number(r.truth) as 0 | 1,
+    }));
+    const c = results.comparisons.find((x) => x.questionId === 'malignancy' && x.fom === 'auc')!;
+    expect(c.factor).toBe('phase');
+    const cases = (t: number) => new Set(fileRows.filter((r) => r.truth === t).map((r) => r.caseId)).size;
+    const analyse = () => orAnalysis(fileRows, empiricalAucFom, { treatments: ['unaided', 'ai', 'ai-explanation'] });
+    if (Math.min(cases(0), cases(1)) < 2) {
+      // One case of a kind: the AUC without it is undefined, so is the jackknife; the dashboard says so.
+      expect(analyse).toThrow(/undefined without one of the cases/);
+      expect(c.levels).toEqual([]);
+      expect(c.note).toMatch(/undefined without one of the cases/);
+    } else {
+      const fromFile = analyse();
+      expect(c.levels.map((l) => l.id)).toEqual(['unaided', 'ai', 'ai-explanation']);
+      c.levels.forEach((l, i) => expect(l.estimate.estimate).toBeCloseTo(fromFile.means[i], 12));
+      const later = c.differences.find((d) => d.a === 'ai' && d.b === 'unaided')!;
+      const fileDiff = fromFile.differences.find((d) => d.a === 'unaided' && d.b === 'ai')!;
+      expect(later.estimate).toBeCloseTo(-fileDiff.estimate, 12);
+      expect(later.se).toBeCloseTo(fileDiff.se, 12);
+      expect(later.p).toBeCloseTo(fileDiff.p!, 12);
+    }
+    // Accuracy per phase: its level estimate is the mean over readers of each reader's share right.
+    const acc = results.comparisons.find((x) => x.questionId === 'diagnosis' && x.fom === 'accuracy')!;
+    for (const l of acc.levels) {
+      const rows = latest('diagnosis').filter((r) => r.phase === l.id && r.diagnosis !== null && r.sanity === 0 && r.repeat_of === null);
+      const share = (name: string) => {
+        const mine = rows.filter((r) => r.reader === name);
+        return mine.filter((r) => JSON.parse(r.value_json) === r.diagnosis).length / mine.length;
+      };
+      expect(l.estimate.estimate).toBeCloseTo(READERS.reduce((s, n) => s + share(n), 0) / 3, 12);
+      expect(
+        results.accuracy.find((a) => a.questionId === 'diagnosis' && a.phase === l.id && a.reader === null)!.design!.estimate,
+      ).toBeCloseTo(l.estimate.estimate, 12);
+    }
+    expect(results.comparisons.filter((x) => x.questionId === 'comment' || x.questionId === 'evidence')).toEqual([]);
+    // The study's question first: truth-scored questions lead.
+    expect(['diagnosis', 'malignancy']).toContain(results.comparisons[0].questionId);
+  });
+
+  it('each rating group carries the readers-and-cases interval; the rules are given in words', () => {
+    const g = results.ratings.find((r) => r.questionId === 'localisation')!.groups.find((x) => !x.sanity)!;
+    expect(g.design).not.toBeNull();
+    expect(g.design!.readers).toBe(3);
+    expect(g.design!.ci![1]).toBeGreaterThan(g.design!.ci![0]);
+    expect(results.rules.join('\n')).toMatch(
+      /“malignancy” is scored against the truth .*a rating above 3 on 1–5 calls the case positive; 3 itself counts as a negative call/,
+    );
+    expect(results.rules.join('\n')).toMatch(/Hillis/);
   });
 });

@@ -16,7 +16,9 @@ import type {
   TimingSummary,
 } from '../../../app/results';
 import { studyRecords, type AnswerRecord } from '../export/answer-records';
-import { agreementTables, repeatPairs, type AgreementTable } from '../export/agreement-items';
+import { agreementTables, caseKey, repeatPairs, type AgreementTable } from '../export/agreement-items';
+import { comparisons, designEstimate } from './comparisons';
+import { conditionLabel, rules } from './rules';
 import { isCorrect, numericAnswer, scaleOf } from '../export/answer-values';
 import {
   completeRows,
@@ -24,6 +26,7 @@ import {
   fleissKappa,
   icc2,
   meanCI,
+  meanFom,
   meanPairwiseWeightedKappa,
   proportionCI,
   weightedKappa,
@@ -59,9 +62,18 @@ export class ResultsService {
       intraReader: intraReader(questions, records),
       accuracy: accuracy(records),
       timing: timing(records),
+      comparisons: comparisons(
+        questions,
+        records,
+        ctx.protocol.conditions.map((c) => ({ id: c.id, label: conditionLabel(c) })),
+        (p) => PHASE_WORDS[p] ?? p,
+      ),
+      rules: rules(questions),
     };
   }
 }
+
+const PHASE_WORDS: Record<string, string> = { unaided: 'Unaided', ai: 'AI', 'ai-explanation': 'AI + explanation' };
 
 const estimate = (values: number[]): MeanEstimate => {
   const m = meanCI(values);
@@ -116,6 +128,11 @@ function ratingSummaries(
           target: c?.target ?? null,
           sanity: rs[0].trial.sanity,
           estimate: estimate(values),
+          design: designEstimate(
+            rs.map((r, i) => ({ treatment: '', reader: String(r.reader.id), caseId: caseKey(r), value: values[i] })),
+            meanFom,
+            [scale.min, scale.max],
+          ),
           distribution: distribution(q, values),
         };
       }),
@@ -138,7 +155,8 @@ function agreementOf(q: Question, t: AgreementTable): AgreementSummary {
     return { ...base, fleissKappa: null, weightedKappa: null, icc: null, note: 'agreement needs at least two readers' };
   const notes: string[] = [];
   const { counts, droppedSubjects } = countsFromRatings(t.values);
-  const fleiss = counts.length ? fleissKappa(counts) : null;
+  // Fleiss' kappa counts exact agreement on categories: for numbers (a diameter) it means nothing.
+  const fleiss = counts.length && q.type !== 'number' ? fleissKappa(counts) : null;
   if (droppedSubjects.length)
     notes.push(`${droppedSubjects.length} item(s) not answered by every reader left out of Fleiss' kappa and the ICC`);
   let weighted: AgreementSummary['weightedKappa'] = null;
@@ -194,9 +212,14 @@ function accuracy(records: readonly AnswerRecord[]): AccuracySummary[] {
   for (const group of groupBy(scored, (s) => `${s.r.question.id}|${s.r.trial.phase}`).values()) {
     const { r } = group[0];
     const all = (g: typeof group) => proportion(g.filter((s) => s.correct).length, g.length);
-    out.push({ questionId: r.question.id, phase: r.trial.phase, reader: null, estimate: all(group) });
+    const design = designEstimate(
+      group.map((s) => ({ treatment: '', reader: String(s.r.reader.id), caseId: caseKey(s.r), value: s.correct ? 1 : 0 })),
+      meanFom,
+      [0, 1],
+    );
+    out.push({ questionId: r.question.id, phase: r.trial.phase, reader: null, estimate: all(group), design });
     for (const g of groupBy(group, (s) => s.r.reader.name).values())
-      out.push({ questionId: r.question.id, phase: r.trial.phase, reader: g[0].r.reader.name, estimate: all(g) });
+      out.push({ questionId: r.question.id, phase: r.trial.phase, reader: g[0].r.reader.name, estimate: all(g), design: null });
   }
   return out;
 }

@@ -56,4 +56,4 @@ export class ResultsState {
 }
 
 /** The formats whose file is about one question (the others hold every question). */
-export const QUESTION_FORMATS: ReadonlySet<ExportFormat> = new Set(['imrmc', 'mrmcaov', 'kappa', 'icc']);
+export const QUESTION_FORMATS: ReadonlySet<ExportFormat> = new Set(['imrmc', 'rjafroc', 'mrmcaov', 'mrmc-key', 'kappa', 'icc']);

@@ -1,5 +1,6 @@
 // Reader accuracy against the truth as plot and table rows: per truth-scored question, one row
-// per phase and reader, all readers first, with the Wilson 95% interval.
+// per phase and reader, all readers first: all readers with the readers-and-cases (OR) 95% interval,
+// each reader with the Wilson interval over that reader's cases.
 import type { AccuracySummary } from '../../../app/results';
 import { PHASE_LABELS, phaseRank, readerName } from './labels';
 
@@ -12,6 +13,8 @@ export type AccuracyRow = {
   proportion: number;
   lo: number | null;
   hi: number | null;
+  /** All readers: the interval has readers and cases random (OR); one reader's row: Wilson over that reader's cases. */
+  design: boolean;
 };
 
 export type AccuracyQuestion = { questionId: string; rows: AccuracyRow[]; readers: string[]; phases: string[] };
@@ -30,8 +33,9 @@ export function accuracyByQuestion(accuracy: readonly AccuracySummary[]): Accura
       n: a.estimate.n,
       successes: a.estimate.successes,
       proportion: a.estimate.proportion,
-      lo: a.estimate.ci?.[0] ?? null,
-      hi: a.estimate.ci?.[1] ?? null,
+      lo: (a.design?.ci ?? a.estimate.ci)?.[0] ?? null,
+      hi: (a.design?.ci ?? a.estimate.ci)?.[1] ?? null,
+      design: !!a.design?.ci,
     }));
     return { questionId, rows, readers: [...new Set(rows.map((r) => r.reader))], phases: [...new Set(rows.map((r) => r.phase))] };
   });

@@ -138,7 +138,7 @@ export function accuracyPlot(q: AccuracyQuestion, width = DEFAULT_WIDTH): Plot.P
     fy: { domain: q.readers, label: null, axis: 'left', padding: 0.15 },
     x: {
       domain: [0, 1],
-      label: 'Proportion correct (Wilson 95% CI)',
+      label: 'Proportion correct (95% CI)',
       labelAnchor: 'center',
       labelArrow: 'none',
       grid: true,

@@ -13,10 +13,12 @@ describe('rating rows', () => {
     ]);
   });
   it('carries mean, interval and n; no interval below two ratings', () => {
-    expect(ratingRows(useful)[0]).toMatchObject({ n: 4, mean: 4, lo: 3.1, hi: 4.9 });
+    // The readers-and-cases interval where the design gives one, else the ratings' own.
+    expect(ratingRows(useful)[0]).toMatchObject({ n: 4, mean: 4, lo: 2.5, hi: 5, design: true });
+    expect(ratingRows(useful)[2]).toMatchObject({ n: 4, mean: 3, lo: 1.7, hi: 4.3, design: false });
     expect(ratingRows(malignant)).toEqual([
-      { label: 'Unaided', sanity: false, n: 1, mean: 3, lo: null, hi: null },
-      { label: 'AI', sanity: false, n: 4, mean: 3.5, lo: 2, hi: 5 },
+      { label: 'Unaided', sanity: false, n: 1, mean: 3, lo: null, hi: null, design: false },
+      { label: 'AI', sanity: false, n: 4, mean: 3.5, lo: 2, hi: 5, design: false },
     ]);
   });
   it('tells apart two conditions with one method and target, and names phases when there are several', () => {

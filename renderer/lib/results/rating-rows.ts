@@ -13,6 +13,8 @@ export type RatingRow = {
   /** The 95% interval; null below two ratings (the dot is drawn alone). */
   lo: number | null;
   hi: number | null;
+  /** Whether the interval has readers and cases random (OR); otherwise it treats the ratings as independent. */
+  design: boolean;
 };
 
 export type DistributionRow = { label: string; sanity: boolean; value: number; count: number; share: number };
@@ -55,8 +57,10 @@ export function ratingRows(s: RatingSummary): RatingRow[] {
     sanity: g.sanity,
     n: g.estimate.n,
     mean: g.estimate.mean,
-    lo: g.estimate.ci?.[0] ?? null,
-    hi: g.estimate.ci?.[1] ?? null,
+    // Readers and cases random where the design gives an interval (two readers and two cases at least).
+    lo: (g.design?.ci ?? g.estimate.ci)?.[0] ?? null,
+    hi: (g.design?.ci ?? g.estimate.ci)?.[1] ?? null,
+    design: !!g.design?.ci,
   }));
 }
 

@@ -10,8 +10,10 @@ const group = (g: Partial<RatingGroup> & Pick<RatingGroup, 'phase' | 'estimate' 
   method: null,
   target: null,
   sanity: false,
+  design: null,
   ...g,
 });
+const design = (estimate: number, ci: [number, number] | null) => ({ estimate, se: 0.1, df: 12, ci, readers: 2, cases: 4 });
 
 export const SAMPLE: StudyResults = {
   studyId: 3,
@@ -51,6 +53,7 @@ export const SAMPLE: StudyResults = {
           method: 'cdam',
           target: 'MEL',
           estimate: est(4, 4, [3.1, 4.9]),
+          design: design(4, [2.5, 5]),
           distribution: dist([0, 0, 1, 2, 1]),
         }),
       ],
@@ -81,10 +84,34 @@ export const SAMPLE: StudyResults = {
   ],
   intraReader: [{ questionId: 'useful', reader: 'Dr Ada', pairs: 2, exactAgreement: 0.5, weightedKappa: null }],
   accuracy: [
-    { questionId: 'malignant', phase: 'ai', reader: 'Dr Ben', estimate: { n: 2, successes: 2, proportion: 1, ci: [0.34, 1] } },
-    { questionId: 'malignant', phase: 'unaided', reader: null, estimate: { n: 4, successes: 2, proportion: 0.5, ci: [0.15, 0.85] } },
-    { questionId: 'malignant', phase: 'ai', reader: null, estimate: { n: 4, successes: 3, proportion: 0.75, ci: [0.3, 0.95] } },
-    { questionId: 'malignant', phase: 'unaided', reader: 'Dr Ada', estimate: { n: 2, successes: 1, proportion: 0.5, ci: [0.09, 0.91] } },
+    {
+      questionId: 'malignant',
+      phase: 'ai',
+      reader: 'Dr Ben',
+      estimate: { n: 2, successes: 2, proportion: 1, ci: [0.34, 1] },
+      design: null,
+    },
+    {
+      questionId: 'malignant',
+      phase: 'unaided',
+      reader: null,
+      estimate: { n: 4, successes: 2, proportion: 0.5, ci: [0.15, 0.85] },
+      design: design(0.5, [0.05, 0.95]),
+    },
+    {
+      questionId: 'malignant',
+      phase: 'ai',
+      reader: null,
+      estimate: { n: 4, successes: 3, proportion: 0.75, ci: [0.3, 0.95] },
+      design: null,
+    },
+    {
+      questionId: 'malignant',
+      phase: 'unaided',
+      reader: 'Dr Ada',
+      estimate: { n: 2, successes: 1, proportion: 0.5, ci: [0.09, 0.91] },
+      design: null,
+    },
   ],
   timing: [
     {
@@ -104,5 +131,45 @@ export const SAMPLE: StudyResults = {
       estimate: { n: 2, mean: 9000, sd: 500, ci: [4500, 13500] },
     },
     { phase: 'unaided', kind: 'case', reader: null, trials: 4, medianMs: 8000, estimate: { n: 4, mean: 8500, sd: 700, ci: [7400, 9600] } },
+  ],
+  comparisons: [
+    {
+      questionId: 'useful',
+      prompt: 'How useful is this explanation?',
+      factor: 'condition',
+      phase: 'ai-explanation',
+      fom: 'mean',
+      range: [1, 5],
+      readers: 2,
+      cases: 4,
+      readersLeftOut: [],
+      levels: [
+        { id: 'cdam', label: 'CDAM / MEL', estimate: design(4, [2.5, 5]) },
+        { id: 'attn', label: 'Attention', estimate: design(3, [1.5, 4.5]) },
+      ],
+      global: { f: 4, df1: 1, df2: 9.5, p: 0.075 },
+      differences: [{ a: 'attn', b: 'cdam', estimate: -1, se: 0.5, df: 9.5, ci: [-2.12, 0.12], t: -2, p: 0.075 }],
+      rule: 'mean rating over readers and cases',
+      note: null,
+    },
+    {
+      questionId: 'malignant',
+      prompt: 'How likely is this lesion malignant?',
+      factor: 'phase',
+      phase: null,
+      fom: 'auc',
+      range: [0, 1],
+      readers: 1,
+      cases: 0,
+      readersLeftOut: [],
+      levels: [],
+      global: null,
+      differences: [],
+      rule: 'empirical (trapezoidal) ROC area of the ratings against the binary truth',
+      note: 'An OR analysis needs at least two readers with a figure of merit under every condition, got 1.',
+    },
+  ],
+  rules: [
+    '“malignant” is scored against the truth — malignancy; a rating above 3 on 1–5 calls the case positive; 3 itself counts as a negative call.',
   ],
 };
