@@ -26,8 +26,8 @@ describe('method descriptors', () => {
     expect(new Set(METHOD_IDS).size).toBe(METHOD_IDS.length);
     expect(METHOD_IDS.slice(0, 2)).toEqual(['attention', 'cdam']);
     for (const id of METHOD_IDS) expect(descriptor(id).id).toBe(id);
-    expect(isMethodId('grad-cam')).toBe(false);
-    expect(() => descriptor('grad-cam' as never)).toThrow(/No explanation method "grad-cam"/);
+    expect(isMethodId('score-cam')).toBe(false);
+    expect(() => descriptor('score-cam' as never)).toThrow(/No explanation method "score-cam"/);
   });
 
   it('give each method one label, unique, and the same wherever it is shown', () => {
@@ -107,7 +107,7 @@ describe('method descriptors', () => {
   });
 
   it('offer a method exactly where a pack provides what it needs', () => {
-    const needs: MethodNeed[] = ['backbone', 'tail', 'attribute-maps', 'prototype-maps', 'black-box'];
+    const needs: MethodNeed[] = ['backbone', 'tail', 'attribute-maps', 'prototype-maps', 'black-box', 'cam'];
     for (const need of needs) expect(offeredMethods([need])).toEqual(METHOD_DESCRIPTORS.filter((d) => d.needs === need).map((d) => d.id));
     expect(offeredMethods(needs)).toEqual([...METHOD_IDS]);
     expect(offeredMethods([])).toEqual([]);

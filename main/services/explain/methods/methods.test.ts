@@ -65,7 +65,7 @@ describe('explanation methods', () => {
       expect(typeof method(id).compute).toBe('function');
     }
     for (const m of METHODS) expect(m.reference).toMatch(/\w+.*(19|20)\d\d|arXiv|obzai\/CDAM/);
-    expect(() => method('grad-cam')).toThrow(/No explanation method "grad-cam"/);
+    expect(() => method('score-cam')).toThrow(/No explanation method "score-cam"/);
   });
 
   it('normalises parameters: defaults filled, sorted, and foreign ones refused', () => {
