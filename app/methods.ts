@@ -169,6 +169,60 @@ const DESCRIPTORS = [
       '(ReLU, min-max scaling, bilinear resize to the input, scaled again). For a global-average-pool + linear head it is ReLU(CAM) scaled to 0…1',
   },
   {
+    id: 'rise',
+    label: 'RISE',
+    ends: ['low importance', 'high importance'],
+    targets: 'output',
+    params: [
+      { name: 'masks', description: 'Number of random masks (N)', integer: true, min: 1, max: 20000, default: 4000 },
+      { name: 'cells', description: 'Cells per side of the random grid (s)', integer: true, min: 2, max: 64, default: 7 },
+      { name: 'keep', description: 'Probability that a cell is kept (p)', integer: false, min: 0.01, max: 1, default: 0.5 },
+      {
+        name: 'seed',
+        description: 'Seed of the masks (with the case, nodule and target), so a map can be reproduced',
+        integer: true,
+        min: 0,
+        max: 2 ** 32 - 1,
+        default: 0,
+      },
+    ],
+    signed: false,
+    needs: 'black-box',
+    reference:
+      'Petsiuk, Das & Saenko, "RISE: Randomized Input Sampling for Explanation of Black-box Models", BMVC 2018 (arXiv:1806.07421); eclique/RISE explanations.py. ' +
+      "Class outputs only (the masks are weighed by the class probability, as the authors' softmax-wrapped models); N = 4000, s = 7, p = 0.5 (the paper's ResNet-50 setting; the repository's notebook uses 6000, 8, 0.1); masks drawn from mulberry32 seeded per case, nodule, target and seed",
+  },
+  {
+    id: 'occlusion',
+    label: 'Occlusion',
+    ends: EVIDENCE,
+    targets: 'output',
+    params: [
+      {
+        name: 'window',
+        description: 'Side of the square occluding window, in model-input pixels',
+        integer: true,
+        min: 1,
+        max: 4096,
+        default: 16,
+      },
+      { name: 'stride', description: 'Step between windows, in model-input pixels', integer: true, min: 1, max: 4096, default: 8 },
+      {
+        name: 'baseline',
+        description: 'Value the window is set to, in the normalised model input (0: the normalisation mean)',
+        integer: false,
+        min: -10,
+        max: 10,
+        default: 0,
+      },
+    ],
+    signed: true,
+    needs: 'black-box',
+    reference:
+      'Zeiler & Fergus, "Visualizing and Understanding Convolutional Networks", ECCV 2014; as Captum\'s Occlusion defines it: each pixel gets the mean, over the windows covering it, of f(x) − f(x with the window at the baseline). ' +
+      'f is the class probability (a regression output: its value); pixels no window covers get 0 (Captum: 0/0)',
+  },
+  {
     id: 'attribute-map',
     label: 'Attribute map',
     ends: ATTENTION,

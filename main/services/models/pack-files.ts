@@ -17,13 +17,14 @@ export const PACK_LIMITS = {
   manifestBytes: 4 * 1024 * 1024,
   /** File roles in one manifest: isic-protofm has 213. */
   files: 1024,
-  /** A graph (backbone, tail): ONNX Runtime cannot load a protobuf graph above 2 GiB. */
+  /** A graph (backbone, tail, a black-box pack's model): ONNX Runtime cannot load a protobuf graph above 2 GiB. */
   graphBytes: 2 * 1024 * 1024 * 1024,
   /** Any other file (fixtures, card, exemplar images): the largest bundled one is about 2 MB. */
   fileBytes: 256 * 1024 * 1024,
 } as const;
 
-const limitFor = (role: string): number => (role === 'backbone' || role === 'tail' ? PACK_LIMITS.graphBytes : PACK_LIMITS.fileBytes);
+const limitFor = (role: string): number =>
+  role === 'backbone' || role === 'tail' || role === 'model' ? PACK_LIMITS.graphBytes : PACK_LIMITS.fileBytes;
 
 const CHUNK = 1024 * 1024;
 

@@ -11,7 +11,9 @@ import { conceptCdam } from './concept-cdam';
 import { gradCam } from './grad-cam';
 import { integratedCdam } from './integrated-cdam';
 import { lima } from './lima';
+import { occlusion } from './occlusion';
 import { prototypeMap } from './prototype-map';
+import { rise } from './rise';
 import { smoothCdam } from './smooth-cdam';
 import type { MethodDefinition } from './types';
 
@@ -24,6 +26,8 @@ const BY_ID: Record<MethodId, MethodDefinition> = {
   'integrated-cdam': integratedCdam,
   'concept-cdam': conceptCdam,
   lima,
+  rise,
+  occlusion,
   cam,
   'grad-cam': gradCam,
   'attribute-map': attributeMap,
