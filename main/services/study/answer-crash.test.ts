@@ -69,13 +69,49 @@ afterAll(() => {
   );
 });
 
-async function crashTrial(): Promise<void> {
-  const dir = tempDir('verdict-crash-');
+/** A host on a fresh copy of the prepared database, the reader signed in; `exited` settles when its process has ended. */
+async function hostOnCopy(prefix: string) {
+  const dir = tempDir(prefix);
   copyFileSync(prepared, join(dir, 'study.db'));
   const host = await startServeProcess({ dataDir: dir });
   const exited = new Promise<void>((resolve) => (host.child.exitCode !== null ? resolve() : host.child.once('exit', () => resolve())));
   const api = await host.api();
   await api.call('session.signIn', { readerId, passphrase: PASS });
+  return { dir, host, exited, api };
+}
+
+/** Opens the study database left in `dir` for `check`, then closes it and removes the folder. */
+function checkDatabase(dir: string, check: (db: Sqlite.Database) => void): void {
+  const db = new Sqlite(join(dir, 'study.db'));
+  try {
+    check(db);
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** reading.answer's arguments for one item and value. */
+const answerArgs = (item: Item, value: unknown) => ({
+  studyId,
+  trialId: item.trialId,
+  questionId: item.questionId,
+  value: value as never,
+  displayState: { opacity: 0.5 },
+  timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 },
+});
+
+/** What the client knows of an acknowledged answer. */
+const ackOf = (item: Item, value: unknown, reply: { answerId: number; version: number }): Acked => ({
+  answerId: reply.answerId,
+  trialId: item.trialId,
+  questionId: item.questionId,
+  version: reply.version,
+  valueJson: JSON.stringify(value),
+});
+
+async function crashTrial(): Promise<void> {
+  const { dir, host, exited, api } = await hostOnCopy('verdict-crash-');
 
   const acked: Acked[] = [];
   let dead = false;
@@ -89,30 +125,15 @@ async function crashTrial(): Promise<void> {
       const value = item.value();
       inFlight++;
       const reply = await Promise.race([
-        api
-          .call('reading.answer', {
-            studyId,
-            trialId: item.trialId,
-            questionId: item.questionId,
-            value: value as never,
-            displayState: { opacity: 0.5 },
-            timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 },
-          })
-          .then(
-            (r) => r,
-            () => null,
-          ),
+        api.call('reading.answer', answerArgs(item, value)).then(
+          (r) => r,
+          () => null,
+        ),
         exited.then(() => null),
       ]);
       if (!reply) return;
       inFlight--;
-      acked.push({
-        answerId: reply.answerId,
-        trialId: item.trialId,
-        questionId: item.questionId,
-        version: reply.version,
-        valueJson: JSON.stringify(value),
-      });
+      acked.push(ackOf(item, value, reply));
       firstAck();
     }
   };
@@ -126,8 +147,7 @@ async function crashTrial(): Promise<void> {
   api.close();
   totals.inFlightAtKill += inFlight;
 
-  const db = new Sqlite(join(dir, 'study.db'));
-  try {
+  checkDatabase(dir, (db) => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(verifyEventLog(db)).toMatchObject({ ok: true, firstBreak: null });
     const get = db.prepare('SELECT trial_id, question_id, version, value_json FROM answer WHERE id = ?');
@@ -147,10 +167,7 @@ async function crashTrial(): Promise<void> {
     totals.committedUnacked += inDb - acked.length;
     totals.acked += acked.length;
     totals.found += found;
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 describe('answers survive SIGKILL of the serving process', () => {
@@ -173,27 +190,12 @@ async function answerInTurn(api: Awaited<ReturnType<Awaited<ReturnType<typeof st
   for (let i = 0; acked.length < n; i++) {
     const item = items[(items.length - 1 - i) % items.length];
     const value = item.value();
-    const reply = await api
-      .call('reading.answer', {
-        studyId,
-        trialId: item.trialId,
-        questionId: item.questionId,
-        value: value as never,
-        displayState: { opacity: 0.5 },
-        timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 },
-      })
-      .catch((e: { code?: string }) => {
-        if (e.code === 'answer.locked') return null;
-        throw e;
-      });
-    if (!reply) continue;
-    acked.push({
-      answerId: reply.answerId,
-      trialId: item.trialId,
-      questionId: item.questionId,
-      version: reply.version,
-      valueJson: JSON.stringify(value),
+    const reply = await api.call('reading.answer', answerArgs(item, value)).catch((e: { code?: string }) => {
+      if (e.code === 'answer.locked') return null;
+      throw e;
     });
+    if (!reply) continue;
+    acked.push(ackOf(item, value, reply));
   }
   return acked;
 }
@@ -209,12 +211,7 @@ const found = (db: Sqlite.Database, acked: Acked[]) => {
 
 describe('the WAL deleted under a running host (issue 16 §13)', () => {
   it('refuses the next answer, and after a SIGKILL every acknowledged answer is in the database', async () => {
-    const dir = tempDir('verdict-wal-');
-    copyFileSync(prepared, join(dir, 'study.db'));
-    const host = await startServeProcess({ dataDir: dir });
-    const exited = new Promise<void>((resolve) => host.child.once('exit', () => resolve()));
-    const api = await host.api();
-    await api.call('session.signIn', { readerId, passphrase: PASS });
+    const { dir, host, exited, api } = await hostOnCopy('verdict-wal-');
     const acked = await answerInTurn(api, 30);
     unlinkSync(join(dir, 'study.db-wal'));
     await expect(answerInTurn(api, 1)).rejects.toMatchObject({
@@ -224,32 +221,22 @@ describe('the WAL deleted under a running host (issue 16 §13)', () => {
     host.child.kill('SIGKILL');
     await exited;
     api.close();
-    const db = new Sqlite(join(dir, 'study.db'));
-    try {
+    checkDatabase(dir, (db) => {
       expect(db.pragma('quick_check', { simple: true })).toBe('ok');
       expect(found(db, acked)).toBe(30);
       expect(verifyEventLog(db)).toMatchObject({ ok: true, firstBreak: null });
-    } finally {
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 
   it('a SIGKILL right after the deletion loses what the WAL held, and the integrity check reports the missing tail', async () => {
-    const dir = tempDir('verdict-wal-');
-    copyFileSync(prepared, join(dir, 'study.db'));
-    const host = await startServeProcess({ dataDir: dir });
-    const exited = new Promise<void>((resolve) => host.child.once('exit', () => resolve()));
-    const api = await host.api();
-    await api.call('session.signIn', { readerId, passphrase: PASS });
+    const { dir, host, exited, api } = await hostOnCopy('verdict-wal-');
     const acked = await answerInTurn(api, 30);
     // Before the host's one-second watch can copy the log into the database file.
     unlinkSync(join(dir, 'study.db-wal'));
     host.child.kill('SIGKILL');
     await exited;
     api.close();
-    const db = new Sqlite(join(dir, 'study.db'));
-    try {
+    checkDatabase(dir, (db) => {
       // The loss is real (this is what the issue saw: quick_check ok, 0 of 30 answers)…
       expect(db.pragma('quick_check', { simple: true })).toBe('ok');
       expect(found(db, acked)).toBe(0);
@@ -257,10 +244,7 @@ describe('the WAL deleted under a running host (issue 16 §13)', () => {
       const report = verifyEventLog(db);
       expect(report.ok).toBe(false);
       expect(report.firstBreak!.reason).toMatch(/events at the end are missing, with the answers they recorded/);
-    } finally {
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 });
 
@@ -280,14 +264,7 @@ describe('a full disk (issue 16 §15)', () => {
       let args: Parameters<typeof call<'reading.answer'>>[3] | null = null;
       for (let i = 0; i < 2000 && !refused; i++) {
         const item = items[items.length - 1 - (i % items.length)];
-        args = {
-          studyId,
-          trialId: item.trialId,
-          questionId: item.questionId,
-          value: item.value() as never,
-          displayState: { opacity: 0.5 },
-          timings: { timeToFirstInputMs: 10, timeOnTrialMs: 20 },
-        };
+        args = answerArgs(item, item.value());
         const r = await dispatch(v.handlers, reader, 'reading.answer', args);
         if (!r.ok && r.error.code !== 'answer.locked') refused = r.error;
       }
