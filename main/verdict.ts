@@ -6,7 +6,7 @@ import { EventBus } from './event-bus';
 import { consoleLog, type Log } from './log';
 import { migrationsDir, resourcesDir } from './paths';
 import { loadMigrations } from './services/db/migrations';
-import { openStudyDb, type StudyDb } from './services/db/open-db';
+import { openStudyDb } from './services/db/open-db';
 import { CaseService } from './services/cases/case-service';
 import { ImagingService } from './services/imaging/imaging-service';
 import { ImportService } from './services/import/import-service';
@@ -14,7 +14,7 @@ import { ModelService } from './services/models/model-service';
 import { packStoreFor } from './services/models/model-store';
 import type { ProviderName } from './services/models/execution-providers';
 import { ExplanationService, inferenceQueue } from './services/explain/explain-service';
-import { buildHandlers } from './api/handlers';
+import { buildHandlers, type Services } from './api/handlers';
 import { Caller } from './services/access/caller';
 import { ReaderService } from './services/access/reader-service';
 import { ProtocolService } from './services/study/protocol-service';
@@ -44,21 +44,8 @@ export type VerdictOptions = {
   providers?: ProviderName[];
 };
 
-export type Verdict = {
-  study: StudyDb;
+export type Verdict = Services & {
   events: EventBus;
-  cases: CaseService;
-  imaging: ImagingService;
-  imports: ImportService;
-  models: ModelService;
-  explain: ExplanationService;
-  readers: ReaderService;
-  protocols: ProtocolService;
-  studies: StudyService;
-  reading: ReadingService;
-  exports: ExportService;
-  results: ResultsService;
-  metrics: MetricsService;
   /** The event log as checked when this database was opened. */
   integrity: IntegrityReport;
   handlers: Handlers;
@@ -105,9 +92,8 @@ export function createVerdict(opts: VerdictOptions): Verdict {
       .then(() => studies.resumePreparations())
       .catch((e) => log.error('start-up: bundled packs or study preparation failed', e));
   }
-  const handlers = buildHandlers({
+  const services: Services = {
     study,
-    host: opts.host,
     cases,
     imaging,
     imports,
@@ -120,23 +106,11 @@ export function createVerdict(opts: VerdictOptions): Verdict {
     exports,
     results,
     metrics,
-    pickFolder: opts.pickFolder,
-  });
+  };
+  const handlers = buildHandlers({ ...services, host: opts.host, pickFolder: opts.pickFolder });
   return {
-    study,
+    ...services,
     events,
-    cases,
-    imaging,
-    imports,
-    models,
-    explain,
-    readers,
-    protocols,
-    studies,
-    reading,
-    exports,
-    results,
-    metrics,
     integrity,
     handlers,
     newCaller: () => new Caller(study.db),

@@ -19,9 +19,9 @@ import { requester } from '../event-bus';
 import { readableImage, readableSeries } from '../services/access/reader-scope';
 import { APP_VERSION } from '../version';
 
-export type HandlerDeps = {
+/** The services of one study database (createVerdict makes them; the handlers call them). */
+export type Services = {
   study: StudyDb;
-  host: HostKind;
   cases: CaseService;
   imaging: ImagingService;
   imports: ImportService;
@@ -34,6 +34,10 @@ export type HandlerDeps = {
   exports: ExportService;
   metrics: MetricsService;
   results: ResultsService;
+};
+
+export type HandlerDeps = Services & {
+  host: HostKind;
   pickFolder?: (title?: string) => Promise<string | null>;
 };
 

@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { PhaseId, Protocol } from '../../../app/protocol';
 import type { Answer, AnswerValue, RoiScores } from '../../../app/study';
 import { VerdictError } from '../../../app/errors';
+import type { AnswerRowContent } from '../db/event-log';
 import type { ResolvedModel } from './protocol-resolve';
 import type { TrialKind } from './trial-plan';
 
@@ -48,21 +49,8 @@ export type TrialRow = {
   repeat_of: number | null;
 };
 
-export type AnswerRow = {
-  id: number;
-  trial_id: number;
-  reader_id: number;
-  question_id: string;
-  question_version: number;
-  version: number;
-  supersedes: number | null;
-  value_json: string;
-  scores_json: string | null;
-  display_state_json: string;
-  time_to_first_input_ms: number | null;
-  time_on_trial_ms: number;
-  created_at: string;
-};
+/** An answer row: its id and the columns its event vouches for. */
+export type AnswerRow = { id: number } & AnswerRowContent;
 
 export function studyContext(db: Database, studyId: number): StudyContext {
   const study = db.prepare('SELECT * FROM study WHERE id = ?').get(studyId) as StudyRow | undefined;
