@@ -1,7 +1,7 @@
 // A model's outputs as the panel shows them: class probabilities per head (softmax over the
 // head's logits where main did not send one), and for LIDC the regression biomarkers beside the
 // readers' ratings of the same characteristic.
-import type { LidcCharacteristics, Nodule } from '../../../app/domain';
+import { LIDC_CHARACTERISTICS, type LidcCharacteristics, type Nodule } from '../../../app/domain';
 import type { AttributeAxis, ModelTarget, PredictedOutput } from '../../../app/explain';
 import { softmax } from '../../../app/numeric';
 
@@ -42,18 +42,7 @@ export function otherRegressions(outputs: readonly PredictedOutput[]): Predicted
   return outputs.filter((o) => o.kind === 'regression' && !isCharacteristic(o.name) && o.name !== 'diameter');
 }
 
-const CHARACTERISTIC_KEYS: readonly string[] = [
-  'subtlety',
-  'internalStructure',
-  'calcification',
-  'sphericity',
-  'margin',
-  'lobulation',
-  'spiculation',
-  'texture',
-  'malignancy',
-];
-const isCharacteristic = (name: string): name is keyof LidcCharacteristics => CHARACTERISTIC_KEYS.includes(name);
+const isCharacteristic = (name: string): name is keyof LidcCharacteristics => (LIDC_CHARACTERISTICS as readonly string[]).includes(name);
 
 /** The model's prediction of each LIDC characteristic it predicts (regression outputs named like the characteristic). */
 export function characteristicPredictions(outputs: readonly PredictedOutput[]): Partial<Record<keyof LidcCharacteristics, number>> {
