@@ -82,9 +82,11 @@ def load_state_dict(path: str, key: str = None) -> dict:
                 obj = obj[k]
                 break
     sd = dict(_tensors(obj, path))
-    for prefix in ('module.', '_orig_mod.', 'backbone.'):
+    for prefix in ('module.', '_orig_mod.'):
         if sd and all(k.startswith(prefix) for k in sd):
             sd = {k[len(prefix):]: v for k, v in sd.items()}
+    if any(k.startswith('backbone.') for k in sd):  # DINO's MultiCropWrapper: backbone.* and the projection head.*
+        sd = {k[len('backbone.'):]: v for k, v in sd.items() if k.startswith('backbone.')}
     return sd
 
 

@@ -69,7 +69,7 @@ def make(variant: str, seed: int = 0):
                               ('layernorm_before', 'layernorm_after', 'intermediate.dense', 'output.dense'))
             _ln(g, d, s + n1, sd)
             for n in ('query', 'key', 'value'):
-                sd[f'{s}attention.attention.{n}.weight'] = _w(g, d, d, std=2.0 / math.sqrt(d))
+                sd[f'{s}attention.attention.{n}.weight'] = _w(g, d, d, std=1.0 / math.sqrt(d))
                 sd[f'{s}attention.attention.{n}.bias'] = _w(g, d)
             sd[s + 'attention.output.dense.weight'] = _w(g, d, d, std=1 / math.sqrt(d))
             sd[s + 'attention.output.dense.bias'] = _w(g, d)
@@ -97,7 +97,7 @@ def make(variant: str, seed: int = 0):
     for i in range(depth):
         b = f'blocks.{i}.'
         _ln(g, d, b + 'norm1', sd)
-        sd[b + 'attn.qkv.weight'] = _w(g, 3 * d, d, std=2.0 / math.sqrt(d))
+        sd[b + 'attn.qkv.weight'] = _w(g, 3 * d, d, std=1.0 / math.sqrt(d))
         if v['qkv_bias']:
             sd[b + 'attn.qkv.bias'] = _w(g, 3 * d)
         sd[b + 'attn.proj.weight'] = _w(g, d, d, std=1 / math.sqrt(d))

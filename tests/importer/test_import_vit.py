@@ -145,6 +145,14 @@ class Refusals(unittest.TestCase):
         self.assertIn("import_vit: refused: checkpoint: missing key 'pos_embed'", r.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.dir, 'pack')))
 
+    def test_dino_training_checkpoint_reads_the_teacher_backbone(self):
+        sd, head, _ = checkpoints.make('dino-avg-small')
+        full = {'teacher': {**{'module.backbone.' + k: v for k, v in sd.items()}, 'module.head.mlp.0.weight': torch.zeros(8, 128)},
+                'student': {}, 'epoch': 100}
+        probe = self.save(head, 'probe.pth')
+        vit, _ = build_vit(self.save(full), 'dino', 64, 7, head=probe)
+        self.assertTrue(torch.equal(vit.cls_token.data, sd['cls_token']))
+
     def test_labels_file_with_a_repeated_name(self):
         labels = os.path.join(self.dir, 'labels.txt')
         with open(labels, 'w') as f:
