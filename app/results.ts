@@ -2,7 +2,7 @@
 // statistics. Unblinded (methods named): staff only, never sent to a reader.
 import type { PhaseId } from './protocol';
 
-export const EXPORT_FORMATS = ['csv', 'imrmc', 'rjafroc', 'mrmcaov', 'mrmc-key', 'kappa', 'icc', 'json'] as const;
+export const EXPORT_FORMATS = ['csv', 'comparisons', 'imrmc', 'rjafroc', 'mrmcaov', 'mrmc-key', 'kappa', 'icc', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export type ExportedFile = { fileName: string; mediaType: string; content: string };

@@ -1,5 +1,5 @@
 // `verdict export` in a child process on a study read through the API: every format is written
-// where --out says; wrong arguments are refused with the reason.
+// where --out says; wrong arguments are refused with the reason. `verdict results` prints the comparisons.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../tests/support/data';
 import { runVerdict } from '../../tests/support/run-verdict';
 import { readWholeStudy } from '../services/export/read-study-fixture';
-import { EXPORT_FORMATS } from '../../app/results';
+import { EXPORT_FORMATS, type StudyResults } from '../../app/results';
+import { readCsvAsR } from '../../tests/support/mrmc-tool-readers';
 
 let db: string;
 let studyId: number;
@@ -45,7 +46,7 @@ describe('verdict export', () => {
     const dir = tempDir();
     expect(
       (await runVerdict(['export', '--db', db, '--study', String(studyId), '--format', 'xlsx', '--out', join(dir, 'x')])).stderr,
-    ).toContain('--format must be one of csv, imrmc, rjafroc, mrmcaov, mrmc-key, kappa, icc, json (got "xlsx")');
+    ).toContain('--format must be one of csv, comparisons, imrmc, rjafroc, mrmcaov, mrmc-key, kappa, icc, json (got "xlsx")');
     expect((await runVerdict(['export', '--db', db, '--study', '999', '--format', 'csv', '--out', join(dir, 'x')])).stderr).toContain(
       'No study with id 999',
     );
@@ -70,6 +71,40 @@ describe('verdict export', () => {
       ).stderr,
     ).toContain('--question nope: no such question');
     const help = await runVerdict(['export', '--help']);
-    expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('--format csv|imrmc|rjafroc|mrmcaov|mrmc-key|kappa|icc|json') });
+    expect(help).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('--format csv|comparisons|imrmc|rjafroc|mrmcaov|mrmc-key|kappa|icc|json'),
+    });
   }, 60_000);
+});
+
+describe('verdict results', () => {
+  it('prints each comparison with its levels, differences and p-values, and the rules; --json gives the same numbers', async () => {
+    const json = await runVerdict(['results', '--db', db, '--study', String(studyId), '--json']);
+    expect(json.code).toBe(0);
+    const r = JSON.parse(json.stdout) as StudyResults;
+    const loc = r.comparisons.find((c) => c.questionId === 'localisation' && c.fom === 'mean')!;
+    expect(loc.differences).toHaveLength(3);
+    const text = await runVerdict(['results', '--db', db, '--study', String(studyId)]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('localisation · mean · conditions in phase ai-explanation: mean rating over readers and cases');
+    const d = loc.differences[0];
+    const label = new Map(loc.levels.map((l) => [l.id, l.label]));
+    expect(text.stdout).toContain(
+      `  ${label.get(d.a)} − ${label.get(d.b)}: ${d.estimate.toFixed(2)} [${d.ci![0].toFixed(2)}, ${d.ci![1].toFixed(2)}]`,
+    );
+    expect(text.stdout).toMatch(/Rules:\n {2}- “diagnosis” is scored against the truth/);
+    // The comparisons export: the same differences, in columns R reads as numbers.
+    const out = join(tempDir(), 'comparisons.csv');
+    await runVerdict(['export', '--db', db, '--study', String(studyId), '--format', 'comparisons', '--out', out]);
+    const csv = readCsvAsR(readFileSync(out, 'utf8'));
+    const col = (name: string) => csv.columns[csv.names.indexOf(name)];
+    for (const name of ['estimate', 'se', 'df', 'ci_lower', 'ci_upper', 'p', 'readers', 'cases'])
+      expect(['numeric', 'integer'], name).toContain(csv.types[csv.names.indexOf(name)]);
+    const row = col('row').findIndex(
+      (x, i) => x === 'difference' && col('question_id')[i] === 'localisation' && col('level')[i] === d.a && col('versus')[i] === d.b,
+    );
+    expect(Number(col('estimate')[row])).toBeCloseTo(d.estimate, 12);
+    expect(Number(col('p')[row])).toBeCloseTo(d.p!, 12);
+  }, 120_000);
 });

@@ -6,13 +6,20 @@ import { EXPORT_FORMATS, type ExportFormat } from '../../app/results';
 import { openExisting } from './study-command';
 
 export const EXPORT_USAGE = `usage: verdict export --db FILE --study ID --format ${EXPORT_FORMATS.join('|')} --out PATH [--question ID]
-  csv      one row per reader × case × stimulus × question (latest answer versions), all context columns
-  imrmc    iMRMC input (reader, case, modality = phase, score; truth rows) for a truth-scored case question
-  mrmcaov  MRMCaov long data: reader, treatment, case, truth, rating
-  kappa    wide reader matrices (item × reader) for Fleiss' and weighted kappa
-  icc      long targets / raters / ratings for ICC
-  json     the whole study: protocol, readers, cases, trials, stimuli, every answer version
-  --question picks the question of imrmc/mrmcaov (default: the first with "truth") and of kappa/icc (default: all)`;
+  csv          one row per reader × case × stimulus × question (latest answer versions), all context columns
+  comparisons  conditions and phases compared (Obuchowski–Rockette, Hillis ddf; readers and cases random):
+               each level's interval, each difference with its interval and p, the global F test
+  imrmc        iMRMC input (N0/N1/NR/NM; reader, case, modality = phase, score; truth rows with reader -1)
+               for a truth-scored case question; reader and case ids are integers (see mrmc-key)
+  rjafroc      the iMRMC file of the cases every reader scored in every phase (RJafroc needs a crossed design):
+               RJafroc::DfReadDataFile("….imrmc", format = "iMRMC")
+  mrmcaov      MRMCaov long data: reader, treatment, case, truth, rating (also RJafroc's format = "MRMC")
+  mrmc-key     the ids of the MRMC and kappa files: reader names, case labels with their truth, answer codes
+  kappa        wide reader matrices (item × reader R1…Rn, numeric codes) for Fleiss' and weighted kappa
+  icc          long targets / raters / ratings for ICC
+  json         the whole study: protocol, readers, cases, trials, stimuli, every answer version
+  --question picks the question of imrmc/rjafroc/mrmcaov (default: the first with "truth") and of kappa/icc/mrmc-key (default: all)
+  In R: read.csv(file, check.names = FALSE, na.strings = "")`;
 
 export async function exportCommand(argv: string[]): Promise<number> {
   if (argv.includes('--help')) {

@@ -8,6 +8,7 @@ import { modelCommand } from './model-command';
 import { importCommand } from './import-command';
 import { infoCommand } from './info-command';
 import { readerCommand } from './reader-command';
+import { resultsCommand } from './results-command';
 import { studyCommand } from './study-command';
 
 const USAGE = `Usage:
@@ -23,7 +24,10 @@ const USAGE = `Usage:
   verdict study assign --db FILE --study ID --reader NAME
   verdict study status --db FILE [--study ID] [--json]
                                            readers, progress, answers and the event log's integrity
-  verdict export --db FILE --study ID --format csv|imrmc|mrmcaov|kappa|icc|json --out PATH [--question ID]
+  verdict results --db FILE --study ID [--json]
+                                           conditions and phases compared: differences with 95% CIs and p-values
+                                           (Obuchowski–Rockette, readers and cases random), and the scoring rules
+  verdict export --db FILE --study ID --format csv|comparisons|imrmc|rjafroc|mrmcaov|mrmc-key|kappa|icc|json --out PATH [--question ID]
                                            a study's results for analysis (see verdict export --help)
   verdict metrics --db FILE --model PACK [--methods LIST] [--metrics LIST] [--cases N] [--json]
                                            faithfulness tables (CDAM paper, LiMA paper) for a model on the study's cases
@@ -40,6 +44,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   reader: readerCommand,
   study: studyCommand,
   export: exportCommand,
+  results: resultsCommand,
   metrics: metricsCommand,
   localisation: localisationCommand,
   model: modelCommand,

@@ -11,11 +11,14 @@ import { imrmcFile, mrmcaovFile } from './mrmc-files';
 import { iccFile, kappaFile } from './agreement-files';
 import { studyJson } from './study-json';
 import { keyFile } from './study-key';
+import { comparisonsCsv } from '../results/comparisons-file';
+import { studyComparisons } from '../results/comparisons';
 import { studyContext } from '../study/study-rows';
 import { VerdictError } from '../../../app/errors';
 
 const MEDIA: Record<ExportFormat, { ext: string; mediaType: string }> = {
   csv: { ext: 'csv', mediaType: 'text/csv' },
+  comparisons: { ext: 'csv', mediaType: 'text/csv' },
   imrmc: { ext: 'imrmc', mediaType: 'text/plain' },
   // RJafroc's DfReadDataFile(format = "iMRMC") insists on the .imrmc extension.
   rjafroc: { ext: 'imrmc', mediaType: 'text/plain' },
@@ -28,6 +31,7 @@ const MEDIA: Record<ExportFormat, { ext: string; mediaType: string }> = {
 
 const SUFFIX: Record<ExportFormat, string> = {
   csv: 'answers-long',
+  comparisons: 'comparisons',
   imrmc: 'imrmc',
   rjafroc: 'rjafroc-crossed',
   'mrmc-key': 'key',
@@ -59,6 +63,8 @@ export class ExportService {
         }
         const { ctx, records } = studyRecords(this.#db, studyId);
         switch (format) {
+          case 'comparisons':
+            return comparisonsCsv(studyComparisons(ctx, records));
           case 'imrmc':
             return imrmcFile(ctx, records, question);
           case 'rjafroc':

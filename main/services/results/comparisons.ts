@@ -3,7 +3,9 @@
 // and for truth-scored questions the share of right calls and the empirical ROC area — by the
 // Obuchowski–Rockette method with Hillis' ddf, readers and cases both random (statistics/or-analysis.ts).
 // The same machinery gives each single condition's interval (designEstimate).
+import { isMethodId, methodLabel, targetKind } from '../../../app/methods';
 import type { Question } from '../../../app/protocol';
+import type { StudyContext } from '../study/study-rows';
 import type { Comparison, ComparisonDifference, DesignEstimate, FigureOfMeritId } from '../../../app/results';
 import { VerdictError } from '../../../app/errors';
 import type { AnswerRecord } from '../export/answer-records';
@@ -178,3 +180,21 @@ export function comparisons(
   }
   return out;
 }
+
+const PHASE_WORDS: Record<string, string> = { unaided: 'Unaided', ai: 'AI', 'ai-explanation': 'AI + explanation' };
+
+/** A condition in words: "CDAM / MEL", "Attention" (a map of no target), the condition id and method when the method is unknown. */
+export function conditionLabel(c: { id: string; method: string; target: string }): string {
+  if (!isMethodId(c.method)) return `${c.id} (${c.method})`;
+  const method = methodLabel(c.method);
+  return targetKind(c.method) === 'none' || !c.target ? method : `${method} / ${c.target}`;
+}
+
+/** The study's comparisons, conditions and phases in words. */
+export const studyComparisons = (ctx: StudyContext, records: readonly AnswerRecord[]): Comparison[] =>
+  comparisons(
+    ctx.protocol.questions,
+    records,
+    ctx.protocol.conditions.map((c) => ({ id: c.id, label: conditionLabel(c) })),
+    (p) => PHASE_WORDS[p] ?? p,
+  );

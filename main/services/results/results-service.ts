@@ -17,8 +17,8 @@ import type {
 } from '../../../app/results';
 import { studyRecords, type AnswerRecord } from '../export/answer-records';
 import { agreementTables, caseKey, repeatPairs, type AgreementTable } from '../export/agreement-items';
-import { comparisons, designEstimate } from './comparisons';
-import { conditionLabel, rules } from './rules';
+import { designEstimate, studyComparisons } from './comparisons';
+import { rules } from './rules';
 import { isCorrect, numericAnswer, scaleOf } from '../export/answer-values';
 import {
   completeRows,
@@ -62,18 +62,11 @@ export class ResultsService {
       intraReader: intraReader(questions, records),
       accuracy: accuracy(records),
       timing: timing(records),
-      comparisons: comparisons(
-        questions,
-        records,
-        ctx.protocol.conditions.map((c) => ({ id: c.id, label: conditionLabel(c) })),
-        (p) => PHASE_WORDS[p] ?? p,
-      ),
+      comparisons: studyComparisons(ctx, records),
       rules: rules(questions),
     };
   }
 }
-
-const PHASE_WORDS: Record<string, string> = { unaided: 'Unaided', ai: 'AI', 'ai-explanation': 'AI + explanation' };
 
 const estimate = (values: number[]): MeanEstimate => {
   const m = meanCI(values);

@@ -1,17 +1,9 @@
 // The results' scoring rules in words, for the dashboard's legends and the comparisons export:
 // what each truth is, the call a rating makes (and so how its middle point counts), which
 // questions get which agreement statistic, and what the intervals assume.
-import { isMethodId, methodLabel, targetKind } from '../../../app/methods';
 import type { Question } from '../../../app/protocol';
 import { truthDescription } from '../../../app/truth';
 import { callRule } from './comparisons';
-
-/** A condition in words: "CDAM / MEL", "Attention" (a map of no target), the condition id when the method is unknown. */
-export function conditionLabel(c: { id: string; method: string; target: string }): string {
-  const method = methodLabel(c.method);
-  if (!isMethodId(c.method)) return `${c.id} (${c.method})`;
-  return targetKind(c.method) === 'none' || !c.target ? method : `${method} / ${c.target}`;
-}
 
 export function rules(questions: readonly Question[]): string[] {
   const out: string[] = [];
