@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_IDS } from '../../../app/faithfulness';
 import { repoRoot, tempDir } from '../../../tests/support/data';
 import type { TestVerdict } from '../../../tests/support/study-fixture';
-import { demoVerdict } from '../../../tests/support/study-fixture';
+import { call, demoVerdict, isicProtocol, signedIn } from '../../../tests/support/study-fixture';
 import { writeBlackBoxPack } from '../models/black-box-pack';
 
 const TEST_CNN = join(repoRoot, 'models/test-cnn');
@@ -86,6 +86,32 @@ describe('a black-box pack in the app', () => {
       message: expect.stringContaining('black-box pack'),
     });
   });
+
+  it("prepares a reader study's stimuli from the bundled test CNN's black-box maps", async () => {
+    const { admin } = await signedIn(v, []);
+    const protocol = isicProtocol({
+      id: 'black-box',
+      title: 'Test CNN: LiMA vs RISE vs occlusion',
+      cases: { labels: ['Derm-001', 'Derm-002'] },
+      conditions: [
+        { id: 'lima', model: 'test-cnn-isic', method: 'lima', target: 'MEL' },
+        { id: 'rise', model: 'test-cnn-isic', method: 'rise', target: 'MEL', params: { masks: 64 } },
+        { id: 'occlusion', model: 'test-cnn-isic', method: 'occlusion', target: 'MEL', params: { window: 8, stride: 4 } },
+      ],
+    });
+    const saved = await call(v, admin, 'protocols.save', { protocol });
+    const study = await call(v, admin, 'studies.create', { protocolRowId: saved.rowId, name: 'black-box' });
+    expect((await v.studies.prepared(study.id)).preparation).toMatchObject({ state: 'ready', error: null });
+    const bundled = (await v.models.list()).find((m) => m.packId === 'test-cnn-isic')!.id;
+    const rows = v.study.db
+      .prepare('SELECT method, COUNT(*) AS n FROM explanation WHERE model_id = ? GROUP BY method ORDER BY method')
+      .all(bundled) as { method: string; n: number }[];
+    expect(rows).toEqual([
+      { method: 'lima', n: 2 },
+      { method: 'occlusion', n: 2 },
+      { method: 'rise', n: 2 },
+    ]);
+  }, 240_000);
 
   it('computes every faithfulness metric on a black-box map', async () => {
     const metrics = await v.metrics.compute({ modelId, caseId, method: 'occlusion', target: 'MEL', metrics: [...METRIC_IDS] });

@@ -17,6 +17,7 @@ import { rgbImageInput } from '../input/rgb-image';
 import { maxRelDiff } from '../max-rel-diff';
 import { method, normaliseParams } from './index';
 import { riseMasks } from './rise';
+import { probabilityAndEmbedding } from '../metrics/model-scorers';
 import type { ExplainParams } from '../../../../app/methods';
 
 const PACK = join(repoRoot, 'models/test-cnn/pack');
@@ -119,6 +120,19 @@ describe('black-box methods on the test CNN', () => {
     expect(d).toBeLessThan(1e-5);
     expect(ours.some((v) => v !== 0)).toBe(true);
     if (i === 1) expect(ours[63 * 64 + 63]).toBe(0); // no window covers the corner
+  });
+
+  it("LiMA's evaluator: the head's probability vector stands in for the embedding a black-box pack lacks", async () => {
+    const images = new Float32Array(3 * image.length);
+    for (let i = 0; i < 3; i++)
+      images.set(
+        image.map((x) => x * (1 - i / 3)),
+        i * image.length,
+      );
+    const r = await probabilityAndEmbedding(runtime, manifest, target).evaluate(images, 3);
+    expect(r.dim).toBe(7);
+    expect(Array.from(r.embedding)).toEqual(Array.from(r.probabilities, Math.fround));
+    expect(r.probability[0]).toBeCloseTo(reference.probability, 6);
   });
 
   it('refuses a window larger than the input', async () => {

@@ -2,8 +2,16 @@
 // submodular objective (consistency, collaboration, confidence, effectiveness) found with the
 // bidirectional greedy search; each pixel gets its region's importance. Chen et al., "Less is
 // More: Efficient Black-box Attribution via Minimal Interpretable Subset Selection",
-// arXiv:2504.00470; RuoyuChen10/LIMA. Needs only outputs and the CLS embedding, so every pack
-// offers it — for class outputs: a regression output is refused (explain.bad-target), since every
+// arXiv:2504.00470; RuoyuChen10/LIMA. Needs only the outputs, so every pack with a class head
+// offers it, black-box packs included. The objective's weights (lima/defaults.ts, LIMA's
+// single-modal classifier: consistency, collaboration, confidence) have no effectiveness term,
+// the one term that reads an embedding: LIMA's black-box class for CNNs
+// (models/submodular_single_modal.py BlackBoxSingleModalSubModularExplanationEfficient, run for
+// ResNet-101 by submodular_attribution/efficientv2-smdl_explanation_imagenet_rn101_superpixel.py)
+// has none either. Where a caller turns it on, ViT packs give the CLS embedding; a black-box pack
+// has no embedding, and the head's probability vector stands in (metrics/model-scorers.ts) — a
+// representation the classifier itself defines, so "regions that look alike to the model" stays
+// meaningful. For class outputs only: a regression output is refused (explain.bad-target), since every
 // term of the objective is defined on class probabilities and no regression variant is published
 // (metrics/model-scorers.ts probabilityAndEmbedding).
 // Search: the paper's bidirectional greedy (8 pending), the method as published. Our cached
