@@ -18,6 +18,7 @@ import { signedInReader as me } from '../services/access/caller';
 import { requester } from '../event-bus';
 import { readableImage, readableSeries } from '../services/access/reader-scope';
 import { APP_VERSION } from '../version';
+import { addOnnxClassifier } from '../services/models/onnx-pack-add';
 
 /** The services of one study database (createVerdict makes them; the handlers call them). */
 export type Services = {
@@ -62,6 +63,7 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'models.add': (a) => d.models.add(a.path),
   'models.catalogue': () => d.models.catalogue(),
   'models.retire': (a) => d.models.retire(a.modelId),
+  'models.addOnnx': (a) => addOnnxClassifier(d.models, a),
   'explain.predict': (a, c) => d.explain.predict({ ...a, to: requester(c) }),
   'explain.map': (a, c) => d.explain.map({ ...a, to: requester(c) }),
   'explain.attributes': (a, c) => d.explain.attributes({ ...a, to: requester(c) }),

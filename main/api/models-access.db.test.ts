@@ -7,6 +7,15 @@ import type { CallContext } from '../../app/api/endpoint';
 import type { ModelEntry } from '../../app/models';
 import { call, demoVerdict, isicProtocol, refusal, signedIn, type TestVerdict } from '../../tests/support/study-fixture';
 import { ISIC_PACK, packVariant } from '../services/models/test-packs';
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../../tests/support/data';
+
+/** The test CNN's graph (models/test-cnn) and its seven ISIC classes, in output order. */
+const CNN_ONNX = join(repoRoot, 'models/test-cnn/pack/model.onnx');
+const CNN_LABELS = 'MEL\tMelanoma\nNV\nBCC\nAKIEC\nBKL\nDF\nVASC\n';
+const onnxTemps = () => readdirSync(tmpdir()).filter((f) => f.startsWith('verdict-onnx-pack-'));
 
 let v: TestVerdict;
 let admin: CallContext;
@@ -30,6 +39,7 @@ describe('models endpoints', () => {
         ['models.retire', { modelId: 1 }],
         ['models.add', { path: ISIC_PACK }],
         ['models.list', {}],
+        ['models.addOnnx', { onnx: CNN_ONNX, modality: 'dermoscopy', input: 64, normalise: 'imagenet', labels: CNN_LABELS }],
       ] as const) {
         const e = await refusal(v, caller, name, args);
         expect(e.code).toBe('api.unauthorised');
@@ -82,5 +92,49 @@ describe('models endpoints', () => {
     const e = await refusal(v, admin, 'protocols.validate', { protocol: isicProtocol({ id: 'isic-after', version: 1 }) });
     expect(e.code).toBe('protocol.unknown-model');
     expect(e.message).toContain('model pack "test-vit-isic" is retired');
+  });
+
+  it('packs an ONNX classifier from the form and adds it like a folder; a wrong class list is refused naming what is wrong', async () => {
+    const before = onnxTemps();
+    const added = await call(v, admin, 'models.addOnnx', {
+      onnx: CNN_ONNX,
+      modality: 'dermoscopy',
+      input: 64,
+      normalise: 'imagenet',
+      labels: CNN_LABELS,
+      id: 'form-cnn',
+      name: 'Form CNN',
+      intendedUse: 'Testing the pack form.',
+    });
+    const entry = (await call(v, admin, 'models.catalogue', {})).find((m) => m.id === added.id)!;
+    expect(entry).toMatchObject({ packId: 'form-cnn', name: 'Form CNN', modality: 'dermoscopy', bundled: false });
+    expect(entry.card.intendedUse).toBe('Testing the pack form.');
+    expect(entry.methods).toEqual(expect.arrayContaining(['lima', 'rise', 'occlusion']));
+    expect(entry.methods).not.toContain('cdam');
+    expect(entry.targets.find((t) => t.name === 'MEL')).toMatchObject({ label: 'Melanoma' });
+    // Registered from the study's copy; the temporary pack folder is gone.
+    expect(entry.path.startsWith(join(v.dbPath, '..', 'model-packs'))).toBe(true);
+    expect(existsSync(join(entry.path, 'model.onnx'))).toBe(true);
+    expect(existsSync(entry.addedFrom!)).toBe(false);
+    expect(onnxTemps()).toEqual(before);
+
+    const six = await refusal(v, admin, 'models.addOnnx', {
+      onnx: CNN_ONNX,
+      modality: 'dermoscopy',
+      input: 64,
+      normalise: 'none',
+      labels: 'MEL\nNV\nBCC\nAKIEC\nBKL\nDF\n',
+    });
+    expect(six.code).toBe('model.bad-shape');
+    expect(six.message).toMatch(/^model\.onnx: .*7.*6|^model\.onnx: .*6.*7/);
+    const twice = await refusal(v, admin, 'models.addOnnx', {
+      onnx: CNN_ONNX,
+      modality: 'dermoscopy',
+      input: 64,
+      normalise: 'imagenet',
+      labels: 'MEL\nMEL\n',
+    });
+    expect(twice.message).toBe('labels.txt: line 2: class "MEL" is listed twice');
+    expect(onnxTemps()).toEqual(before);
   });
 });

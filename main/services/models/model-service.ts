@@ -121,6 +121,11 @@ export class ModelService {
     return this.summary(id);
   }
 
+  /** Whether added packs are copied into the study's data folder (so a pack written to a temp folder may be added). */
+  get copiesPacks(): boolean {
+    return this.#store !== undefined;
+  }
+
   /** Retires a model (by row id or pack id): not offered for new maps or protocols; studies that used it keep it. */
   async retire(idOrPackId: number | string): Promise<ModelSummary> {
     await this.registerBundled();

@@ -1,7 +1,7 @@
 // The coordinator's Models tab: every registered model (retired ones too) with its card, methods
 // and execution provider; add a pack folder (copied into the study's data folder by main); a
 // refused pack's validation report, one line per wrong field; retire a model. Staff only.
-import type { HostKind } from '../../../app/api';
+import type { ArgsOf, HostKind } from '../../../app/api';
 import type { ModelEntry } from '../../../app/models';
 import { ApiError, type ApiClient } from '../api-client';
 import type { ErrorState } from '../app/error-state.svelte';
@@ -21,6 +21,73 @@ export function refusalOf(e: unknown): PackRefusal {
   };
 }
 
+export type OnnxForm = {
+  onnx: string;
+  modality: 'dermoscopy' | 'CT';
+  input: string;
+  normalise: 'imagenet' | 'none' | 'custom';
+  mean: string;
+  std: string;
+  labels: string;
+  outputKind: 'logits' | 'probabilities';
+  id: string;
+  name: string;
+  intendedUse: string;
+  training: string;
+};
+
+export const emptyOnnxForm = (): OnnxForm => ({
+  onnx: '',
+  modality: 'dermoscopy',
+  input: '224',
+  normalise: 'imagenet',
+  mean: '',
+  std: '',
+  labels: '',
+  outputKind: 'logits',
+  id: '',
+  name: '',
+  intendedUse: '',
+  training: '',
+});
+
+const numbers = (text: string): number[] | null => {
+  const parts = text.split(',').map((p) => Number(p.trim()));
+  return text.trim() && parts.every(Number.isFinite) ? parts : null;
+};
+
+/** The form as models.addOnnx takes it, or what is wrong with it before main is asked. */
+export function onnxRequest(f: OnnxForm): { problem: string } | { args: ArgsOf<'models.addOnnx'> } {
+  if (!f.onnx.trim()) return { problem: 'ONNX file: enter the path of the .onnx file.' };
+  const input = Number(f.input.trim());
+  if (!/^\d{1,4}$/.test(f.input.trim()) || input < 1 || input > 4096)
+    return { problem: 'Input size: a whole number of pixels from 1 to 4096.' };
+  if (!f.labels.trim()) return { problem: 'Classes: one class name per line, in the order of the model’s outputs.' };
+  let normalise: ArgsOf<'models.addOnnx'>['normalise'] = f.normalise === 'custom' ? 'none' : f.normalise;
+  if (f.normalise === 'custom') {
+    const mean = numbers(f.mean);
+    const std = numbers(f.std);
+    if (!mean || !std) return { problem: 'Normalisation: mean and std as comma-separated numbers, e.g. 0.5, 0.5, 0.5.' };
+    if (std.some((x) => x <= 0)) return { problem: 'Normalisation: every std must be above 0.' };
+    normalise = { mean, std };
+  }
+  const optional = (v: string) => (v.trim() ? v.trim() : undefined);
+  return {
+    args: {
+      onnx: f.onnx.trim(),
+      modality: f.modality,
+      input,
+      normalise,
+      labels: f.labels,
+      outputKind: f.outputKind,
+      id: optional(f.id),
+      name: optional(f.name),
+      intendedUse: optional(f.intendedUse),
+      training: optional(f.training),
+    },
+  };
+}
+
 export const statusOf = (m: Pick<ModelEntry, 'retiredAt'>): string => (m.retiredAt ? `retired ${m.retiredAt.slice(0, 10)}` : 'active');
 
 /** The provider cell: the one that ran it, or what will be tried when it is first opened. */
@@ -37,6 +104,9 @@ export class ModelsAdmin {
   /** The model the coordinator is asked to confirm retiring. */
   confirming = $state<number | null>(null);
   canBrowse = $state(false);
+  onnx = $state<OnnxForm>(emptyOnnxForm());
+  /** A refusal of the ONNX form (before main was asked, or main's). */
+  onnxRefusal = $state.raw<PackRefusal | null>(null);
   readonly #api: ApiClient;
   readonly #errors: ErrorState;
 
@@ -85,6 +155,30 @@ export class ModelsAdmin {
       return this.current;
     } catch (e) {
       this.refusal = refusalOf(e);
+      return null;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Packs the ONNX classifier of the form (main writes and validates the pack, then adds it like a folder). */
+  async addOnnx(): Promise<ModelEntry | null> {
+    if (this.busy) return null;
+    const r = onnxRequest(this.onnx);
+    if ('problem' in r) {
+      this.onnxRefusal = { code: 'api.invalid-args', lines: [r.problem] };
+      return null;
+    }
+    this.busy = true;
+    this.onnxRefusal = null;
+    try {
+      const added = await this.#api.call('models.addOnnx', r.args);
+      await this.load();
+      this.selected = added.id;
+      this.onnx = emptyOnnxForm();
+      return this.current;
+    } catch (e) {
+      this.onnxRefusal = refusalOf(e);
       return null;
     } finally {
       this.busy = false;

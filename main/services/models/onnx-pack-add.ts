@@ -1,0 +1,54 @@
+// The Models view's ONNX form: any ONNX image classifier becomes a black-box pack
+// (black-box-pack.ts writeBlackBoxPack) in a temporary folder, which is then added like a pack
+// folder — copied into the study's data folder, hashes checked — and the temporary folder removed.
+// The form's class names arrive as text (one per line, optionally NAME<TAB>LABEL) and are written
+// to the temporary folder's labels.txt, so a refusal names its line.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ModelSummary } from '../../../app/explain';
+import { VerdictError } from '../../../app/errors';
+import { writeBlackBoxPack, type BlackBoxNormalise } from './black-box-pack';
+import type { ModelService } from './model-service';
+
+export type OnnxPackForm = {
+  onnx: string;
+  modality: 'CT' | 'dermoscopy';
+  input: number;
+  normalise: BlackBoxNormalise;
+  /** labels.txt's text: one class per line, in the order of the output's columns. */
+  labels: string;
+  id?: string;
+  name?: string;
+  outputKind?: 'logits' | 'probabilities';
+  intendedUse?: string;
+  training?: string;
+};
+
+export async function addOnnxClassifier(models: ModelService, form: OnnxPackForm): Promise<ModelSummary> {
+  if (!models.copiesPacks)
+    throw new VerdictError('internal', 'This study keeps no copies of model packs (an in-memory database): add a pack folder instead.');
+  const tmp = await mkdtemp(join(tmpdir(), 'verdict-onnx-pack-'));
+  try {
+    const labels = join(tmp, 'labels.txt');
+    await writeFile(labels, form.labels);
+    const { dir } = await writeBlackBoxPack({
+      onnx: form.onnx,
+      out: join(tmp, 'pack'),
+      modality: form.modality,
+      input: form.input,
+      normalise: form.normalise,
+      labels,
+      id: form.id || undefined,
+      name: form.name || undefined,
+      outputKind: form.outputKind,
+      card: {
+        ...(form.intendedUse?.trim() ? { intendedUse: form.intendedUse.trim() } : {}),
+        ...(form.training?.trim() ? { training: form.training.trim() } : {}),
+      },
+    });
+    return await models.add(dir);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
