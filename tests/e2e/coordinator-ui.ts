@@ -1,5 +1,5 @@
 // What the reader-study e2e tests do as the coordinator in the admin area: add a reader through
-// the readers form, and copy a question from the bank into the protocol being edited.
+// the readers form, copy a question from the bank into the protocol being edited, and create a study.
 import type { Page } from '@playwright/test';
 import { expect } from './fixtures';
 
@@ -27,4 +27,21 @@ export async function addBankQuestion(page: Page, prompt: RegExp) {
   const value = await select.locator('option').filter({ hasText: prompt }).getAttribute('value');
   await select.selectOption(value!);
   await page.getByTestId('bank-add').click();
+}
+
+/** Creates a study of the protocol (its label in the list) in the Studies tab, assigns the readers, and waits until its stimuli are ready; returns its card. */
+export async function createStudy(page: Page, protocolLabel: string, name: string, readers: string[]) {
+  await page.getByTestId('admin-tab-studies').click();
+  await page.getByTestId('study-protocol').selectOption({ label: protocolLabel });
+  await page.getByTestId('study-name').fill(name);
+  await page.getByTestId('study-create').click();
+  const study = page.getByTestId('study').filter({ hasText: name });
+  for (const reader of readers) {
+    await study.getByTestId('assign-reader').selectOption({ label: reader });
+    await study.getByTestId('assign-submit').click();
+    await expect(study.getByTestId('study-progress')).toContainText(reader);
+  }
+  // The card follows the stimuli being computed in the background (events to this window), then says they are ready.
+  await expect(study.getByTestId('study-preparation')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
+  return study;
 }

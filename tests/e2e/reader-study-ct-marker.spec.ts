@@ -10,6 +10,7 @@ import { defaultNodule } from '../../app/nodule-choice';
 import type { ProtocolInput } from '../../app/protocol';
 import { lidc0001 } from '../support/data';
 import { expect, importThroughApi, screenshot, signIn, test } from './fixtures';
+import { coordinatorThroughApi, openStudy, preparedStudyThroughApi } from './study-steps';
 
 type Box = { x: number; y: number; width: number; height: number };
 
@@ -37,8 +38,7 @@ test('CT trial: opens on the nodule with a marker beside it, says what the map e
   const nodule = defaultNodule(detail.nodules)!;
   expect(nodule.readerCount).toBeGreaterThanOrEqual(3);
 
-  const admin = await api.call('readers.create', { name: 'Coordinator', role: 'admin', passphrase: 'coordinator-pass' });
-  await api.call('session.signIn', { readerId: admin.id, passphrase: 'coordinator-pass' });
+  await coordinatorThroughApi(api);
   const reader = await api.call('readers.create', {
     name: 'Dr Chest',
     role: 'reader',
@@ -64,19 +64,11 @@ test('CT trial: opens on the nodule with a marker beside it, says what the map e
     ],
     order: { seed: 11 },
   };
-  const saved = await api.call('protocols.save', { protocol });
-  const study = await api.call('studies.create', { protocolRowId: saved.rowId, name: 'LIDC marker' });
-  await api.call('studies.assign', { studyId: study.id, readerId: reader.id });
-  await expect
-    .poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 })
-    .toBe('ready');
+  await preparedStudyThroughApi(api, protocol, 'LIDC marker', [reader.id]);
 
   await page.goto(host.url);
   await signIn(page, 'Dr Chest', 'chest-passphrase');
-  await page
-    .getByTestId('my-studies')
-    .getByRole('button', { name: /LIDC marker/ })
-    .click();
+  await openStudy(page, 'LIDC marker');
   await page.getByTestId('resume').click();
   const view = page.getByTestId('trial-view');
   await expect(view).toHaveAttribute('data-kind', 'stimulus');

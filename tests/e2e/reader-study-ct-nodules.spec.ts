@@ -12,7 +12,8 @@ import type { TrialView } from '../../app/study';
 import { repoRoot } from '../support/data';
 import { twoNoduleCt } from '../support/two-nodule-ct';
 import { expect, importThroughApi, recordApi, screenshot, signIn, test } from './fixtures';
-import { addBankQuestion, addReader } from './coordinator-ui';
+import { addBankQuestion, addReader, createStudy } from './coordinator-ui';
+import { openStudy } from './study-steps';
 
 const PASS = { coord: 'coordinator-pass-3', reader: 'chest-passphrase-4' };
 
@@ -82,26 +83,14 @@ test('two nodules of one CT case: picked in the editor, read as two units, each 
   const saved = (await api.call('protocols.list', {})).find((p) => p.id === 'e2e-two-nodules')!;
   expect(saved.protocol.cases.nodules).toEqual({ [ct.label]: [real.number, mirrored.number].sort((a, b) => a - b) });
 
-  await page.getByTestId('admin-tab-studies').click();
-  await page.getByTestId('study-protocol').selectOption({ label: 'e2e-two-nodules v1 — Two nodules' });
-  await page.getByTestId('study-name').fill('Two nodules');
-  await page.getByTestId('study-create').click();
-  const study = page.getByTestId('study').filter({ hasText: 'Two nodules' });
-  await study.getByTestId('assign-reader').selectOption({ label: 'Dr Chest' });
-  await study.getByTestId('assign-submit').click();
-  await expect(study.getByTestId('study-progress')).toContainText('Dr Chest');
+  const study = await createStudy(page, 'e2e-two-nodules v1 — Two nodules', 'Two nodules', ['Dr Chest']);
   // One map per nodule.
-  await expect(study.getByTestId('study-preparation')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
   await expect(study.getByTestId('study-preparation')).toHaveAttribute('data-total', '2');
   await page.getByTestId('sign-out').click();
 
   // ---- The reader: two units of CT-001, each opening on its own nodule with the marker.
   await signIn(page, 'Dr Chest', PASS.reader);
-  await page
-    .getByTestId('my-studies')
-    .getByRole('button', { name: /Two nodules/ })
-    .click();
-  const worklist = page.getByTestId('reading-worklist');
+  const worklist = await openStudy(page, 'Two nodules');
   await expect(worklist).toContainText(`${ct.label} · nodule ${real.number}`);
   await expect(worklist).toContainText(`${ct.label} · nodule ${mirrored.number}`);
   await page.getByTestId('resume').click();

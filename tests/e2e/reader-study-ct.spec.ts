@@ -7,6 +7,7 @@ import type { CaseDetail, Nodule } from '../../app/domain';
 import type { ProtocolInput } from '../../app/protocol';
 import { lidc0001 } from '../support/data';
 import { expect, importThroughApi, recordApi, screenshot, signIn, test } from './fixtures';
+import { coordinatorThroughApi, openStudy, preparedStudyThroughApi } from './study-steps';
 
 const largest = (nodules: Nodule[]) =>
   [...nodules].sort((a, b) => (b.diameterMm ?? 0) - (a.diameterMm ?? 0) || b.readerCount - a.readerCount)[0];
@@ -18,8 +19,7 @@ test('CT trial: nodule slice, blinded map, evidence box drawn with Cornerstone t
   const detail: CaseDetail = await api.call('cases.get', { caseId: ct.id });
 
   // The coordinator's set-up, through the API: the admin first (then signed in), a reader, a protocol, a study.
-  const admin = await api.call('readers.create', { name: 'Coordinator', role: 'admin', passphrase: 'coordinator-pass' });
-  await api.call('session.signIn', { readerId: admin.id, passphrase: 'coordinator-pass' });
+  await coordinatorThroughApi(api);
   const reader = await api.call('readers.create', {
     name: 'Dr Chest',
     role: 'reader',
@@ -47,22 +47,13 @@ test('CT trial: nodule slice, blinded map, evidence box drawn with Cornerstone t
     ],
     order: { seed: 7 },
   };
-  const saved = await api.call('protocols.save', { protocol });
-  const study = await api.call('studies.create', { protocolRowId: saved.rowId, name: 'LIDC e2e' });
-  await api.call('studies.assign', { studyId: study.id, readerId: reader.id });
-  // The stimuli are computed in the background when a study is created; readers read once they are ready.
-  await expect
-    .poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 })
-    .toBe('ready');
+  await preparedStudyThroughApi(api, protocol, 'LIDC e2e', [reader.id]);
   const nodule = largest(detail.nodules);
 
   const calls = recordApi(page);
   await page.goto(host.url);
   await signIn(page, 'Dr Chest', 'chest-passphrase');
-  await page
-    .getByTestId('my-studies')
-    .getByRole('button', { name: /LIDC e2e/ })
-    .click();
+  await openStudy(page, 'LIDC e2e');
   await page.getByTestId('resume').click();
   const view = page.getByTestId('trial-view');
   await expect(view).toHaveAttribute('data-kind', 'stimulus');

@@ -6,13 +6,13 @@
 import type { ProtocolInput } from '../../app/protocol';
 import { isicFolder } from '../support/data';
 import { expect, importThroughApi, recordApi, screenshot, signIn, test } from './fixtures';
+import { coordinatorThroughApi, openStudy, preparedStudyThroughApi } from './study-steps';
 
 test('ISIC study: an attribute map and a prototype rated by a reader', async ({ page, host, api, problems }) => {
   test.setTimeout(300_000);
   expect((await importThroughApi(api, isicFolder(['ISIC_0024400'], false))).status).toBe('done');
   const [lesion] = await api.call('cases.list', {});
-  const admin = await api.call('readers.create', { name: 'Coordinator', role: 'admin', passphrase: 'coordinator-pass' });
-  await api.call('session.signIn', { readerId: admin.id, passphrase: 'coordinator-pass' });
+  await coordinatorThroughApi(api);
   const reader = await api.call('readers.create', {
     name: 'Dr Derm',
     role: 'reader',
@@ -42,21 +42,12 @@ test('ISIC study: an attribute map and a prototype rated by a reader', async ({ 
     questions: [{ id: 'plausible', level: 'stimulus', type: 'likert', prompt: 'Is this explanation clinically plausible?' }],
     order: { seed: 3 },
   };
-  const saved = await api.call('protocols.save', { protocol });
-  const study = await api.call('studies.create', { protocolRowId: saved.rowId, name: 'Self-explaining e2e' });
-  await api.call('studies.assign', { studyId: study.id, readerId: reader.id });
-  // The stimuli are computed in the background when a study is created; readers read once they are ready.
-  await expect
-    .poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 })
-    .toBe('ready');
+  const study = await preparedStudyThroughApi(api, protocol, 'Self-explaining e2e', [reader.id]);
 
   const calls = recordApi(page);
   await page.goto(host.url);
   await signIn(page, 'Dr Derm', 'derm-passphrase');
-  await page
-    .getByTestId('my-studies')
-    .getByRole('button', { name: /Self-explaining e2e/ })
-    .click();
+  await openStudy(page, 'Self-explaining e2e');
   await page.getByTestId('resume').click();
   const view = page.getByTestId('trial-view');
   const seen = new Set<string>();

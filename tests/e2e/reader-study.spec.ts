@@ -6,38 +6,17 @@
 // and finishes. Reader 2 gets another order and none of reader 1's answers — on screen and in
 // what main sent. The coordinator's progress view shows both.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { TrialView } from '../../app/study';
-import { isicFolder, isicImages, isicLabels } from '../support/data';
+import { isicFolder, isicImagesOf } from '../support/data';
 import { expect, importThroughApi, recordApi, screenshot, signIn, test, type ApiExchange } from './fixtures';
-import { addBankQuestion, addReader } from './coordinator-ui';
+import { addBankQuestion, addReader, createStudy } from './coordinator-ui';
+import { openStudy, trialAt } from './study-steps';
 
 const PASS = { ada: 'ada-passphrase-1', ben: 'ben-passphrase-2', coord: 'coordinator-pass-3' };
 const STUDY = 'Dermoscopy explanations (e2e)';
-
-/** One labelled HAM10000 image of each of four diagnoses. */
-function fourIsicImages(): string[] {
-  const available = new Set(readdirSync(isicImages));
-  const rows = readFileSync(isicLabels, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((r) => r.split(','));
-  return ['mel', 'nv', 'bcc', 'bkl'].map((dx) => rows.find((r) => r[2] === dx && available.has(`${r[0]}.jpg`))![0]);
-}
-
-/** Opens the study from "My studies"; returns the worklist. */
-async function openStudy(page: Page) {
-  await page
-    .getByTestId('my-studies')
-    .getByRole('button', { name: new RegExp(STUDY.replace(/[()]/g, '\\$&')) })
-    .click();
-  const worklist = page.getByTestId('reading-worklist');
-  await expect(worklist).toBeVisible();
-  return worklist;
-}
 
 /** The worklist's order as the reader sees it: case and kind of reading, trial by trial. */
 const orderOf = (page: Page) =>
@@ -74,12 +53,6 @@ async function answerByKeyboard(page: Page, digit: string) {
   await expect(page.getByTestId('trial-save')).toHaveAttribute('data-status', 'saved');
 }
 
-const trialAt = async (page: Page, position: number) => {
-  const view = page.getByTestId('trial-view');
-  await expect(view).toHaveAttribute('data-position', String(position));
-  return view;
-};
-
 const trialReplies = (calls: ApiExchange[]) =>
   calls.filter((c) => c.name === 'reading.trial' && c.result?.ok).map((c) => c.result!.data as TrialView);
 
@@ -91,7 +64,7 @@ test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard
   problems,
 }) => {
   test.setTimeout(300_000);
-  expect((await importThroughApi(api, isicFolder(fourIsicImages(), false))).status).toBe('done');
+  expect((await importThroughApi(api, isicFolder(isicImagesOf(['mel', 'nv', 'bcc', 'bkl']), false))).status).toBe('done');
   const labels = (await api.call('cases.list', {})).map((c) => c.label);
   expect(labels).toHaveLength(4);
 
@@ -170,19 +143,8 @@ test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard
   await editor.getByRole('button', { name: 'Close' }).click();
 
   // ---- The study, given to both readers.
-  await page.getByTestId('admin-tab-studies').click();
-  await page.getByTestId('study-protocol').selectOption({ label: 'e2e-dermoscopy v1 — CDAM vs attention, ISIC test pack' });
-  await page.getByTestId('study-name').fill(STUDY);
-  await page.getByTestId('study-create').click();
-  const study = page.getByTestId('study').filter({ hasText: STUDY });
-  for (const name of ['Dr Ada Reader', 'Dr Ben Reader']) {
-    await study.getByTestId('assign-reader').selectOption({ label: name });
-    await study.getByTestId('assign-submit').click();
-    await expect(study.getByTestId('study-progress')).toContainText(name);
-  }
+  const study = await createStudy(page, 'e2e-dermoscopy v1 — CDAM vs attention, ISIC test pack', STUDY, ['Dr Ada Reader', 'Dr Ben Reader']);
   await expect(study.getByTestId('study-progress').locator('tr[data-total="20"]')).toHaveCount(2);
-  // The card follows the stimuli being computed in the background (events to this window), then says they are ready.
-  await expect(study.getByTestId('study-preparation')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
   await expect(study.getByTestId('study-preparation')).toContainText('Stimuli ready');
   await page.getByTestId('sign-out').click();
 
@@ -190,7 +152,7 @@ test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard
   await expect(page.getByTestId('sign-in')).toBeVisible();
   await signIn(page, 'Dr Ada Reader', PASS.ada);
   await expect(page.getByTestId('open-import')).toHaveCount(0);
-  await openStudy(page);
+  await openStudy(page, STUDY);
   const adaOrder = await orderOf(page);
   await expect(page.getByTestId('resume')).toBeFocused();
   await page.keyboard.press('Enter');
@@ -254,7 +216,7 @@ test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard
   again.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
   await again.goto(host.url);
   await signIn(again, 'Dr Ada Reader', PASS.ada);
-  const worklist = await openStudy(again);
+  const worklist = await openStudy(again, STUDY);
   await expect(worklist).toHaveAttribute('data-resume-at', String(MID));
   await expect(worklist).toHaveAttribute('data-done', String(MID));
   await screenshot(again, 'reader-study-worklist-resume');
@@ -275,7 +237,7 @@ test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard
   // ---- Reader 2: another order, and nothing of reader 1's on screen or in main's replies.
   const benFrom = calls2.length;
   await signIn(again, 'Dr Ben Reader', PASS.ben);
-  await openStudy(again);
+  await openStudy(again, STUDY);
   await expect(again.getByTestId('reading-worklist')).toHaveAttribute('data-done', '0');
   const benOrder = await orderOf(again);
   expect(benOrder).toHaveLength(20);

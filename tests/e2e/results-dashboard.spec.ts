@@ -4,14 +4,15 @@
 // rating of two blinded explanations, one repeat and one sanity-check trial per reader. Then the
 // coordinator opens Results: the plots are drawn from what main computed, the tables show the
 // agreement and accuracy, and plots and exports save as files.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Download, Page } from '@playwright/test';
 import type { ProtocolInput, Question } from '../../app/protocol';
 import type { AnswerValue } from '../../app/study';
 import type { ApiClient } from '../../renderer/lib/api-client';
-import { isicFolder, isicImages, isicLabels } from '../support/data';
+import { isicFolder, isicImagesOf } from '../support/data';
 import type { ServeProcess } from '../support/serve-process';
 import { expect, importThroughApi, screenshot, signIn, test } from './fixtures';
+import { coordinatorThroughApi, preparedStudyThroughApi } from './study-steps';
 
 const DIAGNOSES = ['mel', 'nv', 'bcc', 'bkl'] as const;
 const PHASES = ['unaided', 'ai', 'ai-explanation'] as const;
@@ -34,17 +35,6 @@ const RIGHT: Record<(typeof PHASES)[number], number[]>[] = [
   { unaided: [0], ai: [0, 1], 'ai-explanation': [0, 1, 2] },
 ];
 const EXPECTED_ACCURACY = { Unaided: 3 / 8, AI: 5 / 8, 'AI + explanation': 7 / 8 };
-
-/** One labelled HAM10000 image of each diagnosis. */
-function isicImageIds(): string[] {
-  const available = new Set(readdirSync(isicImages));
-  const rows = readFileSync(isicLabels, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((r) => r.split(','));
-  return DIAGNOSES.map((dx) => rows.find((r) => r[2] === dx && available.has(`${r[0]}.jpg`))![0]);
-}
 
 function protocolFor(labels: string[]): ProtocolInput {
   return {
@@ -125,13 +115,12 @@ async function readAll(
 }
 
 async function setUpAndRead(api: ApiClient, host: ServeProcess): Promise<{ studyId: number; trialsPerReader: number }> {
-  expect((await importThroughApi(api, isicFolder(isicImageIds(), false))).status).toBe('done');
+  expect((await importThroughApi(api, isicFolder(isicImagesOf(DIAGNOSES), false))).status).toBe('done');
   const cases = await api.call('cases.list', {});
   const caseIndex = new Map(cases.map((c) => [c.label, DIAGNOSES.indexOf(c.diagnosis as (typeof DIAGNOSES)[number])]));
   expect([...caseIndex.values()].sort()).toEqual([0, 1, 2, 3]);
 
-  const admin = await api.call('readers.create', { name: COORDINATOR.name, role: 'admin', passphrase: COORDINATOR.passphrase });
-  await api.call('session.signIn', { readerId: admin.id, passphrase: COORDINATOR.passphrase });
+  await coordinatorThroughApi(api, COORDINATOR.name, COORDINATOR.passphrase);
   const readers = [];
   for (const r of READERS)
     readers.push(
@@ -144,13 +133,12 @@ async function setUpAndRead(api: ApiClient, host: ServeProcess): Promise<{ study
       }),
     );
   await api.call('models.list', {}); // the bundled packs (the sanity-check one too) are registered by then
-  const saved = await api.call('protocols.save', { protocol: protocolFor(cases.map((c) => c.label)) });
-  const study = await api.call('studies.create', { protocolRowId: saved.rowId, name: STUDY });
-  for (const r of readers) await api.call('studies.assign', { studyId: study.id, readerId: r.id });
-  // The stimuli are computed in the background when a study is created; readers read once they are ready.
-  await expect
-    .poll(async () => (await api.call('studies.list', {})).find((s) => s.id === study.id)!.preparation.state, { timeout: 180_000 })
-    .toBe('ready');
+  const study = await preparedStudyThroughApi(
+    api,
+    protocolFor(cases.map((c) => c.label)),
+    STUDY,
+    readers.map((r) => r.id),
+  );
   const total = (await api.call('studies.list', {})).find((s) => s.id === study.id)!.readers[0].total;
   for (const [i, r] of readers.entries()) expect(await readAll(host, study.id, i, r.id, caseIndex)).toBe(total);
   return { studyId: study.id, trialsPerReader: total };
@@ -187,6 +175,42 @@ test('the dashboard of a finished study shows its plots', async ({ page, host, a
   const view = page.getByTestId('results-view');
   await expect(view).toHaveAttribute('data-loaded', 'true');
   await expect(page.getByTestId('results-problem')).toHaveCount(0);
+
+  // Comparisons first (issue 19): the two conditions' difference in usefulness, the mean over readers
+  // of each reader's mean, with its 95% interval (readers and cases random) and p-value.
+  await expect(view.locator('h2').first()).toHaveText('Comparisons');
+  const firstReads = answers.filter((a) => a.questionId === 'useful' && !a.sanity && a.repeatOf === null && a.kind === 'stimulus');
+  const level = (condition: string) => {
+    const perReader = READERS.map((r) => {
+      const v = firstReads.filter((a) => a.condition === condition && a.reader === r.name).map((a) => a.value as number);
+      return v.reduce((s, x) => s + x, 0) / v.length;
+    });
+    return perReader.reduce((s, x) => s + x, 0) / perReader.length;
+  };
+  const usefulComparison = page.getByTestId('comparison-useful-mean-ai-explanation');
+  const difference = usefulComparison.locator('tr[data-difference="Attention − CDAM / MEL"]');
+  await expect(difference).toHaveCount(1);
+  const estimate = Number(await difference.getAttribute('data-estimate'));
+  expect(estimate).toBeCloseTo(level('attention') - level('cdam-mel'), 10);
+  const [lo, hi] = [Number(await difference.getAttribute('data-lo')), Number(await difference.getAttribute('data-hi'))];
+  expect(lo).toBeLessThan(estimate);
+  expect(hi).toBeGreaterThan(estimate);
+  const forest = page.getByTestId('comparison-plot-useful-mean-ai-explanation').locator('svg').first();
+  await expect(forest.locator('g.difference-estimate circle')).toHaveCount(1);
+  await expect(forest.locator('g.difference-ci line')).toHaveCount(1);
+  await expect(difference).toContainText(/p [=<] \d\.\d{3}/);
+  // Accuracy by phase, averaged over readers: 3/8, 5/8, 7/8, so AI − Unaided is 0.25.
+  await expect(page.getByTestId('comparison-diagnosis-accuracy-phases').locator('tr[data-difference="AI − Unaided"]')).toHaveAttribute(
+    'data-estimate',
+    '0.25',
+  );
+  await expect(page.getByTestId('results-rules')).toContainText(
+    'a rating above 3 on 1–5 calls the case positive; 3 itself counts as a negative call',
+  );
+  await screenshot(page, 'results-comparisons');
+  console.log(
+    `e2e numbers: useful, Attention − CDAM / MEL = ${estimate} [${lo}, ${hi}], ${await difference.getAttribute('data-p')}; levels ${level('attention')}, ${level('cdam-mel')}`,
+  );
 
   // Ratings: a mean with its interval per group, sanity checks beside the real ones, and counts per scale point.
   const useful = page.getByTestId('ratings-useful');
@@ -250,7 +274,7 @@ test('the dashboard of a finished study shows its plots', async ({ page, host, a
   ).toMatch(/^study_id,/);
   await expect(page.getByTestId('export-saved')).toContainText(csv.download.suggestedFilename());
   // The other files save too, each under the name main gave it.
-  for (const format of ['imrmc', 'mrmcaov', 'kappa', 'icc', 'json'] as const) {
+  for (const format of ['comparisons', 'imrmc', 'rjafroc', 'mrmcaov', 'mrmc-key', 'kappa', 'icc', 'json'] as const) {
     const file = await downloaded(page, () => page.getByTestId(`export-${format}`).click());
     expect(file.download.suggestedFilename()).toMatch(/\.(csv|imrmc|json)$/);
     expect(file.bytes.length).toBeGreaterThan(0);

@@ -7,37 +7,21 @@
 // accuracy by phase (what the readers' digits make it: unaided 50 %, AI 0 %, AI + explanation
 // 100 %) and downloads iMRMC and MRMCaov files that parse, with one truth per case and one score
 // per reader × case × phase.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Download, Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import { ISIC_DIAGNOSES, ISIC_MALIGNANT, type IsicDiagnosis } from '../../app/domain';
 import { ApiError } from '../../renderer/lib/api-client';
-import { isicFolder, isicImages, isicLabels } from '../support/data';
+import { isicFolder, isicImagesOf } from '../support/data';
 import { expect, importThroughApi, screenshot, signIn, test } from './fixtures';
-import { addBankQuestion, addReader } from './coordinator-ui';
+import { addBankQuestion, addReader, createStudy } from './coordinator-ui';
+import { openStudy, trialAt } from './study-steps';
 
 const PASS = { ada: 'ada-passphrase-1', ben: 'ben-passphrase-2', coord: 'coordinator-pass-3' };
 const STUDY = 'Truth and locks (e2e)';
 const DIAGNOSES = ['mel', 'nv', 'bkl'] as const;
 /** The bank's options are the ISIC diagnoses in this order: digit k answers the k-th. */
 const digitOf = (dx: IsicDiagnosis) => String(ISIC_DIAGNOSES.indexOf(dx) + 1);
-
-/** One labelled HAM10000 image of each diagnosis. */
-function isicImagesOf(diagnoses: readonly string[]): string[] {
-  const available = new Set(readdirSync(isicImages));
-  const rows = readFileSync(isicLabels, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((r) => r.split(','));
-  return diagnoses.map((dx) => rows.find((r) => r[2] === dx && available.has(`${r[0]}.jpg`))![0]);
-}
-
-const trialAt = async (page: Page, position: number) => {
-  const view = page.getByTestId('trial-view');
-  await expect(view).toHaveAttribute('data-position', String(position));
-  return view;
-};
 
 /**
  * The diagnosis digit a reader gives in each phase: `right` phases name the case's diagnosis,
@@ -53,11 +37,7 @@ async function readWholeStudy(
   total: number,
   onTrial?: (position: number) => Promise<void>,
 ) {
-  await page
-    .getByTestId('my-studies')
-    .getByRole('button', { name: /Truth and locks/ })
-    .click();
-  await expect(page.getByTestId('reading-worklist')).toBeVisible();
+  await openStudy(page, STUDY);
   await page.getByTestId('resume').click();
   for (let p = 0; p < total; p++) {
     const view = await trialAt(page, p);
@@ -135,17 +115,7 @@ test('a truth-scored, phase-locked ISIC study built in the UI, read by keyboard,
   await expect(verdict).toContainText('Saved as e2e-truth-lock version 1');
   await page.getByTestId('protocol-editor').getByRole('button', { name: 'Close' }).click();
 
-  await page.getByTestId('admin-tab-studies').click();
-  await page.getByTestId('study-protocol').selectOption({ label: 'e2e-truth-lock v1 — Truth and locks' });
-  await page.getByTestId('study-name').fill(STUDY);
-  await page.getByTestId('study-create').click();
-  const study = page.getByTestId('study').filter({ hasText: STUDY });
-  for (const name of ['Dr Ada Reader', 'Dr Ben Reader']) {
-    await study.getByTestId('assign-reader').selectOption({ label: name });
-    await study.getByTestId('assign-submit').click();
-    await expect(study.getByTestId('study-progress')).toContainText(name);
-  }
-  await expect(study.getByTestId('study-preparation')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
+  await createStudy(page, 'e2e-truth-lock v1 — Truth and locks', STUDY, ['Dr Ada Reader', 'Dr Ben Reader']);
   await page.getByTestId('sign-out').click();
 
   // ---- Ada: unaided 6, AI 7, AI + explanation right. After her first AI trial she goes back.

@@ -27,6 +27,17 @@ export function lidcSlices(n: number, prefix = 'verdict-lidc-'): string {
   return dir;
 }
 
+/** One labelled HAM10000 image of each given diagnosis (the first in labels.csv that is in the image folder). */
+export function isicImagesOf(diagnoses: readonly string[]): string[] {
+  const available = new Set(readdirSync(isicImages));
+  const rows = readFileSync(isicLabels, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((r) => r.split(','));
+  return diagnoses.map((dx) => rows.find((r) => r[2] === dx && available.has(`${r[0]}.jpg`))![0]);
+}
+
 /** A folder holding the given ISIC images, their rows of labels.csv, and optionally ISIC_0000000 with its masks. */
 export function isicFolder(imageIds: string[], withTask2Example = true): string {
   const dir = tempDir('verdict-isic-');
