@@ -85,11 +85,11 @@ test('ISIC: an attribute model reads seven axes, and each row overlays its map',
   await expect(panel.getByTestId('attribute-row-border')).toHaveAttribute('aria-pressed', 'false');
   await expect(page.getByTestId('explain-axis')).toHaveValue('color');
 
-  // Map B offers only what this model can compute: attention and LiMA, never the CDAM family.
+  // Map B offers only what this model can compute: attention and the black-box methods, never the CDAM family.
   const options = await page
     .locator('[data-testid=compare-method] option')
     .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-  expect(options).toEqual(['attention', 'lima']);
+  expect(options).toEqual(['attention', 'lima', 'rise', 'occlusion']);
   await page.locator('[data-compare-mode=flicker]').click();
   await expect(page.getByTestId('map-info-b')).toContainText('Attention');
   expect(problems).toEqual([]);
