@@ -10,6 +10,7 @@ import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promi
 import { basename, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { VerdictError } from '../../../app/errors';
+import { declareCam, type CamOptions } from './cam-pack';
 import { inspectGraph } from './execution-providers';
 import { loadPack } from './load-pack';
 import { MANIFEST_FORMAT, parseManifest, type Manifest } from './manifest';
@@ -36,6 +37,8 @@ export type BlackBoxPackOptions = {
   /** CT only: the crop's side in CT pixels (default: `input`) and the HU window (default: the bundled LIDC pack's, centre −300, width 1400). */
   ct?: { cropPixels?: number; window?: { center: number; width: number } };
   card?: { intendedUse?: string; training?: string; metrics?: Record<string, number | string>; notes?: string[] };
+  /** CAM / Grad-CAM: the graph's feature-map output and its global-average-pool + linear head (cam-pack.ts declareCam). */
+  cam?: CamOptions;
 };
 
 const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
@@ -195,7 +198,7 @@ export async function writeBlackBoxPack(opts: BlackBoxPackOptions): Promise<{ di
         `A black-box classifier packed from ${file} with \`verdict model pack\`; Verdict knows only its inputs and outputs.`,
       ],
     };
-    const cardText = cardMarkdown(name, modalityText(opts.modality), card);
+    const cardText = cardMarkdown(name, modalityText(opts.modality), card, !!opts.cam);
     await writeFile(join(dir, 'card.md'), cardText);
     const ct = opts.modality === 'CT';
     const manifest = {
@@ -226,7 +229,8 @@ export async function writeBlackBoxPack(opts: BlackBoxPackOptions): Promise<{ di
     const text = `${JSON.stringify(manifest, null, 2)}\n`;
     parseManifest(text, `${basename(dir)}/manifest.json`);
     await writeFile(join(dir, 'manifest.json'), text);
-    const loaded = await loadPack(dir);
+    if (opts.cam) written.push('cam-head.json', 'fixtures.json');
+    const loaded = opts.cam ? await declareCam(dir, opts.cam) : await loadPack(dir);
     return { dir: loaded.dir, manifest: loaded.manifest };
   } catch (e) {
     // A folder this call made goes; one that was there (empty) keeps, without what was written.
@@ -242,12 +246,13 @@ function cardMarkdown(
   name: string,
   modality: string,
   card: { intendedUse: string; training: string; metrics: Record<string, number | string>; notes: string[] },
+  cam = false,
 ): string {
   const metrics = Object.entries(card.metrics);
   return [
     `# ${name}`,
     '',
-    `Modality: ${modality}. A black-box pack: Verdict runs the ONNX graph and explains it with black-box methods (LiMA, RISE, occlusion).`,
+    `Modality: ${modality}. A black-box pack: Verdict runs the ONNX graph and explains it with black-box methods (LiMA, RISE, occlusion)${cam ? ', and with CAM and Grad-CAM from its last feature map and its global-average-pool + linear head' : ''}.`,
     '',
     `## Intended use`,
     card.intendedUse,

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelSummary } from '../../../app/explain';
-import { byPanelOrder, isSelfExplaining } from './model-order';
+import { byPanelOrder, isBlackBox, isSelfExplaining } from './model-order';
 
-const model = (id: number, purpose: ModelSummary['purpose'], kind: 'plain' | 'attributes' | 'prototypes' = 'plain') =>
+const model = (id: number, purpose: ModelSummary['purpose'], kind: 'plain' | 'attributes' | 'prototypes' | 'black-box' = 'plain') =>
   ({
     id,
     purpose,
+    attentionHeads: kind === 'black-box' ? 0 : 4,
     attributes: kind === 'attributes' ? [] : null,
     prototypes: kind === 'prototypes' ? [] : null,
   }) as unknown as ModelSummary;
@@ -26,5 +27,12 @@ describe('the explanation panel’s model order', () => {
       model(5, 'test'),
     ];
     expect([...models].sort(byPanelOrder).map((m) => m.id)).toEqual([4, 1, 2, 3, 5]);
+  });
+
+  it('puts black-box packs (the demo CNN) after the ViT packs, registered first or not', () => {
+    expect(isBlackBox(model(1, 'demo', 'black-box'))).toBe(true);
+    expect(isBlackBox(model(1, 'demo'))).toBe(false);
+    const models = [model(1, 'demo', 'black-box'), model(2, 'demo', 'attributes'), model(3, 'demo'), model(4, 'sanity-check')];
+    expect([...models].sort(byPanelOrder).map((m) => m.id)).toEqual([3, 2, 1, 4]);
   });
 });
