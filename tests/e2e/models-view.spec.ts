@@ -99,3 +99,41 @@ test('the coordinator adds a pack folder, reads its card, sees a refusal naming 
   expect((await api.call('models.list', {})).map((m) => m.id)).not.toContain(modelId);
   await screenshot(page, 'models-view-retired');
 });
+
+test('the coordinator adds an ONNX classifier through the pack form; a class list that does not fit the graph is refused', async ({
+  page,
+  host,
+  api,
+}) => {
+  test.setTimeout(180_000);
+  const onnx = join(repoRoot, 'models/test-cnn/pack/model.onnx');
+  await page.goto(host.url);
+  await page.getByTestId('view-study').click();
+  await page.getByTestId('admin-tab-models').click();
+
+  // Six classes for a seven-column output: refused, naming the graph and the count.
+  await page.getByTestId('onnx-path').fill(onnx);
+  await page.getByTestId('onnx-input').fill('64');
+  await page.getByTestId('onnx-labels').fill(['MEL', 'NV', 'BCC', 'AKIEC', 'BKL', 'DF'].join('\n'));
+  await page.getByTestId('onnx-add').click();
+  const refusal = page.getByTestId('onnx-refusal');
+  await expect(refusal).toHaveAttribute('data-code', 'model.bad-shape');
+  await expect(refusal).toContainText('model.onnx:');
+
+  await page.getByTestId('onnx-labels').fill(['MEL\tMelanoma', 'NV', 'BCC', 'AKIEC', 'BKL', 'DF', 'VASC'].join('\n'));
+  await page.getByTestId('onnx-id').fill('e2e-cnn');
+  await page.getByTestId('onnx-name').fill('E2E CNN');
+  await page.getByTestId('onnx-intended-use').fill('End-to-end tests of the pack form.');
+  await page.getByTestId('onnx-add').click();
+  const card = page.getByTestId('model-card');
+  await expect(card).toContainText('E2E CNN');
+  await expect(card).toContainText('End-to-end tests of the pack form.');
+  await expect(page.getByTestId('model-card-methods')).toContainText('LiMA');
+  await expect(page.getByTestId('model-card-methods')).not.toContainText('CDAM');
+  await expect(refusal).toHaveCount(0);
+  const entry = (await api.call('models.catalogue', {})).find((m) => m.packId === 'e2e-cnn')!;
+  expect(entry.path).toBe(join(host.dataDir, 'model-packs', `e2e-cnn-${entry.sha256.slice(0, 12)}`));
+  expect(entry.methods).toEqual(expect.arrayContaining(['lima', 'rise', 'occlusion']));
+  await expect(page.getByTestId('models-table').locator('tr[data-pack-id="e2e-cnn"]')).toContainText('dermoscopy');
+  await screenshot(page, 'models-view-onnx');
+});
