@@ -69,7 +69,7 @@ afterAll(() => {
   );
 });
 
-/** A host on a fresh copy of the prepared database, the reader signed in; `exited` settles when its process has ended. */
+/** A host on a fresh copy of the prepared database, the reader signed in; `exited` settles when its process has ended, `kill` SIGKILLs it and waits for that. */
 async function hostOnCopy(prefix: string) {
   const dir = tempDir(prefix);
   copyFileSync(prepared, join(dir, 'study.db'));
@@ -77,7 +77,11 @@ async function hostOnCopy(prefix: string) {
   const exited = new Promise<void>((resolve) => (host.child.exitCode !== null ? resolve() : host.child.once('exit', () => resolve())));
   const api = await host.api();
   await api.call('session.signIn', { readerId, passphrase: PASS });
-  return { dir, host, exited, api };
+  const kill = async () => {
+    host.child.kill('SIGKILL');
+    await exited;
+  };
+  return { dir, exited, kill, api };
 }
 
 /** Opens the study database left in `dir` for `check`, then closes it and removes the folder. */
@@ -111,7 +115,7 @@ const ackOf = (item: Item, value: unknown, reply: { answerId: number; version: n
 });
 
 async function crashTrial(): Promise<void> {
-  const { dir, host, exited, api } = await hostOnCopy('verdict-crash-');
+  const { dir, exited, kill, api } = await hostOnCopy('verdict-crash-');
 
   const acked: Acked[] = [];
   let dead = false;
@@ -141,8 +145,7 @@ async function crashTrial(): Promise<void> {
   await started;
   // A different moment each trial: 20–600 ms into the stream of answers.
   await new Promise((r) => setTimeout(r, 20 + Math.random() * 580));
-  host.child.kill('SIGKILL');
-  await exited;
+  await kill();
   await Promise.all(workers);
   api.close();
   totals.inFlightAtKill += inFlight;
@@ -211,15 +214,14 @@ const found = (db: Sqlite.Database, acked: Acked[]) => {
 
 describe('the WAL deleted under a running host (issue 16 §13)', () => {
   it('refuses the next answer, and after a SIGKILL every acknowledged answer is in the database', async () => {
-    const { dir, host, exited, api } = await hostOnCopy('verdict-wal-');
+    const { dir, kill, api } = await hostOnCopy('verdict-wal-');
     const acked = await answerInTurn(api, 30);
     unlinkSync(join(dir, 'study.db-wal'));
     await expect(answerInTurn(api, 1)).rejects.toMatchObject({
       code: 'db.wal-lost',
       message: expect.stringContaining('was deleted while Verdict was running'),
     });
-    host.child.kill('SIGKILL');
-    await exited;
+    await kill();
     api.close();
     checkDatabase(dir, (db) => {
       expect(db.pragma('quick_check', { simple: true })).toBe('ok');
@@ -229,12 +231,11 @@ describe('the WAL deleted under a running host (issue 16 §13)', () => {
   }, 120_000);
 
   it('a SIGKILL right after the deletion loses what the WAL held, and the integrity check reports the missing tail', async () => {
-    const { dir, host, exited, api } = await hostOnCopy('verdict-wal-');
+    const { dir, kill, api } = await hostOnCopy('verdict-wal-');
     const acked = await answerInTurn(api, 30);
     // Before the host's one-second watch can copy the log into the database file.
     unlinkSync(join(dir, 'study.db-wal'));
-    host.child.kill('SIGKILL');
-    await exited;
+    await kill();
     api.close();
     checkDatabase(dir, (db) => {
       // The loss is real (this is what the issue saw: quick_check ok, 0 of 30 answers)…

@@ -2,6 +2,7 @@
 // appended as versions (the database refuses UPDATE and DELETE), the worklist resumes at the
 // first required question unanswered, evidence marks are scored at once, keys are remappable.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEYMAP_BEFORE_ANSWERS_6_TO_9 } from '../../../tests/support/old-keymap';
 import type { CallContext } from '../../../app/api/endpoint';
 import type { ProtocolInput } from '../../../app/protocol';
 import { DEFAULT_KEYMAP, type TrialView } from '../../../app/study';
@@ -301,19 +302,7 @@ describe('key map', () => {
   });
 
   it('loads a map stored before answers 6–9 existed, leaving a new action unbound where the reader took its key', async () => {
-    const old = {
-      'answer-1': '1',
-      'answer-2': '2',
-      'answer-3': '3',
-      'answer-4': '4',
-      'answer-5': '5',
-      next: '6',
-      previous: 'ArrowLeft',
-      'overlay-toggle': 'h',
-      'opacity-up': ']',
-      'opacity-down': '[',
-      help: '?',
-    };
+    const old = KEYMAP_BEFORE_ANSWERS_6_TO_9;
     v.study.db.prepare('UPDATE reader_keymap SET keymap_json = ? WHERE reader_id = ?').run(JSON.stringify(old), readerRowId);
     const map = await call(v, reader, 'reading.keymap', {});
     expect(map).toMatchObject({ next: '6', 'answer-6': '', 'answer-7': '7', 'answer-9': '9' });

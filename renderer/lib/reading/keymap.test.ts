@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { KEYMAP_BEFORE_ANSWERS_6_TO_9 } from '../../../tests/support/old-keymap';
 import { press } from '../keys/press.testing';
 import {
   DEFAULT_KEYMAP,
@@ -45,19 +46,7 @@ describe('keymap', () => {
   });
 
   it('loads a map stored before answers 6–9: new actions take their defaults unless the reader used that key', () => {
-    const old = {
-      'answer-1': '1',
-      'answer-2': '2',
-      'answer-3': '3',
-      'answer-4': '4',
-      'answer-5': '5',
-      next: '6',
-      previous: 'ArrowLeft',
-      'overlay-toggle': 'h',
-      'opacity-up': ']',
-      'opacity-down': '[',
-      help: '?',
-    };
+    const old = KEYMAP_BEFORE_ANSWERS_6_TO_9;
     const m = completeKeymap(old);
     expect(m.next).toBe('6');
     expect(m['answer-6']).toBe('');
