@@ -7,7 +7,7 @@
 // overwritten by other content.
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
-import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, realpath, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { VerdictError } from '../../../app/errors';
 import { PRIVATE_DIR_MODE } from '../db/private-files';
@@ -41,6 +41,7 @@ export async function copyIntoStore(src: LoadedPack, store: string): Promise<Loa
   const existing = await intactCopy(dest, src.sha256);
   if (existing) return existing;
   const tmp = join(store, `.incoming-${randomUUID()}`);
+  let copy: LoadedPack;
   const label = `${src.manifest.id}/manifest.json`;
   try {
     await mkdir(tmp, { mode: PRIVATE_DIR_MODE });
@@ -59,7 +60,7 @@ export async function copyIntoStore(src: LoadedPack, store: string): Promise<Loa
       await copyFile(from, to);
       copied.add(f.path);
     }
-    const copy = await loadPack(tmp, { trusted: (s) => s === src.sha256 });
+    copy = await loadPack(tmp, { trusted: (s) => s === src.sha256 });
     if (copy.sha256 !== src.sha256)
       throw new VerdictError(
         'model.hash-mismatch',
@@ -72,8 +73,6 @@ export async function copyIntoStore(src: LoadedPack, store: string): Promise<Loa
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }
-  const stored = await intactCopy(dest, src.sha256);
-  if (!stored)
-    throw new VerdictError('model.hash-mismatch', `${dest}: the stored copy of ${src.manifest.id} does not verify.`, { path: dest });
-  return stored;
+  // Checked in the temporary folder; the rename moves those very files (no third read of a large pack).
+  return { ...copy, dir: await realpath(dest) };
 }
