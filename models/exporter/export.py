@@ -61,7 +61,7 @@ def target_names(spec: dict) -> list:
     return [u['name'] for head in spec['outputs'] for u in head['units']]
 
 
-def export_pack(vit: ViT, spec: dict, out_dir: str) -> dict:
+def export_pack(vit: ViT, spec: dict, out_dir: str, fixture_cases: int = 2) -> dict:
     vit = vit.float().eval()
     cfg = vit.cfg
     names = target_names(spec)
@@ -77,7 +77,7 @@ def export_pack(vit: ViT, spec: dict, out_dir: str) -> dict:
         tail_args = (residual, torch.zeros(2, cfg.n_outputs), torch.zeros(2, cfg.dim))
         _export(make_tail(vit), tail_args, os.path.join(work, 'tail.onnx'), ['residual', 'seed', 'concept'], ['outputs', 'cdam'])
         with open(os.path.join(work, 'fixtures.json'), 'w') as f:
-            json.dump(make_fixtures(vit, names), f)
+            json.dump(make_fixtures(vit, names, cases=fixture_cases), f)
         with open(os.path.join(work, 'card.md'), 'w') as f:
             f.write(_card_md(spec))
 

@@ -479,7 +479,7 @@ def import_vit(args) -> dict:
                              + (f' with the linear head {os.path.basename(args.head)}' if args.head else '') + '; training as its authors describe it.',
                  'metrics': {}, 'notes': notes},
     }
-    return export_pack(vit, spec, args.out)
+    return export_pack(vit, spec, args.out, fixture_cases=args.fixture_cases)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -507,6 +507,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--head-name', default='diagnosis', help="the manifest's output head name")
     p.add_argument('--purpose', default='demo', choices=['demo', 'test', 'sanity-check'])
     p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--fixture-cases', type=int, default=2, help='seeded random images in fixtures.json (each costs ~110 autograd passes of the last block)')
     return p
 
 
