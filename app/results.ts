@@ -42,13 +42,11 @@ export type RatingSummary = {
   groups: RatingGroup[];
 };
 
-export type AgreementSummary = {
-  questionId: string;
-  prompt: string;
-  type: string;
+/** Agreement statistics over a set of items. */
+export type AgreementStats = {
   items: number;
   readers: number;
-  /** Fleiss (1971), over items every reader answered. */
+  /** Fleiss (1971), over items every reader answered (categorical answers; none for number questions). */
   fleissKappa: { kappa: number; items: number } | null;
   /** Cohen's (1968) quadratic-weighted kappa, the mean over reader pairs (ordinal scales only). */
   weightedKappa: { kappa: number; pairs: number } | null;
@@ -59,6 +57,17 @@ export type AgreementSummary = {
     items: number;
   } | null;
   note: string | null;
+};
+
+/** Agreement under one phase and condition: the items are the cases read there, so conditions can be compared. */
+export type AgreementLevel = AgreementStats & { phase: PhaseId; conditionId: string | null; label: string };
+
+export type AgreementSummary = AgreementStats & {
+  questionId: string;
+  prompt: string;
+  type: string;
+  /** Per phase × condition, where the question was asked under more than one (the pooled figures count each as other targets). */
+  levels: AgreementLevel[];
 };
 
 /** One reader's agreement with themselves on repeated stimuli. */

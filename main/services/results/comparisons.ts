@@ -129,9 +129,17 @@ function compare(
       })),
       global: a.global ? { f: a.global.f, df1: a.global.df1, df2: a.global.df2, p: a.global.p } : null,
       differences: a.differences.map(flip),
-      note: a.readersLeftOut.length
-        ? `left out (no answer under every ${factor}): ${a.readersLeftOut.map((id) => readerName.get(id) ?? id).join(', ')}`
-        : null,
+      note:
+        [
+          a.readersLeftOut.length
+            ? `left out (no answer under every ${factor}): ${a.readersLeftOut.map((id) => readerName.get(id) ?? id).join(', ')}`
+            : '',
+          a.global && !(a.global.denominator > 0)
+            ? 'no interval for the differences: every reader differs by the same amount and the cases add no variance (the OR denominator is 0) — too few readers or cases'
+            : '',
+        ]
+          .filter(Boolean)
+          .join('; ') || null,
     };
   } catch (e) {
     if (!(e instanceof VerdictError)) throw e;
@@ -140,8 +148,8 @@ function compare(
 }
 
 /**
- * Every question's comparisons: stimulus-level questions compare conditions within each phase,
- * case-level questions compare phases. Truth-scored questions come first (the study's question).
+ * Every question's comparisons: stimulus-level questions compare conditions within each phase
+ * (listed first: the explanation methods), case-level questions compare phases (truth-scored first).
  */
 export function comparisons(
   questions: readonly Question[],
@@ -152,7 +160,10 @@ export function comparisons(
 ): Comparison[] {
   const readerName = new Map(records.map((r) => [String(r.reader.id), r.reader.name]));
   const out: Comparison[] = [];
-  const ordered = [...questions].sort((a, b) => Number(!!b.truth) - Number(!!a.truth));
+  // The explanation methods compared first (stimulus-level questions), then the phases of the
+  // truth-scored questions, then the other case questions.
+  const rank = (q: Question) => (q.level === 'stimulus' ? 0 : q.truth ? 1 : 2);
+  const ordered = [...questions].sort((a, b) => rank(a) - rank(b));
   for (const q of ordered) {
     if (q.level === 'case') {
       const phases = PHASES.filter((p) => records.some((r) => r.question.id === q.id && r.trial.phase === p && counted(r)));
@@ -181,7 +192,7 @@ export function comparisons(
   return out;
 }
 
-const PHASE_WORDS: Record<string, string> = { unaided: 'Unaided', ai: 'AI', 'ai-explanation': 'AI + explanation' };
+export const PHASE_WORDS: Record<string, string> = { unaided: 'Unaided', ai: 'AI', 'ai-explanation': 'AI + explanation' };
 
 /** A condition in words: "CDAM / MEL", "Attention" (a map of no target), the condition id and method when the method is unknown. */
 export function conditionLabel(c: { id: string; method: string; target: string }): string {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StudyResults } from '../../../app/results';
 import type { TestVerdict } from '../../../tests/support/study-fixture';
 import { readWholeStudy, READERS } from '../export/read-study-fixture';
-import { countsFromRatings, empiricalAucFom, fleissKappa, meanCI, orAnalysis } from './statistics';
+import { countsFromRatings, empiricalAucFom, fleissKappa, icc2, meanCI, orAnalysis } from './statistics';
 
 let v: TestVerdict;
 let studyId: number;
@@ -185,8 +185,10 @@ describe('study results', () => {
       ).toBeCloseTo(l.estimate.estimate, 12);
     }
     expect(results.comparisons.filter((x) => x.questionId === 'comment' || x.questionId === 'evidence')).toEqual([]);
-    // The study's question first: truth-scored questions lead.
-    expect(['diagnosis', 'malignancy']).toContain(results.comparisons[0].questionId);
+    // The explanation methods compared first, then the phases of the truth-scored questions.
+    const order = results.comparisons.map((x) => `${x.factor}:${x.questionId}`);
+    expect(order.indexOf('phase:diagnosis')).toBeGreaterThan(order.lastIndexOf('condition:change'));
+    expect(order[0]).toBe('condition:localisation');
   });
 
   it('each rating group carries the readers-and-cases interval; the rules are given in words', () => {
@@ -198,5 +200,29 @@ describe('study results', () => {
       /“malignancy” is scored against the truth .*a rating above 3 on 1–5 calls the case positive; 3 itself counts as a negative call/,
     );
     expect(results.rules.join('\n')).toMatch(/Hillis/);
+  });
+
+  it('agreement per phase × condition beside the pooled figure: each level is the ICC of its own rows of the kappa file', () => {
+    const rows = parse(v.exports.build(studyId, 'kappa', 'localisation').content, { columns: true }) as Record<string, string>[];
+    const loc = results.agreement.find((a) => a.questionId === 'localisation')!;
+    expect(loc.levels.map((l) => l.conditionId).sort()).toEqual(['attention', 'cdam-mel', 'smooth-mel']);
+    expect(loc.note).toMatch(/pooled over 3 phase × condition levels/);
+    for (const l of loc.levels) {
+      const mine = rows.filter((r) => r.condition_id === l.conditionId && r.phase === l.phase);
+      expect(l.items).toBe(mine.length);
+      const matrix = mine.map((r) => ['R1', 'R2', 'R3'].map((id) => Number(r[id])));
+      const expected = icc2(matrix);
+      if (l.icc) {
+        expect(l.icc.single.value).toBeCloseTo(expected.single.value, 12);
+        expect(l.icc.single.ci).toEqual(expected.single.ci);
+      } else expect(Number.isFinite(expected.single.value)).toBe(false);
+      expect(l.label).toMatch(/^AI \+ explanation · /);
+    }
+    // A case-level question: one level per phase.
+    expect(results.agreement.find((a) => a.questionId === 'malignancy')!.levels.map((l) => l.phase)).toEqual([
+      'unaided',
+      'ai',
+      'ai-explanation',
+    ]);
   });
 });

@@ -6,6 +6,8 @@ import type { Database } from 'better-sqlite3';
 import type { Question } from '../../../app/protocol';
 import type {
   AccuracySummary,
+  AgreementLevel,
+  AgreementStats,
   AgreementSummary,
   IntraReaderSummary,
   MeanEstimate,
@@ -17,7 +19,7 @@ import type {
 } from '../../../app/results';
 import { studyRecords, type AnswerRecord } from '../export/answer-records';
 import { agreementTables, caseKey, repeatPairs, type AgreementTable } from '../export/agreement-items';
-import { designEstimate, studyComparisons } from './comparisons';
+import { conditionLabel, designEstimate, PHASE_WORDS, studyComparisons } from './comparisons';
 import { rules } from './rules';
 import { isCorrect, numericAnswer, scaleOf } from '../export/answer-values';
 import {
@@ -57,6 +59,11 @@ export class ResultsService {
         agreementOf(
           questions.find((q) => q.id === t.questionId)!,
           t,
+          (phase, conditionId) => {
+            const c = conditionId ? conditions.get(conditionId) : undefined;
+            const words = PHASE_WORDS[phase] ?? phase;
+            return conditionId ? `${words} · ${c ? conditionLabel(c) : conditionId}` : words;
+          },
         ),
       ),
       intraReader: intraReader(questions, records),
@@ -142,8 +149,51 @@ function distribution(q: Question, values: number[]): { value: number; count: nu
 
 const range = (min: number, max: number): number[] => Array.from({ length: max - min + 1 }, (_, i) => min + i);
 
-function agreementOf(q: Question, t: AgreementTable): AgreementSummary {
-  const base = { questionId: q.id, prompt: q.prompt, type: q.type, items: t.items.length, readers: t.readers.length };
+/**
+ * A question's agreement: pooled over its items, and per phase × condition where there are
+ * several — pooled, the same case read in three phases counts as three targets and a difference
+ * between conditions as target variance, so agreement between conditions is read per level.
+ */
+function agreementOf(q: Question, t: AgreementTable, levelLabel: (phase: string, conditionId: string | null) => string): AgreementSummary {
+  const levels = groupBy(
+    t.items.map((it, i) => ({ it, i })),
+    (x) => `${x.it.phase}|${x.it.conditionId ?? ''}`,
+  );
+  const pooled = agreementStats(q, t);
+  return {
+    questionId: q.id,
+    prompt: q.prompt,
+    type: q.type,
+    ...pooled,
+    note:
+      levels.size > 1
+        ? [`pooled over ${levels.size} phase × condition levels (see each below)`, pooled.note].filter(Boolean).join('; ')
+        : pooled.note,
+    levels:
+      levels.size > 1
+        ? [...levels.values()].map((xs): AgreementLevel => {
+            const values = xs.map((x) => t.values[x.i]);
+            const keep = t.readers.map((_, j) => values.some((row) => row[j] !== null));
+            const sub: AgreementTable = {
+              questionId: t.questionId,
+              readers: t.readers.filter((_, j) => keep[j]),
+              items: xs.map((x) => x.it),
+              values: values.map((row) => row.filter((_, j) => keep[j])),
+            };
+            const { phase, conditionId } = xs[0].it;
+            return {
+              phase: phase as AgreementLevel['phase'],
+              conditionId,
+              label: levelLabel(phase, conditionId),
+              ...agreementStats(q, sub),
+            };
+          })
+        : [],
+  };
+}
+
+function agreementStats(q: Question, t: AgreementTable): AgreementStats {
+  const base = { items: t.items.length, readers: t.readers.length };
   if (t.readers.length < 2)
     return { ...base, fleissKappa: null, weightedKappa: null, icc: null, note: 'agreement needs at least two readers' };
   const notes: string[] = [];
@@ -152,12 +202,12 @@ function agreementOf(q: Question, t: AgreementTable): AgreementSummary {
   const fleiss = counts.length && q.type !== 'number' ? fleissKappa(counts) : null;
   if (droppedSubjects.length)
     notes.push(`${droppedSubjects.length} item(s) not answered by every reader left out of Fleiss' kappa and the ICC`);
-  let weighted: AgreementSummary['weightedKappa'] = null;
+  let weighted: AgreementStats['weightedKappa'] = null;
   if (q.type === 'likert') {
     const k = meanPairwiseWeightedKappa(t.values as (number | null)[][], range(q.min, q.max), 'quadratic');
     weighted = k.kappa === null ? null : { kappa: k.kappa, pairs: k.pairs.filter((p) => p.kappa !== null).length };
   }
-  let icc: AgreementSummary['icc'] = null;
+  let icc: AgreementStats['icc'] = null;
   if (q.type === 'likert' || q.type === 'number') {
     const { rows } = completeRows(t.values as (number | null)[][]);
     // ICC(2,·) separates targets, raters and error: it needs two targets at least and some spread.

@@ -54,7 +54,7 @@ export function differenceRows(c: Comparison): DifferenceRow[] {
 /** The summary under a comparison: readers, cases, the global test. */
 export function comparisonSummary(c: Comparison): string {
   const parts = [`${c.readers} readers × ${c.cases} cases, readers and cases random`];
-  if (c.global && c.levels.length > 2)
+  if (c.global && c.levels.length > 2 && Number.isFinite(c.global.f) && c.global.df2 !== null)
     parts.push(`all ${c.levels.length} equal: F(${c.global.df1}, ${num(c.global.df2, 1)}) = ${num(c.global.f, 2)}, ${pValue(c.global.p)}`);
   return parts.join('; ');
 }

@@ -80,6 +80,7 @@ export const SAMPLE: StudyResults = {
       weightedKappa: { kappa: 0.5, pairs: 1 },
       icc: { single: { value: 0.4, ci: [-0.2, 0.8] }, average: { value: 0.57, ci: [-0.5, 0.9] }, items: 4 },
       note: null,
+      levels: [],
     },
   ],
   intraReader: [{ questionId: 'useful', reader: 'Dr Ada', pairs: 2, exactAgreement: 0.5, weightedKappa: null }],
