@@ -1,5 +1,5 @@
 // What the reader-study e2e tests do as the coordinator in the admin area: add a reader through
-// the readers form, copy a question from the bank into the protocol being edited, and create a study.
+// the readers form, copy a question from the bank into the protocol being edited, check and save that protocol, and create a study.
 import type { Page } from '@playwright/test';
 import { expect } from './fixtures';
 
@@ -44,4 +44,15 @@ export async function createStudy(page: Page, protocolLabel: string, name: strin
   // The card follows the stimuli being computed in the background (events to this window), then says they are ready.
   await expect(study.getByTestId('study-preparation')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
   return study;
+}
+
+/** Checks the protocol in the editor (it must pass, its verdict saying `summary`), saves it as version 1 of `id` and closes the editor. */
+export async function validateAndSaveProtocol(page: Page, summary: string, id: string) {
+  await page.getByTestId('protocol-validate').click();
+  const verdict = page.getByTestId('protocol-verdict');
+  await expect(verdict).toHaveAttribute('data-ok', 'true');
+  await expect(verdict).toContainText(summary);
+  await page.getByTestId('protocol-save').click();
+  await expect(verdict).toContainText(`Saved as ${id} version 1`);
+  await page.getByTestId('protocol-editor').getByRole('button', { name: 'Close' }).click();
 }

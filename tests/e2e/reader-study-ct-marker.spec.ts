@@ -10,7 +10,7 @@ import { defaultNodule } from '../../app/nodule-choice';
 import type { ProtocolInput } from '../../app/protocol';
 import { lidc0001 } from '../support/data';
 import { expect, importThroughApi, screenshot, signIn, test } from './fixtures';
-import { coordinatorThroughApi, openStudy, preparedStudyThroughApi } from './study-steps';
+import { coordinatorThroughApi, DR_CHEST, openStudy, preparedStudyThroughApi, readerThroughApi } from './study-steps';
 
 type Box = { x: number; y: number; width: number; height: number };
 
@@ -39,13 +39,7 @@ test('CT trial: opens on the nodule with a marker beside it, says what the map e
   expect(nodule.readerCount).toBeGreaterThanOrEqual(3);
 
   await coordinatorThroughApi(api);
-  const reader = await api.call('readers.create', {
-    name: 'Dr Chest',
-    role: 'reader',
-    specialty: 'thoracic radiology',
-    yearsExperience: 15,
-    passphrase: 'chest-passphrase',
-  });
+  const reader = await readerThroughApi(api, DR_CHEST);
   const protocol: ProtocolInput = {
     format: 'verdict-protocol/1',
     id: 'e2e-lidc-marker',
@@ -67,7 +61,7 @@ test('CT trial: opens on the nodule with a marker beside it, says what the map e
   await preparedStudyThroughApi(api, protocol, 'LIDC marker', [reader.id]);
 
   await page.goto(host.url);
-  await signIn(page, 'Dr Chest', 'chest-passphrase');
+  await signIn(page, DR_CHEST.name, DR_CHEST.passphrase);
   await openStudy(page, 'LIDC marker');
   await page.getByTestId('resume').click();
   const view = page.getByTestId('trial-view');

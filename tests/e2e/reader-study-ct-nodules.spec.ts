@@ -12,7 +12,7 @@ import type { TrialView } from '../../app/study';
 import { repoRoot } from '../support/data';
 import { twoNoduleCt } from '../support/two-nodule-ct';
 import { expect, importThroughApi, recordApi, screenshot, signIn, test } from './fixtures';
-import { addBankQuestion, addReader, createStudy } from './coordinator-ui';
+import { addBankQuestion, addReader, createStudy, validateAndSaveProtocol } from './coordinator-ui';
 import { openStudy } from './study-steps';
 
 const PASS = { coord: 'coordinator-pass-3', reader: 'chest-passphrase-4' };
@@ -69,14 +69,8 @@ test('two nodules of one CT case: picked in the editor, read as two units, each 
   await page.getByTestId('seed').fill('20260301');
   await addBankQuestion(page, /^Likelihood of malignancy/);
   await addBankQuestion(page, /^Does the highlighted region/);
-  await page.getByTestId('protocol-validate').click();
-  const verdict = page.getByTestId('protocol-verdict');
-  await expect(verdict).toHaveAttribute('data-ok', 'true');
   // Two reading units × (one explanation + the verdict).
-  await expect(verdict).toContainText('2 cases, 4 trials per reader');
-  await page.getByTestId('protocol-save').click();
-  await expect(verdict).toContainText('Saved as e2e-two-nodules version 1');
-  await page.getByTestId('protocol-editor').getByRole('button', { name: 'Close' }).click();
+  await validateAndSaveProtocol(page, '2 cases, 4 trials per reader', 'e2e-two-nodules');
 
   const coordinator = (await api.call('session.readers', {})).find((r) => r.name === 'Coordinator')!;
   await api.call('session.signIn', { readerId: coordinator.id, passphrase: PASS.coord });

@@ -7,7 +7,7 @@ import type { CaseDetail, Nodule } from '../../app/domain';
 import type { ProtocolInput } from '../../app/protocol';
 import { lidc0001 } from '../support/data';
 import { expect, importThroughApi, recordApi, screenshot, signIn, test } from './fixtures';
-import { coordinatorThroughApi, openStudy, preparedStudyThroughApi } from './study-steps';
+import { coordinatorThroughApi, DR_CHEST, openStudy, preparedStudyThroughApi, readerThroughApi } from './study-steps';
 
 const largest = (nodules: Nodule[]) =>
   [...nodules].sort((a, b) => (b.diameterMm ?? 0) - (a.diameterMm ?? 0) || b.readerCount - a.readerCount)[0];
@@ -20,13 +20,7 @@ test('CT trial: nodule slice, blinded map, evidence box drawn with Cornerstone t
 
   // The coordinator's set-up, through the API: the admin first (then signed in), a reader, a protocol, a study.
   await coordinatorThroughApi(api);
-  const reader = await api.call('readers.create', {
-    name: 'Dr Chest',
-    role: 'reader',
-    specialty: 'thoracic radiology',
-    yearsExperience: 15,
-    passphrase: 'chest-passphrase',
-  });
+  const reader = await readerThroughApi(api, DR_CHEST);
   const protocol: ProtocolInput = {
     format: 'verdict-protocol/1',
     id: 'e2e-lidc',
@@ -52,7 +46,7 @@ test('CT trial: nodule slice, blinded map, evidence box drawn with Cornerstone t
 
   const calls = recordApi(page);
   await page.goto(host.url);
-  await signIn(page, 'Dr Chest', 'chest-passphrase');
+  await signIn(page, DR_CHEST.name, DR_CHEST.passphrase);
   await openStudy(page, 'LIDC e2e');
   await page.getByTestId('resume').click();
   const view = page.getByTestId('trial-view');

@@ -6,16 +6,15 @@
 import type { ProtocolInput } from '../../app/protocol';
 import { isicFolder } from '../support/data';
 import { expect, importThroughApi, recordApi, screenshot, signIn, test } from './fixtures';
-import { coordinatorThroughApi, openStudy, preparedStudyThroughApi } from './study-steps';
+import { coordinatorThroughApi, openStudy, preparedStudyThroughApi, readerThroughApi } from './study-steps';
 
 test('ISIC study: an attribute map and a prototype rated by a reader', async ({ page, host, api, problems }) => {
   test.setTimeout(300_000);
   expect((await importThroughApi(api, isicFolder(['ISIC_0024400'], false))).status).toBe('done');
   const [lesion] = await api.call('cases.list', {});
   await coordinatorThroughApi(api);
-  const reader = await api.call('readers.create', {
+  const reader = await readerThroughApi(api, {
     name: 'Dr Derm',
-    role: 'reader',
     specialty: 'dermatology',
     yearsExperience: 9,
     passphrase: 'derm-passphrase',

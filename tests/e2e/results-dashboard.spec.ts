@@ -12,7 +12,7 @@ import type { ApiClient } from '../../renderer/lib/api-client';
 import { isicFolder, isicImagesOf } from '../support/data';
 import type { ServeProcess } from '../support/serve-process';
 import { expect, importThroughApi, screenshot, signIn, test } from './fixtures';
-import { coordinatorThroughApi, preparedStudyThroughApi } from './study-steps';
+import { coordinatorThroughApi, preparedStudyThroughApi, readerThroughApi } from './study-steps';
 
 const DIAGNOSES = ['mel', 'nv', 'bcc', 'bkl'] as const;
 const PHASES = ['unaided', 'ai', 'ai-explanation'] as const;
@@ -77,8 +77,9 @@ function answerFor(
 ): AnswerValue {
   if (q.id === 'diagnosis') return DIAGNOSES[RIGHT[reader][phase].includes(caseIndex) ? caseIndex : (caseIndex + 1) % DIAGNOSES.length];
   if (q.id === 'malignancy') return 1 + ((caseIndex * (reader + 1) + PHASES.indexOf(phase)) % 5);
-  // The explanation labelled A is found more useful than B, with some disagreement between readers.
-  return (stimulusLabel === 'A' ? 4 : 2) + ((caseIndex + reader) % 2);
+  // The explanation labelled A is found more useful than B, with some disagreement between readers
+  // and cases (A: 4–5 varying by case, B: 2 for one reader and 3 for the other).
+  return stimulusLabel === 'A' ? 4 + ((caseIndex + reader) % 2) : 2 + (reader % 2);
 }
 
 /** Reads the whole study as one reader over their own connection, answering every question of every trial. */
@@ -122,16 +123,7 @@ async function setUpAndRead(api: ApiClient, host: ServeProcess): Promise<{ study
 
   await coordinatorThroughApi(api, COORDINATOR.name, COORDINATOR.passphrase);
   const readers = [];
-  for (const r of READERS)
-    readers.push(
-      await api.call('readers.create', {
-        name: r.name,
-        role: 'reader',
-        specialty: 'dermatology',
-        yearsExperience: 10,
-        passphrase: r.passphrase,
-      }),
-    );
+  for (const r of READERS) readers.push(await readerThroughApi(api, { ...r, specialty: 'dermatology', yearsExperience: 10 }));
   await api.call('models.list', {}); // the bundled packs (the sanity-check one too) are registered by then
   const study = await preparedStudyThroughApi(
     api,
@@ -179,6 +171,7 @@ test('the dashboard of a finished study shows its plots', async ({ page, host, a
   // Comparisons first (issue 19): the two conditions' difference in usefulness, the mean over readers
   // of each reader's mean, with its 95% interval (readers and cases random) and p-value.
   await expect(view.locator('h2').first()).toHaveText('Comparisons');
+  await expect(view.locator('section.comparison').first()).toHaveAttribute('data-testid', 'comparison-useful-mean-ai-explanation');
   const firstReads = answers.filter((a) => a.questionId === 'useful' && !a.sanity && a.repeatOf === null && a.kind === 'stimulus');
   const level = (condition: string) => {
     const perReader = READERS.map((r) => {
@@ -229,6 +222,11 @@ test('the dashboard of a finished study shows its plots', async ({ page, host, a
   await expect(agreement.locator('tr[data-question=useful] [data-testid=fleiss-kappa]')).toHaveText(/^-?\d\.\d{3}/);
   await expect(agreement.locator('tr[data-question=useful] [data-testid=weighted-kappa]')).toHaveText(/^-?\d\.\d{3}/);
   await expect(agreement.locator('tr[data-question=malignancy] [data-testid=fleiss-kappa]')).toHaveText(/^-?\d\.\d{3}/);
+  // Agreement per phase × condition beside the pooled figure: the two conditions of 'useful', each with its ICC.
+  const levels = agreement.locator('tr[data-level-of=useful]');
+  await expect(levels).toHaveCount(2);
+  await expect(levels.filter({ hasText: 'AI + explanation · CDAM / MEL' })).toHaveCount(1);
+  await expect(agreement.locator('tr[data-level-of=malignancy]')).toHaveCount(3);
   // Intra-reader agreement from the repeat reads.
   await expect(page.getByTestId('intra-reader-table').locator('tbody tr')).not.toHaveCount(0);
 

@@ -13,6 +13,19 @@ export async function coordinatorThroughApi(api: ApiClient, name = 'Coordinator'
   return admin;
 }
 
+export type ReaderAccount = { name: string; specialty: string; yearsExperience: number; passphrase: string };
+
+/** The thoracic radiologist who reads the CT specs' studies. */
+export const DR_CHEST: ReaderAccount = {
+  name: 'Dr Chest',
+  specialty: 'thoracic radiology',
+  yearsExperience: 15,
+  passphrase: 'chest-passphrase',
+};
+
+/** A reader's account, created by the signed-in coordinator. */
+export const readerThroughApi = (api: ApiClient, reader: ReaderAccount) => api.call('readers.create', { ...reader, role: 'reader' });
+
 /** Saves the protocol, creates its study, assigns the readers, and waits until its stimuli are computed (in the background). */
 export async function preparedStudyThroughApi(api: ApiClient, protocol: ProtocolInput, name: string, readerIds: number[]) {
   const saved = await api.call('protocols.save', { protocol });

@@ -14,7 +14,7 @@ import { ISIC_DIAGNOSES, ISIC_MALIGNANT, type IsicDiagnosis } from '../../app/do
 import { ApiError } from '../../renderer/lib/api-client';
 import { isicFolder, isicImagesOf } from '../support/data';
 import { expect, importThroughApi, screenshot, signIn, test } from './fixtures';
-import { addBankQuestion, addReader, createStudy } from './coordinator-ui';
+import { addBankQuestion, addReader, createStudy, validateAndSaveProtocol } from './coordinator-ui';
 import { openStudy, trialAt } from './study-steps';
 
 const PASS = { ada: 'ada-passphrase-1', ben: 'ben-passphrase-2', coord: 'coordinator-pass-3' };
@@ -107,13 +107,7 @@ test('a truth-scored, phase-locked ISIC study built in the UI, read by keyboard,
   await expect(diagnosis.getByTestId('truth-select').locator('option[value=malignancy]')).toContainText('truth known for 3 of 3 cases');
   await screenshot(page, 'truth-and-lock-editor');
   await addBankQuestion(page, /^How useful/);
-  await page.getByTestId('protocol-validate').click();
-  const verdict = page.getByTestId('protocol-verdict');
-  await expect(verdict).toHaveAttribute('data-ok', 'true');
-  await expect(verdict).toContainText('3 cases, 12 trials per reader');
-  await page.getByTestId('protocol-save').click();
-  await expect(verdict).toContainText('Saved as e2e-truth-lock version 1');
-  await page.getByTestId('protocol-editor').getByRole('button', { name: 'Close' }).click();
+  await validateAndSaveProtocol(page, '3 cases, 12 trials per reader', 'e2e-truth-lock');
 
   await createStudy(page, 'e2e-truth-lock v1 — Truth and locks', STUDY, ['Dr Ada Reader', 'Dr Ben Reader']);
   await page.getByTestId('sign-out').click();
