@@ -78,6 +78,29 @@ export const ISIC_QUESTIONS: ProtocolInput['questions'] = [
   { id: 'evidence', level: 'stimulus', type: 'roi', shape: 'box', required: false, prompt: 'Mark the evidence' },
 ];
 
+/** CT-001 read with two conditions of the LIDC test pack (CDAM of "malignant", attention): a case and a stimulus question. */
+export function ctProtocol(over: Partial<ProtocolInput> = {}): ProtocolInput {
+  return {
+    format: 'verdict-protocol/1',
+    id: 'ct-test',
+    version: 1,
+    title: 'CT test',
+    modality: 'CT',
+    cases: { labels: ['CT-001'] },
+    conditions: [
+      { id: 'cdam-malignant', model: 'test-vit-lidc', method: 'cdam', target: 'malignant' },
+      { id: 'attention', model: 'test-vit-lidc', method: 'attention', target: 'attention' },
+    ],
+    phases: ['unaided', 'ai-explanation'],
+    questions: [
+      { id: 'malignancy', level: 'case', type: 'likert', prompt: 'Malignancy' },
+      { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Does the highlighted region correspond to the finding?' },
+    ],
+    order: { seed: 5 },
+    ...over,
+  };
+}
+
 /** Three conditions of the ISIC test pack, a comparison, case and stimulus questions. */
 export function isicProtocol(over: Partial<ProtocolInput> = {}): ProtocolInput {
   return {

@@ -4,9 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYMAP_BEFORE_ANSWERS_6_TO_9 } from '../../../tests/support/old-keymap';
 import type { CallContext } from '../../../app/api/endpoint';
-import type { ProtocolInput } from '../../../app/protocol';
 import { DEFAULT_KEYMAP, type TrialView } from '../../../app/study';
-import { call, demoVerdict, isicProtocol, refusal, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
+import { call, ctProtocol, demoVerdict, isicProtocol, refusal, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
 
 let v: TestVerdict;
 let admin: CallContext;
@@ -15,17 +14,7 @@ let readerRowId: number;
 let isicStudy: number;
 let ctStudy: number;
 
-const ctProtocol: ProtocolInput = {
-  format: 'verdict-protocol/1',
-  id: 'ct-test',
-  version: 1,
-  title: 'CT test',
-  modality: 'CT',
-  cases: { labels: ['CT-001'] },
-  conditions: [
-    { id: 'cdam-malignant', model: 'test-vit-lidc', method: 'cdam', target: 'malignant' },
-    { id: 'attention', model: 'test-vit-lidc', method: 'attention', target: 'attention' },
-  ],
+const ctTest = ctProtocol({
   phases: ['unaided', 'ai', 'ai-explanation'],
   questions: [
     { id: 'malignancy', level: 'case', type: 'likert', prompt: 'Malignancy' },
@@ -35,8 +24,7 @@ const ctProtocol: ProtocolInput = {
   ],
   repeats: { count: 1 },
   sanityChecks: { count: 1, model: 'lidc-vit-randomized' },
-  order: { seed: 5 },
-};
+});
 
 beforeAll(async () => {
   v = await demoVerdict();
@@ -47,7 +35,7 @@ beforeAll(async () => {
   // ISIC without phase locking: these tests edit an unaided answer after opening later trials (phase-lock.db.test.ts covers the lock).
   for (const [protocol, name] of [
     [isicProtocol({ lockEarlierPhases: false }), 'ISIC'],
-    [ctProtocol, 'CT'],
+    [ctTest, 'CT'],
   ] as const) {
     const saved = await call(v, admin, 'protocols.save', { protocol });
     const s = await call(v, admin, 'studies.create', { protocolRowId: saved.rowId, name });

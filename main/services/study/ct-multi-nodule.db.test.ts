@@ -17,30 +17,22 @@ import { demoDir } from '../../paths';
 import { caseNodules, type CaseNodule } from '../cases/case-nodules';
 import { resolveCases } from './protocol-resolve';
 import { parseProtocol } from './protocol-parse';
-import { call, refusal, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
+import { call, ctProtocol, refusal, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
 import { entriesOf, studyContext } from './study-rows';
 import { studyMaps } from './stimulus-preparation';
 import { planTrials } from './trial-plan';
 
-const protocol = (over: Partial<ProtocolInput> = {}): ProtocolInput => ({
-  format: 'verdict-protocol/1',
-  id: 'ct-multi',
-  version: 1,
-  title: 'CT nodules',
-  modality: 'CT',
-  cases: { labels: ['CT-001'] },
-  conditions: [
-    { id: 'cdam-malignant', model: 'test-vit-lidc', method: 'cdam', target: 'malignant' },
-    { id: 'attention', model: 'test-vit-lidc', method: 'attention', target: 'attention' },
-  ],
-  phases: ['unaided', 'ai-explanation'],
-  questions: [
-    { id: 'malignancy', level: 'case', type: 'likert', prompt: 'Likelihood of malignancy of this nodule', truth: 'malignancy' },
-    { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Does the highlighted region correspond to the finding?' },
-  ],
-  order: { seed: 3 },
-  ...over,
-});
+const protocol = (over: Partial<ProtocolInput> = {}): ProtocolInput =>
+  ctProtocol({
+    id: 'ct-multi',
+    title: 'CT nodules',
+    questions: [
+      { id: 'malignancy', level: 'case', type: 'likert', prompt: 'Likelihood of malignancy of this nodule', truth: 'malignancy' },
+      { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Does the highlighted region correspond to the finding?' },
+    ],
+    order: { seed: 3 },
+    ...over,
+  });
 
 async function importedVerdict(dir: string): Promise<TestVerdict> {
   const v = testVerdict();
@@ -256,21 +248,24 @@ describe('a study reading both nodules of CT-001', () => {
 
   it('exports each nodule as its own case: distinct iMRMC and MRMCaov case ids with each nodule’s truth, a nodule column in the long CSV', () => {
     const truthOf = (n: CaseNodule) => (n.medianMalignancy! >= 4 ? '1' : '0');
-    const ids = new Map(nodules.map((n) => [`CT-001/Nodule_${n.number}`, truthOf(n)]));
+    const ids = new Map(nodules.map((n) => [`CT-001/Nodule ${n.number}`, truthOf(n)]));
     expect(new Set(ids.values())).toEqual(new Set(['0', '1']));
+    // The MRMC files' integer case ids, mapped back through the key file.
+    const key = parse(v.exports.build(studyId, 'mrmc-key', 'malignancy').content, { columns: true }) as Record<string, string>[];
+    const label = new Map(key.filter((k) => k.kind === 'case').map((k) => [k.id, k.label]));
 
     const imrmc = v.exports.build(studyId, 'imrmc').content.split('\r\n').filter(Boolean);
     const data = imrmc.slice(imrmc.indexOf('BEGIN DATA:') + 1).map((l) => l.split(','));
-    expect(new Map(data.filter((d) => d[0] === 'truth').map((d) => [d[1], d[3]]))).toEqual(ids);
-    const scores = data.filter((d) => d[0] !== 'truth');
+    expect(new Map(data.filter((d) => d[0] === '-1').map((d) => [label.get(d[1]), d[3]]))).toEqual(ids);
+    const scores = data.filter((d) => d[0] !== '-1');
     // 2 readers × 2 nodules × 2 phases, each case id once per reader and phase.
     expect(scores).toHaveLength(8);
     expect(new Set(scores.map((d) => `${d[0]}|${d[1]}|${d[2]}`)).size).toBe(8);
-    expect(new Set(scores.map((d) => d[1]))).toEqual(new Set(ids.keys()));
+    expect(new Set(scores.map((d) => label.get(d[1])))).toEqual(new Set(ids.keys()));
 
     const aov = parse(v.exports.build(studyId, 'mrmcaov').content, { columns: true }) as Record<string, string>[];
     expect(aov).toHaveLength(8);
-    expect(new Map(aov.map((r) => [r.case, r.truth]))).toEqual(new Map(nodules.map((n) => [`CT-001/Nodule ${n.number}`, truthOf(n)])));
+    expect(new Map(aov.map((r) => [label.get(r.case), r.truth]))).toEqual(ids);
 
     const long = parse(v.exports.build(studyId, 'csv').content, { columns: true }) as Record<string, string>[];
     const malignancy = long.filter((r) => r.question_id === 'malignancy');

@@ -7,32 +7,24 @@ import type { CallContext } from '../../../app/api/endpoint';
 import type { ProtocolInput } from '../../../app/protocol';
 import type { TrialView } from '../../../app/study';
 import { caseNodules, defaultNodule } from '../cases/case-nodules';
-import { call, demoVerdict, refusal, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
+import { call, ctProtocol, demoVerdict, refusal, signedIn, type TestVerdict } from '../../../tests/support/study-fixture';
 
 let v: TestVerdict;
 let admin: CallContext;
 let reader: { id: number; caller: CallContext };
 
-const ctProtocol = (over: Partial<ProtocolInput> = {}): ProtocolInput => ({
-  format: 'verdict-protocol/1',
-  id: 'ct-unit',
-  version: 1,
-  title: 'CT unit',
-  modality: 'CT',
-  cases: { labels: ['CT-001'] },
-  conditions: [
-    { id: 'cdam-malignant', model: 'test-vit-lidc', method: 'cdam', target: 'malignant' },
-    { id: 'cdam-spiculation', model: 'test-vit-lidc', method: 'cdam', target: 'spiculation' },
-    { id: 'attention', model: 'test-vit-lidc', method: 'attention', target: 'attention' },
-  ],
-  phases: ['ai-explanation'],
-  questions: [
-    { id: 'malignancy', level: 'case', type: 'likert', prompt: 'Malignancy' },
-    { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Does the highlighted region correspond to the finding?' },
-  ],
-  order: { seed: 5 },
-  ...over,
-});
+const unitProtocol = (over: Partial<ProtocolInput> = {}): ProtocolInput =>
+  ctProtocol({
+    id: 'ct-unit',
+    title: 'CT unit',
+    conditions: [
+      { id: 'cdam-malignant', model: 'test-vit-lidc', method: 'cdam', target: 'malignant' },
+      { id: 'cdam-spiculation', model: 'test-vit-lidc', method: 'cdam', target: 'spiculation' },
+      { id: 'attention', model: 'test-vit-lidc', method: 'attention', target: 'attention' },
+    ],
+    phases: ['ai-explanation'],
+    ...over,
+  });
 
 async function study(protocol: ProtocolInput, name: string): Promise<number> {
   const saved = await call(v, admin, 'protocols.save', { protocol });
@@ -83,7 +75,7 @@ describe('the nodule a CT case reads', () => {
     ).map((r) => r.label);
     expect(labels).toEqual(nodules.map((x) => `Nodule ${x.number}`));
     const pick = nodules[nodules.length - 1];
-    const id = await study(ctProtocol({ id: 'ct-pick', cases: { labels: ['CT-001'], nodules: { 'CT-001': pick.number } } }), 'Picked');
+    const id = await study(unitProtocol({ id: 'ct-pick', cases: { labels: ['CT-001'], nodules: { 'CT-001': pick.number } } }), 'Picked');
     expect(v.study.db.prepare('SELECT nodule_id FROM study_entry WHERE study_id = ?').get(id)).toEqual({ nodule_id: pick.id });
     const t = await open(id, 0);
     expect(t.case.nodule?.id).toBe(pick.id);
@@ -92,12 +84,12 @@ describe('the nodule a CT case reads', () => {
   it('refuses a nodule number the case lacks, or a pick for a case the protocol does not read, naming the field', async () => {
     const n = caseNodules(v.study.db, ctCaseId()).length;
     const tooFar = await refusal(v, admin, 'protocols.validate', {
-      protocol: ctProtocol({ cases: { labels: ['CT-001'], nodules: { 'CT-001': n + 1 } } }),
+      protocol: unitProtocol({ cases: { labels: ['CT-001'], nodules: { 'CT-001': n + 1 } } }),
     });
     expect(tooFar.message).toContain(`has no nodule ${n + 1}`);
     expect(tooFar.detail?.field).toBe('cases.nodules.CT-001');
     const elsewhere = await refusal(v, admin, 'protocols.validate', {
-      protocol: ctProtocol({ cases: { labels: ['CT-001'], nodules: { 'CT-099': 1 } } }),
+      protocol: unitProtocol({ cases: { labels: ['CT-001'], nodules: { 'CT-099': 1 } } }),
     });
     expect(elsewhere.detail?.field).toBe('cases.nodules.CT-099');
   });
@@ -107,7 +99,7 @@ describe('a CT trial says where and what', () => {
   let studyId: number;
   let trials: TrialView[];
   beforeAll(async () => {
-    studyId = await study(ctProtocol({ id: 'ct-shown' }), 'Shown');
+    studyId = await study(unitProtocol({ id: 'ct-shown' }), 'Shown');
     const w = await call(v, reader.caller, 'reading.worklist', { studyId });
     trials = [];
     for (const t of w.trials) trials.push(await open(studyId, t.position));
@@ -149,14 +141,14 @@ describe('a CT trial says where and what', () => {
 
 describe('hidden targets', () => {
   it('leaves every stimulus uncaptioned alike', async () => {
-    const studyId = await study(ctProtocol({ id: 'ct-hidden', stimulusTargets: 'hidden' }), 'Hidden');
+    const studyId = await study(unitProtocol({ id: 'ct-hidden', stimulusTargets: 'hidden' }), 'Hidden');
     const t = await open(studyId, 0);
     expect(t.trial.kind).toBe('stimulus');
     expect(t.stimuli[0].explains).toBeUndefined();
   });
 
   it('an unaided case trial has nothing seen', async () => {
-    const studyId = await study(ctProtocol({ id: 'ct-phases', phases: ['unaided', 'ai-explanation'] }), 'Phases');
+    const studyId = await study(unitProtocol({ id: 'ct-phases', phases: ['unaided', 'ai-explanation'] }), 'Phases');
     const t = await open(studyId, 0);
     expect(t.trial.phase).toBe('unaided');
     expect(t.seen).toBeUndefined();
