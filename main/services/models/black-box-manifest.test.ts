@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { VerdictError } from '../../../app/errors';
 import { expectedGraphShapes, graphRoles, packKind, packMethods, packProvides, parseManifest } from './manifest';
 import { dimsOf } from './model-runtime';
-import { ISIC_PACK, type ManifestJson } from './test-packs';
+import { repoRoot } from '../../../tests/support/data';
+import { loadPack } from './load-pack';
+import { ISIC_PACK, packRefusal, packVariant, type ManifestJson } from './test-packs';
+
+const TEST_CNN = join(repoRoot, 'models/test-cnn/pack');
 
 const vitJson = (): ManifestJson => JSON.parse(readFileSync(join(ISIC_PACK, 'manifest.json'), 'utf8')) as ManifestJson;
 const hash = 'a'.repeat(64);
@@ -103,5 +107,39 @@ describe('black-box pack kind', () => {
     const g = vitJson();
     g.graphs.model = g.graphs.backbone;
     expect(refusal(g).message).toContain('graphs.model: only a black-box pack');
+  });
+
+  it('loads the test CNN pack, checking graphs.model against the ONNX graph under its own names', async () => {
+    const pack = await loadPack(TEST_CNN);
+    expect(pack.manifest.blackBox).toEqual({ input: 'input', output: 'logits', outputKind: 'logits' });
+    expect(pack.files.map((f) => f.role).sort()).toEqual(['card', 'model']);
+  });
+
+  it.each<[string, (m: ManifestJson) => void, string]>([
+    [
+      'an input name the graph does not have',
+      (m) => {
+        m.blackBox.input = 'pixel_values';
+        m.graphs.model.inputs = { pixel_values: [-1, 3, 64, 64] };
+      },
+      'model.onnx: the manifest says input "pixel_values" [-1, 3, 64, 64] but the graph\'s inputs are "input"',
+    ],
+    [
+      'an output of another class count',
+      (m) => (m.graphs.model.outputs.logits = [-1, 6]),
+      'model.onnx: output "logits" has shape [batch, 7] but the manifest says [-1, 6]',
+    ],
+    [
+      'one class fewer than the graph puts out',
+      (m) => {
+        m.outputs[0].units.pop();
+        m.graphs.model.outputs.logits = [-1, -1];
+      },
+      'model.onnx: output "logits" is [batch, 7] but the manifest\'s input, blackBox and outputs imply [-1, 6]',
+    ],
+  ])('refuses a test CNN manifest with %s, naming the tensor', async (_, edit, message) => {
+    const e = await packRefusal(packVariant(TEST_CNN, edit));
+    expect(e.code).toBe('model.bad-shape');
+    expect(e.message).toContain(message);
   });
 });

@@ -86,7 +86,7 @@ export function checkImpliedShapes(
           throw badShape(
             graph,
             name,
-            `${io === 'inputs' ? 'input' : 'output'} "${name}" is ${fmt(known)} but the manifest's input, vit and outputs imply ${fmt(want)}`,
+            `${io === 'inputs' ? 'input' : 'output'} "${name}" is ${fmt(known)} but the manifest's input, ${m.blackBox ? 'blackBox' : 'vit'} and outputs imply ${fmt(want)}`,
             fmt(want),
             fmt(known),
           );
