@@ -16,7 +16,7 @@ const USAGE = `Usage:
   verdict info --db FILE [--json]          summarise a study database
   verdict explain --db FILE --model PACK --case ID --method METHOD --target NAME [--nodule ID] [--json]
                                            one explanation map (cdam, smooth-cdam, integrated-cdam, attention, concept-cdam,
-                                           lima, attribute-map, prototype-map — what the pack offers)
+                                           lima, cam, grad-cam, rise, occlusion, attribute-map, prototype-map — what the pack offers)
   verdict reader add --db FILE --name NAME --role reader|admin [--passphrase-file FILE]
                                            a reader profile (passphrase from the file or stdin)
   verdict study create --db FILE --protocol FILE [--name NAME] [--json]
@@ -35,7 +35,9 @@ const USAGE = `Usage:
                                            an attribute model's axis maps against the ISIC Task 2 attribute masks
   verdict model add PATH --db FILE | list --db FILE | retire ID --db FILE [--json]
                                            model packs: add (copied into the study's data folder), list, retire
-                                           (see verdict model --help)`;
+                                           (see verdict model --help)
+  verdict model pack --onnx MODEL.onnx --modality dermoscopy|CT --input PX --normalise imagenet|none|MEAN/STD --labels FILE --out DIR
+                                           a black-box pack from any ONNX image classifier`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   import: importCommand,
