@@ -39,7 +39,13 @@ export function upsertModel(db: Database, pack: LoadedPack, now: string, addedFr
       .get(m.id, m.version, pack.sha256) as { id: number } | undefined;
     if (existing) {
       // Touch added_at too: the newest row for a folder is the one that folder holds now.
-      db.prepare('UPDATE model SET path = ?, added_at = ? WHERE id = ?').run(pack.dir, now, existing.id);
+      // A pack added again from a folder keeps the newest origin; a bundled refresh (null) leaves it.
+      db.prepare('UPDATE model SET path = ?, added_at = ?, added_from = coalesce(?, added_from) WHERE id = ?').run(
+        pack.dir,
+        now,
+        addedFrom,
+        existing.id,
+      );
       return { id: existing.id, added: false };
     }
     const r = db

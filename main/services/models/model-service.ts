@@ -1,8 +1,8 @@
 // Model packs: validated and registered in the study database (bundled packs found under the
 // resources folder at start-up, others added by path), and opened lazily as ONNX Runtime
 // sessions with execution-provider fallback. Plain Node; no Electron.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { ModelSummary } from '../../../app/explain';
 import { VerdictError } from '../../../app/errors';
@@ -109,8 +109,11 @@ export class ModelService {
     const same = this.#db
       .prepare('SELECT * FROM model WHERE pack_id = ? AND version = ? AND sha256 = ?')
       .get(src.manifest.id, src.manifest.version, src.sha256) as ModelRow | undefined;
-    // The same pack again: the model already registered (a bundled one stays where it is).
-    if (same && existsSync(join(same.path, 'manifest.json'))) return this.summary(same.id);
+    // The same pack again: the model already registered — a bundled one stays where it is, the
+    // study's copy is kept; a row still read from an outside folder (registered by path before
+    // copies were kept) is given its copy, under the same row.
+    const kept = (p: string) => dirname(p) === this.#storeReal() || [...this.#bundledIds.values()].includes(p);
+    if (same && kept(same.path) && existsSync(join(same.path, 'manifest.json'))) return this.summary(same.id);
     refuseIdCollision(this.#db, src);
     const copy = await copyIntoStore(src, this.#store);
     if (this.#closed) throw new VerdictError('internal', 'The model service is closed.');
@@ -119,6 +122,11 @@ export class ModelService {
       `model pack ${src.manifest.id} ${src.manifest.version} ${added ? 'added' : 'copied again'} from ${src.dir} into ${copy.dir} (id ${id}, sha256 ${src.sha256.slice(0, 12)}…)`,
     );
     return this.summary(id);
+  }
+
+  /** The store's real path (as copies' folders are recorded), or null while it does not exist. */
+  #storeReal(): string | null {
+    return this.#store && existsSync(this.#store) ? realpathSync(this.#store) : null;
   }
 
   /** Whether added packs are copied into the study's data folder (so a pack written to a temp folder may be added). */

@@ -2,7 +2,7 @@
 // (hashes checked after the copy) and registered from the copy, so deleting the original breaks
 // nothing after a restart; the same pack twice is one model; a pack claiming another pack's id is
 // refused naming both; a retired model is left out of new work but still resolves by its row.
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaseSummary } from '../../../app/domain';
@@ -11,6 +11,7 @@ import { silentLog } from '../../log';
 import { createVerdict, type Verdict } from '../../verdict';
 import { isicFolder, tempDir } from '../../../tests/support/data';
 import { loadPack } from './load-pack';
+import { ModelService } from './model-service';
 import { copyIntoStore, packStoreFor } from './model-store';
 import { ISIC_PACK, LIDC_PACK, copyPack, packVariant } from './test-packs';
 import { sha256Hex } from './pack-files';
@@ -188,5 +189,30 @@ describe('the validation report of a refused pack', () => {
     expect(e.detail?.fields).toBe(lines.map((l) => l.split(': ')[1]).join(', '));
     expect(await v.models.catalogue()).toEqual([]);
     expect(existsSync(join(data, 'model-packs'))).toBe(false);
+  });
+});
+
+describe('a study from before copies were kept', () => {
+  it('gives a pack registered in its outside folder its copy when it is added again, under the same row', async () => {
+    const data = tempDir('verdict-store-');
+    const dbPath = join(data, 'study.db');
+    const outside = userPack('legacy-isic', 'Legacy ISIC ViT');
+    // Registered where it is, as Verdict did before (a service without a store).
+    const v = verdictOn(dbPath);
+    const legacy = new ModelService(v.study.db, silentLog, { providers: ['cpu'] });
+    const before = await legacy.add(outside);
+    expect(legacy.get(before.id).dir).toBe(realpathSync(outside));
+    await legacy.close();
+
+    const again = await v.models.add(outside);
+    expect(again.id).toBe(before.id);
+    const copyDir = join(data, 'model-packs', `legacy-isic-${before.sha256.slice(0, 12)}`);
+    expect(v.models.get(before.id).dir).toBe(realpathSync(copyDir));
+    expect((await v.models.catalogue())[0]).toMatchObject({ addedFrom: realpathSync(outside) });
+    rmSync(outside, { recursive: true });
+    expect((await v.models.runtime(before.id)).provider).toBe('cpu');
+    // Now kept: adding the copy's own folder or the pack again changes nothing.
+    expect((await v.models.add(copyDir)).id).toBe(before.id);
+    expect(readdirSync(join(data, 'model-packs'))).toHaveLength(1);
   });
 });
