@@ -113,6 +113,22 @@ describe('a black-box pack in the app', () => {
     ]);
   }, 240_000);
 
+  it('on a ViT pack with a regression head: RISE refuses a regression output, occlusion explains its value', async () => {
+    const lidc = (await v.models.list()).find((m) => m.packId === 'test-vit-lidc')!.id;
+    const ct = v.cases.get(v.cases.list().find((c) => c.modality === 'CT')!.id);
+    const subject = { modelId: lidc, caseId: ct.id, noduleId: ct.nodules[0].id };
+    await expect(v.explain.map({ ...subject, method: 'rise', target: 'spiculation', params: { masks: 8 } })).rejects.toMatchObject({
+      code: 'explain.bad-target',
+      message: expect.stringContaining('RISE cannot explain "spiculation": it is a regression output'),
+    });
+    const map = await v.explain.map({ ...subject, method: 'occlusion', target: 'spiculation' });
+    expect(new Float32Array(map.values).some((x) => x !== 0)).toBe(true);
+    expect((await v.explain.map({ ...subject, method: 'rise', target: 'malignant', params: { masks: 8 } })).grid).toEqual({
+      rows: 64,
+      cols: 64,
+    });
+  });
+
   it('computes every faithfulness metric on a black-box map', async () => {
     const metrics = await v.metrics.compute({ modelId, caseId, method: 'occlusion', target: 'MEL', metrics: [...METRIC_IDS] });
     expect(metrics.map((m) => m.metric).sort()).toEqual([...METRIC_IDS].sort());
