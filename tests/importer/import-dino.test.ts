@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { packRefusal, packVariant } from '../../main/services/models/test-packs';
 import { tempDir } from '../support/data';
 import { importVariant, packParity, python } from './pack-parity';
 
@@ -49,6 +50,12 @@ describe('import a DINO ViT-S/8 checkpoint with a linear probe', () => {
     },
     10 * 60_000,
   );
+
+  it('a manifest whose extraTokens do not add up to its tokens is refused, naming vit.tokens', async () => {
+    const e = await packRefusal(packVariant(pack, (m) => (m.vit.extraTokens = 1)));
+    expect(e.message).toContain('vit.tokens');
+    expect(e.message).toContain('expected 786 (the patches, CLS and extraTokens), got 787');
+  });
 
   it('refuses the checkpoint under another layout, naming the missing key', () => {
     const args = JSON.parse(readFileSync(join(dir, 'in', 'args.json'), 'utf8')) as string[];
