@@ -1,5 +1,5 @@
 // What the reader-study e2e tests do as the coordinator in the admin area: add a reader through
-// the readers form, copy a question from the bank into the protocol being edited, check and save that protocol, and create a study.
+// the readers form, start a protocol and pick its cases, copy a question from the bank into it, check and save it, and create a study.
 import type { Page } from '@playwright/test';
 import { expect } from './fixtures';
 
@@ -55,4 +55,19 @@ export async function validateAndSaveProtocol(page: Page, summary: string, id: s
   await page.getByTestId('protocol-save').click();
   await expect(verdict).toContainText(`Saved as ${id} version 1`);
   await page.getByTestId('protocol-editor').getByRole('button', { name: 'Close' }).click();
+}
+
+/** Starts a new protocol of the modality in the Protocols tab, with its id and title and its cases to be picked from the list; returns the editor. */
+export async function newProtocol(page: Page, modality: 'ct' | 'dermoscopy', id: string, title: string) {
+  await page.getByTestId('admin-tab-protocols').click();
+  await page.getByTestId(`new-protocol-${modality}`).click();
+  await page.getByTestId('protocol-id').fill(id);
+  await page.getByTestId('protocol-title').fill(title);
+  await page.getByTestId('cases-by-list').check();
+  return page.getByTestId('protocol-editor');
+}
+
+/** Ticks the cases with these labels in the protocol editor's case list. */
+export async function pickCases(page: Page, labels: string[]) {
+  for (const label of labels) await page.getByTestId('case-picker').locator(`input[data-label="${label}"]`).check();
 }

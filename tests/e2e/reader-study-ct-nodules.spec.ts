@@ -12,7 +12,7 @@ import type { TrialView } from '../../app/study';
 import { repoRoot } from '../support/data';
 import { twoNoduleCt } from '../support/two-nodule-ct';
 import { expect, importThroughApi, recordApi, screenshot, signIn, test } from './fixtures';
-import { addBankQuestion, addReader, createStudy, validateAndSaveProtocol } from './coordinator-ui';
+import { addBankQuestion, addReader, createStudy, newProtocol, pickCases, validateAndSaveProtocol } from './coordinator-ui';
 import { openStudy } from './study-steps';
 
 const PASS = { coord: 'coordinator-pass-3', reader: 'chest-passphrase-4' };
@@ -34,12 +34,8 @@ test('two nodules of one CT case: picked in the editor, read as two units, each 
   await page.getByTestId('view-study').click();
   await addReader(page, 'Coordinator', 'admin', PASS.coord);
   await addReader(page, 'Dr Chest', 'reader', PASS.reader);
-  await page.getByTestId('admin-tab-protocols').click();
-  await page.getByTestId('new-protocol-ct').click();
-  await page.getByTestId('protocol-id').fill('e2e-two-nodules');
-  await page.getByTestId('protocol-title').fill('Two nodules');
-  await page.getByTestId('cases-by-list').check();
-  await page.getByTestId('case-picker').locator(`input[data-label="${ct.label}"]`).check();
+  await newProtocol(page, 'ct', 'e2e-two-nodules', 'Two nodules');
+  await pickCases(page, [ct.label]);
 
   // Each nodule with its readers and median malignancy; the default (≥3 readers) ticked.
   const picker = page.getByTestId('nodule-picker').locator(`fieldset[data-case="${ct.label}"]`);

@@ -12,7 +12,7 @@ import type { Page } from '@playwright/test';
 import type { TrialView } from '../../app/study';
 import { isicFolder, isicImagesOf } from '../support/data';
 import { expect, importThroughApi, recordApi, screenshot, signIn, test, type ApiExchange } from './fixtures';
-import { addBankQuestion, addReader, createStudy } from './coordinator-ui';
+import { addBankQuestion, addReader, createStudy, newProtocol, pickCases } from './coordinator-ui';
 import { openStudy, trialAt } from './study-steps';
 
 const PASS = { ada: 'ada-passphrase-1', ben: 'ben-passphrase-2', coord: 'coordinator-pass-3' };
@@ -81,13 +81,8 @@ test('a reader study: 2 readers × 4 cases × 2 methods with phases, by keyboard
   await addReader(page, 'Dr Ben Reader', 'reader', PASS.ben, { specialty: 'dermatology', years: '4' });
 
   // ---- The protocol, built in the editor.
-  await page.getByTestId('admin-tab-protocols').click();
-  await page.getByTestId('new-protocol-dermoscopy').click();
-  const editor = page.getByTestId('protocol-editor');
-  await page.getByTestId('protocol-id').fill('e2e-dermoscopy');
-  await page.getByTestId('protocol-title').fill('CDAM vs attention, ISIC test pack');
-  await page.getByTestId('cases-by-list').check();
-  for (const l of labels) await page.getByTestId('case-picker').locator(`input[data-label="${l}"]`).check();
+  const editor = await newProtocol(page, 'dermoscopy', 'e2e-dermoscopy', 'CDAM vs attention, ISIC test pack');
+  await pickCases(page, labels);
   await page.getByTestId('add-condition').click();
   await page.getByTestId('add-condition').click();
   const conditions = page.getByTestId('conditions').locator('tbody tr');

@@ -14,7 +14,7 @@ import { ISIC_DIAGNOSES, ISIC_MALIGNANT, type IsicDiagnosis } from '../../app/do
 import { ApiError } from '../../renderer/lib/api-client';
 import { isicFolder, isicImagesOf } from '../support/data';
 import { expect, importThroughApi, screenshot, signIn, test } from './fixtures';
-import { addBankQuestion, addReader, createStudy, validateAndSaveProtocol } from './coordinator-ui';
+import { addBankQuestion, addReader, createStudy, newProtocol, pickCases, validateAndSaveProtocol } from './coordinator-ui';
 import { openStudy, trialAt } from './study-steps';
 
 const PASS = { ada: 'ada-passphrase-1', ben: 'ben-passphrase-2', coord: 'coordinator-pass-3' };
@@ -81,16 +81,13 @@ test('a truth-scored, phase-locked ISIC study built in the UI, read by keyboard,
   await expect(page.getByTestId('signed-in')).toContainText('Coordinator');
   await addReader(page, 'Dr Ada Reader', 'reader', PASS.ada);
   await addReader(page, 'Dr Ben Reader', 'reader', PASS.ben);
-  await page.getByTestId('admin-tab-protocols').click();
-  await page.getByTestId('new-protocol-dermoscopy').click();
-  await page.getByTestId('protocol-id').fill('e2e-truth-lock');
-  await page.getByTestId('protocol-title').fill('Truth and locks');
-  await page.getByTestId('cases-by-list').check();
+  const editor = await newProtocol(page, 'dermoscopy', 'e2e-truth-lock', 'Truth and locks');
   // No case picked yet: the complaint is in words and names the field.
-  await expect(
-    page.getByTestId('protocol-editor').getByTestId('field-error').filter({ hasText: 'Cases: add at least one case' }),
-  ).toBeVisible();
-  for (const c of cases) await page.getByTestId('case-picker').locator(`input[data-label="${c.label}"]`).check();
+  await expect(editor.getByTestId('field-error').filter({ hasText: 'Cases: add at least one case' })).toBeVisible();
+  await pickCases(
+    page,
+    cases.map((c) => c.label),
+  );
   await page.getByTestId('add-condition').click();
   const condition = page.getByTestId('conditions').locator('tbody tr').first();
   await condition.getByTestId('condition-model').selectOption('test-vit-isic');
