@@ -36,8 +36,9 @@ test('a first launch imports the demo, computes every demo pack’s maps and log
       )
       .all() as { pack: string; methods: string; n: number }[];
     const byPack = Object.fromEntries(rows.map((r) => [r.pack, r.methods.split(',').sort()]));
-    // Each demo pack got maps of the methods it offers — the self-explaining ones theirs, not CDAM.
+    // Each demo pack got maps of the methods it offers — the self-explaining ones theirs, not CDAM; the CNN its CAM.
     expect(byPack).toEqual({
+      'isic-cnn': ['cam'],
       'isic-explicd': ['attention', 'attribute-map'],
       'isic-protofm': ['attention', 'prototype-map'],
       'isic-vit': ['attention', 'cdam'],
