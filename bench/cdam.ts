@@ -1,6 +1,7 @@
 // CDAM benchmark: vanilla, Smooth (50) and Integrated (50) CDAM on each bundled pack through
 // ONNX Runtime (backbone + batched tail, CPU), beside the same maps computed the reference way
-// (bench/cdam_reference.py: torch.autograd with hooks, one backward pass per map, one thread).
+// (bench/cdam_reference.py: torch.autograd with hooks, one backward pass per map), both at
+// BENCH_THREADS threads (ORT's intraOpNumThreads, torch.set_num_threads).
 // Goals: vanilla ≥ 5× faster than the reference; Smooth and Integrated ≥ 4× faster than the
 // reference loop and ≤ 5× our own vanilla cost.
 import { execFile } from 'node:child_process';
@@ -8,10 +9,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { silentLog } from '../main/log';
 import { method, normaliseParams } from '../main/services/explain/methods';
+import { setIntraOpThreads } from '../main/services/models/execution-providers';
 import { loadPack } from '../main/services/models/load-pack';
 import { openRuntime } from '../main/services/models/open-runtime';
 import { readFixtures } from '../main/services/models/test-packs';
 import { repoRoot } from '../tests/support/data';
+import { benchThreads } from './real-size';
 
 const PACKS = [
   { id: 'test-vit-lidc', dir: join(repoRoot, 'models/test-vit/lidc-pack') },
@@ -36,6 +39,7 @@ async function timeMs(runs: number, fn: () => Promise<unknown>): Promise<number>
 type Ours = { vanilla: number; smooth: number; integrated: number };
 
 async function ours(dir: string, runs: number): Promise<Ours> {
+  setIntraOpThreads(benchThreads());
   const pack = await loadPack(dir);
   const runtime = await openRuntime(pack.dir, pack.manifest, ['cpu'], silentLog);
   const image = Float32Array.from(readFixtures(dir).cases[0].image);
@@ -65,14 +69,19 @@ async function ours(dir: string, runs: number): Promise<Ours> {
 }
 
 async function reference(packId: string, runs: number) {
-  const { stdout } = await promisify(execFile)('/usr/bin/python3', [join(repoRoot, 'bench/cdam_reference.py'), packId, String(runs)], {
-    timeout: 600_000,
-  });
+  const { stdout } = await promisify(execFile)(
+    '/usr/bin/python3',
+    [join(repoRoot, 'bench/cdam_reference.py'), packId, String(runs), String(benchThreads())],
+    {
+      timeout: 600_000,
+    },
+  );
   return JSON.parse(stdout.trim().split('\n').pop()!) as {
     vanilla_ms: number;
     smooth50_ms: number;
     integrated50_ms: number;
     torch: string;
+    threads: number;
   };
 }
 
@@ -90,7 +99,9 @@ export async function runCdamBenchmark(runs = 21): Promise<string[]> {
       `  ${name.padEnd(16)} ours ${ms.toFixed(2).padStart(7)} ms` +
       (refMs ? ` | reference ${refMs.toFixed(2).padStart(7)} ms | ${(refMs / ms).toFixed(1)}× faster` : '') +
       ` | ${goal}`;
-    lines.push(`${p.id} (ONNX Runtime CPU vs torch ${ref?.torch ?? '?'} autograd, 1 thread):`);
+    lines.push(
+      `${p.id} (ONNX Runtime CPU, ${benchThreads()} threads, vs torch ${ref?.torch ?? '?'} autograd, ${ref?.threads ?? '?'} threads):`,
+    );
     lines.push(row('CDAM', o.vanilla, ref?.vanilla_ms, 'goal ≥5× faster'));
     lines.push(
       row('Smooth CDAM 50', o.smooth, ref?.smooth50_ms, `goal ≥4× faster; ${(o.smooth / o.vanilla).toFixed(1)}× our vanilla (goal ≤5×)`),

@@ -1,9 +1,10 @@
 """Reference timings for the CDAM benchmark (bench/cdam.ts): the maps computed the way the
 reference implementation does (obzai/CDAM maps.py) — torch.autograd with hooks on the last
 block's norm1; Smooth CDAM as 50 separate backward passes, Integrated CDAM as 49 — in Debian's
-torch on one thread. Prints one JSON line. Run with /usr/bin/python3.
+torch on THREADS threads (BENCH_THREADS, the count ONNX Runtime gets). Prints one JSON line.
+Run with /usr/bin/python3.
 
-    /usr/bin/python3 bench/cdam_reference.py test-vit-lidc [runs]
+    /usr/bin/python3 bench/cdam_reference.py test-vit-lidc [runs] [threads]
 """
 import json
 import os
@@ -63,7 +64,7 @@ def median_ms(fn, runs: int) -> float:
 def main():
     pack_id = sys.argv[1]
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-    torch.set_num_threads(1)
+    torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
     vit = load_model(pack_id)
     cfg = vit.cfg
     image = torch.randn(1, cfg.in_chans, cfg.img_size, cfg.img_size, generator=torch.Generator().manual_seed(0))

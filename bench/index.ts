@@ -5,6 +5,17 @@ import { formatDicomBench, runDicomBenchmark } from './dicom-volume';
 import { formatFirstSlice, runFirstSliceBenchmark } from './first-slice';
 import { runExportBenchmark } from './export-csv';
 import { runLimaBenchmark } from './lima';
+import { benchThreads, runRealSizeBenchmark } from './real-size';
+
+// `npm run bench -- vit-real` (or BENCH_ONLY=vit-real): only the real-size rows (issue 15 §4).
+const only = process.argv[2] ?? process.env.BENCH_ONLY;
+if (only === 'vit-real') {
+  console.log(
+    `== Real sizes (BENCH_THREADS=${benchThreads()}): ViT-S/8 @224, ViT-B/16 @224 and the demo CNN against torch at equal threads`,
+  );
+  console.log((await runRealSizeBenchmark()).join('\n'));
+  process.exit(0);
+}
 
 console.log('== DICOM: LIDC-IDRI-0001 folder → HU volume, against pydicom (goal: ≥ 3× faster)');
 console.log(formatDicomBench(await runDicomBenchmark()));
@@ -16,3 +27,7 @@ console.log('\n== Export: long CSV of a study with 100,000 answers (goal: ≤ 1 
 console.log((await runExportBenchmark()).join('\n'));
 console.log('\n== LiMA: forward passes per image, naive vs official bidirectional vs ours (goal: ≤ 0.6× official at equal insertion AUC)');
 console.log((await runLimaBenchmark()).join('\n'));
+console.log(
+  `\n== Real sizes (BENCH_THREADS=${benchThreads()}): ViT-S/8 @224, ViT-B/16 @224 and the demo CNN against torch at equal threads`,
+);
+console.log((await runRealSizeBenchmark()).join('\n'));

@@ -22,6 +22,13 @@ export function defaultProviders(platform: NodeJS.Platform = process.platform): 
 
 export type OpenedSession = { session: ort.InferenceSession; provider: ProviderName };
 
+// ORT's intra-op threads for the sessions opened from now on; undefined: ORT's default (the
+// physical cores). Set by `npm run bench` (BENCH_THREADS) so the references run at the same count.
+let intraOpThreads: number | undefined;
+export function setIntraOpThreads(n: number | undefined): void {
+  intraOpThreads = n;
+}
+
 const firstLine = (e: unknown) =>
   String(e instanceof Error ? e.message : e)
     .split('\n')[0]
@@ -42,6 +49,7 @@ export async function openSession(model: Uint8Array, label: string, providers: r
         executionProviders: [provider],
         logSeverityLevel: 3,
         graphOptimizationLevel: 'all',
+        ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
       });
       if (tried.length) log.info(`${label}: running on ${provider} (${tried.join('; ')})`);
       return { session, provider };
