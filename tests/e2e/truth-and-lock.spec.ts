@@ -171,36 +171,47 @@ test('a truth-scored, phase-locked ISIC study built in the UI, read by keyboard,
   await page.getByTestId('accuracy-diagnosis').scrollIntoViewIfNeeded();
   await screenshot(page, 'truth-and-lock-accuracy');
 
-  // iMRMC: front matter, "BEGIN DATA:", a truth row per case, a score per reader × case × phase.
+  // The study key maps the files' integer reader and case ids back to names and labels.
+  const key = parse((await downloaded(page, 'export-mrmc-key')).text, { columns: true, skip_empty_lines: true }) as Record<
+    string,
+    string
+  >[];
+  const readerName = new Map(key.filter((r) => r.kind === 'reader').map((r) => [r.id, r.label]));
+  const caseLabel = new Map(key.filter((r) => r.kind === 'case').map((r) => [r.id, r.label]));
+  expect([...readerName.values()].sort()).toEqual(['Dr Ada Reader', 'Dr Ben Reader']);
+  expect([...caseLabel.values()].sort()).toEqual(cases.map((c) => c.label).sort());
+
+  // iMRMC: front matter, N0/N1/NR/NM, "BEGIN DATA:", a truth row per case (reader -1), a score per reader × case × phase.
   const imrmc = await downloaded(page, 'export-imrmc');
   const lines = imrmc.text.split(/\r?\n/).filter((l) => l !== '');
   const begin = lines.indexOf('BEGIN DATA:');
   expect(begin).toBeGreaterThan(0);
-  const data = lines.slice(begin + 1).map((l) => l.split(','));
-  expect(data.every((r) => r.length === 4)).toBe(true);
-  const truthRows = data.filter((r) => r[0] === 'truth');
   const malignant = (dx: string) => (ISIC_MALIGNANT.includes(dx as IsicDiagnosis) ? '1' : '0');
-  expect(new Map(truthRows.map((r) => [r[1], r[3]]))).toEqual(new Map(cases.map((c) => [c.label, malignant(c.diagnosis!)])));
-  const scores = data.filter((r) => r[0] !== 'truth');
+  const n1 = cases.filter((c) => malignant(c.diagnosis!) === '1').length;
+  expect(lines.slice(0, begin).slice(-4)).toEqual([`N0:${cases.length - n1}`, `N1:${n1}`, 'NR:2', 'NM:3']);
+  const data = lines.slice(begin + 1).map((l) => l.split(','));
+  expect(data.every((r) => r.length === 4 && /^-?\d+$/.test(r[0]) && /^\d+$/.test(r[1]))).toBe(true);
+  const truthRows = data.filter((r) => r[0] === '-1');
+  expect(truthRows.every((r) => r[2] === 'truth')).toBe(true);
+  expect(new Map(truthRows.map((r) => [caseLabel.get(r[1]), r[3]]))).toEqual(new Map(cases.map((c) => [c.label, malignant(c.diagnosis!)])));
+  const scores = data.filter((r) => r[0] !== '-1');
   expect(scores).toHaveLength(2 * 3 * 3);
   expect(new Set(scores.map((r) => r[2]))).toEqual(new Set(['unaided', 'ai', 'ai-explanation']));
   // A diagnosis scores 1 when it names a malignant one: only the right calls on the melanoma case do.
   const mel = cases.find((c) => c.diagnosis === 'mel')!.label;
-  // Reader ids are the name as iMRMC can read it and "-r" with the reader's row id (unique, stable).
-  expect(scores.every((r) => /^Dr_(Ada|Ben)_Reader-r\d+$/.test(r[0]))).toBe(true);
   expect(
     scores
       .filter((r) => r[3] === '1')
-      .map((r) => `${r[0].replace(/-r\d+$/, '')} ${r[1]} ${r[2]}`)
+      .map((r) => `${readerName.get(r[0])} ${caseLabel.get(r[1])} ${r[2]}`)
       .sort(),
-  ).toEqual([`Dr_Ada_Reader ${mel} ai-explanation`, `Dr_Ben_Reader ${mel} ai-explanation`, `Dr_Ben_Reader ${mel} unaided`].sort());
+  ).toEqual([`Dr Ada Reader ${mel} ai-explanation`, `Dr Ben Reader ${mel} ai-explanation`, `Dr Ben Reader ${mel} unaided`].sort());
 
-  // MRMCaov: reader, treatment, case, truth, rating — the same scores.
+  // MRMCaov: reader, treatment, case, truth, rating — the same scores, the same integer ids.
   const mrmcaov = await downloaded(page, 'export-mrmcaov');
   const rows = parse(mrmcaov.text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   expect(Object.keys(rows[0])).toEqual(['reader', 'treatment', 'case', 'truth', 'rating']);
   expect(rows).toHaveLength(2 * 3 * 3);
-  for (const r of rows) expect(r.truth).toBe(malignant(truth.get(r.case)!));
+  for (const r of rows) expect(r.truth).toBe(malignant(truth.get(caseLabel.get(r.case)!)!));
   expect(rows.filter((r) => r.rating === '1')).toHaveLength(3);
   expect(problems).toEqual([]);
 });
