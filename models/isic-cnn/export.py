@@ -177,10 +177,10 @@ def card(log):
                      f"pooling and a linear layer; class-balanced cross-entropy, rotation/flip/shift/brightness augmentation; AdamW, "
                      f"{len(log['history'])} epochs, {log['minutes']:.1f} min on one CPU thread."),
         'metrics': {**{k: round(v, 4) for k, v in t.items()}, 'test images': s['test']},
-        'notes': ['Held-out test split of isic-vit (the bundled demo images\' lesions included); balanced accuracy is the mean per-class recall.',
+        'notes': ['Small, low-resolution and trained from scratch on CPU: published ISIC CNNs with pretrained backbones reach balanced accuracy around 0.8.',
+                  'Held-out test split of isic-vit (the bundled demo images\' lesions included); balanced accuracy is the mean per-class recall.',
                   f"The checkpoint kept is the epoch with the best validation balanced accuracy (epoch {best['epoch']} of {len(log['history'])}: {best['val']:.4f})."]
                  + ([f"isic-vit (64 px ViT) on the same test images: balanced accuracy {vit['balanced accuracy']:.4f}, macro AUC {vit['macro AUC']:.4f}."] if vit else []) + [
-                  'Small, low-resolution and trained from scratch on CPU: published ISIC CNNs with pretrained backbones reach balanced accuracy around 0.8.',
                   'CAM and Grad-CAM are read from the graph\'s last feature map (8×8) and the declared linear head; for this head they coincide up to scale.'],
     }
 
