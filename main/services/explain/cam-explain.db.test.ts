@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../app/api/dispatch';
 import type { CaseSummary } from '../../../app/domain';
 import type { ExplanationMap, ModelSummary } from '../../../app/explain';
+import type { ExplanationMetric } from '../../../app/faithfulness';
 import { isicFolder, repoRoot } from '../../../tests/support/data';
 import { testVerdict } from '../../../tests/support/verdict';
 
@@ -78,5 +79,26 @@ describe('CAM and Grad-CAM through dispatch', () => {
         expect((await ask('grad-cam')).cached).toBe(true);
       }
     }
+  });
+  it('measures the faithfulness of a Grad-CAM map like any map at input resolution', async () => {
+    const caseId = caseOf.get(fx.cases[0].imageId);
+    const target = fx.cases[0].maps[0].target;
+    const metrics = await call<ExplanationMetric[]>('explain.metrics', {
+      modelId: model.id,
+      caseId,
+      method: 'grad-cam',
+      target,
+      metrics: ['rise-deletion', 'class-discrimination'],
+    });
+    expect(metrics.map((m) => m.metric)).toEqual(['rise-deletion', 'class-discrimination']);
+    for (const m of metrics) {
+      expect(Number.isFinite(m.value), m.metric).toBe(true);
+      expect(m.forwardPasses, m.metric).toBeGreaterThan(0);
+    }
+    // Deleting the pixels Grad-CAM ranks first lowers the class score: an AUC in 0…1.
+    const deletion = metrics[0];
+    expect(deletion.value!).toBeGreaterThanOrEqual(0);
+    expect(deletion.value!).toBeLessThanOrEqual(1);
+    expect(deletion.curves[0].scores[0]).toBeGreaterThan(deletion.curves[0].scores.at(-1)!);
   });
 });
