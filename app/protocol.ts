@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { METHOD_IDS, type MethodId } from './explain';
 import { explainParams } from './api/explain';
 import { truthSchema } from './truth';
+import { callSchema } from './call-rule';
 
 export const PROTOCOL_FORMAT = 'verdict-protocol/1';
 
@@ -36,6 +37,13 @@ const base = {
    * characteristic binarised the same way (median ≥4 vs ≤2). See app/truth.ts.
    */
   truth: truthSchema.optional(),
+  /**
+   * For a rating scored against a binary truth: how it becomes a call (app/call-rule.ts) —
+   * `threshold` (a rating ≥ it is positive; default: above the scale's middle) and `middle`: the
+   * middle answer ("can't tell", 3 on 1–5) counts as "negative" (default), "positive", or is
+   * "left-out" of the accuracy. Accuracy only: the ROC area ranks the ratings themselves.
+   */
+  call: callSchema.optional(),
 };
 
 const option = z.object({ value: id, label: text(200) }).strict();

@@ -87,6 +87,10 @@ export type AccuracySummary = {
   estimate: ProportionEstimate;
   /** All readers: the accuracy's interval with readers and cases random (null for one reader's row). */
   design: DesignEstimate | null;
+  /** Reads with a rating and a truth that the call rule leaves out (the middle answer, app/call-rule.ts); not in `estimate`. */
+  leftOut: number;
+  /** The truth and the call in words (app/call-rule.ts callRuleWords, beside app/truth.ts truthDescription). */
+  rule: string;
 };
 
 /** The figure of merit a comparison is about: the mean rating, the share of right calls, or the empirical ROC area. */

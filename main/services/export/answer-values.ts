@@ -4,6 +4,7 @@
 import type { PredictedOutput } from '../../../app/explain';
 import type { Question } from '../../../app/protocol';
 import { binaryTruthOf } from '../../../app/truth';
+import { callOf } from '../../../app/call-rule';
 import type { AnswerValue } from '../../../app/study';
 import type { AnswerRecord } from './answer-records';
 
@@ -59,19 +60,30 @@ export function ratingOf(q: Question, v: AnswerValue): { score: number; min: num
 export const scoredTruth = (r: AnswerRecord): 0 | 1 | null => (r.question.truth ? binaryTruthOf(r.question.truth, r.case.truth) : null);
 
 /**
+ * The reader's call on a case, for a rating scored against a binary truth: 1 positive (malignant,
+ * or the characteristic marked), 0 negative, "left-out" (the middle answer, left out by the
+ * question's call option) — app/call-rule.ts, the one place the call is made. Null: no rating, or
+ * no binary truth for this case to score against.
+ */
+export function callOfRecord(r: AnswerRecord): 0 | 1 | 'left-out' | null {
+  const q = r.question;
+  if (!q.truth || q.truth === 'diagnosis') return null;
+  const rating = ratingOf(q, r.value);
+  if (rating === null || scoredTruth(r) === null) return null;
+  return callOf(q, rating.score);
+}
+
+/**
  * Right or wrong against the case's truth, for questions with `truth`: a diagnosis must name
- * the ISIC diagnosis; a rating above its scale's midpoint (or "yes") calls the case positive
- * (malignant, or the characteristic marked) and is right when the binary truth agrees. Null when
- * there is no truth to score against.
+ * the ISIC diagnosis; a rating's call (callOfRecord) is right when the binary truth agrees. Null
+ * when there is no truth to score against, or the read is left out by the call rule.
  */
 export function isCorrect(r: AnswerRecord): boolean | null {
   const q = r.question;
   if (!q.truth) return null;
   if (q.truth === 'diagnosis') return r.case.truth.diagnosis && typeof r.value === 'string' ? r.value === r.case.truth.diagnosis : null;
-  const rating = ratingOf(q, r.value);
-  const truth = scoredTruth(r);
-  if (rating === null || truth === null) return null;
-  return (rating.score > (rating.min + rating.max) / 2 ? 1 : 0) === truth;
+  const call = callOfRecord(r);
+  return call === null || call === 'left-out' ? null : call === scoredTruth(r);
 }
 
 /** For a forced choice: the condition the reader preferred (A is the trial's condition, B its comparison's). */

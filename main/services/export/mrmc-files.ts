@@ -4,6 +4,7 @@
 // median malignancy 3, or a characteristic's median 3) cannot enter an ROC analysis and are left out; the iMRMC header says how many.
 import type { Question } from '../../../app/protocol';
 import { truthKey } from '../../../app/truth';
+import { callRuleWords } from '../../../app/call-rule';
 import { ISIC_MALIGNANT, type IsicDiagnosis } from '../../../app/domain';
 import { VerdictError } from '../../../app/errors';
 import type { AnswerRecord } from './answer-records';
@@ -92,6 +93,9 @@ export function imrmcFile(ctx: StudyContext, records: readonly AnswerRecord[], q
     `Verdict reader study ${ctx.study.id} "${frontText(ctx.study.name)}", protocol ${frontText(ctx.protocolRow.protocol_id)} v${ctx.protocolRow.version}`,
     `Question "${frontText(q.id)}" (${frontText(truthKey(q.truth!))}): ${frontText(q.prompt)}`,
     `Modalities are the reading phases (${frontText(phases.join(', '))}); ${frontText(positiveMeans(q))}.`,
+    // The scores are the ratings themselves: the protocol's call rule (app/call-rule.ts) makes the
+    // accuracy's calls only, so no read is left out of these files by it.
+    `Scores are the readers' ratings as given, every one included (the protocol's call rule sets accuracy only${frontText(callNote(q))}).`,
     `${truth.size} cases with a binary truth; ${noTruth.size} without one left out` +
       (crossed
         ? `; ${truthAll.size - truth.size} not scored by every reader in every phase left out (RJafroc needs a fully crossed design).`
@@ -155,5 +159,10 @@ export function mrmcaovFile(ctx: StudyContext, records: readonly AnswerRecord[],
 }
 
 /** What truth 1 means for the question's truth. */
+const callNote = (q: Question): string => {
+  const words = callRuleWords(q);
+  return words ? `; ${words.replace(/\. The call sets accuracy only.*$/, '')}` : '';
+};
+
 const positiveMeans = (q: Question): string =>
   typeof q.truth === 'object' ? `truth 1 = LIDC readers' median ${q.truth.characteristic} rating >= 4, 0 = <= 2` : 'truth 1 = malignant';

@@ -10,7 +10,8 @@ import type { Comparison, ComparisonDifference, DesignEstimate, FigureOfMeritId 
 import { VerdictError } from '../../../app/errors';
 import type { AnswerRecord } from '../export/answer-records';
 import { caseKey } from '../export/agreement-items';
-import { isCorrect, numericAnswer, scaleOf, scoredTruth } from '../export/answer-values';
+import { callOfRecord, isCorrect, numericAnswer, scaleOf, scoredTruth } from '../export/answer-values';
+import { truthRuleWords } from './rules';
 import { mrmcScore } from '../export/mrmc-files';
 import { empiricalAucFom, meanFom, orAnalysis, type FigureOfMerit, type OrRow } from './statistics';
 
@@ -56,16 +57,7 @@ const flip = (d: ComparisonDifference): ComparisonDifference => ({
   ci: d.ci ? [-d.ci[1], -d.ci[0]] : null,
 });
 
-/** A rating's call: positive above the scale's midpoint; the midpoint itself ("can't tell") is a negative call. */
-export const callRule = (q: Question): string => {
-  const scale = q.type === 'single-choice' ? { min: 1, max: q.options.length } : scaleOf(q);
-  if (q.truth === 'diagnosis') return 'right when the diagnosis named is the ISIC diagnosis';
-  if (!scale) return '';
-  const mid = (scale.min + scale.max) / 2;
-  return `a rating above ${mid} on ${scale.min}–${scale.max} calls the case positive; ${Number.isInteger(mid) ? `${mid} itself counts as a negative call` : 'there is no middle point'}`;
-};
-
-type Spec = { fom: FigureOfMeritId; fomOf: FigureOfMerit; range: [number, number]; rule: string; rows: OrRow[] };
+type Spec = { fom: FigureOfMeritId; fomOf: FigureOfMerit; range: [number, number]; rule: string; rows: OrRow[]; note?: string };
 
 function specs(q: Question, records: readonly AnswerRecord[], levelOf: (r: AnswerRecord) => string): Spec[] {
   const mine = records.filter((r) => r.question.id === q.id && counted(r));
@@ -83,7 +75,15 @@ function specs(q: Question, records: readonly AnswerRecord[], levelOf: (r: Answe
       const c = isCorrect(r);
       return c === null ? [] : [row(r, levelOf(r), c ? 1 : 0)];
     });
-    out.push({ fom: 'accuracy', fomOf: meanFom, range: [0, 1], rule: `share of right calls: ${callRule(q)}`, rows: accuracy });
+    const leftOut = mine.filter((r) => callOfRecord(r) === 'left-out').length;
+    out.push({
+      fom: 'accuracy',
+      fomOf: meanFom,
+      range: [0, 1],
+      rule: `share of right calls — ${truthRuleWords(q)}`,
+      rows: accuracy,
+      note: leftOut ? `${leftOut} read${leftOut === 1 ? '' : 's'} left out by the call rule (the middle answer)` : '',
+    });
     const auc = mine.flatMap((r) => {
       const s = mrmcScore(q, r);
       const t = scoredTruth(r);
@@ -96,7 +96,7 @@ function specs(q: Question, records: readonly AnswerRecord[], levelOf: (r: Answe
       rule:
         q.truth === 'diagnosis'
           ? 'empirical ROC area of the malignant / benign call (one operating point: (sensitivity + specificity) / 2)'
-          : 'empirical (trapezoidal) ROC area of the ratings against the binary truth',
+          : 'empirical (trapezoidal) ROC area of the ratings themselves against the binary truth (every rating, the middle answer included: the call rule sets accuracy only)',
       rows: auc,
     });
   }
@@ -137,13 +137,14 @@ function compare(
           a.global && !(a.global.denominator > 0)
             ? 'no interval for the differences: every reader differs by the same amount and the cases add no variance (the OR denominator is 0) — too few readers or cases'
             : '',
+          spec.note ?? '',
         ]
           .filter(Boolean)
           .join('; ') || null,
     };
   } catch (e) {
     if (!(e instanceof VerdictError)) throw e;
-    return { ...base, ...empty, note: e.message };
+    return { ...base, ...empty, note: [e.message, spec.note].filter(Boolean).join('; ') };
   }
 }
 

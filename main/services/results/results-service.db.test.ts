@@ -6,6 +6,11 @@ import type { StudyResults } from '../../../app/results';
 import type { TestVerdict } from '../../../tests/support/study-fixture';
 import { readWholeStudy, READERS } from '../export/read-study-fixture';
 import { countsFromRatings, empiricalAucFom, fleissKappa, icc2, meanCI, orAnalysis } from './statistics';
+import { callRuleWords, type CallOption } from '../../../app/call-rule';
+import { studyRecords } from '../export/answer-records';
+import { longCsv } from '../export/long-csv';
+import { accuracySummaries } from './results-service';
+import { studyComparisons } from './comparisons';
 
 let v: TestVerdict;
 let studyId: number;
@@ -197,9 +202,74 @@ describe('study results', () => {
     expect(g.design!.readers).toBe(3);
     expect(g.design!.ci![1]).toBeGreaterThan(g.design!.ci![0]);
     expect(results.rules.join('\n')).toMatch(
-      /“malignancy” is scored against the truth .*a rating above 3 on 1–5 calls the case positive; 3 itself counts as a negative call/,
+      /“malignancy” is scored against the truth — Malignancy: .*3 left out.*; call: a rating above 3 on 1–5 is positive, below it negative; the middle answer 3 counts as a negative call\. The call sets accuracy only/,
     );
     expect(results.rules.join('\n')).toMatch(/Hillis/);
+  });
+
+  it('the call rule: the middle answer counted positive, left out, or a threshold changes accuracy and the long CSV, not the ROC area; reads left out are counted', () => {
+    // The study as if its protocol had said `call` for the malignancy question (a saved protocol
+    // is frozen, and reading a study again takes minutes): the same records, that question's option set.
+    const { ctx, records } = studyRecords(v.study.db, studyId);
+    const as = (call: CallOption | undefined) => {
+      const q = { ...ctx.protocol.questions.find((x) => x.id === 'malignancy')!, call };
+      const questions = ctx.protocol.questions.map((x) => (x.id === q.id ? q : x));
+      return {
+        ctx: { ...ctx, protocol: { ...ctx.protocol, questions } },
+        records: records.map((r) => (r.question.id === q.id ? { ...r, question: q } : r)),
+      };
+    };
+    // A second path: the latest answers from SQL, the ISIC truth (mel, bcc, akiec malignant), the rule written out.
+    const rows = latest('malignancy').filter((r) => r.sanity === 0 && r.repeat_of === null && r.diagnosis !== null);
+    expect(rows.filter((r) => JSON.parse(r.value_json) === 3).length).toBeGreaterThan(3);
+    const options: [CallOption | undefined, (x: number) => 0 | 1 | null][] = [
+      [undefined, (x) => (x > 3 ? 1 : 0)],
+      [{ middle: 'positive' }, (x) => (x >= 3 ? 1 : 0)],
+      [{ middle: 'left-out' }, (x) => (x === 3 ? null : x > 3 ? 1 : 0)],
+      [{ threshold: 5, middle: 'negative' }, (x) => (x >= 5 ? 1 : 0)],
+    ];
+    const shares = new Map<string, number>();
+    const aucs = new Set<string>();
+    for (const [call, rule] of options) {
+      const s = as(call);
+      const acc = accuracySummaries(s.records);
+      for (const phase of ['unaided', 'ai', 'ai-explanation']) {
+        const calls = rows
+          .filter((r) => r.phase === phase)
+          .map((r) => ({ call: rule(JSON.parse(r.value_json) as number), truth: ['mel', 'bcc', 'akiec'].includes(r.diagnosis!) ? 1 : 0 }));
+        const scored = calls.filter((c) => c.call !== null);
+        const a = acc.find((x) => x.questionId === 'malignancy' && x.phase === phase && x.reader === null)!;
+        expect(a.estimate.n).toBe(scored.length);
+        expect(a.estimate.successes).toBe(scored.filter((c) => c.call === c.truth).length);
+        expect(a.leftOut).toBe(calls.length - scored.length);
+        expect(
+          acc.filter((x) => x.questionId === 'malignancy' && x.phase === phase && x.reader !== null).reduce((t, x) => t + x.leftOut, 0),
+        ).toBe(a.leftOut);
+        shares.set(`${JSON.stringify(call)}|${phase}`, a.estimate.proportion);
+      }
+      const cs = studyComparisons(s.ctx, s.records).filter((c) => c.questionId === 'malignancy');
+      const accuracy = cs.find((c) => c.fom === 'accuracy')!;
+      expect(accuracy.rule).toContain(callRuleWords(s.ctx.protocol.questions.find((q) => q.id === 'malignancy')!));
+      const left = rows.filter((r) => rule(JSON.parse(r.value_json) as number) === null).length;
+      if (left) expect(accuracy.note).toContain(`${left} reads left out by the call rule`);
+      else expect(accuracy.note ?? '').not.toContain('left out by the call rule');
+      const auc = cs.find((c) => c.fom === 'auc')!;
+      aucs.add(JSON.stringify([auc.levels, auc.differences, auc.note]));
+      // The long CSV's answer_correct: the same calls (empty for a read left out).
+      const csv = parse(longCsv(s.ctx, s.records, 'test'), { columns: true }) as Record<string, string>[];
+      const mine = csv.filter(
+        (r) => r.question_id === 'malignancy' && r.is_sanity_check === '0' && r.is_repeat === '0' && r.scored_truth !== '',
+      );
+      expect(mine.length).toBeGreaterThan(20);
+      for (const r of mine) {
+        const c = rule(Number(r.answer_raw));
+        expect(r.answer_correct).toBe(c === null ? '' : c === Number(r.scored_truth) ? '1' : '0');
+      }
+    }
+    // Every option gives another accuracy in some phase; the ROC area ranks the ratings whatever the option.
+    for (const phase of ['unaided', 'ai', 'ai-explanation'])
+      expect(new Set(options.map(([call]) => shares.get(`${JSON.stringify(call)}|${phase}`))).size).toBeGreaterThan(1);
+    expect(aucs.size).toBe(1);
   });
 
   it('agreement per phase × condition beside the pooled figure: each level is the ICC of its own rows of the kappa file', () => {

@@ -21,7 +21,8 @@ import { studyRecords, type AnswerRecord } from '../export/answer-records';
 import { agreementTables, caseKey, repeatPairs, type AgreementTable } from '../export/agreement-items';
 import { conditionLabel, designEstimate, PHASE_WORDS, studyComparisons } from './comparisons';
 import { rules } from './rules';
-import { isCorrect, numericAnswer, scaleOf } from '../export/answer-values';
+import { callOfRecord, isCorrect, numericAnswer, scaleOf } from '../export/answer-values';
+import { truthRuleWords } from './rules';
 import {
   completeRows,
   countsFromRatings,
@@ -67,7 +68,7 @@ export class ResultsService {
         ),
       ),
       intraReader: intraReader(questions, records),
-      accuracy: accuracy(records),
+      accuracy: accuracySummaries(records),
       timing: timing(records),
       comparisons: studyComparisons(ctx, records),
       rules: rules(questions),
@@ -246,23 +247,38 @@ function intraReader(questions: readonly Question[], records: readonly AnswerRec
 }
 
 /** Truth-scored case questions: right or wrong per reader and phase (first reads, no sanity trials). */
-function accuracy(records: readonly AnswerRecord[]): AccuracySummary[] {
-  const scored = records.flatMap((r) => {
-    const c = r.trial.sanity || r.trial.repeatOfPosition !== null ? null : isCorrect(r);
+export function accuracySummaries(records: readonly AnswerRecord[]): AccuracySummary[] {
+  const firstReads = records.filter((r) => !r.trial.sanity && r.trial.repeatOfPosition === null);
+  // Reads the call rule leaves out (the middle answer, app/call-rule.ts): counted, not scored.
+  const leftOut = new Map<string, number>();
+  const add = (k: string) => leftOut.set(k, (leftOut.get(k) ?? 0) + 1);
+  for (const r of firstReads)
+    if (callOfRecord(r) === 'left-out') {
+      add(`${r.question.id}|${r.trial.phase}`);
+      add(`${r.question.id}|${r.trial.phase}|${r.reader.name}`);
+    }
+  const leftOutOf = (questionId: string, phase: string, reader: string | null): number =>
+    leftOut.get(reader === null ? `${questionId}|${phase}` : `${questionId}|${phase}|${reader}`) ?? 0;
+  const scored = firstReads.flatMap((r) => {
+    const c = isCorrect(r);
     return c === null ? [] : [{ r, correct: c }];
   });
   const out: AccuracySummary[] = [];
   for (const group of groupBy(scored, (s) => `${s.r.question.id}|${s.r.trial.phase}`).values()) {
     const { r } = group[0];
+    const rule = truthRuleWords(r.question);
     const all = (g: typeof group) => proportion(g.filter((s) => s.correct).length, g.length);
     const design = designEstimate(
       group.map((s) => ({ treatment: '', reader: String(s.r.reader.id), caseId: caseKey(s.r), value: s.correct ? 1 : 0 })),
       meanFom,
       [0, 1],
     );
-    out.push({ questionId: r.question.id, phase: r.trial.phase, reader: null, estimate: all(group), design });
-    for (const g of groupBy(group, (s) => s.r.reader.name).values())
-      out.push({ questionId: r.question.id, phase: r.trial.phase, reader: g[0].r.reader.name, estimate: all(g), design: null });
+    const at = { questionId: r.question.id, phase: r.trial.phase };
+    out.push({ ...at, reader: null, estimate: all(group), design, leftOut: leftOutOf(at.questionId, at.phase, null), rule });
+    for (const g of groupBy(group, (s) => s.r.reader.name).values()) {
+      const reader = g[0].r.reader.name;
+      out.push({ ...at, reader, estimate: all(g), design: null, leftOut: leftOutOf(at.questionId, at.phase, reader), rule });
+    }
   }
   return out;
 }

@@ -3,14 +3,20 @@
 // questions get which agreement statistic, and what the intervals assume.
 import type { Question } from '../../../app/protocol';
 import { truthDescription } from '../../../app/truth';
-import { callRule } from './comparisons';
+import { callRuleWords } from '../../../app/call-rule';
+
+/** A truth-scored question's rule in words: the truth's binarisation beside the call a rating makes (app/call-rule.ts). */
+export function truthRuleWords(q: Question): string {
+  if (!q.truth) return '';
+  const call = callRuleWords(q);
+  return `truth — ${truthDescription(q.truth)}${call ? `; ${call}` : ''}`;
+}
 
 export function rules(questions: readonly Question[]): string[] {
   const out: string[] = [];
   for (const q of questions) {
     if (!q.truth) continue;
-    const call = callRule(q);
-    out.push(`“${q.id}” is scored against the truth — ${truthDescription(q.truth)}${call ? `; ${call}` : ''}.`);
+    out.push(`“${q.id}” is scored against the ${truthRuleWords(q)}.`);
   }
   const byType = (types: string[]) =>
     questions

@@ -8,6 +8,7 @@ import { VerdictError, type ErrorCode } from '../../../app/errors';
 import { fieldPath, issueInWords } from '../../../app/protocol-issues';
 import { truthName, truthsFor, truthKey } from '../../../app/truth';
 import { ISIC_DIAGNOSES } from '../../../app/domain';
+import { callProblem } from '../../../app/call-rule';
 
 export const protocolError = (code: ErrorCode, field: string, message: string) =>
   new VerdictError(code, `protocol: ${field}: ${message}`, { field });
@@ -99,6 +100,8 @@ function checkStructure(p: Protocol): void {
       if (d >= 0) throw invalid(`${at}.options[${d}].value`, `"${q.options[d].value}" is used twice`);
     }
     if (q.truth) checkTruth(q, at, p);
+    const call = callProblem(q);
+    if (call) throw invalid(`${at}.${call.field}`, call.message);
     if (q.type === 'forced-choice') {
       if (q.level !== 'stimulus')
         throw invalid(`${at}.level`, 'a forced choice is between two explanations: it must be a stimulus-level question');

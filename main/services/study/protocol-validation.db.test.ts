@@ -220,6 +220,30 @@ describe('protocols.validate', () => {
       'protocol.invalid',
       /^protocol: questions\[1\]\.truth(\.characteristic)?: Question 2, scored against/,
     ],
+    [
+      'a call threshold outside the rating scale',
+      isicProtocol({ questions: [q({}), q({ id: 'm', level: 'case', truth: 'malignancy', call: { threshold: 6 } })] }),
+      'protocol.invalid',
+      /^protocol: questions\[1\]\.call\.threshold: 6 is outside the scale 1–5: a rating ≥ the threshold is positive, so it must be above 1 and at most 5$/,
+    ],
+    [
+      'a middle answer left out on a scale without one',
+      isicProtocol({ questions: [q({}), q({ id: 'm', level: 'case', max: 4, truth: 'malignancy', call: { middle: 'left-out' } })] }),
+      'protocol.invalid',
+      /^protocol: questions\[1\]\.call\.middle: the scale 1–4 has no middle answer to count as left-out$/,
+    ],
+    [
+      'a call rule on a question not scored against the truth',
+      isicProtocol({ questions: [q({}), q({ id: 'm', level: 'case', call: { middle: 'positive' } })] }),
+      'protocol.invalid',
+      /^protocol: questions\[1\]\.call: a call rule applies to a question scored against the truth/,
+    ],
+    [
+      'a middle answer that is not one of the three',
+      isicProtocol({ questions: [q({}), q({ id: 'm', level: 'case', truth: 'malignancy', call: { middle: 'maybe' } })] }),
+      'protocol.invalid',
+      /^protocol: questions\[1\]\.call\.middle: Question 2, call rule, middle answer: choose one of "negative", "positive", "left-out"$/,
+    ],
   ];
 
   for (const [what, protocol, code, message] of broken) {

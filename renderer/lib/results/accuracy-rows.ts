@@ -15,9 +15,19 @@ export type AccuracyRow = {
   hi: number | null;
   /** All readers: the interval has readers and cases random (OR); one reader's row: Wilson over that reader's cases. */
   design: boolean;
+  /** Reads the call rule leaves out (the middle answer): not in n. */
+  leftOut: number;
 };
 
-export type AccuracyQuestion = { questionId: string; rows: AccuracyRow[]; readers: string[]; phases: string[] };
+/** `rule`: the truth and the call in words (app/call-rule.ts); `leftOut`: whether any read was left out by it. */
+export type AccuracyQuestion = {
+  questionId: string;
+  rows: AccuracyRow[];
+  readers: string[];
+  phases: string[];
+  rule: string;
+  leftOut: boolean;
+};
 
 export function accuracyByQuestion(accuracy: readonly AccuracySummary[]): AccuracyQuestion[] {
   const byQuestion = new Map<string, AccuracySummary[]>();
@@ -36,7 +46,15 @@ export function accuracyByQuestion(accuracy: readonly AccuracySummary[]): Accura
       lo: (a.design?.ci ?? a.estimate.ci)?.[0] ?? null,
       hi: (a.design?.ci ?? a.estimate.ci)?.[1] ?? null,
       design: !!a.design?.ci,
+      leftOut: a.leftOut,
     }));
-    return { questionId, rows, readers: [...new Set(rows.map((r) => r.reader))], phases: [...new Set(rows.map((r) => r.phase))] };
+    return {
+      questionId,
+      rows,
+      readers: [...new Set(rows.map((r) => r.reader))],
+      phases: [...new Set(rows.map((r) => r.phase))],
+      rule: list[0].rule,
+      leftOut: rows.some((r) => r.leftOut > 0),
+    };
   });
 }

@@ -15,6 +15,10 @@ const group = (g: Partial<RatingGroup> & Pick<RatingGroup, 'phase' | 'estimate' 
 });
 const design = (estimate: number, ci: [number, number] | null) => ({ estimate, se: 0.1, df: 12, ci, readers: 2, cases: 4 });
 
+/** The accuracy's rule as main words it (app/call-rule.ts), for a question whose middle answer is left out. */
+const ACCURACY_RULE =
+  'truth — Malignancy: LIDC median malignancy ≥ 4 malignant, ≤ 2 benign (3 left out); ISIC mel, bcc, akiec malignant; call: a rating above 3 on 1–5 is positive, below it negative; the middle answer 3 is left out of the accuracy (those reads are counted). The call sets accuracy only: the ROC area ranks the ratings themselves';
+
 export const SAMPLE: StudyResults = {
   studyId: 3,
   name: 'Dermoscopy explanations',
@@ -91,6 +95,8 @@ export const SAMPLE: StudyResults = {
       reader: 'Dr Ben',
       estimate: { n: 2, successes: 2, proportion: 1, ci: [0.34, 1] },
       design: null,
+      leftOut: 0,
+      rule: ACCURACY_RULE,
     },
     {
       questionId: 'malignant',
@@ -98,6 +104,8 @@ export const SAMPLE: StudyResults = {
       reader: null,
       estimate: { n: 4, successes: 2, proportion: 0.5, ci: [0.15, 0.85] },
       design: design(0.5, [0.05, 0.95]),
+      leftOut: 1,
+      rule: ACCURACY_RULE,
     },
     {
       questionId: 'malignant',
@@ -105,6 +113,8 @@ export const SAMPLE: StudyResults = {
       reader: null,
       estimate: { n: 4, successes: 3, proportion: 0.75, ci: [0.3, 0.95] },
       design: null,
+      leftOut: 0,
+      rule: ACCURACY_RULE,
     },
     {
       questionId: 'malignant',
@@ -112,6 +122,8 @@ export const SAMPLE: StudyResults = {
       reader: 'Dr Ada',
       estimate: { n: 2, successes: 1, proportion: 0.5, ci: [0.09, 0.91] },
       design: null,
+      leftOut: 1,
+      rule: ACCURACY_RULE,
     },
   ],
   timing: [
