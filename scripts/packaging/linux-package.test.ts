@@ -48,7 +48,7 @@ describe('the Linux app folder', () => {
       expect(filesUnder(join(resources, dir)).sort()).toEqual(want.sort());
     }
     const packs = readdirSync(join(repoRoot, 'models'), { withFileTypes: true })
-      .filter((d) => d.isDirectory() && d.name !== 'test-vit')
+      .filter((d) => d.isDirectory() && !d.name.startsWith('test-'))
       .flatMap((d) => ['pack', 'randomized-pack'].map((p) => `${d.name}/${p}`))
       .filter((p) => existsSync(join(repoRoot, 'models', p, 'manifest.json')));
     expect(packs.length).toBeGreaterThanOrEqual(4);
@@ -58,7 +58,6 @@ describe('the Linux app folder', () => {
         files: Record<string, { path: string }>;
       };
       const roles = Object.entries(manifest.files).filter(([role]) => !TEST_ONLY_ROLES.has(role));
-      expect(roles.length).toBeLessThan(Object.keys(manifest.files).length);
       for (const f of ['manifest.json', ...roles.map(([, r]) => r.path)]) {
         expect(statSync(join(resources, 'models', p, f), { throwIfNoEntry: false })?.size, `${p}/${f}`).toBe(
           statSync(join(repoRoot, 'models', p, f)).size,
@@ -75,7 +74,7 @@ describe('the Linux app folder', () => {
     const unwanted = [
       /\.pt$/,
       /\.py$/,
-      /(^|\/)test-vit\//,
+      /(^|\/)test-[a-z]+\//,
       /\/fixtures\.json$/,
       /\/node_modules\/(@esbuild|esbuild|tsx|vite|vitest|electron|electron-builder|typescript|svelte)\//,
       /\/node_modules\/better-sqlite3\/(deps|src|build\/Release\/obj(\.target)?)\//,
