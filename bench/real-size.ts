@@ -99,7 +99,8 @@ async function worker(packDir: string, stages: string[], runs: number): Promise<
   const image = rgbImageInput(await decodeRgb(join(isicImages, file)), { height, width, normalise: pack.manifest.input.normalise });
   const target = { kind: 'output' as const, name: 'MEL', index: 0 };
   const times: Record<string, Timed> = {};
-  const rss: Record<string, number> = { opened: rssMb() };
+  // peak after opening the pack (reading the graphs, creating the sessions), its resident size after, then the peak after each stage
+  const rss: Record<string, number> = { opened: rssMb(), 'resident then': process.memoryUsage().rss / 2 ** 20 };
   for (const stage of stages) {
     if (stage === 'backbone') {
       const xs: number[] = [];
@@ -259,7 +260,7 @@ export async function runRealSizeBenchmark(): Promise<string[]> {
       const alone = inChild(m.pack, ['smooth-cdam'], 0);
       const mb = alone.rss['smooth-cdam'];
       lines.push(
-        `  Smooth CDAM 50 alone (pack opened, one map): peak RSS ${mb.toFixed(0)} MB (goal ≤ 1536 MB: ${mb <= 1536 ? 'met' : 'NOT met'})`,
+        `  Smooth CDAM 50 alone (a process that opens the pack and makes one map): peak RSS ${mb.toFixed(0)} MB, resident after opening ${alone.rss['resident then'].toFixed(0)} MB (goal ≤ 1536 MB: ${mb <= 1536 ? 'met' : 'NOT met'})`,
       );
     }
     if (m.key === 'vit-s8') {
