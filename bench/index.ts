@@ -13,7 +13,7 @@ if (only === 'vit-real') {
   console.log(
     `== Real sizes (BENCH_THREADS=${benchThreads()}): ViT-S/8 @224, ViT-B/16 @224 and the demo CNN against torch at equal threads`,
   );
-  console.log((await runRealSizeBenchmark()).join('\n'));
+  await runRealSizeBenchmark();
   process.exit(0);
 }
 
@@ -30,4 +30,4 @@ console.log((await runLimaBenchmark()).join('\n'));
 console.log(
   `\n== Real sizes (BENCH_THREADS=${benchThreads()}): ViT-S/8 @224, ViT-B/16 @224 and the demo CNN against torch at equal threads`,
 );
-console.log((await runRealSizeBenchmark()).join('\n'));
+await runRealSizeBenchmark();

@@ -63,9 +63,16 @@ function ensureVitPack(variant: string): { pack: string; made: string } {
   return { pack, made };
 }
 
+/** BENCH_MODELS=vit-s8,vit-b16,cnn (default all) picks the rows. */
 function models(): Model[] {
-  const s8 = ensureVitPack('dino-s8');
-  const b16 = ensureVitPack('timm-b16');
+  const wanted = (process.env.BENCH_MODELS ?? 'vit-s8,vit-b16,cnn').split(',');
+  return allModels(wanted).filter((m) => wanted.includes(m.key));
+}
+
+function allModels(wanted: string[]): Model[] {
+  const none = { pack: '', made: '' };
+  const s8 = wanted.includes('vit-s8') ? ensureVitPack('dino-s8') : none;
+  const b16 = wanted.includes('vit-b16') ? ensureVitPack('timm-b16') : none;
   const demoCnn = existsSync(join(repoRoot, 'models/isic-cnn/pack/manifest.json'));
   const cnn = demoCnn ? 'isic-cnn' : 'test-cnn';
   return [
@@ -202,11 +209,13 @@ const s = (ms: number) =>
   ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
 const pad = (x: string, n: number) => x.padStart(n);
 
-export async function runRealSizeBenchmark(): Promise<string[]> {
+/** Prints each model's rows as soon as they are measured (the whole run takes tens of minutes). */
+export async function runRealSizeBenchmark(emit: (line: string) => void = console.log): Promise<void> {
   const threads = benchThreads();
-  const lines = [
+  const lines = { push: (...xs: string[]) => xs.forEach((x) => emit(x)) };
+  lines.push(
     `BENCH_THREADS=${threads}: ONNX Runtime intraOpNumThreads and torch.set_num_threads; RISE (4000 masks) and LiMA capped at ${capS()} s each and extrapolated over their passes (marked ~)`,
-  ];
+  );
   for (const m of models()) {
     const stages = m.vit ? ['backbone', 'cdam', 'smooth-cdam', 'integrated-cdam', 'lima', 'rise'] : ['backbone', 'lima', 'rise'];
     const ours = inChild(m.pack, stages, m.vit ? 5 : 10);
@@ -270,7 +279,6 @@ export async function runRealSizeBenchmark(): Promise<string[]> {
       );
     }
   }
-  return lines;
 }
 
 if (process.argv[2] === '--worker') {
