@@ -58,7 +58,15 @@ function protocolFor(labels: string[]): ProtocolInput {
         truth: 'diagnosis',
         options: DIAGNOSES.map((d) => ({ value: d, label: d.toUpperCase() })),
       },
-      { id: 'malignancy', level: 'case', type: 'likert', prompt: 'How likely is this lesion malignant?', truth: 'malignancy' },
+      // The middle answer ("can't tell") left out of the accuracy, not a benign call (app/call-rule.ts).
+      {
+        id: 'malignancy',
+        level: 'case',
+        type: 'likert',
+        prompt: 'How likely is this lesion malignant?',
+        truth: 'malignancy',
+        call: { middle: 'left-out' },
+      },
       { id: 'useful', level: 'stimulus', type: 'likert', prompt: 'How useful is this explanation?' },
     ],
     repeats: { count: 1 },
@@ -198,7 +206,7 @@ test('the dashboard of a finished study shows its plots', async ({ page, host, a
     '0.25',
   );
   await expect(page.getByTestId('results-rules')).toContainText(
-    'a rating above 3 on 1–5 calls the case positive; 3 itself counts as a negative call',
+    '“malignancy” is scored against the truth — Malignancy: LIDC median malignancy ≥ 4 malignant, ≤ 2 benign (3 left out); ISIC mel, bcc, akiec malignant; call: a rating above 3 on 1–5 is positive, below it negative; the middle answer 3 is left out of the accuracy (those reads are counted).',
   );
   await screenshot(page, 'results-comparisons');
   console.log(
@@ -239,6 +247,19 @@ test('the dashboard of a finished study shows its plots', async ({ page, host, a
   }
   await expect(accuracy.locator('tbody tr')).toHaveCount(3 * 3);
   await expect(page.getByTestId('accuracy-plot-diagnosis').locator('svg g.accuracy-mean circle')).toHaveCount(9);
+  // The malignancy rating's middle answer is left out (the protocol's call option): its legend says
+  // so, and each phase counts the reads left out — the ratings of 3 answerFor gives.
+  await expect(page.getByTestId('accuracy-rule-malignancy')).toContainText('the middle answer 3 is left out of the accuracy');
+  await expect(page.getByTestId('accuracy-rule-diagnosis')).not.toContainText('middle answer');
+  for (const phase of PHASES) {
+    const threes = [0, 1].flatMap((r) =>
+      [0, 1, 2, 3].filter((c) => answerFor({ id: 'malignancy' } as Question, r, phase, c, null) === 3),
+    ).length;
+    const label = { unaided: 'Unaided', ai: 'AI', 'ai-explanation': 'AI + explanation' }[phase];
+    const row = page.getByTestId('accuracy-table-malignancy').locator(`tr[data-reader="All readers"][data-phase="${label}"]`);
+    await expect(row).toHaveAttribute('data-left-out', String(threes));
+    await expect(row).toContainText(`/ ${8 - threes}`);
+  }
 
   // Time per trial.
   await expect(page.getByTestId('timing-plot').locator('svg g.timing-mean circle')).not.toHaveCount(0);

@@ -102,6 +102,23 @@ test('a truth-scored, phase-locked ISIC study built in the UI, read by keyboard,
   await expect(diagnosis.getByTestId('truth-select')).toHaveValue('diagnosis');
   await expect(diagnosis.getByTestId('truth-count')).toHaveText('truth known for 3 of 3 cases.');
   await expect(diagnosis.getByTestId('truth-select').locator('option[value=malignancy]')).toContainText('truth known for 3 of 3 cases');
+  // A rating's call is in words and can be chosen (app/call-rule.ts): scored against malignancy, the
+  // 7 options read as a 1–7 scale; the middle answer left out, a threshold beyond the scale refused
+  // naming its field. Back on the diagnosis, no call rule is left in the protocol.
+  await diagnosis.getByTestId('truth-select').selectOption('malignancy');
+  await expect(diagnosis.getByTestId('call-rule')).toContainText('a rating above 4 on 1–7 (options in order, the first 1) is positive');
+  await expect(diagnosis.getByTestId('call-rule')).toContainText('counts as a negative call');
+  await diagnosis.getByTestId('call-middle').selectOption('left-out');
+  await expect(diagnosis.getByTestId('call-rule')).toContainText(/the middle answer 4 \(“.+”\) is left out of the accuracy/);
+  await diagnosis.getByTestId('call-threshold').fill('9');
+  await diagnosis.getByTestId('call-threshold').blur();
+  await expect(diagnosis.locator('[data-testid=field-error][data-field$=".call.threshold"]')).toHaveText(
+    '9 is outside the scale 1–7: a rating ≥ the threshold is positive, so it must be above 1 and at most 7',
+  );
+  await diagnosis.getByTestId('question-call').scrollIntoViewIfNeeded();
+  await screenshot(page, 'truth-and-lock-call-rule');
+  await diagnosis.getByTestId('truth-select').selectOption('diagnosis');
+  await expect(diagnosis.getByTestId('question-call')).toHaveCount(0);
   await screenshot(page, 'truth-and-lock-editor');
   await addBankQuestion(page, /^How useful/);
   await validateAndSaveProtocol(page, '3 cases, 12 trials per reader', 'e2e-truth-lock');

@@ -182,7 +182,5 @@ export const SAMPLE: StudyResults = {
       note: 'An OR analysis needs at least two readers with a figure of merit under every condition, got 1.',
     },
   ],
-  rules: [
-    '“malignant” is scored against the truth — malignancy; a rating above 3 on 1–5 calls the case positive; 3 itself counts as a negative call.',
-  ],
+  rules: [`“malignant” is scored against the ${ACCURACY_RULE}.`],
 };
