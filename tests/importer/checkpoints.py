@@ -24,6 +24,8 @@ VARIANTS = {
     # the CDAM paper's set-up: DINO ViT-S/8 with eval_linear.py's probe on the last 4 CLS tokens
     'dino-s8': dict(layout='dino', dim=384, depth=12, patch=8, grid=28, head=('probe-dino', 4, False), input=224),
     'timm-b16': dict(layout='timm', dim=768, depth=12, patch=16, grid=14, head=('own', 1, False), input=224),
+    # the e2e's real-size ViT (tests/e2e/own-models.spec.ts): timm ViT-S/16 @224, its own head
+    'timm-s16': dict(layout='timm', dim=384, depth=12, patch=16, grid=14, head=('own', 1, False), input=224),
     # DINOv2 ViT-S/14 with 4 registers, trained at 518 (37×37), no qkv bias, a DINOv2 linear head on 4 CLS + avg
     'dinov2-s14-reg4': dict(layout='dinov2', dim=384, depth=12, patch=14, grid=37, registers=4, qkv_bias=False, layer_scale=True,
                             head=('probe-dinov2', 4, True), input=224),
