@@ -12,8 +12,8 @@
 //    sharp, obvious), ≤ 2 is 0, 3 indeterminate (no truth, left out). Only the characteristics
 //    rated on an ordered 1–5 scale; internal structure and calcification are categories.
 //
-// A rating scored against a binary truth calls the case positive when it lies above the middle
-// of its scale: Likert and number answers as given, yes = 1 / no = 0, and a single choice read
+// A rating scored against a binary truth makes a call as the question's call rule says
+// (app/call-rule.ts; by default positive above the middle of its scale): Likert and number answers as given, yes = 1 / no = 0, and a single choice read
 // as an ordered scale in option order (the first option least, the last most; answer k of n is
 // k on 1…n). That number is also the score an MRMC (ROC) analysis ranks cases by.
 import { z } from 'zod';

@@ -94,6 +94,12 @@ describe('verdict results', () => {
       `  ${label.get(d.a)} − ${label.get(d.b)}: ${d.estimate.toFixed(2)} [${d.ci![0].toFixed(2)}, ${d.ci![1].toFixed(2)}]`,
     );
     expect(text.stdout).toMatch(/Rules:\n {2}- “diagnosis” is scored against the truth/);
+    // The malignancy rating's call rule (app/call-rule.ts; the default: the middle answer a negative call) beside its accuracy and in the rules.
+    const call = 'call: a rating above 3 on 1–5 is positive, below it negative; the middle answer 3 counts as a negative call';
+    expect(text.stdout).toContain(`malignancy · accuracy · phases: share of right calls — truth — Malignancy: LIDC median malignancy ≥ 4`);
+    expect(text.stdout).toMatch(new RegExp(`malignancy · accuracy · phases: .*${call}`));
+    expect(text.stdout).toMatch(new RegExp(`- “malignancy” is scored against the truth — .*${call}`));
+    expect(text.stdout).toMatch(/malignancy · auc · phases: .*the call rule sets accuracy only/);
     // The comparisons export: the same differences, in columns R reads as numbers.
     const out = join(tempDir(), 'comparisons.csv');
     await runVerdict(['export', '--db', db, '--study', String(studyId), '--format', 'comparisons', '--out', out]);
