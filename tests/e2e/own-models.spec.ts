@@ -149,10 +149,15 @@ test('own models: a timm ViT-S/16 and the demo CNN added in the Models view, exp
   await expect(page.getByTestId('model-card')).toContainText('3 × 224 × 224');
   const vitEntry = (await api.call('models.catalogue', {})).find((m) => m.id === vitId)!;
   expect(vitEntry.path).toBe(join(host.dataDir, 'model-packs', `${vitManifest.id}-${vitEntry.sha256.slice(0, 12)}`));
+  // The card names both folders: the study's own copy, and the one the coordinator added it from.
+  await expect(page.getByTestId('model-card')).toContainText(vitEntry.path);
+  await expect(page.getByTestId('model-card')).toContainText(userVit);
   rmSync(userVit, { recursive: true });
   await screenshot(page, 'own-models-vit-card');
   const cnnId = await addPack(page, CNN_PACK, cnnManifest.id, cnnManifest.name, ['lima', 'rise', 'occlusion', 'cam', 'grad-cam']);
   await expect(page.getByTestId('model-card')).toContainText('3 × 128 × 128');
+  // The demo CNN ships with Verdict: adding its folder again finds the model already registered.
+  await expect(page.getByTestId('model-card')).toContainText('(bundled with Verdict)');
   await expect(page.getByTestId('model-card-methods')).not.toContainText('CDAM');
   await screenshot(page, 'own-models-cnn-card');
 
@@ -196,6 +201,12 @@ test('own models: a timm ViT-S/16 and the demo CNN added in the Models view, exp
   await page.getByTestId('protocol-editor').getByRole('button', { name: 'Close' }).click();
   const study = await createStudy(page, 'e2e-own-models v1 — Two models, blinded', STUDY, ['Dr Dermis']);
   await expect(study.getByTestId('study-progress').locator('tr[data-total="4"]')).toHaveCount(1);
+  // The Models view counts the study against both models.
+  await page.getByTestId('admin-tab-models').click();
+  for (const id of [vitId, cnnId]) {
+    await page.getByTestId('models-table').locator(`tr[data-model-id="${id}"]`).getByTestId('model-open').click();
+    await expect(page.getByTestId('model-card')).toContainText('1 study uses it');
+  }
   await page.getByTestId('sign-out').click();
 
   // ---- The reader: four maps rated, none of them named by model or method.
@@ -245,5 +256,8 @@ test('own models: a timm ViT-S/16 and the demo CNN added in the Models view, exp
   for (const a of answers) byCondition.set(a.condition!, (byCondition.get(a.condition!) ?? 0) + 1);
   expect([...byCondition.values()]).toEqual([2, 2]);
   expect(readerCalls.filter((c) => c.name === 'reading.answer' && c.result?.ok)).toHaveLength(4);
+  // Nor did main send the reader's page a model's or method's name in any reply.
+  expect(readerCalls.filter((c) => c.name === 'reading.trial' && c.result?.ok).length).toBeGreaterThanOrEqual(4);
+  for (const c of readerCalls) expect(JSON.stringify(c.result ?? null), c.name).not.toMatch(secret);
   expect(problems).toEqual([]);
 });
