@@ -128,19 +128,25 @@ function mapOf(db: Database, explanationId: number): ShownMap {
 }
 
 /**
- * AI phases: the outputs of the protocol's first condition's model, recorded on first opening.
- * They are read from that condition's prepared map of the case (stored with the model's outputs
- * from the same pass), so opening the trial computes nothing.
+ * AI phases: the outputs of the model whose explanation the trial shows, recorded on first
+ * opening — a stimulus trial's own condition's model (a sanity trial's: the real model of the
+ * condition it imitates, so the outputs give nothing away); a comparison's, when both of its
+ * conditions are one model's, and none when they are two models' (either one's outputs would be
+ * passed off as the other's); a case trial's, the protocol's first condition's model. They are
+ * read from that condition's prepared map of the case (stored with the model's outputs from the
+ * same pass), so opening the trial computes nothing.
  */
 export async function shownPrediction(d: DisplayDeps, ctx: StudyContext, trial: TrialRow): Promise<PredictedOutput[] | null> {
   if (trial.phase === 'unaided') return null;
+  const conditionOf = (id: string) => ctx.protocol.conditions.find((c) => c.id === id)!;
+  const shown = trial.condition_id ? conditionOf(trial.condition_id) : ctx.protocol.conditions[0];
+  if (trial.condition_b_id && conditionOf(trial.condition_b_id).model !== shown.model) return null;
   const read = () =>
     d.db.prepare('SELECT outputs_json FROM trial_prediction WHERE trial_id = ?').get(trial.id) as { outputs_json: string } | undefined;
   let row = read();
   if (!row) {
-    const first = ctx.protocol.conditions[0];
-    const model = ctx.resolved.models[first.model];
-    const p = preparedMap(d, conditionMap(ctx, first.id, { caseId: trial.case_id, noduleId: trial.nodule_id }));
+    const model = ctx.resolved.models[shown.model];
+    const p = preparedMap(d, conditionMap(ctx, shown.id, { caseId: trial.case_id, noduleId: trial.nodule_id }));
     d.db
       .prepare(
         'INSERT OR IGNORE INTO trial_prediction (trial_id, model_id, model_sha256, provider, outputs_json, shown_at) VALUES (?, ?, ?, ?, ?, ?)',
