@@ -51,7 +51,7 @@ export function setupCornerstone(mode: RenderMode = requestedRenderMode()): Rend
     reason = 'GPU requested';
   } else if (caps.webgl && caps.softwareRasterizer) {
     // WebGL emulated on the CPU (SwiftShader, llvmpipe) draws a 2D stack more slowly than
-    // Cornerstone's own CPU path: measured 238 vs 92 ms to the first LIDC slice, 33 vs 21 ms a slice.
+    // Cornerstone's own CPU path (npm run bench, first slice; figures in README "Benchmarks").
     setUseCPURendering(true);
     reason = 'software WebGL';
   }
