@@ -13,7 +13,9 @@ case "$purpose" in
   test)
     [ -x /usr/bin/chromium ] || debs+=(chromium)
     # the ViT importer's tests (tests/importer) run models/exporter with Debian's python3
-    /usr/bin/python3 -c "import torch, numpy, onnx" 2>/dev/null || debs+=(python3-torch python3-numpy python3-onnx libopenblas0-pthread) ;;
+    # (with OpenBLAS's threaded build: Debian's default BLAS makes torch many times slower)
+    { /usr/bin/python3 -c "import torch, numpy, onnx" 2>/dev/null && dpkg -s libopenblas0-pthread >/dev/null 2>&1; } ||
+      debs+=(python3-torch python3-numpy python3-onnx libopenblas0-pthread) ;;
   bench) /usr/bin/python3 -c "import pydicom, numpy, torch" 2>/dev/null || debs+=(python3-pydicom python3-numpy python3-torch libopenblas0-pthread) ;;
 esac
 if [ ${#debs[@]} -gt 0 ]; then
