@@ -8,19 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelSummary } from '../../../app/explain';
 import { VerdictError } from '../../../app/errors';
-import { writeBlackBoxPack, type BlackBoxNormalise } from './black-box-pack';
+import { writeBlackBoxPack, type BlackBoxPackOptions } from './black-box-pack';
 import type { ModelService } from './model-service';
 
-export type OnnxPackForm = {
-  onnx: string;
-  modality: 'CT' | 'dermoscopy';
-  input: number;
-  normalise: BlackBoxNormalise;
+/** The pack writer's options the form gives, with the class list as text rather than a file's path. */
+export type OnnxPackForm = Pick<BlackBoxPackOptions, 'onnx' | 'modality' | 'input' | 'normalise' | 'id' | 'name' | 'outputKind'> & {
   /** labels.txt's text: one class per line, in the order of the output's columns. */
   labels: string;
-  id?: string;
-  name?: string;
-  outputKind?: 'logits' | 'probabilities';
   intendedUse?: string;
   training?: string;
 };

@@ -15,6 +15,7 @@ import fCdf from '@stdlib/stats-base-dists-f-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import type { ComparisonDifference } from '../../../../app/results';
 import type { FigureOfMerit, Reading } from './figures-of-merit';
 import { checkLevel, invalidInput } from './invalid-input';
 
@@ -22,17 +23,8 @@ export type OrRow = Reading & { treatment: string; reader: string };
 
 export type OrCovariances = { error: number; cov1: number; cov2: number; cov3: number };
 
-export type OrDifference = {
-  /** θ_a − θ_b, the difference of the reader-averaged figures of merit. */
-  a: string;
-  b: string;
-  estimate: number;
-  se: number;
-  df: number;
-  ci: [number, number] | null;
-  t: number;
-  p: number | null;
-};
+/** θ_a − θ_b, the difference of the reader-averaged figures of merit (the dashboard's type). */
+export type OrDifference = ComparisonDifference;
 
 export type OrSingle = {
   treatment: string;
