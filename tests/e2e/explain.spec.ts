@@ -165,8 +165,12 @@ test('LIDC: CDAM of the largest nodule on its slice, aligned with the contours, 
   await page.locator('[data-compare-mode=flicker]').click();
   await expect(page.getByTestId('map-info-b')).toContainText('Attention');
   const seen = new Set<string>();
+  // Sampled every 100 ms: at Playwright's default back-off (1 s) a 1 Hz flicker can be met in the same phase every time.
   await expect
-    .poll(async () => (seen.add((await layer.getAttribute('data-displayed'))!), [...seen].sort().join(',')), { timeout: 10_000 })
+    .poll(async () => (seen.add((await layer.getAttribute('data-displayed'))!), [...seen].sort().join(',')), {
+      timeout: 10_000,
+      intervals: [100],
+    })
     .toBe('attention,cdam');
   // Held B: only while the key is down.
   await page.getByTestId('flicker-rate').selectOption('0');
