@@ -26,31 +26,13 @@ from net import SmallResNet  # noqa: E402
 from training import data_isic  # noqa: E402
 from training.augment import random_affine  # noqa: E402
 from training.loop import train  # noqa: E402
-from training.metrics import balanced_accuracy, macro_auc, per_class_recall  # noqa: E402
+from training.isic_eval import MEAN, STD, evaluate, predict, to_input  # noqa: E402,F401
+from training.metrics import balanced_accuracy  # noqa: E402
 from training.splits import split_groups  # noqa: E402
 
 SEED = 20261122  # isic-vit's seed: the same split
 SIZE = 128
-MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 
-
-def to_input(images_u8):
-    x = torch.from_numpy(images_u8).permute(0, 3, 1, 2).float() / 255.0
-    return (x - torch.tensor(MEAN)[:, None, None]) / torch.tensor(STD)[:, None, None]
-
-
-def predict(model, images_u8, batch=128):
-    with torch.no_grad():
-        return torch.cat([model(to_input(images_u8[i:i + batch])) for i in range(0, len(images_u8), batch)])
-
-
-def evaluate(logits, labels):
-    probs = torch.softmax(logits, 1).numpy()
-    pred = probs.argmax(1)
-    k = len(data_isic.CLASSES)
-    recall = per_class_recall(pred, labels, k)
-    return {'balanced accuracy': balanced_accuracy(pred, labels, k), 'macro AUC': macro_auc(probs, labels, k),
-            **{f'recall {c}': r for c, r in zip(data_isic.CLASSES, recall)}}
 
 
 def load_split(data_dir):
@@ -92,15 +74,15 @@ def main():
             yield lambda m, x=x, y=y: torch.nn.functional.cross_entropy(m(x), y, weight=class_weight, label_smoothing=0.05)
 
     def val_score():
-        logits = predict(model, images[va])
+        logits = predict(model, images[va], batch=128)
         return balanced_accuracy(logits.argmax(1).numpy(), d['labels'][va], len(data_isic.CLASSES))
 
     model, history = train(model, batches, val_score, epochs=args.epochs, lr=args.lr, weight_decay=0.05, warmup_epochs=1,
                            budget_s=args.minutes * 60, log=lambda s: print(s, flush=True))
     model.eval()
     minutes = (time.time() - t0) / 60
-    metrics = evaluate(predict(model, images[te]), d['labels'][te])
-    val_metrics = evaluate(predict(model, images[va]), d['labels'][va])
+    metrics = evaluate(predict(model, images[te], batch=128), d['labels'][te])
+    val_metrics = evaluate(predict(model, images[va], batch=128), d['labels'][va])
     print(json.dumps(metrics, indent=1))
     torch.save(model.state_dict(), os.path.join(HERE, 'weights.pt'))
     with open(os.path.join(HERE, 'training-log.json'), 'w') as f:

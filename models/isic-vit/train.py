@@ -25,35 +25,17 @@ from exporter.vit import ViT, VitConfig  # noqa: E402
 from training import data_isic  # noqa: E402
 from training.augment import random_affine  # noqa: E402
 from training.loop import train  # noqa: E402
-from training.metrics import balanced_accuracy, macro_auc, per_class_recall  # noqa: E402
+from training.isic_eval import MEAN, STD, evaluate, predict, to_input  # noqa: E402,F401
+from training.metrics import balanced_accuracy  # noqa: E402
 from training.sanity import randomized_copy, sanity_correlation  # noqa: E402
 from training.splits import split_groups  # noqa: E402
 
 SEED = 20261122
 SIZE = 64
-MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 NAMES = {'MEL': 'Melanoma', 'NV': 'Melanocytic nevus', 'BCC': 'Basal cell carcinoma', 'AKIEC': 'Actinic keratosis / intraepithelial carcinoma',
          'BKL': 'Benign keratosis', 'DF': 'Dermatofibroma', 'VASC': 'Vascular lesion'}
 CONFIG = VitConfig(img_size=SIZE, patch_size=8, in_chans=3, dim=128, depth=6, heads=4, n_outputs=len(data_isic.CLASSES))
 
-
-def to_input(images_u8):
-    x = torch.from_numpy(images_u8).permute(0, 3, 1, 2).float() / 255.0
-    return (x - torch.tensor(MEAN)[:, None, None]) / torch.tensor(STD)[:, None, None]
-
-
-def predict(model, images_u8, batch=256):
-    with torch.no_grad():
-        return torch.cat([model(to_input(images_u8[i:i + batch])) for i in range(0, len(images_u8), batch)])
-
-
-def evaluate(logits, labels):
-    probs = torch.softmax(logits, 1).numpy()
-    pred = probs.argmax(1)
-    k = len(data_isic.CLASSES)
-    recall = per_class_recall(pred, labels, k)
-    return {'balanced accuracy': balanced_accuracy(pred, labels, k), 'macro AUC': macro_auc(probs, labels, k),
-            **{f'recall {c}': r for c, r in zip(data_isic.CLASSES, recall)}}
 
 
 def main():
