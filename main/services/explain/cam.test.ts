@@ -3,20 +3,9 @@
 // refusals name the field. Grad-CAM's scaling on a hand-worked grid. The maps on the real pack:
 // cam-pack.test.ts.
 import { describe, expect, it } from 'vitest';
-import { VerdictError } from '../../../app/errors';
 import { packMethods, packProvides, parseManifest } from '../models/manifest';
-import type { ManifestJson } from '../models/test-packs';
+import { manifestRefusal as refusal, type ManifestJson } from '../models/test-packs';
 import { gradCamAtInput } from './cam';
-
-function refusal(m: ManifestJson): VerdictError {
-  try {
-    parseManifest(JSON.stringify(m), 'pack/manifest.json');
-  } catch (e) {
-    if (e instanceof VerdictError) return e;
-    throw e;
-  }
-  throw new Error('accepted');
-}
 
 /** A black-box manifest that declares CAM (the demo CNN's shapes; hashes are not read by parseManifest). */
 function camManifest(): ManifestJson {

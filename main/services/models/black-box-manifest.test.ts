@@ -3,12 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { VerdictError } from '../../../app/errors';
 import { expectedGraphShapes, graphRoles, packKind, packMethods, packProvides, parseManifest } from './manifest';
 import { dimsOf } from './model-runtime';
 import { repoRoot } from '../../../tests/support/data';
 import { loadPack } from './load-pack';
-import { ISIC_PACK, packRefusal, packVariant, type ManifestJson } from './test-packs';
+import { ISIC_PACK, manifestRefusal as refusal, packRefusal, packVariant, type ManifestJson } from './test-packs';
 
 const TEST_CNN = join(repoRoot, 'models/test-cnn/pack');
 
@@ -24,16 +23,6 @@ function blackBoxJson(): ManifestJson {
   m.files = { model: { path: 'model.onnx', sha256: hash } };
   m.graphs = { model: { inputs: { input: [-1, 3, 64, 64] }, outputs: { logits: [-1, 7] } } };
   return m;
-}
-
-function refusal(m: ManifestJson): VerdictError {
-  try {
-    parseManifest(JSON.stringify(m), 'pack/manifest.json');
-  } catch (e) {
-    if (e instanceof VerdictError) return e;
-    throw e;
-  }
-  throw new Error('accepted');
 }
 
 describe('black-box pack kind', () => {

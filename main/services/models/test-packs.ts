@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { VerdictError } from '../../../app/errors';
 import { repoRoot, tempDir } from '../../../tests/support/data';
 import { loadPack } from './load-pack';
+import { parseManifest } from './manifest';
 
 export const LIDC_PACK = join(repoRoot, 'models/test-vit/lidc-pack');
 export const ISIC_PACK = join(repoRoot, 'models/test-vit/isic-pack');
@@ -55,4 +56,15 @@ export async function packRefusal(dir: string): Promise<VerdictError> {
     throw e;
   }
   throw new Error(`${dir} was accepted`);
+}
+
+/** The error parseManifest refuses a manifest with, named `pack/manifest.json` (a test failure if it is accepted). */
+export function manifestRefusal(m: ManifestJson): VerdictError {
+  try {
+    parseManifest(JSON.stringify(m), 'pack/manifest.json');
+  } catch (e) {
+    if (e instanceof VerdictError) return e;
+    throw e;
+  }
+  throw new Error('accepted');
 }
