@@ -14,6 +14,8 @@ export type StudyRow = {
   resolved_json: string;
   status: 'open' | 'closed';
   created_at: string;
+  /** The study's identity on other workstations (packages name it). */
+  uuid: string;
 };
 export type StudyResolved = { models: Record<string, ResolvedModel>; sanityConditions: string[] };
 export type StudyContext = {

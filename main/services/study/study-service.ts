@@ -2,6 +2,7 @@
 // resolved now and stored), given to readers (each reader's seeded, counterbalanced trial list
 // is generated once and stored), summarised for the coordinator, and checked for integrity.
 // Creating a study starts computing its stimuli in the background (stimulus-preparation.ts).
+import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { AnswerListing, IntegrityReport, ReaderProgress, StudyId, StudySummary } from '../../../app/study';
 import { VerdictError } from '../../../app/errors';
@@ -51,8 +52,9 @@ export class StudyService {
       .transaction(() => {
         const id = Number(
           this.#db
-            .prepare('INSERT INTO study (name, protocol_row_id, resolved_json, created_at) VALUES (?, ?, ?, ?)')
-            .run(name.trim(), protocolRowId, JSON.stringify(resolved), at).lastInsertRowid,
+            // uuid: the study's identity on other workstations (study and answer packages name it).
+            .prepare('INSERT INTO study (name, protocol_row_id, resolved_json, created_at, uuid) VALUES (?, ?, ?, ?, ?)')
+            .run(name.trim(), protocolRowId, JSON.stringify(resolved), at, randomUUID()).lastInsertRowid,
         );
         const entry = this.#db.prepare('INSERT INTO study_entry (study_id, case_index, case_id, nodule_id) VALUES (?, ?, ?, ?)');
         r.cases.forEach((c, i) => entry.run(id, i, c.caseId, c.noduleId));
