@@ -21,7 +21,13 @@ export type EventKind =
   | 'study.created'
   | 'study.assigned'
   | 'stimulus.shown'
-  | 'answer';
+  | 'answer'
+  // Readers at other sites (main/services/packages): the coordinator made a study package; a
+  // reader's workspace was opened from one; a reader wrote an answer package; the coordinator merged one.
+  | 'package.created'
+  | 'package.opened'
+  | 'answers.exported'
+  | 'answers.merged';
 
 type EventRow = { id: number; at: string; kind: string; payload_json: string; prev_hash: string; hash: string };
 
