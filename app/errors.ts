@@ -61,6 +61,8 @@ export type ErrorCode =
   | 'export.write-failed'
   | 'file.not-found'
   | 'file.changed'
+  | 'package.invalid'
+  | 'package.tampered'
   | 'not-found'
   | 'internal';
 
