@@ -63,6 +63,7 @@ export type ErrorCode =
   | 'file.changed'
   | 'package.invalid'
   | 'package.tampered'
+  | 'key.corrupt'
   | 'not-found'
   | 'internal';
 
