@@ -63,6 +63,11 @@ export type ErrorCode =
   | 'file.changed'
   | 'package.invalid'
   | 'package.tampered'
+  | 'package.wrong-study'
+  | 'package.not-issued'
+  | 'package.untrusted-key'
+  | 'package.stale'
+  | 'package.forged'
   | 'key.corrupt'
   | 'not-found'
   | 'internal';
