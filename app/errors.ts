@@ -68,6 +68,7 @@ export type ErrorCode =
   | 'package.untrusted-key'
   | 'package.stale'
   | 'package.forged'
+  | 'package.wrong-database'
   | 'key.corrupt'
   | 'not-found'
   | 'internal';
