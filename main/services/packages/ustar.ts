@@ -50,7 +50,7 @@ function header(name: string, size: number, mtimeSeconds: number): Buffer {
   h.write('ustar\0' + '00', 257, 'ascii');
   h.write('verdict\0', 265, 'ascii'); // uname
   h.write('verdict\0', 297, 'ascii'); // gname
-  h.write(octal(checksum(h), 8).slice(0, 6) + '\0 ', 148, 'ascii');
+  h.write(checksum(h).toString(8).padStart(6, '0') + '\0 ', 148, 'ascii'); // six digits, NUL, space
   return h;
 }
 
