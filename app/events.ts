@@ -3,7 +3,7 @@ import type { ImportProgress, ImportReport } from './domain';
 import type { ExplainProgress } from './explain';
 import type { StudyId, StudyPreparation } from './study';
 
-export type MenuCommand = 'import-folder' | 'open-study' | 'export';
+export type MenuCommand = 'import-folder' | 'open-study' | 'open-package' | 'export';
 
 export type Events = {
   'import.progress': ImportProgress;

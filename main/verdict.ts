@@ -25,6 +25,7 @@ import { verifyEventLog } from './services/db/event-log';
 import { ExportService } from './services/export/export-service';
 import { MetricsService } from './services/explain/metrics/metrics-service';
 import { ResultsService } from './services/results/results-service';
+import { PackageService } from './services/packages/package-service';
 import { APP_VERSION } from './version';
 import type { IntegrityReport } from '../app/study';
 import type { CallContext } from '../app/api/endpoint';
@@ -36,6 +37,16 @@ export type VerdictOptions = {
   now?: () => Date;
   /** Native folder picker (Electron); absent elsewhere. */
   pickFolder?: (title?: string) => Promise<string | null>;
+  /** Native file picker (Electron): a file to open, or where to save one; absent elsewhere. */
+  pickFile?: (a: { title?: string; save?: boolean; defaultName?: string }) => Promise<string | null>;
+  /**
+   * Serves another study database from now on (a reader workspace just opened from a study package):
+   * the host closes this Verdict, creates one on dbPath and tells its connections to start again
+   * (signed out). Absent where the host cannot switch (the CLI, tests).
+   */
+  openWorkspace?: (dbPath: string) => Promise<void>;
+  /** The event bus to emit on (default: a new one); a host that switches databases keeps one for all. */
+  events?: EventBus;
   /** better-sqlite3 compiled for Electron's ABI when it differs from Node's (`npm start`). */
   sqliteBinding?: string;
   /** Folders searched for bundled model packs (default: `<resources>/models`). */
@@ -58,7 +69,7 @@ export function createVerdict(opts: VerdictOptions): Verdict {
   const log = opts.log ?? consoleLog;
   const now = opts.now ?? (() => new Date());
   const study = openStudyDb(opts.dbPath, loadMigrations(migrationsDir()), { now, nativeBinding: opts.sqliteBinding });
-  const events = new EventBus();
+  const events = opts.events ?? new EventBus();
   const cases = new CaseService(study.db);
   const imaging = new ImagingService(study.db);
   const imports = new ImportService(study.db, events, log, now);
@@ -78,6 +89,7 @@ export function createVerdict(opts: VerdictOptions): Verdict {
   const reading = new ReadingService({ db: study.db, explain, imaging, now });
   const exports = new ExportService(study.db, APP_VERSION, now);
   const results = new ResultsService(study.db, now);
+  const packages = new PackageService({ db: study.db, dbPath: opts.dbPath, appVersion: APP_VERSION, now, explain, imaging, reading });
   // Every open checks the hash-chained event log; a break is reported, and the app still opens
   // so the coordinator can see it (studies.integrity) and export what is there.
   const integrity = verifyEventLog(study.db);
@@ -106,8 +118,15 @@ export function createVerdict(opts: VerdictOptions): Verdict {
     exports,
     results,
     metrics,
+    packages,
   };
-  const handlers = buildHandlers({ ...services, host: opts.host, pickFolder: opts.pickFolder });
+  const handlers = buildHandlers({
+    ...services,
+    host: opts.host,
+    pickFolder: opts.pickFolder,
+    pickFile: opts.pickFile,
+    openWorkspace: opts.openWorkspace,
+  });
   return {
     ...services,
     events,

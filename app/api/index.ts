@@ -6,6 +6,7 @@ import { imagingEndpoints } from './imaging';
 import { importEndpoints } from './import';
 import { explainEndpoints } from './explain';
 import { modelEndpoints } from './models';
+import { packageEndpoints } from './packages';
 import { studyEndpoints } from './study';
 import type { ApiOf, HandlersOf } from './endpoint';
 
@@ -16,6 +17,7 @@ export const endpoints = {
   ...importEndpoints,
   ...explainEndpoints,
   ...modelEndpoints,
+  ...packageEndpoints,
   ...studyEndpoints,
 };
 

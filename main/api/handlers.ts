@@ -14,6 +14,7 @@ import type { ReadingService } from '../services/study/reading-service';
 import type { ExportService } from '../services/export/export-service';
 import type { MetricsService } from '../services/explain/metrics/metrics-service';
 import type { ResultsService } from '../services/results/results-service';
+import type { PackageService } from '../services/packages/package-service';
 import { signedInReader as me } from '../services/access/caller';
 import { requester } from '../event-bus';
 import { readableImage, readableSeries } from '../services/access/reader-scope';
@@ -35,11 +36,14 @@ export type Services = {
   exports: ExportService;
   metrics: MetricsService;
   results: ResultsService;
+  packages: PackageService;
 };
 
 export type HandlerDeps = Services & {
   host: HostKind;
   pickFolder?: (title?: string) => Promise<string | null>;
+  pickFile?: (a: { title?: string; save?: boolean; defaultName?: string }) => Promise<string | null>;
+  openWorkspace?: (dbPath: string) => Promise<void>;
 };
 
 export const buildHandlers = (d: HandlerDeps): Handlers => ({
@@ -51,6 +55,7 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
     caseCount: d.cases.count(),
   }),
   'host.pickFolder': async (a) => ({ path: d.pickFolder ? await d.pickFolder(a.title) : null }),
+  'host.pickFile': async (a) => ({ path: d.pickFile ? await d.pickFile(a) : null }),
   'cases.list': () => d.cases.list(),
   'cases.get': (a) => d.cases.get(a.caseId),
   'imaging.slice': (a, c) => d.imaging.ctSlice(readableSeries(d.study.db, c, a.seriesId), a.index),
@@ -97,4 +102,15 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'reading.answer': (a, c) => d.reading.answer(me(c), a),
   'reading.keymap': (_a, c) => d.reading.keymap(me(c)),
   'reading.setKeymap': (a, c) => d.reading.setKeymap(me(c), a.keymap),
+  'packages.create': (a) => d.packages.create(a),
+  'packages.list': (a) => d.packages.list(a.studyId),
+  'packages.import': (a) => d.packages.import(a),
+  'packages.open': async (a) => {
+    const { dbPath, ...opened } = await d.packages.open(a);
+    // The host serves the workspace from now on; the caller's connection is closed after this reply.
+    if (d.openWorkspace) await d.openWorkspace(dbPath);
+    return { ...opened, switched: d.openWorkspace !== undefined };
+  },
+  'packages.workspace': () => d.packages.workspace(),
+  'packages.writeAnswers': (a, c) => d.packages.writeAnswers({ out: a.out, readerId: me(c) }),
 });

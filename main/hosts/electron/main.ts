@@ -52,9 +52,32 @@ const pickFolder = async (title?: string) => {
   return r.canceled ? null : r.filePaths[0];
 };
 
+const pickFile = async (a: { title?: string; save?: boolean; defaultName?: string }) => {
+  if (a.save) {
+    const r = await dialog.showSaveDialog(win!, { title: a.title ?? 'Save', defaultPath: a.defaultName });
+    return r.canceled || !r.filePath ? null : r.filePath;
+  }
+  const r = await dialog.showOpenDialog(win!, { title: a.title ?? 'Open', properties: ['openFile'] });
+  return r.canceled ? null : r.filePaths[0];
+};
+
+// A reader opened a study package (packages.open): the window reads its workspace from now on. The
+// database is opened here (a failure is the caller's error and changes nothing); the switch waits
+// until the reply to that call has gone.
+async function openWorkspace(dbPath: string): Promise<void> {
+  const next = newVerdict(dbPath);
+  setImmediate(() => serveStudy(next, dbPath, false));
+}
+
+const newVerdict = (dbPath: string) =>
+  createVerdict({ dbPath, host: 'electron', pickFolder, pickFile, openWorkspace, sqliteBinding: process.env.VERDICT_SQLITE_BINDING });
+
 function openStudy(dbPath: string, importDemoIfNew: boolean) {
   const isNew = !existsSync(dbPath);
-  const next = createVerdict({ dbPath, host: 'electron', pickFolder, sqliteBinding: process.env.VERDICT_SQLITE_BINDING });
+  serveStudy(newVerdict(dbPath), dbPath, isNew && importDemoIfNew);
+}
+
+function serveStudy(next: Verdict, dbPath: string, importDemo: boolean) {
   unsubscribe();
   verdict?.close();
   verdict = next;
@@ -62,7 +85,7 @@ function openStudy(dbPath: string, importDemoIfNew: boolean) {
   // its own calls cause, and background work's only while its caller is staff.
   caller = next.newCaller();
   unsubscribe = next.events.connect(caller, (m: EventMessage) => win?.webContents.send(EVENT_CHANNEL, m));
-  if (isNew && importDemoIfNew) void openDemoStudy(next, consoleLog).catch((e) => consoleLog.error('demo study failed', e));
+  if (importDemo) void openDemoStudy(next, consoleLog).catch((e) => consoleLog.error('demo study failed', e));
   // The host's own news for its one window (like menu commands), not a service event.
   win?.webContents.send(EVENT_CHANNEL, { event: 'study.changed', payload: { studyName: dbPath } } satisfies EventMessage);
 }
@@ -126,6 +149,18 @@ async function start() {
         } catch (e) {
           dialog.showErrorBox('Cannot open study', e instanceof VerdictError ? e.message : String(e));
         }
+      },
+      // The passphrase is asked in the window: the menu passes the chosen file to the renderer.
+      openPackage: async () => {
+        const r = await dialog.showOpenDialog(win!, {
+          title: 'Open study package',
+          properties: ['openFile'],
+          filters: [
+            { name: 'Verdict study package', extensions: ['tar', 'verdict'] },
+            { name: 'All files', extensions: ['*'] },
+          ],
+        });
+        if (!r.canceled) send('open-package', r.filePaths[0]);
       },
       exportStudy: async () => {
         const r = await dialog.showSaveDialog(win!, { title: 'Export a copy of the study database', defaultPath: 'verdict-study-copy.db' });

@@ -2,9 +2,10 @@
 // demo study on first launch, and serves the built renderer and the API on 127.0.0.1.
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createVerdict } from '../../verdict';
+import { createVerdict, type Verdict } from '../../verdict';
+import { EventBus } from '../../event-bus';
 import { consoleLog } from '../../log';
 import { rendererDir } from '../../paths';
 import { openDemoStudy } from '../../demo-study';
@@ -39,11 +40,28 @@ async function main() {
   if (values.db) mkdirSync(resolve(dbPath, '..'), { recursive: true, mode: PRIVATE_DIR_MODE });
   else ensurePrivateDir(dataDir);
   const firstLaunch = !existsSync(dbPath);
-  const verdict = createVerdict({ dbPath, host: 'serve' });
+  // One event bus for every database this host serves: connections stay subscribed across a switch.
+  const events = new EventBus();
+  const open = (path: string): Verdict => createVerdict({ dbPath: path, host: 'serve', events, openWorkspace });
+  // A reader opened a study package: serve its workspace from now on. The new database is opened
+  // here (a failure is the caller's error and changes nothing); the switch waits until the reply to
+  // that call has gone, then every connection starts again signed out, on the workspace.
+  async function openWorkspace(workspaceDb: string): Promise<void> {
+    const next = open(workspaceDb);
+    setImmediate(() => {
+      const previous = verdict;
+      verdict = next;
+      host.restartSessions({ event: 'study.changed', payload: { studyName: basename(workspaceDb) } });
+      previous.close();
+      console.log(`Verdict is serving the reading workspace ${workspaceDb}`);
+      console.log(`(after a restart: npm run serve -- --db ${workspaceDb})`);
+    });
+  }
+  let verdict = open(dbPath);
   const host = await startServeHost({
     handlers: () => verdict.handlers,
     newCaller: () => verdict.newCaller(),
-    events: verdict.events,
+    events,
     staticDir: rendererDir(),
     log: consoleLog,
     port: values.port ? Number(values.port) : undefined,

@@ -9,6 +9,7 @@ import type { Handlers } from '../../../app/api';
 import type { CallContext } from '../../../app/api/endpoint';
 import { decodeFrame, encodeFrame } from '../../../app/wire';
 import type { EventBus } from '../../event-bus';
+import type { EventMessage } from '../../../app/events';
 import type { Log } from '../../log';
 import { contentSecurityPolicy } from '../csp';
 import { LaunchGate, SESSION_COOKIE } from './auth';
@@ -30,7 +31,17 @@ export type ServeOptions = {
   onLaunchLinkUsed?: (nextUrl: string) => void;
 };
 
-export type ServeHost = { url: string; port: number; token: string; close: () => Promise<void> };
+export type ServeHost = {
+  url: string;
+  port: number;
+  token: string;
+  /**
+   * Every open connection starts again signed out, with a fresh caller from `newCaller` (the host now
+   * serves another study database), and is told so with `message` (the renderer returns to sign-in).
+   */
+  restartSessions: (message: EventMessage) => void;
+  close: () => Promise<void>;
+};
 
 /** A socket error's message as one short printable line for the log. */
 const oneLine = (e: Error) => e.message.replace(/[^\x20-\x7e]/g, '').slice(0, 100);
@@ -105,13 +116,29 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
   });
 
+  const sessions = new Set<(message: EventMessage) => void>();
+
   function serveSocket(ws: WebSocket) {
-    const caller = opts.newCaller();
-    // This socket hears the events its own requests cause, and background work's only while staff.
-    const unsubscribe = opts.events.connect(caller, (m) => {
-      if (ws.readyState === ws.OPEN) ws.send(encodeFrame(m));
+    let caller: CallContext;
+    let unsubscribe = () => {};
+    const startSession = () => {
+      unsubscribe();
+      caller = opts.newCaller();
+      // This socket hears the events its own requests cause, and background work's only while staff.
+      unsubscribe = opts.events.connect(caller, (m) => {
+        if (ws.readyState === ws.OPEN) ws.send(encodeFrame(m));
+      });
+    };
+    startSession();
+    const restart = (message: EventMessage) => {
+      startSession();
+      if (ws.readyState === ws.OPEN) ws.send(encodeFrame(message));
+    };
+    sessions.add(restart);
+    ws.on('close', () => {
+      sessions.delete(restart);
+      unsubscribe();
     });
-    ws.on('close', unsubscribe);
     // A frame ws refuses (a text frame that is not UTF-8, one over maxPayload, a bad opcode) is
     // an 'error' on this socket; unheard, it would end the process and every reader's session.
     // ws has already started closing it with the right status code; make sure it goes.
@@ -148,6 +175,9 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHost> {
     url: linkFor(token),
     port,
     token,
+    restartSessions: (message) => {
+      for (const restart of sessions) restart(message);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of wss.clients) c.terminate();
