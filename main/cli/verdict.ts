@@ -5,6 +5,7 @@ import { exportCommand } from './export-command';
 import { localisationCommand } from './localisation-command';
 import { metricsCommand } from './metrics-command';
 import { modelCommand } from './model-command';
+import { packageCommand } from './package-command';
 import { importCommand } from './import-command';
 import { infoCommand } from './info-command';
 import { readerCommand } from './reader-command';
@@ -37,7 +38,11 @@ const USAGE = `Usage:
                                            model packs: add (copied into the study's data folder), list, retire
                                            (see verdict model --help)
   verdict model pack --onnx MODEL.onnx --modality dermoscopy|CT --input PX --normalise imagenet|none|MEAN/STD --labels FILE --out DIR
-                                           a black-box pack from any ONNX image classifier`;
+                                           a black-box pack from any ONNX image classifier
+  verdict package create|list|import --db FILE …   readers at other sites: a signed study package per reader, answer packages merged
+  verdict package open FILE --data DIR | answers --data DIR --out FILE
+                                           a reader's side: the package opened into a workspace, the answers sent back
+                                           (see verdict package --help)`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   import: importCommand,
@@ -50,6 +55,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   metrics: metricsCommand,
   localisation: localisationCommand,
   model: modelCommand,
+  package: packageCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -10,18 +10,18 @@ import type { AnswerPackageMade, MergeReport, ReaderPackages, StudyPackageMade, 
 import type { ExplanationService } from '../explain/explain-service';
 import type { ImagingService } from '../imaging/imaging-service';
 import { signingKey } from './package-keys';
-import { createStudyPackage, type StudyPackageDeps } from './study-package';
+import { createStudyPackage } from './study-package';
 import { openStudyPackage } from './workspace';
 import { createAnswerPackage } from './answer-package';
 import { mergeAnswerPackage } from './merge-answers';
 
-export type PackageServiceDeps = Omit<StudyPackageDeps, 'dataDir'> & {
+export type PackageServiceDeps = {
   db: Database;
-  /** The coordinator's own prepared maps and images: a merge records what each trial showed from them. */
-  explain: ExplanationService;
-  imaging: ImagingService;
   /** The open study database's file: its folder is the data folder (keys live there). */
   dbPath: string;
+  /** The coordinator's prepared maps and images: packages carry them, a merge records what each trial showed from them. */
+  explain: ExplanationService;
+  imaging: ImagingService;
   appVersion: string;
   now: () => Date;
 };
@@ -52,6 +52,22 @@ export function canonicalFingerprint(text: string): string {
   return hex.match(/.{4}/g)!.join(' ');
 }
 
+/** Opens a study package into a workspace under `dataDir` (the service's open; the CLI's, which needs no database of its own). */
+export async function openPackageInto(
+  dataDir: string,
+  a: { file: string; passphrase: string },
+  now: () => Date = () => new Date(),
+): Promise<OpenedWorkspace> {
+  const opened = await openStudyPackage({ file: resolve(a.file), dataDir, passphrase: a.passphrase, now });
+  return {
+    dbPath: opened.dbPath,
+    studyName: opened.studyName,
+    readerName: opened.readerName,
+    coordinatorFingerprint: opened.coordinatorFingerprint,
+    readerFingerprint: opened.readerFingerprint,
+  };
+}
+
 export class PackageService {
   readonly #deps: PackageServiceDeps;
   readonly #db: Database;
@@ -68,9 +84,9 @@ export class PackageService {
 
   async create(a: { studyId: number; readerId: number; site: string | null; out: string }): Promise<StudyPackageMade> {
     this.#coordinatorOnly('make a study package');
-    const { db, now, appVersion, dbPath: _dbPath, ...rest } = this.#deps;
+    const { db, explain, now, appVersion } = this.#deps;
     const made = await createStudyPackage(
-      { ...rest, db, now, appVersion, dataDir: this.dataDir },
+      { db, explain, now, appVersion, dataDir: this.dataDir },
       { studyId: a.studyId, readerId: a.readerId, site: a.site, out: resolve(a.out) },
     );
     const reader = this.#db.prepare('SELECT name, site FROM reader WHERE id = ?').get(a.readerId) as { name: string; site: string | null };
@@ -136,15 +152,8 @@ export class PackageService {
   // ---- reader ----
 
   /** Opens a study package into a workspace under this data folder (the host then serves its database). */
-  async open(a: { file: string; passphrase: string }): Promise<OpenedWorkspace> {
-    const opened = await openStudyPackage({ file: resolve(a.file), dataDir: this.dataDir, passphrase: a.passphrase, now: this.#deps.now });
-    return {
-      dbPath: opened.dbPath,
-      studyName: opened.studyName,
-      readerName: opened.readerName,
-      coordinatorFingerprint: opened.coordinatorFingerprint,
-      readerFingerprint: opened.readerFingerprint,
-    };
+  open(a: { file: string; passphrase: string }): Promise<OpenedWorkspace> {
+    return openPackageInto(this.dataDir, a, this.#deps.now);
   }
 
   /** The workspace this database is, or null (a coordinator's or a fresh database). */
