@@ -12,10 +12,11 @@ import { checkAnswer } from './answer-check';
 import { answerContentSha256, appendEvent, type AnswerRowContent } from '../db/event-log';
 import { keymapOf, setKeymap } from './keymap';
 import { unitLabel } from '../../../app/nodule-choice';
-import { imageSize, readerCase } from './reader-case';
+import { imageSize } from './reader-case';
 import { isicTruth, lidcTruth, scoreRoi } from '../cases/roi-scoring';
 import { answerOf, assignmentOf, latestAnswerRows, studyContext, type AssignmentRow, type StudyContext, type TrialRow } from './study-rows';
-import { shownMap, shownPrediction, shownStimuli, stimuliRecorded, type DisplayDeps } from './trial-display';
+import { shownCase, shownMap, shownPrediction, shownStimuli, stimuliShown, type DisplayDeps } from './trial-display';
+import { packagedTrial } from './packaged-trial';
 import { seenExplanations } from './seen-explanations';
 import { questionsFor } from './trial-plan';
 import { exposureOf, isLocked } from './phase-lock';
@@ -86,7 +87,7 @@ export class ReadingService {
       .prepare('INSERT OR IGNORE INTO trial_visit (trial_id, first_opened_at) VALUES (?, ?)')
       .run(trial.id, this.#now().toISOString());
     const states = trialStates(this.#db, ctx.protocol, assignment.id);
-    const c = readerCase(this.#db, trial.case_id, trial.nodule_id);
+    const c = shownCase(this.#db, trial);
     return {
       studyId,
       trial: summaryOf(states[position], c.label),
@@ -111,16 +112,18 @@ export class ReadingService {
     const question = questionsFor(ctx.protocol, trial.kind, trial.phase).find((q) => q.id === a.questionId);
     if (!question)
       throw new VerdictError('answer.invalid', `${a.questionId}: this question is not asked on this trial.`, { questionId: a.questionId });
-    if (trial.kind !== 'case' && stimuliRecorded(this.#db, trial.id) === 0) {
+    if (trial.kind !== 'case' && !stimuliShown(this.#db, trial.id)) {
       throw new VerdictError(
         'study.not-shown',
         'Open the trial (reading.trial) before answering: an answer is kept with what it was given to.',
         { trialId: trial.id },
       );
     }
-    const c = readerCase(this.#db, trial.case_id, trial.nodule_id);
+    const c = shownCase(this.#db, trial);
     const value = checkAnswer(question, a.value, imageSize(c));
-    const scores = question.type === 'roi' && value !== null ? await this.#score(trial, a, c.images[0]?.id ?? null, imageSize(c)) : null;
+    // A workspace has no truth to score a mark against: its scores stay empty, and the coordinator's merge computes them.
+    const scorable = question.type === 'roi' && value !== null && !packagedTrial(this.#db, trial.id);
+    const scores = scorable ? await this.#score(trial, a, c.images[0]?.id ?? null, imageSize(c)) : null;
     const at = this.#now().toISOString();
     return this.#db
       .transaction(() => {
@@ -216,12 +219,15 @@ export class ReadingService {
 
   /** Each reading unit's label by case index ("CT-001 · nodule 2"), as readerCase labels it. */
   #caseLabels(studyId: number): Map<number, string> {
+    // A workspace holds only the nodules it reads, so its labels are those its package's cases carry.
     const rows = this.#db
       .prepare(
-        `SELECT e.case_index, c.label, (SELECT count(*) FROM nodule m WHERE m.case_id = e.case_id AND m.id <= e.nodule_id) AS number
+        `SELECT e.case_index, c.label, (SELECT count(*) FROM nodule m WHERE m.case_id = e.case_id AND m.id <= e.nodule_id) AS number,
+        (SELECT json_extract(p.case_json, '$.label') FROM trial t JOIN assignment a ON a.id = t.assignment_id JOIN packaged_trial p ON p.trial_id = t.id
+          WHERE a.study_id = e.study_id AND t.case_index = e.case_index LIMIT 1) AS packaged
       FROM study_entry e JOIN study_case c ON c.id = e.case_id WHERE e.study_id = ?`,
       )
-      .all(studyId) as { case_index: number; label: string; number: number }[];
-    return new Map(rows.map((r) => [r.case_index, unitLabel(r.label, r.number || null)]));
+      .all(studyId) as { case_index: number; label: string; number: number; packaged: string | null }[];
+    return new Map(rows.map((r) => [r.case_index, r.packaged ?? unitLabel(r.label, r.number || null)]));
   }
 }

@@ -5,7 +5,7 @@
 // through the same display code). Only single-stimulus trials the reader has opened count;
 // comparisons (their A/B letters would collide with the labels), sanity-check trials (a catch
 // map shown twice under a condition's label would stand out) and repeats (the same map again)
-// are left out.
+// are left out. A workspace's trial counts once opened (packaged-trial.ts records no stimulus row).
 import type { BlindedStimulus } from '../../../app/study';
 import { shownStimuli, type DisplayDeps } from './trial-display';
 import type { StudyContext, TrialRow } from './study-rows';
@@ -22,7 +22,8 @@ export async function seenExplanations(
     .prepare(
       `SELECT t.* FROM trial t
     WHERE t.assignment_id = ? AND t.case_id = ? AND t.nodule_id IS ? AND t.kind = 'stimulus' AND t.sanity = 0 AND t.repeat_of IS NULL
-      AND EXISTS (SELECT 1 FROM stimulus s WHERE s.trial_id = t.id)
+      AND (EXISTS (SELECT 1 FROM stimulus s WHERE s.trial_id = t.id)
+        OR EXISTS (SELECT 1 FROM packaged_trial p JOIN trial_visit v ON v.trial_id = p.trial_id WHERE p.trial_id = t.id))
     ORDER BY t.position`,
     )
     .all(trial.assignment_id, trial.case_id, trial.nodule_id) as TrialRow[];

@@ -32,6 +32,8 @@ export function conditionMap(
 
 /** Every map a study's trials can show, each once: per condition and reading unit (a CT case's nodules each have their own maps). */
 export function studyMaps(ctx: StudyContext, entries: { caseId: number; noduleId: number | null }[]): MapRequest[] {
+  // A reader's workspace resolves no models: its trials' maps came in its study package (packaged-trial.ts).
+  if (Object.keys(ctx.resolved.models).length === 0) return [];
   const sanity = (ctx.protocol.sanityChecks?.count ?? 0) > 0 ? ctx.resolved.sanityConditions : [];
   const out = new Map<string, MapRequest>();
   for (const e of entries) {
