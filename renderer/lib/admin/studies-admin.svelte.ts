@@ -1,11 +1,15 @@
 // Studies as the coordinator runs them: create one from a saved protocol, give it to readers
 // (which fixes each reader's counterbalanced order), follow each reader's progress, and check
 // the event log's hash chain; open a study's results. A new study's stimuli are computed in the
-// background; its card follows that preparation through `study.preparation` events.
+// background; its card follows that preparation through `study.preparation` events. Readers at
+// other sites: a study's packages are sent to them, and their answer packages imported.
+import type { HostKind } from '../../../app/api';
 import type { IntegrityReport, StudySummary } from '../../../app/study';
 import type { ApiClient } from '../api-client';
 import type { ErrorState } from '../app/error-state.svelte';
 import { ResultsState } from './results-state.svelte';
+import { StudyPackagesAdmin } from './study-packages.svelte';
+import { AnswerImportState } from './answer-import.svelte';
 
 export class StudiesAdmin {
   studies = $state.raw<StudySummary[]>([]);
@@ -15,6 +19,11 @@ export class StudiesAdmin {
   loadedAt = $state<Date | null>(null);
   /** The study whose results dashboard is open, in place of the list. */
   results = $state.raw<ResultsState | null>(null);
+  /** The study whose "Send to readers…" dialog is open. */
+  packages = $state.raw<StudyPackagesAdmin | null>(null);
+  /** The "Import answers…" dialog, while open. */
+  answerImport = $state.raw<AnswerImportState | null>(null);
+  #host: HostKind | null = null;
   readonly #api: ApiClient;
   readonly #errors: ErrorState;
 
@@ -24,6 +33,11 @@ export class StudiesAdmin {
     api.on('study.preparation', ({ studyId, ...preparation }) => {
       this.studies = this.studies.map((s) => (s.id === studyId ? { ...s, preparation } : s));
     });
+  }
+
+  /** Hosts with a native file picker (Electron) offer Browse… in the package dialogs. */
+  setHost(host: HostKind): void {
+    this.#host = host;
   }
 
   async load(): Promise<void> {
@@ -67,6 +81,24 @@ export class StudiesAdmin {
 
   closeResults(): void {
     this.results = null;
+  }
+
+  openPackages(study: StudySummary): void {
+    this.packages = new StudyPackagesAdmin(this.#api, study, this.#host);
+    void this.packages.load();
+  }
+
+  closePackages(): void {
+    if (this.packages?.making === null) this.packages = null;
+  }
+
+  /** Merged answers change the readers' progress and the study's answer count: the list is read again. */
+  openAnswerImport(): void {
+    this.answerImport = new AnswerImportState(this.#api, this.#host, () => void this.load());
+  }
+
+  closeAnswerImport(): void {
+    if (!this.answerImport?.busy) this.answerImport = null;
   }
 
   async checkIntegrity(): Promise<void> {

@@ -2,10 +2,13 @@
 // coordinator's reader-study area, a reader's reading session, and messages. It owns the
 // subscriptions to events from main (menu commands, study changes, finished imports).
 import type { AppInfo } from '../../../app/api';
-import type { ApiClient } from '../api-client';
+import type { WorkspaceInfo } from '../../../app/packages';
+import { ApiError, type ApiClient } from '../api-client';
 import { AdminState } from '../admin/admin-state.svelte';
 import type { ReadingState } from '../reading/reading-state.svelte';
 import { SessionState } from '../session/session-state.svelte';
+import { OpenPackageState } from '../packages/open-package.svelte';
+import { SendAnswersState } from '../packages/send-answers.svelte';
 import { CaseState } from './case-state.svelte';
 import { ErrorState } from './error-state.svelte';
 import { ImportState } from './import-state.svelte';
@@ -23,6 +26,11 @@ export class AppState {
   readonly admin: AdminState;
   current = $state.raw<CaseState | null>(null);
   importOpen = $state(false);
+  /** The reading workspace this workstation serves (a reader at another site), or null. */
+  workspace = $state.raw<WorkspaceInfo | null>(null);
+  /** "Send answers…" of the signed-in reader of a workspace. */
+  sendAnswers = $state.raw<SendAnswersState | null>(null);
+  readonly openPackage: OpenPackageState;
   readonly errors = new ErrorState();
   readonly worklist: WorklistState;
   readonly imports: ImportState;
@@ -35,6 +43,7 @@ export class AppState {
     this.admin = new AdminState(api, this.errors, (p, pass) => this.session.created(p, pass));
     this.worklist = new WorklistState(api, this.errors);
     this.imports = new ImportState(api, this.errors);
+    this.openPackage = new OpenPackageState(api);
     this.imports.onFinished(() => {
       void this.worklist.refresh();
       void this.#loadInfo();
@@ -42,6 +51,7 @@ export class AppState {
     this.#unsubscribe = [
       api.on('menu.command', ({ command, path }) => {
         if (command === 'import-folder') this.openImport(path);
+        else if (command === 'open-package') this.openPackage.show(path);
         else this.errors.info(`“${command}” is not available in this version yet.`);
       }),
       api.on('study.changed', () => {
@@ -52,7 +62,7 @@ export class AppState {
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.#loadInfo(), this.session.load()]);
+    await Promise.all([this.#loadInfo(), this.session.load(), this.#loadWorkspace()]);
     await this.#enter();
   }
 
@@ -89,6 +99,7 @@ export class AppState {
     this.reading = null;
     const mode = this.session.mode;
     const me = this.session.current;
+    this.sendAnswers = me && this.workspace ? new SendAnswersState(this.#api, this.workspace, this.info?.host ?? null) : null;
     if (me) {
       const { ReadingState } = await import('../reading/reading-state.svelte');
       this.reading = new ReadingState(this.#api, this.errors, me.id);
@@ -132,11 +143,24 @@ export class AppState {
     this.imports.dispose();
   }
 
+  /** Whether this database is a reader's workspace (opened from a study package). */
+  async #loadWorkspace(): Promise<void> {
+    try {
+      this.workspace = await this.#api.call('packages.workspace', {});
+    } catch (e) {
+      this.workspace = null;
+      if (!(e instanceof ApiError && e.code === 'api.unknown-method'))
+        this.errors.report('Could not tell whether this is a reading workspace', e);
+    }
+  }
+
   async #loadInfo(): Promise<void> {
     try {
       this.info = await this.#api.call('app.info', {});
       this.imports.setHost(this.info.host);
       this.admin.models.setHost(this.info.host);
+      this.admin.studies.setHost(this.info.host);
+      this.openPackage.setHost(this.info.host);
     } catch (e) {
       this.errors.report('Could not reach Verdict', e);
     }
