@@ -33,7 +33,7 @@ describe('Electron host', () => {
   });
 
   it('has the File menu the issue asks for', () => {
-    expect(state.menuLabels).toEqual(expect.arrayContaining(['Import folder…', 'Open study…', 'Export…', 'Quit']));
+    expect(state.menuLabels).toEqual(expect.arrayContaining(['Import folder…', 'Open study…', 'Open study package…', 'Export…', 'Quit']));
   });
 
   it('denies every permission request', () => {
