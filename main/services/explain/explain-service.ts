@@ -19,10 +19,10 @@ import type { ImagingService } from '../imaging/imaging-service';
 import type { ModelService } from '../models/model-service';
 import type { RegisteredModel } from '../models/model-rows';
 import { packMethods } from '../models/manifest';
-import { dimsOf, vitPart } from '../models/model-runtime';
+import { dimsOf, vitPart, type BackbonePass } from '../models/model-runtime';
 import { assertNewConcept, insertConcept, listConcepts } from './concept-store';
 import { cacheKey, readCached, saveMap } from './explanation-cache';
-import { loadModelInput, resolveSubject, sharedModelInput, type SharedInput, type Subject } from './input/model-input';
+import { loadModelInput, resolveSubject, sharedModelInput, type ModelInput, type SharedInput, type Subject } from './input/model-input';
 import { checkCancelled, JobQueue } from './job-queue';
 import { method, normaliseParams } from './methods';
 import { predictedOutputs } from './outputs';
@@ -64,6 +64,12 @@ export class ExplanationService {
   readonly #imaging: ImagingService;
   readonly #now: () => Date;
   readonly #queue: JobQueue;
+  /**
+   * The last backbone pass (its model, subject and input): opening a case, the viewer asks for the
+   * model's prediction, and a map asked next on that case starts from the same pass instead of
+   * running the backbone again (on a ViT-S/8 @224, 785 tokens, the larger part of a CDAM map).
+   */
+  #lastPass: { key: string; input: ModelInput; pass: BackbonePass } | null = null;
 
   constructor(d: ExplainDeps) {
     this.#db = d.db;
@@ -94,9 +100,11 @@ export class ExplanationService {
         checkCancelled(signal, label);
         progress(1, 4);
         const t0 = performance.now();
-        const input = await sharedModelInput(shared, this.#imaging, model.manifest, subject);
+        // A caller sharing its input (the metrics) gets its own; else the prediction's pass may serve.
+        const last = shared ? null : this.#passOf(model, subject);
+        const input = last?.input ?? (await sharedModelInput(shared, this.#imaging, model.manifest, subject));
         checkCancelled(signal, label);
-        const pass = await runtime.backbone(input.image, 1);
+        const pass = last?.pass ?? (await runtime.backbone(input.image, 1));
         checkCancelled(signal, label);
         progress(2, 4);
         const values = await m.compute({
@@ -185,6 +193,9 @@ export class ExplanationService {
   async predict(req: SubjectRequest): Promise<Prediction> {
     const model = this.#models.get(req.modelId);
     const subject = this.#subject(model, req.caseId, req.noduleId);
+    // The viewer asks for a prediction as it opens a case: the model's sessions start opening now,
+    // not when the job's turn comes (a failure is the job's to report).
+    this.#models.runtime(model.id).catch(() => {});
     return this.#queue.run(
       `Prediction — ${this.#cases.get(subject.caseId).label}`,
       async ({ signal, progress }) => {
@@ -353,11 +364,21 @@ export class ExplanationService {
     const input = await loadModelInput(this.#imaging, model.manifest, subject);
     const pass = await runtime.backbone(input.image, 1);
     const ms = performance.now() - t0;
+    this.#lastPass = { key: passKey(model, subject), input, pass };
     checkCancelled(signal);
     return { runtime, pass, ms };
+  }
+
+  /** The last backbone pass when it is this model's on this subject. */
+  #passOf(model: RegisteredModel, subject: Subject): { input: ModelInput; pass: BackbonePass } | null {
+    const last = this.#lastPass;
+    return last && last.key === passKey(model, subject) ? last : null;
   }
 
   #subject(model: RegisteredModel, caseId: number, noduleId: number | null | undefined): Subject {
     return resolveSubject(model.manifest, this.#cases.get(caseId), noduleId);
   }
 }
+
+/** One pass per model version (its hash) and subject: the model input, hence the pass, follows from them. */
+const passKey = (model: RegisteredModel, s: Subject) => `${model.id}/${model.sha256}/${s.caseId}/${s.noduleId ?? ''}`;

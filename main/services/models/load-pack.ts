@@ -9,7 +9,17 @@ import { checkCamHead, readCamHead } from './cam-head';
 import { inspectGraph } from './execution-providers';
 import { checkGraph, checkImpliedShapes } from './graph-check';
 import { graphRoles, parseManifest, type GraphRole, type Manifest } from './manifest';
-import { openRegularFile, PACK_LIMITS, packHash, readVerified, resolvePackPath, sha256Hex, verifyFile, type PackFile } from './pack-files';
+import {
+  openRegularFile,
+  PACK_LIMITS,
+  packHash,
+  readRegistered,
+  readVerified,
+  resolvePackPath,
+  sha256Hex,
+  verifyFile,
+  type PackFile,
+} from './pack-files';
 
 /**
  * Roles only the tests read — the exporter's reference values (fixtures.json). Installers leave
@@ -123,10 +133,10 @@ export async function loadPack(
   return { dir, manifest, manifestText, files, sha256 };
 }
 
-/** Reads one graph of a registered pack for a session, checking it is still the file that was registered. */
+/** Reads one graph of a registered pack for a session, checking it is still the file that was registered (one pass: readRegistered). */
 export async function readGraph(dir: string, manifest: Manifest, role: GraphRole): Promise<Buffer> {
   const ref = manifest.files[role];
   if (!ref) throw new VerdictError('model.missing-file', `${basename(dir)} has no ${role} graph.`, { file: role, path: dir });
   const abs = await resolvePackPath(dir, role, ref.path, `${basename(dir)}/manifest.json`);
-  return readVerified(abs, { role, ...ref }, `${basename(dir)}/manifest.json`);
+  return readRegistered(abs, { role, ...ref }, `${basename(dir)}/manifest.json`);
 }
