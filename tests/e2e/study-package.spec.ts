@@ -5,7 +5,7 @@
 // first), compares the coordinator's key fingerprint, signs in to the workspace, reads one trial,
 // and writes an answer file ("Send answers…"). Back at the coordinator, "Import answers…" stops at
 // the reader key's fingerprint, imports once it is confirmed, and Results count the reader's answers.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { ProtocolInput } from '../../app/protocol';
@@ -46,6 +46,29 @@ const protocol = (labels: string[]): ProtocolInput => ({
 
 /** Every method id, model id and condition id of the protocol: none may reach the reader's page. */
 const UNBLINDED = ['cdam', 'CDAM', 'test-vit-isic', 'cdam-mel', 'attention'];
+
+/** A copy of the package with one byte flipped inside the member `part` (the file is a ustar tar). */
+function tamperedCopy(file: string, part: string, out: string): string {
+  const buf = readFileSync(file);
+  for (let at = 0; at + 512 <= buf.length;) {
+    const name = buf.toString('latin1', at, at + 100).replace(/\0.*$/s, '');
+    const size = parseInt(
+      buf
+        .toString('latin1', at + 124, at + 136)
+        .replace(/\0/g, '')
+        .trim() || '0',
+      8,
+    );
+    if (name === part) {
+      buf[at + 512 + Math.floor(size / 2)] ^= 0x01;
+      writeFileSync(out, buf);
+      return out;
+    }
+    if (!name) break;
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  throw new Error(`${part} is not in ${file}`);
+}
 
 async function fingerprintOn(page: Page, testid: string): Promise<string> {
   return (await page.getByTestId(testid).getAttribute('data-fingerprint'))!;
@@ -89,7 +112,7 @@ test('a study package read at another site: made, opened, read, answered, sent b
   await expect(row.getByTestId('package-file-file')).toHaveText(studyFile);
   await expect(row.getByTestId('package-file')).toHaveAttribute('data-sha256', /^[0-9a-f]{64}$/);
   await expect(row.getByTestId('package-history')).toHaveAttribute('data-issued', '1');
-  await expect(row.locator('h2')).toContainText(SITE);
+  await expect(row.locator('h3')).toContainText(SITE);
   const coordinatorKey = await fingerprintOn(page, 'coordinator-fingerprint');
   expect(coordinatorKey).toMatch(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
   await screenshot(page, 'study-package-send');
@@ -160,6 +183,13 @@ test('a study package read at another site: made, opened, read, answered, sent b
     // ---- Back at the coordinator: import, confirm the reader's key, see the answers counted.
     await card.getByTestId('study-import-answers').click();
     const imp = page.getByTestId('import-answers');
+    // A flipped byte in the answers is refused, naming the part.
+    await imp.getByTestId('answers-import-path').fill(tamperedCopy(answersFile, 'answers.json', join(transfer, 'tampered.tar')));
+    await imp.getByTestId('answers-import-submit').click();
+    const refused = imp.getByTestId('answers-import-refusal');
+    await expect(refused).toHaveAttribute('data-code', 'package.tampered');
+    await expect(refused).toContainText('answers.json');
+    await screenshot(page, 'study-package-import-refused');
     await imp.getByTestId('answers-import-path').fill(answersFile);
     await imp.getByTestId('answers-import-submit').click();
     const confirm = imp.getByTestId('confirm-reader-key');
