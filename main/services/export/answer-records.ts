@@ -38,7 +38,16 @@ export type AnswerRecord = {
   timeToFirstInputMs: number | null;
   timeOnTrialMs: number;
   displayState: DisplayState;
-  reader: { id: number; name: string; specialty: string | null; yearsExperience: number | null; index: number; seed: number };
+  reader: {
+    id: number;
+    name: string;
+    specialty: string | null;
+    yearsExperience: number | null;
+    /** Where they read (a study package's site); null: at this workstation. */
+    site: string | null;
+    index: number;
+    seed: number;
+  };
   trial: {
     id: number;
     position: number;
@@ -145,11 +154,11 @@ export function answerRecords(db: Database, studyId: number): { ctx: StudyContex
     (
       db
         .prepare(
-          `SELECT s.id, r.id, r.name, r.specialty, r.years_experience, s.reader_index, s.seed FROM assignment s JOIN reader r ON r.id = s.reader_id WHERE s.study_id = ?`,
+          `SELECT s.id, r.id, r.name, r.specialty, r.years_experience, r.site, s.reader_index, s.seed FROM assignment s JOIN reader r ON r.id = s.reader_id WHERE s.study_id = ?`,
         )
         .raw(true)
-        .all(studyId) as [number, number, string, string | null, number | null, number, number][]
-    ).map(([a, id, name, specialty, years, index, seed]) => [a, { id, name, specialty, yearsExperience: years, index, seed }]),
+        .all(studyId) as [number, number, string, string | null, number | null, string | null, number, number][]
+    ).map(([a, id, name, specialty, years, site, index, seed]) => [a, { id, name, specialty, yearsExperience: years, site, index, seed }]),
   );
   const characteristics = characteristicMedians(db);
   const cases = new Map(

@@ -19,6 +19,7 @@ export const LONG_COLUMNS = [
   'reader_name',
   'reader_specialty',
   'reader_years_experience',
+  'reader_site',
   'reader_seed',
   'phase',
   'trial_kind',
@@ -126,7 +127,7 @@ function fragments(): (r: AnswerRecord) => string[] {
   };
   const none = csvRow(new Array<Cell>(SHOWN_CELLS).fill(null));
   return (r) => [
-    once(r.reader, () => [r.reader.id, r.reader.name, r.reader.specialty, r.reader.yearsExperience, r.reader.seed]),
+    once(r.reader, () => [r.reader.id, r.reader.name, r.reader.specialty, r.reader.yearsExperience, r.reader.site, r.reader.seed]),
     once(r.trial, () => [
       r.trial.phase,
       r.trial.kind,

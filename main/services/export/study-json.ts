@@ -59,7 +59,7 @@ export function studyJson(db: Database, ctx: StudyContext, appVersion: string, e
     ),
     readers: all(
       db,
-      `SELECT r.id, r.name, r.role, r.specialty, r.years_experience FROM reader r JOIN assignment s ON s.reader_id = r.id WHERE s.study_id = ? ORDER BY s.reader_index`,
+      `SELECT r.id, r.name, r.role, r.specialty, r.years_experience, r.site FROM reader r JOIN assignment s ON s.reader_id = r.id WHERE s.study_id = ? ORDER BY s.reader_index`,
       id,
     ),
     cases,

@@ -1,0 +1,334 @@
+// Merging a reader's answer package into the coordinator's study database. Refused, with the
+// reason, unless: the package is intact and signed (readPackage); it names a study held here, under
+// the protocol version the study runs; a study package was made here for its reader; it is signed by
+// the key registered for that reader — or, none registered yet, by the key whose fingerprint the
+// coordinator confirmed (trust on first use, which registers it); its event log is an intact chain
+// vouching for every answer (answer-log.ts); and that log extends the one merged from this reader
+// before (an older package is 'package.stale'; a log that differs is forged). The same package again
+// changes nothing. Then, in one transaction: the answers not merged before, as new rows of `answer`
+// (edits supersede the merged versions they superseded there, evidence marks scored against the
+// truth held here, as reading-service scores them), each with its own 'answer' event so this log
+// still vouches for every answer; what the newly opened trials showed, from this study's own
+// prepared maps at the reader's times; the reader's new events; the import; one 'answers.merged'.
+import type { Database } from 'better-sqlite3';
+import type { DisplayState, Roi } from '../../../app/study';
+import { VerdictError } from '../../../app/errors';
+import { answerContentSha256, appendEvent, type AnswerRowContent } from '../db/event-log';
+import type { ExplanationService } from '../explain/explain-service';
+import type { ImagingService } from '../imaging/imaging-service';
+import { checkAnswer } from '../study/answer-check';
+import { maskTruthOf, roiAnswerScores, type MaskTruth } from '../study/answer-scores';
+import { imageSize, readerCase } from '../study/reader-case';
+import { assignmentOf, studyContext, trialsOf, type TrialRow } from '../study/study-rows';
+import { recordShownElsewhere } from '../study/trial-display';
+import { questionsFor } from '../study/trial-plan';
+import { checkAnswerContent, type AnswerContent } from './answer-log';
+import type { PackagedAnswer } from './answer-package';
+import { readPackage } from './package-archive';
+import { fingerprintOf } from './package-keys';
+
+export type MergeDeps = { db: Database; explain: ExplanationService; imaging: ImagingService; now: () => Date };
+
+export type MergeResult = { readerName: string; site: string | null; added: number; alreadyMerged: boolean; fingerprint: string };
+
+type Reader = { id: number; name: string; site: string | null };
+
+/** Merges one answer package (see the top of this file); `trust`: the fingerprint the coordinator confirmed, for a reader with no key registered yet. */
+export async function mergeAnswerPackage(d: MergeDeps & { file: string; trust?: string }): Promise<MergeResult> {
+  const { db, file } = d;
+  const pkg = readPackage(file, 'answers');
+  const m = pkg.manifest;
+  const refuse = (code: Parameters<typeof refusal>[0], why: string, detail: Record<string, string | number> = {}) =>
+    refusal(code, `${file} is refused: ${why}.`, { file, ...detail });
+
+  const study = db.prepare('SELECT id, name FROM study WHERE uuid = ?').get(m.study.uuid) as { id: number; name: string } | undefined;
+  if (!study)
+    throw refuse('package.wrong-study', `it is from another study ("${m.study.name}", ${m.study.uuid}), which this database does not hold`);
+  const ctx = studyContext(db, study.id);
+  if (ctx.protocolRow.sha256 !== m.study.protocolSha256)
+    throw refuse('package.wrong-study', `its answers were given under another version of the protocol than study "${study.name}" runs`, {
+      protocolSha256: m.study.protocolSha256,
+    });
+  const reader = db.prepare('SELECT id, name, site FROM reader WHERE id = ?').get(m.reader.id) as Reader | undefined;
+  const assignment = reader && assignmentOf(db, study.id, reader.id);
+  const issued = db.prepare('SELECT 1 FROM package_issued WHERE study_id = ? AND reader_id = ?').get(study.id, m.reader.id);
+  if (!reader || !assignment || !issued)
+    throw refuse(
+      'package.not-issued',
+      `no study package of "${study.name}" was made here for its reader (${m.reader.name}, id ${m.reader.id})`,
+    );
+
+  const fingerprint = fingerprintOf(m.signer.publicKey);
+  const registered = db.prepare('SELECT public_key, fingerprint FROM reader_key WHERE reader_id = ?').get(reader.id) as
+    { public_key: string; fingerprint: string } | undefined;
+  if (registered && registered.public_key !== m.signer.publicKey)
+    throw refuse(
+      'package.untrusted-key',
+      `it is signed by a key (${fingerprint}) that is not the one registered for ${reader.name} (${registered.fingerprint})`,
+      { fingerprint, registered: registered.fingerprint },
+    );
+  if (!registered && d.trust !== fingerprint)
+    throw refuse(
+      'package.untrusted-key',
+      `${reader.name} has no key registered yet: confirm with them that their key's fingerprint is ${fingerprint}, then import it trusting that fingerprint`,
+      { fingerprint, readerName: reader.name },
+    );
+
+  const result = { readerName: reader.name, site: reader.site, fingerprint };
+  // The same package again changes nothing; but once a newer one was merged, an older one is stale, merged before or not.
+  const prior = db.prepare('SELECT id FROM answer_import WHERE package_sha256 = ?').pluck().get(pkg.sha256) as number | undefined;
+  if (prior !== undefined) {
+    const latest = db
+      .prepare('SELECT id, imported_at FROM answer_import WHERE study_id = ? AND reader_id = ? ORDER BY id DESC LIMIT 1')
+      .get(study.id, reader.id) as { id: number; imported_at: string };
+    if (latest.id === prior) return { ...result, added: 0, alreadyMerged: true };
+    throw refuse('package.stale', `it is older than the package from ${reader.name} merged on ${latest.imported_at}`);
+  }
+
+  const content = checkAnswerContent(pkg, reader.id);
+  const fresh = newPart(db, content, study.id, reader, refuse);
+  const trials = new Map(trialsOf(db, assignment.id).map((t) => [t.id, t]));
+  const checked = checkNewAnswers(db, ctx, trials, fresh.answers, refuse);
+  // Reading a lesion mask is asynchronous: read before the transaction, which must not wait.
+  const masks = new Map<number, MaskTruth>();
+  for (const a of checked) if (a.roi) masks.set(a.row.id, await maskTruthOf(db, d.imaging, a.trial, a.imageId));
+
+  const at = d.now().toISOString();
+  const added = db
+    .transaction(() => {
+      if (!registered)
+        db.prepare('INSERT INTO reader_key (reader_id, public_key, fingerprint, trusted_at) VALUES (?, ?, ?, ?)').run(
+          reader.id,
+          m.signer.publicKey,
+          fingerprint,
+          at,
+        );
+      recordOpenedTrials(d, ctx, assignment.labels_json, trials, content, refuse);
+      const added = insertAnswers(db, study.id, reader.id, checked, masks, at);
+      const insertEvent = db.prepare(
+        'INSERT INTO remote_event (reader_id, study_id, seq, at, kind, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const e of fresh.events) insertEvent.run(reader.id, study.id, e.id, e.at, e.kind, e.payload_json, e.prev_hash, e.hash);
+      const last = content.log[content.log.length - 1];
+      db.prepare(
+        `INSERT INTO answer_import (study_id, reader_id, package_sha256, reader_fingerprint, last_event_seq, last_event_hash, answers_added, app_version, imported_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(study.id, reader.id, pkg.sha256, fingerprint, last.id, last.hash, added, m.appVersion, at);
+      appendEvent(
+        db,
+        'answers.merged',
+        { studyId: study.id, readerId: reader.id, packageSha256: pkg.sha256, fingerprint, answersAdded: added, lastEventSeq: last.id },
+        at,
+      );
+      return added;
+    })
+    .immediate();
+  return { ...result, added, alreadyMerged: false };
+}
+
+const refusal = (
+  code: 'package.wrong-study' | 'package.not-issued' | 'package.untrusted-key' | 'package.stale' | 'package.forged' | 'package.invalid',
+  message: string,
+  detail: Record<string, string | number>,
+) => new VerdictError(code, message, detail);
+
+type RefuseFn = (code: Parameters<typeof refusal>[0], why: string, detail?: Record<string, string | number>) => VerdictError;
+
+/**
+ * The part of the package not merged before: its log must extend the reader's merged log (the same
+ * event at the last merged seq — the chain then vouches for all before it). Shorter: an older package.
+ */
+function newPart(
+  db: Database,
+  content: AnswerContent,
+  studyId: number,
+  reader: Reader,
+  refuse: RefuseFn,
+): { events: AnswerContent['log']; answers: PackagedAnswer[] } {
+  const merged = db
+    .prepare('SELECT seq, hash FROM remote_event WHERE study_id = ? AND reader_id = ? ORDER BY seq DESC LIMIT 1')
+    .get(studyId, reader.id) as { seq: number; hash: string } | undefined;
+  const mergedAt = () =>
+    (
+      db
+        .prepare('SELECT imported_at FROM answer_import WHERE study_id = ? AND reader_id = ? ORDER BY id DESC LIMIT 1')
+        .get(studyId, reader.id) as {
+        imported_at: string;
+      }
+    ).imported_at;
+  const last = content.log[content.log.length - 1];
+  if (!last) throw refuse('package.invalid', 'its event log (log.json) is empty', { part: 'log.json' });
+  if (merged) {
+    const same = content.log.find((e) => e.id === merged.seq);
+    if (last.id <= merged.seq) {
+      const older =
+        last.hash ===
+        (
+          db.prepare('SELECT hash FROM remote_event WHERE study_id = ? AND reader_id = ? AND seq = ?').get(studyId, reader.id, last.id) as
+            { hash: string } | undefined
+        )?.hash;
+      if (older)
+        throw refuse('package.stale', `it is older than the package from ${reader.name} merged on ${mergedAt()}: it holds nothing new`, {
+          lastEventSeq: last.id,
+        });
+    }
+    if (!same || same.hash !== merged.hash)
+      throw refuse(
+        'package.forged',
+        `its event log (log.json) differs from the one ${reader.name} sent before (merged on ${mergedAt()}) at or before event ${Math.min(merged.seq, last.id)}: a log only ever grows, so this one was rewritten`,
+        { part: 'log.json', eventId: merged.seq },
+      );
+  }
+  const fromSeq = merged?.seq ?? 0;
+  const events = content.log.filter((e) => e.id > fromSeq);
+  // Answers whose events were merged before were merged with them.
+  const answers = content.answers.filter((a) => content.answerEvent.get(a.id)! > fromSeq);
+  return { events, answers };
+}
+
+type CheckedAnswer = {
+  row: PackagedAnswer;
+  trial: TrialRow;
+  roi: Roi | null;
+  imageId: number | null;
+  image: { width: number; height: number };
+};
+
+/** Each new answer is the reader's own trial's, to a question asked there, with a value the question takes (as reading-service checks it). */
+function checkNewAnswers(
+  db: Database,
+  ctx: ReturnType<typeof studyContext>,
+  trials: Map<number, TrialRow>,
+  answers: PackagedAnswer[],
+  refuse: RefuseFn,
+): CheckedAnswer[] {
+  const cases = new Map<number, ReturnType<typeof readerCase>>();
+  const caseOf = (t: TrialRow) => {
+    let c = cases.get(t.id);
+    if (!c) cases.set(t.id, (c = readerCase(db, t.case_id, t.nodule_id)));
+    return c;
+  };
+  return [...answers]
+    .sort((a, b) => a.id - b.id)
+    .map((row) => {
+      const bad = (why: string) =>
+        refuse('package.forged', `answers.json: answer ${row.id} ${why}`, { part: 'answers.json', answerId: row.id });
+      const trial = trials.get(row.trial_id);
+      if (!trial) throw bad(`is to trial ${row.trial_id}, which is not one of the reader's trials in this study`);
+      const question = questionsFor(ctx.protocol, trial.kind, trial.phase).find((q) => q.id === row.question_id);
+      if (!question) throw bad(`answers "${row.question_id}", which is not asked on trial ${trial.id}`);
+      const c = caseOf(trial);
+      let value;
+      try {
+        value = checkAnswer(question, JSON.parse(row.value_json), imageSize(c));
+      } catch (e) {
+        throw bad(`is not a valid answer: ${(e as Error).message}`);
+      }
+      const roi = question.type === 'roi' && value !== null ? (value as Roi) : null;
+      return { row, trial, roi, imageId: c.images[0]?.id ?? null, image: imageSize(c) };
+    });
+}
+
+/** The trials the reader opened since the last package: their first opening, and what they showed from this study's prepared maps. */
+function recordOpenedTrials(
+  d: MergeDeps,
+  ctx: ReturnType<typeof studyContext>,
+  labelsJson: string,
+  trials: Map<number, TrialRow>,
+  content: AnswerContent,
+  refuse: RefuseFn,
+): void {
+  const labels = JSON.parse(labelsJson) as Record<string, string>;
+  const visit = d.db.prepare('INSERT OR IGNORE INTO trial_visit (trial_id, first_opened_at) VALUES (?, ?)');
+  for (const v of content.visits) {
+    const trial = trials.get(v.trial_id);
+    if (!trial)
+      throw refuse('package.forged', `visits.json: trial ${v.trial_id} is not one of the reader's trials`, { part: 'visits.json' });
+    if (visit.run(trial.id, v.first_opened_at).changes === 0) continue;
+    const shown = content.shown.get(trial.id);
+    const mapSha256 = recordShownElsewhere(d, ctx, labels, trial, shown?.at ?? v.first_opened_at);
+    if (shown && shown.mapSha256.join() !== mapSha256.join())
+      throw refuse('package.forged', `trial ${trial.id} showed the reader maps other than this study's prepared maps for it`, {
+        part: 'log.json',
+        trialId: trial.id,
+      });
+  }
+}
+
+/** The new answer versions as rows here, in the order given; supersedes maps through merged_answer. */
+function insertAnswers(
+  db: Database,
+  studyId: number,
+  readerId: number,
+  checked: CheckedAnswer[],
+  masks: Map<number, MaskTruth>,
+  at: string,
+): number {
+  const localOf = db.prepare('SELECT answer_id FROM merged_answer WHERE study_id = ? AND reader_id = ? AND remote_answer_id = ?').pluck();
+  const insert = db.prepare(
+    `INSERT INTO answer (trial_id, reader_id, question_id, question_version, version, supersedes, value_json, scores_json,
+       display_state_json, time_to_first_input_ms, time_on_trial_ms, created_at, ai_seen, explanation_seen)
+     VALUES (@trial_id, @reader_id, @question_id, @question_version, @version, @supersedes, @value_json, @scores_json, @display_state_json,
+       @time_to_first_input_ms, @time_on_trial_ms, @created_at, @ai_seen, @explanation_seen)`,
+  );
+  const taken = db.prepare('SELECT 1 FROM answer WHERE trial_id = ? AND question_id = ? AND version = ?');
+  const link = db.prepare('INSERT INTO merged_answer (answer_id, reader_id, study_id, remote_answer_id) VALUES (?, ?, ?, ?)');
+  for (const { row: a, trial, roi, image } of checked) {
+    let supersedes: number | null = null;
+    if (a.supersedes !== null) {
+      supersedes = (localOf.get(studyId, readerId, a.supersedes) as number | undefined) ?? null;
+      if (supersedes === null)
+        throw new VerdictError(
+          'package.forged',
+          `answers.json: answer ${a.id} supersedes answer ${a.supersedes}, which the reader never sent.`,
+          {
+            part: 'answers.json',
+            answerId: a.id,
+          },
+        );
+    }
+    if (taken.get(a.trial_id, a.question_id, a.version))
+      throw new VerdictError(
+        'package.invalid',
+        `answers.json: answer ${a.id} is version ${a.version} of "${a.question_id}" on trial ${a.trial_id}, which this database already holds from elsewhere (answered at this workstation?).`,
+        { part: 'answers.json', answerId: a.id },
+      );
+    const scores = roi
+      ? roiAnswerScores(db, trial, roi, JSON.parse(a.display_state_json) as DisplayState, image, masks.get(a.id) ?? null)
+      : null;
+    const row: AnswerRowContent = {
+      trial_id: a.trial_id,
+      reader_id: readerId,
+      question_id: a.question_id,
+      question_version: a.question_version,
+      version: a.version,
+      supersedes,
+      value_json: a.value_json,
+      scores_json: scores ? JSON.stringify(scores) : null,
+      display_state_json: a.display_state_json,
+      time_to_first_input_ms: a.time_to_first_input_ms,
+      time_on_trial_ms: a.time_on_trial_ms,
+      created_at: a.created_at,
+      ai_seen: a.ai_seen ?? null,
+      explanation_seen: a.explanation_seen ?? null,
+    };
+    const answerId = Number(insert.run(row).lastInsertRowid);
+    link.run(answerId, readerId, studyId, a.id);
+    appendEvent(
+      db,
+      'answer',
+      {
+        answerId,
+        studyId,
+        trialId: a.trial_id,
+        readerId,
+        questionId: a.question_id,
+        version: a.version,
+        contentSha256: answerContentSha256(row),
+        remoteAnswerId: a.id,
+      },
+      at,
+    );
+  }
+  return checked.length;
+}
