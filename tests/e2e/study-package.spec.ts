@@ -47,7 +47,7 @@ const protocol = (labels: string[]): ProtocolInput => ({
 /** Every method id, model id and condition id of the protocol: none may reach the reader's page. */
 const UNBLINDED = ['cdam', 'CDAM', 'test-vit-isic', 'cdam-mel', 'attention'];
 
-/** A copy of the package with one byte flipped inside the member `part` (the file is a ustar tar). */
+/** A copy of the package with one byte flipped inside the first member whose name starts with `part` (the file is a ustar tar). */
 function tamperedCopy(file: string, part: string, out: string): string {
   const buf = readFileSync(file);
   for (let at = 0; at + 512 <= buf.length;) {
@@ -59,7 +59,7 @@ function tamperedCopy(file: string, part: string, out: string): string {
         .trim() || '0',
       8,
     );
-    if (name === part) {
+    if (name.startsWith(part)) {
       buf[at + 512 + Math.floor(size / 2)] ^= 0x01;
       writeFileSync(out, buf);
       return out;
@@ -130,6 +130,16 @@ test('a study package read at another site: made, opened, read, answered, sent b
     await expect(rp.getByTestId('study-info')).toBeVisible();
     await rp.getByTestId('header-open-package').click();
     const dialog = rp.getByTestId('open-package');
+    // A flipped byte in an image is refused, naming the part, and what to do about it.
+    await dialog.getByTestId('package-path').fill(tamperedCopy(studyFile, 'images/', join(transfer, 'tampered-study.tar')));
+    await dialog.getByTestId('package-passphrase').fill(OWN_PASSPHRASE);
+    await dialog.getByTestId('package-passphrase-again').fill(OWN_PASSPHRASE);
+    await dialog.getByTestId('open-package-submit').click();
+    const refused = dialog.getByTestId('open-package-refusal');
+    await expect(refused).toHaveAttribute('data-code', 'package.tampered');
+    await expect(refused).toContainText(/part images\/\S+/);
+    await expect(refused).toContainText('ask your coordinator to send it again');
+    await screenshot(rp, 'study-package-open-refused');
     await dialog.getByTestId('package-path').fill(studyFile);
     await dialog.getByTestId('package-passphrase').fill(OWN_PASSPHRASE);
     await dialog.getByTestId('package-passphrase-again').fill(`${OWN_PASSPHRASE}x`);
@@ -186,9 +196,10 @@ test('a study package read at another site: made, opened, read, answered, sent b
     // A flipped byte in the answers is refused, naming the part.
     await imp.getByTestId('answers-import-path').fill(tamperedCopy(answersFile, 'answers.json', join(transfer, 'tampered.tar')));
     await imp.getByTestId('answers-import-submit').click();
-    const refused = imp.getByTestId('answers-import-refusal');
-    await expect(refused).toHaveAttribute('data-code', 'package.tampered');
-    await expect(refused).toContainText('answers.json');
+    const importRefused = imp.getByTestId('answers-import-refusal');
+    await expect(importRefused).toHaveAttribute('data-code', 'package.tampered');
+    await expect(importRefused).toContainText('answers.json');
+    await expect(importRefused).toContainText('ask the reader to send it again');
     await screenshot(page, 'study-package-import-refused');
     await imp.getByTestId('answers-import-path').fill(answersFile);
     await imp.getByTestId('answers-import-submit').click();

@@ -9,6 +9,7 @@ import {
   keyToConfirm,
   passphraseProblem,
   pathProblem,
+  refusalAdvice,
   refusalOf,
   slug,
   studyPackageName,
@@ -68,6 +69,13 @@ describe('package texts', () => {
     expect(keyToConfirm(new Error('x'))).toBeNull();
     expect(refusalOf(other)).toEqual({ code: 'package.tampered', message: 'part answers.json' });
     expect(refusalOf(new Error('boom'))).toEqual({ code: null, message: 'boom' });
+  });
+  it('says what to do about a refusal, to whoever holds the file', () => {
+    expect(refusalAdvice('package.tampered', 'coordinator')).toMatch(/ask the reader to send it again/);
+    expect(refusalAdvice('package.tampered', 'reader')).toMatch(/ask your coordinator to send it again/);
+    expect(refusalAdvice('package.stale', 'coordinator')).toMatch(/newer/);
+    expect(refusalAdvice('api.invalid-args', 'reader')).toBeNull();
+    expect(refusalAdvice(null, 'reader')).toBeNull();
   });
   it('asks for a passphrase of 8 characters typed twice the same', () => {
     expect(passphraseProblem('short', 'short')).toMatch(/8 characters/);

@@ -63,6 +63,24 @@ export function refusalOf(e: unknown): Refusal {
   return { code: null, message: e instanceof Error ? e.message : String(e) };
 }
 
+/** What to do about a refused package, for whoever holds it: the coordinator importing answers, or a reader opening a study. */
+export function refusalAdvice(code: string | null, side: 'coordinator' | 'reader'): string | null {
+  const sender = side === 'coordinator' ? 'the reader' : 'your coordinator';
+  switch (code) {
+    case 'package.tampered':
+    case 'package.invalid':
+      return `The file was changed or damaged on its way: ask ${sender} to send it again.`;
+    case 'package.untrusted-key':
+      return 'Do not import it until the reader has told you why their key changed (another workstation needs a new study package).';
+    case 'package.stale':
+      return 'A newer answer file from this reader has been merged already: nothing is missing.';
+    case 'package.wrong-study':
+      return 'Import it on the workstation that holds that study.';
+    default:
+      return null;
+  }
+}
+
 /**
  * The reader key to confirm before an import can go on: a 'package.untrusted-key' refusal for a
  * reader with no key registered yet (with the reader's name where main gives it). A key that differs
