@@ -4,7 +4,17 @@
 // marks scored at once. A reader reaches only studies assigned to them; anything else is
 // "not found", whether it exists or not.
 import type { Database } from 'better-sqlite3';
-import type { AnswerValue, DisplayState, KeyMap, ReadingWorklist, RoiScores, Timings, TrialView, TrialSummary } from '../../../app/study';
+import type {
+  AnswerValue,
+  DisplayState,
+  KeyMap,
+  ReadingWorklist,
+  Roi,
+  RoiScores,
+  Timings,
+  TrialView,
+  TrialSummary,
+} from '../../../app/study';
 import { VerdictError } from '../../../app/errors';
 import type { ExplanationService } from '../explain/explain-service';
 import type { ImagingService } from '../imaging/imaging-service';
@@ -13,9 +23,9 @@ import { answerContentSha256, appendEvent, type AnswerRowContent } from '../db/e
 import { keymapOf, setKeymap } from './keymap';
 import { unitLabel } from '../../../app/nodule-choice';
 import { imageSize } from './reader-case';
-import { isicTruth, lidcTruth, scoreRoi } from '../cases/roi-scoring';
+import { maskTruthOf, roiAnswerScores } from './answer-scores';
 import { answerOf, assignmentOf, latestAnswerRows, studyContext, type AssignmentRow, type StudyContext, type TrialRow } from './study-rows';
-import { shownCase, shownMap, shownPrediction, shownStimuli, stimuliShown, type DisplayDeps } from './trial-display';
+import { shownCase, shownPrediction, shownStimuli, stimuliShown, type DisplayDeps } from './trial-display';
 import { packagedTrial } from './packaged-trial';
 import { seenExplanations } from './seen-explanations';
 import { questionsFor } from './trial-plan';
@@ -193,22 +203,8 @@ export class ReadingService {
   }
 
   async #score(trial: TrialRow, a: AnswerInput, imageId: number | null, image: { width: number; height: number }): Promise<RoiScores> {
-    const roi = a.value as Extract<AnswerValue, { shape: string }>;
-    const heatmap = trial.kind === 'stimulus' ? shownMap(this.#db, trial.id) : null;
-    if (trial.nodule_id !== null) {
-      const placed = heatmap?.placement.kind === 'ct-slice' ? heatmap.placement.sliceIndex : null;
-      const nodule = this.#db.prepare('SELECT largest_slice FROM nodule WHERE id = ?').get(trial.nodule_id) as { largest_slice: number };
-      const sliceIndex = roi.sliceIndex ?? a.displayState.sliceIndex ?? placed ?? nodule.largest_slice;
-      return scoreRoi({
-        roi,
-        image,
-        sliceIndex,
-        heatmap,
-        truth: lidcTruth(this.#db, trial.nodule_id, sliceIndex, image.width, image.height),
-      });
-    }
-    const truth = imageId === null ? null : await isicTruth(this.#db, this.#imaging, imageId);
-    return scoreRoi({ roi, image, sliceIndex: null, heatmap, truth });
+    const mask = await maskTruthOf(this.#db, this.#imaging, trial, imageId);
+    return roiAnswerScores(this.#db, trial, a.value as Roi, a.displayState, image, mask);
   }
 
   #reading(readerId: number, studyId: number): { ctx: StudyContext; assignment: AssignmentRow } {
