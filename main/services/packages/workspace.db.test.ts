@@ -11,9 +11,9 @@ import type { CallContext } from '../../../app/api/endpoint';
 import type { AnswerValue, BlindedStimulus, TrialView } from '../../../app/study';
 import { createVerdict } from '../../verdict';
 import { silentLog } from '../../log';
-import { call, refusal, type TestVerdict } from '../../../tests/support/study-fixture';
+import { call, ISIC_QUESTIONS, refusal, type TestVerdict } from '../../../tests/support/study-fixture';
 import { tempDir } from '../../../tests/support/data';
-import { packagedStudies, type PackagedStudies, type PackagedStudy } from '../../../tests/support/packaged-studies';
+import { ISIC_PACKAGED, packagedStudies, type PackagedStudies, type PackagedStudy } from '../../../tests/support/packaged-studies';
 import { readPackage } from './package-archive';
 import { openStudyPackage, workspaceDbPath, type OpenedWorkspace } from './workspace';
 
@@ -109,6 +109,50 @@ describe('a reader workspace', () => {
       ).toBe(0);
     });
   }
+
+  it("a self-explaining model's detail travels too: an attribute's reading, a prototype's exemplar patches", async () => {
+    const models = await call(s.v, s.admin, 'models.list', {});
+    const protofm = models.find((m) => m.packId === 'isic-protofm')!.id;
+    const caseId = (await call(s.v, s.admin, 'cases.list', {})).find((c) => c.label === 'Derm-001')!.id;
+    const sheet = await call(s.v, s.admin, 'explain.prototypes', { modelId: protofm, caseId, count: 1 });
+    const protocol = {
+      ...ISIC_PACKAGED,
+      id: 'self-explaining',
+      cases: { labels: ['Derm-001'] },
+      conditions: [
+        { id: 'explicd-border', model: 'isic-explicd', method: 'attribute-map' as const, target: 'border' },
+        { id: 'protofm-unit', model: 'isic-protofm', method: 'prototype-map' as const, target: sheet.rows[0].name },
+      ],
+      phases: ['ai-explanation' as const],
+      comparisons: [],
+      questions: ISIC_QUESTIONS,
+      repeats: { count: 0 },
+    };
+    const saved = await call(s.v, s.admin, 'protocols.save', { protocol });
+    const studyId = (await call(s.v, s.admin, 'studies.create', { protocolRowId: saved.rowId, name: 'Self-explaining' })).id;
+    await s.v.studies.prepared(studyId);
+    await call(s.v, s.admin, 'studies.assign', { studyId, readerId: s.reader.id });
+    const made = await s.makePackage(studyId, 'self-explaining.verdict');
+    // Blind as the others (study-package.db.test.ts): exemplar patches and readings name no pack, method or condition.
+    const names = [
+      ...protocol.conditions.flatMap((c) => [c.id, c.model, c.method]),
+      ...models.filter((m) => m.packId.startsWith('isic-')).map((m) => m.name),
+    ];
+    expect(names.filter((n) => readFileSync(made.file).includes(n))).toEqual([]);
+    const { caller, w } = await workspace({ studyId, made });
+    const kinds: string[] = [];
+    for (const position of [0, 1]) {
+      const there = await call(w, caller, 'reading.trial', { studyId, position });
+      const here = await call(s.v, s.reader.caller, 'reading.trial', { studyId, position });
+      const detail = there.stimuli[0].detail!;
+      kinds.push(detail.kind);
+      const exemplars = (t: TrialView) =>
+        t.stimuli[0].detail?.kind === 'prototype' ? t.stimuli[0].detail.exemplars.map((e) => Buffer.from(e.png).toString('base64')) : [];
+      expect(exemplars(there)).toEqual(exemplars(here));
+      expect(comparable(there)).toEqual(comparable(here));
+    }
+    expect(kinds.sort()).toEqual(['attribute', 'prototype']);
+  });
 
   it('serves the same pixels: a dermoscopic image as RGBA, a CT slice as HU', async () => {
     const [isic, ct] = workspaces;
