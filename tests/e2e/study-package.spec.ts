@@ -174,6 +174,8 @@ test('a study package read at another site: made, opened, read, answered, sent b
     await screenshot(rp, 'study-package-trial');
     await rp.getByTestId('to-worklist').click();
     await expect(worklist).toHaveAttribute('data-done', '1');
+    await expect(worklist.getByTestId('send-answers-hint')).toBeVisible();
+    await screenshot(rp, 'study-package-worklist');
 
     // Send answers…: the file, how many answers, and the reader's own key.
     await rp.getByTestId('send-answers-open').click();
