@@ -51,7 +51,7 @@ export class AppState {
     this.#unsubscribe = [
       api.on('menu.command', ({ command, path }) => {
         if (command === 'import-folder') this.openImport(path);
-        else if (command === 'open-package') this.openPackage.show(path);
+        else if (command === 'open-package') this.openPackage.show(path, this.session.hasAdmin);
         else this.errors.info(`“${command}” is not available in this version yet.`);
       }),
       api.on('study.changed', () => {

@@ -17,6 +17,8 @@ export class OpenPackageState {
   refusal = $state.raw<Refusal | null>(null);
   opened = $state.raw<WorkspaceOpened | null>(null);
   canBrowse = $state(false);
+  /** This workstation has a coordinator account: opening a package switches it away from the coordinator's studies. */
+  coordinatorHere = $state(false);
   readonly #api: ApiClient;
 
   constructor(api: ApiClient) {
@@ -33,10 +35,11 @@ export class OpenPackageState {
   }
 
   /** Opens the dialog, with the file already chosen where the menu chose it. */
-  show(path?: string): void {
+  show(path?: string, coordinatorHere = false): void {
     if (this.busy) return;
     this.#clear();
     if (path) this.path = path;
+    this.coordinatorHere = coordinatorHere;
     this.shown = true;
   }
 
