@@ -5,7 +5,7 @@
 // Appends happen inside the caller's transaction, so an event commits with what it records.
 // The log's head is also kept outside the database (event-head.ts), so a log cut short — a
 // deleted WAL — is reported, not taken for a shorter intact log.
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { basename } from 'node:path';
 import type { IntegrityReport } from '../../../app/study';
 import { canonicalJson, sha256Of } from './canonical-json';
@@ -34,17 +34,30 @@ type EventRow = { id: number; at: string; kind: string; payload_json: string; pr
 export const eventHash = (prevHash: string, at: string, kind: string, payload: unknown): string =>
   sha256Of(`${prevHash}\n${canonicalJson([at, kind, payload])}`);
 
+// Prepared once per connection: a merge appends an event per answer, thousands in one transaction.
+const appendStatements = new WeakMap<Database, { last: Statement; insert: Statement }>();
+function appendStatementsOf(db: Database) {
+  let s = appendStatements.get(db);
+  if (!s)
+    appendStatements.set(
+      db,
+      (s = {
+        last: db.prepare('SELECT hash FROM event ORDER BY id DESC LIMIT 1'),
+        insert: db.prepare('INSERT INTO event (at, kind, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?)'),
+      }),
+    );
+  return s;
+}
+
 /** Appends one event; call inside the transaction that makes the change it records. */
 export function appendEvent(db: Database, kind: EventKind, payload: Record<string, unknown>, at: string): number {
   checkWriteAhead(db);
-  const last = db.prepare('SELECT hash FROM event ORDER BY id DESC LIMIT 1').get() as { hash: string } | undefined;
+  const statements = appendStatementsOf(db);
+  const last = statements.last.get() as { hash: string } | undefined;
   const prev = last?.hash ?? GENESIS_HASH;
   const payloadJson = canonicalJson(payload);
   const hash = eventHash(prev, at, kind, JSON.parse(payloadJson));
-  const id = Number(
-    db.prepare('INSERT INTO event (at, kind, payload_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?)').run(at, kind, payloadJson, prev, hash)
-      .lastInsertRowid,
-  );
+  const id = Number(statements.insert.run(at, kind, payloadJson, prev, hash).lastInsertRowid);
   scheduleHeadWrite(db);
   return id;
 }
