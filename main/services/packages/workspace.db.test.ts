@@ -204,6 +204,14 @@ describe('a reader workspace', () => {
       code: 'package.wrong-study',
       message: expect.stringContaining('already holds another package'),
     });
+    // A folder in the way that is no workspace is left as it is.
+    const blocked = dirname(workspaceDbPath(tempDir('verdict-reader-'), ctUuid));
+    mkdirSync(blocked, { recursive: true });
+    writeFileSync(join(blocked, 'notes.txt'), 'mine');
+    await expect(
+      openStudyPackage({ file: s.ct.made.file, dataDir: dirname(dirname(blocked)), passphrase: PASS, now: () => new Date() }),
+    ).rejects.toMatchObject({ code: 'package.wrong-database' });
+    expect(readdirSync(blocked)).toEqual(['notes.txt']);
   });
 
   it('a package with one image byte flipped is refused, naming the image, and leaves no workspace', async () => {

@@ -8,7 +8,7 @@
 // nothing, and a workspace never takes a second package.
 import Sqlite from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { VerdictError } from '../../../app/errors';
 import { migrationsDir } from '../../paths';
@@ -64,7 +64,18 @@ export async function openStudyPackage(a: OpenStudyPackageRequest): Promise<Open
     } finally {
       ws.db.close();
     }
-    if (existsSync(finalDir)) rmSync(finalDir, { recursive: true }); // a folder without a database: nothing was opened there
+    if (existsSync(finalDir)) {
+      // A folder without a database: never opened there, but what it holds is not ours to delete.
+      if (readdirSync(finalDir).length > 0)
+        throw new VerdictError(
+          'package.wrong-database',
+          `${finalDir} exists but holds no workspace database; move it away to open the package.`,
+          {
+            file: pkg.file,
+          },
+        );
+      rmdirSync(finalDir);
+    }
     renameSync(temp, finalDir);
   } catch (e) {
     rmSync(temp, { recursive: true, force: true });
