@@ -5,6 +5,7 @@ import { formatDicomBench, runDicomBenchmark } from './dicom-volume';
 import { formatFirstSlice, runFirstSliceBenchmark } from './first-slice';
 import { runExportBenchmark } from './export-csv';
 import { runLimaBenchmark } from './lima';
+import { runPackageBenchmark } from './packages';
 import { benchThreads, runRealSizeBenchmark } from './real-size';
 
 // `npm run bench -- vit-real` (or BENCH_ONLY=vit-real): only the real-size rows (issue 15 §4).
@@ -14,6 +15,11 @@ if (only === 'vit-real') {
     `== Real sizes (BENCH_THREADS=${benchThreads()}): ViT-S/8 @224, ViT-B/16 @224 and the demo CNN against torch at equal threads`,
   );
   await runRealSizeBenchmark();
+  process.exit(0);
+}
+if (only === 'packages') {
+  console.log('== Packages: 50 ISIC cases × 3 conditions (goals ≤ 50 MB, opened ≤ 5 s); merging 20 readers × 1,000 answers (goal ≤ 2 s)');
+  console.log((await runPackageBenchmark()).join('\n'));
   process.exit(0);
 }
 
@@ -27,6 +33,8 @@ console.log('\n== Export: long CSV of a study with 100,000 answers (goal: ≤ 1 
 console.log((await runExportBenchmark()).join('\n'));
 console.log('\n== LiMA: forward passes per image, naive vs official bidirectional vs ours (goal: ≤ 0.6× official at equal insertion AUC)');
 console.log((await runLimaBenchmark()).join('\n'));
+console.log('\n== Packages: 50 ISIC cases × 3 conditions (goals ≤ 50 MB, opened ≤ 5 s); merging 20 readers × 1,000 answers (goal ≤ 2 s)');
+console.log((await runPackageBenchmark()).join('\n'));
 console.log(
   `\n== Real sizes (BENCH_THREADS=${benchThreads()}): ViT-S/8 @224, ViT-B/16 @224 and the demo CNN against torch at equal threads`,
 );
