@@ -65,6 +65,8 @@ function valueFor(q: TrialView['questions'][number], position: number, seed: num
     case 'likert':
       return q.min + (k % (q.max - q.min + 1));
     case 'roi':
+      if (q.shape === 'click') return { shape: 'click', x: 40 + (k % 9) * 10, y: 60 + (k % 4) * 15 };
+      if (q.shape === 'freehand') return { shape: 'freehand', points: [30, 30, 120 + (k % 5) * 8, 40, 90, 130] };
       return { shape: 'box', x0: 20 + (k % 7) * 10, y0: 30, x1: 110 + (k % 5) * 12, y1: 140 };
     case 'yes-no':
       return k % 2 === 0;

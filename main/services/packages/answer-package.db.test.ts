@@ -13,7 +13,8 @@ import { silentLog } from '../../log';
 import { createVerdict } from '../../verdict';
 import { verifyEventLog } from '../db/event-log';
 import { tempDir } from '../../../tests/support/data';
-import { call, DERM_LABELS, DIAGNOSIS_QUESTION, isicProtocol, signedIn } from '../../../tests/support/study-fixture';
+import type { ProtocolInput } from '../../../app/protocol';
+import { call, ctProtocol, DERM_LABELS, DIAGNOSIS_QUESTION, isicProtocol, PASS, signedIn } from '../../../tests/support/study-fixture';
 import { clock, copySite, now, readTrials, siteVerdict, type SiteVerdict } from '../../../tests/support/two-sites';
 import { createAnswerPackage, type LogRow, type PackagedAnswer, type VisitRow } from './answer-package';
 import { mergeAnswerPackage } from './merge-answers';
@@ -25,14 +26,68 @@ import { openStudyPackage } from './workspace';
 const READER_PASS = 'a passphrase of my own';
 let coordinator: SiteVerdict;
 let single: SiteVerdict;
-let workspace: SiteVerdict;
 let readerDir: string;
-let studyId: number;
 let awayId: number;
-let made: ReturnType<typeof createAnswerPackage>;
-let pkg: OpenedPackage;
+/** One study read at another site: its workspace and the answer package written there. */
+type Remote = { studyId: number; workspace: SiteVerdict; made: ReturnType<typeof createAnswerPackage>; pkg: OpenedPackage };
+const remote: Record<'isic' | 'ct', Remote> = {} as never;
 
-const part = <T>(name: string): T => JSON.parse(pkg.parts.get(name)!.toString('utf8')) as T;
+const part = <T>(r: Remote, name: string): T => JSON.parse(r.pkg.parts.get(name)!.toString('utf8')) as T;
+
+const ISIC: ProtocolInput = isicProtocol({
+  cases: { labels: DERM_LABELS.slice(0, 3) },
+  conditions: [
+    { id: 'cdam-mel', model: 'test-vit-isic', method: 'cdam', target: 'MEL' },
+    { id: 'attention', model: 'test-vit-isic', method: 'attention', target: 'attention' },
+  ],
+  phases: ['unaided', 'ai', 'ai-explanation'],
+  lockEarlierPhases: false,
+  questions: [
+    { ...DIAGNOSIS_QUESTION, truth: 'diagnosis' },
+    { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Localisation' },
+    { id: 'evidence', level: 'stimulus', type: 'roi', shape: 'box', required: false, prompt: 'Mark the evidence' },
+  ],
+});
+// CT-001's nodules, marks scored against the LIDC readers' contours on their slice.
+const CT: ProtocolInput = ctProtocol({
+  phases: ['unaided', 'ai', 'ai-explanation'],
+  lockEarlierPhases: false,
+  questions: [
+    { id: 'malignancy', level: 'case', type: 'likert', prompt: 'Malignancy', truth: 'malignancy' },
+    { id: 'where', level: 'case', type: 'roi', shape: 'click', phases: ['unaided'], prompt: 'Click the nodule' },
+    { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Localisation' },
+    { id: 'evidence', level: 'stimulus', type: 'roi', shape: 'freehand', required: false, prompt: 'Outline the evidence' },
+  ],
+});
+
+/** The study's package made for Dr Away, opened in their data folder and read there (and the same reading on the single machine). */
+async function readRemotely(studyId: number, name: string, seed: number): Promise<Remote> {
+  const studyPackage = await createStudyPackage(
+    { db: coordinator.study.db, explain: coordinator.explain, dataDir: coordinator.dataDir, appVersion: '0.1.0', now },
+    { studyId, readerId: awayId, site: 'Hospital B', out: join(tempDir('verdict-study-package-'), `${name}.verdict`) },
+  );
+  const opened = await openStudyPackage({ file: studyPackage.file, dataDir: readerDir, passphrase: READER_PASS, now });
+  const workspace = Object.assign(createVerdict({ dbPath: opened.dbPath, host: 'cli', log: silentLog, now }), {
+    dbPath: opened.dbPath,
+    dataDir: readerDir,
+  });
+  const caller = workspace.newCaller();
+  await call(workspace, caller, 'session.signIn', { readerId: awayId, passphrase: READER_PASS });
+  const total = (await call(workspace, caller, 'reading.worklist', { studyId })).total;
+  await readTrials(workspace, caller, studyId, 0, total, seed);
+  const here = single.newCaller();
+  await call(single, here, 'session.signIn', { readerId: awayId, passphrase: PASS });
+  await readTrials(single, here, studyId, 0, total, seed);
+  clock.at += 60_000;
+  const made = createAnswerPackage({
+    db: workspace.study.db,
+    dataDir: readerDir,
+    out: join(tempDir('verdict-answers-'), `${name}-answers.verdict`),
+    appVersion: '0.1.0',
+    now,
+  });
+  return { studyId, workspace, made, pkg: readPackage(made.file, 'answers') };
+}
 
 beforeAll(async () => {
   clock.at = Date.parse('2026-12-02T09:00:00.000Z');
@@ -41,64 +96,31 @@ beforeAll(async () => {
   if (report.status !== 'done') throw new Error(`demo import ${report.status}`);
   const { admin, readers } = await signedIn(coordinator, ['Dr Away']);
   awayId = readers[0].id;
-  const protocol = isicProtocol({
-    cases: { labels: DERM_LABELS.slice(0, 3) },
-    conditions: [
-      { id: 'cdam-mel', model: 'test-vit-isic', method: 'cdam', target: 'MEL' },
-      { id: 'attention', model: 'test-vit-isic', method: 'attention', target: 'attention' },
-    ],
-    phases: ['unaided', 'ai', 'ai-explanation'],
-    lockEarlierPhases: false,
-    questions: [
-      { ...DIAGNOSIS_QUESTION, truth: 'diagnosis' },
-      { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Localisation' },
-      { id: 'evidence', level: 'stimulus', type: 'roi', shape: 'box', required: false, prompt: 'Mark the evidence' },
-    ],
-  });
-  const saved = await call(coordinator, admin, 'protocols.save', { protocol });
-  studyId = (await call(coordinator, admin, 'studies.create', { protocolRowId: saved.rowId, name: 'Away reading' })).id;
-  await coordinator.studies.prepared(studyId);
-  await call(coordinator, admin, 'studies.assign', { studyId, readerId: awayId });
+  const ids: number[] = [];
+  for (const [protocol, name] of [
+    [ISIC, 'Skin read away'],
+    [CT, 'Lungs read away'],
+  ] as const) {
+    const saved = await call(coordinator, admin, 'protocols.save', { protocol });
+    const studyId = (await call(coordinator, admin, 'studies.create', { protocolRowId: saved.rowId, name })).id;
+    await coordinator.studies.prepared(studyId);
+    await call(coordinator, admin, 'studies.assign', { studyId, readerId: awayId });
+    ids.push(studyId);
+  }
   single = await copySite(coordinator);
-  const studyPackage = await createStudyPackage(
-    { db: coordinator.study.db, explain: coordinator.explain, dataDir: coordinator.dataDir, appVersion: '0.1.0', now },
-    { studyId, readerId: awayId, site: 'Hospital B', out: join(tempDir('verdict-study-package-'), 'study.verdict') },
-  );
   readerDir = tempDir('verdict-reader-');
-  const opened = await openStudyPackage({ file: studyPackage.file, dataDir: readerDir, passphrase: READER_PASS, now });
-  workspace = Object.assign(createVerdict({ dbPath: opened.dbPath, host: 'cli', log: silentLog, now }), {
-    dbPath: opened.dbPath,
-    dataDir: readerDir,
-  });
-  const caller = workspace.newCaller();
-  await call(workspace, caller, 'session.signIn', { readerId: awayId, passphrase: READER_PASS });
-  const total = (await call(workspace, caller, 'reading.worklist', { studyId })).total;
-  await readTrials(workspace, caller, studyId, 0, total, 3);
-  const here = single.newCaller();
-  await call(single, here, 'session.signIn', { readerId: awayId, passphrase: 'correct horse battery' });
-  await readTrials(single, here, studyId, 0, total, 3);
-  clock.at += 60_000;
-  made = createAnswerPackage({
-    db: workspace.study.db,
-    dataDir: readerDir,
-    out: join(tempDir('verdict-answers-'), 'answers.verdict'),
-    appVersion: '0.1.0',
-    now,
-  });
-  pkg = readPackage(made.file, 'answers');
+  remote.isic = await readRemotely(ids[0], 'isic', 3);
+  remote.ct = await readRemotely(ids[1], 'ct', 4);
 }, 300_000);
-afterAll(() => [coordinator, single, workspace].forEach((v) => v.close()));
+afterAll(() => [coordinator, single, remote.isic?.workspace, remote.ct?.workspace].forEach((v) => v?.close()));
 
 describe('an answer package', () => {
   it('is signed by the reader key and names the study, its protocol version and the reader', () => {
     const key = signingKey(readerDir, 'reader');
+    const { studyId, made, pkg } = remote.isic;
     const study = coordinator.study.db
       .prepare('SELECT s.uuid, s.name, p.sha256 FROM study s JOIN protocol p ON p.id = s.protocol_row_id WHERE s.id = ?')
-      .get(studyId) as {
-      uuid: string;
-      name: string;
-      sha256: string;
-    };
+      .get(studyId) as { uuid: string; name: string; sha256: string };
     expect(pkg.manifest).toMatchObject({
       kind: 'answers',
       study: { uuid: study.uuid, name: study.name, protocolSha256: study.sha256 },
@@ -111,64 +133,68 @@ describe('an answer package', () => {
   });
 
   it("holds every answer version, every first opening and the workspace's whole log, ending with 'answers.exported'", () => {
-    const db = workspace.study.db;
-    const answers = part<PackagedAnswer[]>('answers.json');
+    const r = remote.isic;
+    const db = r.workspace.study.db;
+    const answers = part<PackagedAnswer[]>(r, 'answers.json');
     expect(answers).toEqual(db.prepare('SELECT * FROM answer ORDER BY id').all());
-    expect(made.answers).toBe(answers.length);
+    expect(r.made.answers).toBe(answers.length);
     expect(answers.some((a) => a.supersedes !== null)).toBe(true);
     // A workspace has no truth: its evidence marks are unscored until the merge.
     expect(answers.some((a) => a.question_id === 'evidence')).toBe(true);
     expect(answers.every((a) => a.scores_json === null)).toBe(true);
-    expect(part<VisitRow[]>('visits.json')).toEqual(
+    expect(part<VisitRow[]>(r, 'visits.json')).toEqual(
       db.prepare('SELECT trial_id, first_opened_at FROM trial_visit ORDER BY trial_id').all(),
     );
-    const log = part<LogRow[]>('log.json');
+    const log = part<LogRow[]>(r, 'log.json');
     expect(log).toEqual(db.prepare('SELECT id, at, kind, payload_json, prev_hash, hash FROM event ORDER BY id').all());
     expect(log[log.length - 1]).toMatchObject({ kind: 'answers.exported' });
     expect(JSON.parse(log[log.length - 1].payload_json)).toMatchObject({
       answers: answers.length,
       readerId: awayId,
-      file: 'answers.verdict',
+      file: 'isic-answers.verdict',
     });
     expect(log.map((e) => e.kind)).toContain('package.opened');
     expect(verifyEventLog(db)).toMatchObject({ ok: true });
   });
 
-  it("merges into the coordinator's study as the same reading at the coordinator's workstation", async () => {
-    const merged = await mergeAnswerPackage({
-      db: coordinator.study.db,
-      explain: coordinator.explain,
-      imaging: coordinator.imaging,
-      now,
-      file: made.file,
-      trust: signingKey(readerDir, 'reader').fingerprint,
+  for (const which of ['isic', 'ct'] as const)
+    it(`${which}: merges into the coordinator's study as the same reading at the coordinator's workstation`, async () => {
+      const { studyId, made } = remote[which];
+      const merged = await mergeAnswerPackage({
+        db: coordinator.study.db,
+        explain: coordinator.explain,
+        imaging: coordinator.imaging,
+        now,
+        file: made.file,
+        trust: signingKey(readerDir, 'reader').fingerprint,
+      });
+      expect(merged).toMatchObject({ readerName: 'Dr Away', site: 'Hospital B', added: made.answers, alreadyMerged: false });
+      const csv = (v: SiteVerdict) => {
+        const [header, ...rows] = v.exports.build(studyId, 'csv').content.split('\r\n');
+        const at = header.split(',').indexOf('reader_site');
+        const drop = (l: string) =>
+          l
+            .split(',')
+            .filter((_, i) => i !== at)
+            .join(',');
+        return { header: drop(header), rows: rows.map(drop), sites: rows.filter(Boolean).map((l) => l.split(',')[at]) };
+      };
+      const there = csv(coordinator);
+      const here = csv(single);
+      expect(there.sites.every((s) => s === 'Hospital B')).toBe(true);
+      expect(here.sites.every((s) => s === '')).toBe(true);
+      expect(there.rows.length).toBeGreaterThan(5);
+      expect(there).toEqual({ ...here, sites: there.sites });
+      // The marks were scored at the merge (a workspace cannot): against the map shown, and the truth held here.
+      const records = parse(coordinator.exports.build(studyId, 'csv').content, { columns: true }) as Record<string, string>[];
+      const marks = records.filter((r) => r.question_id === 'evidence' && r.roi_shape !== '');
+      expect(marks.length).toBeGreaterThan(0);
+      expect(marks.every((r) => r.roi_heatmap_pointing_hit !== '')).toBe(true);
+      if (which === 'ct') expect(records.filter((r) => r.question_id === 'where').every((r) => r.roi_truth_against !== '')).toBe(true);
+      const results = (v: SiteVerdict) => ({ ...v.results.of(studyId), computedAt: null });
+      expect(results(coordinator)).toEqual(results(single));
+      expect(verifyEventLog(coordinator.study.db)).toMatchObject({ ok: true });
     });
-    expect(merged).toMatchObject({ readerName: 'Dr Away', site: 'Hospital B', added: made.answers, alreadyMerged: false });
-    const csv = (v: SiteVerdict) => {
-      const [header, ...rows] = v.exports.build(studyId, 'csv').content.split('\r\n');
-      const at = header.split(',').indexOf('reader_site');
-      const drop = (l: string) =>
-        l
-          .split(',')
-          .filter((_, i) => i !== at)
-          .join(',');
-      return { header: drop(header), rows: rows.map(drop), sites: rows.filter(Boolean).map((l) => l.split(',')[at]) };
-    };
-    const there = csv(coordinator);
-    const here = csv(single);
-    expect(there.sites.every((s) => s === 'Hospital B')).toBe(true);
-    expect(here.sites.every((s) => s === '')).toBe(true);
-    expect(there.rows.length).toBeGreaterThan(20);
-    expect(there).toEqual({ ...here, sites: there.sites });
-    // The marks were scored at the merge: the CSV holds their hits against the shown map.
-    const records = parse(coordinator.exports.build(studyId, 'csv').content, { columns: true }) as Record<string, string>[];
-    const marks = records.filter((r) => r.roi_shape === 'box');
-    expect(marks.length).toBeGreaterThan(0);
-    expect(marks.every((r) => r.roi_heatmap_pointing_hit !== '')).toBe(true);
-    const results = (v: SiteVerdict) => ({ ...v.results.of(studyId), computedAt: null });
-    expect(results(coordinator)).toEqual(results(single));
-    expect(verifyEventLog(coordinator.study.db)).toMatchObject({ ok: true });
-  });
 
   it("is refused in a coordinator's database, which is not a workspace", () => {
     expect(() =>

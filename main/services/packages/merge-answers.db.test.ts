@@ -297,6 +297,18 @@ describe('merging answer packages', () => {
     expect(e.message).toMatch(/answer \d+ differs from what its event \d+ in log.json recorded/);
   });
 
+  it('refuses a part whose rows are not what a workspace writes, naming the part, the row and the column', async () => {
+    const e = await merge(
+      resigned(packages[1], (_, parts) => {
+        const answers = json<Record<string, unknown>[]>(parts, 'answers.json');
+        answers[2].created_at = 'yesterday';
+        put(parts, 'answers.json', answers);
+      }),
+    ).catch((x) => x);
+    expect(e).toMatchObject({ code: 'package.invalid', detail: { part: 'answers.json' } });
+    expect(e.message).toContain('answers.json: row 2: created_at is not a UTC time as Verdict writes it');
+  });
+
   it('refuses a log whose events were reordered, even re-signed by the reader', async () => {
     const e = await merge(
       resigned(packages[1], (_, parts) => {

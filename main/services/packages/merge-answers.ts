@@ -202,10 +202,12 @@ function checkNewAnswers(
   answers: PackagedAnswer[],
   refuse: RefuseFn,
 ): CheckedAnswer[] {
-  const cases = new Map<number, ReturnType<typeof readerCase>>();
+  // Per reading unit: a reader's trials show each case several times (phases, conditions).
+  const cases = new Map<string, ReturnType<typeof readerCase>>();
   const caseOf = (t: TrialRow) => {
-    let c = cases.get(t.id);
-    if (!c) cases.set(t.id, (c = readerCase(db, t.case_id, t.nodule_id)));
+    const key = `${t.case_id}|${t.nodule_id}`;
+    let c = cases.get(key);
+    if (!c) cases.set(key, (c = readerCase(db, t.case_id, t.nodule_id)));
     return c;
   };
   return [...answers]
