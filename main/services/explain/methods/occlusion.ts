@@ -12,7 +12,7 @@
 import { VerdictError } from '../../../../app/errors';
 import { descriptor } from '../../../../app/methods';
 import { checkCancelled } from '../job-queue';
-import { SCORE_BATCH, targetScorer } from '../metrics/model-scorers';
+import { targetScorer } from '../metrics/model-scorers';
 import type { MethodDefinition } from './types';
 
 /** Where windows of `window` pixels start along an axis of `size`, `stride` apart. */
@@ -45,11 +45,11 @@ export const occlusion: MethodDefinition = {
     const f0 = (await scorer.score(image, 1))[0];
     const sum = new Float64Array(plane);
     const count = new Float64Array(plane);
-    const images = new Float32Array(SCORE_BATCH * size);
+    const images = new Float32Array(scorer.batch * size);
     const total = windows.length;
     for (let done = 0; done < total;) {
       checkCancelled(signal, 'Occlusion');
-      const b = Math.min(SCORE_BATCH, total - done);
+      const b = Math.min(scorer.batch, total - done);
       for (let i = 0; i < b; i++) {
         const [y0, x0] = windows[done + i];
         images.set(image, i * size);

@@ -21,7 +21,7 @@ import { descriptor } from '../../../../app/methods';
 import { mulberry32 } from '../../../../app/mulberry32';
 import { targetsOf } from '../../models/manifest';
 import { checkCancelled } from '../job-queue';
-import { SCORE_BATCH, targetScorer } from '../metrics/model-scorers';
+import { targetScorer } from '../metrics/model-scorers';
 import type { MethodDefinition, MethodRun } from './types';
 
 /** The generator's seed for one map: the first 32 bits of SHA-256 over the case, nodule, target and seed; the seed alone without a subject. */
@@ -100,11 +100,11 @@ export const rise: MethodDefinition = {
     const scorer = targetScorer(model, manifest, target.index, 'probability');
     const plane = H * W;
     const sal = new Float64Array(plane);
-    const masks = new Float32Array(SCORE_BATCH * plane);
-    const images = new Float32Array(SCORE_BATCH * C * plane);
+    const masks = new Float32Array(scorer.batch * plane);
+    const images = new Float32Array(scorer.batch * C * plane);
     for (let done = 0; done < n;) {
       checkCancelled(signal, 'RISE');
-      const b = Math.min(SCORE_BATCH, n - done);
+      const b = Math.min(scorer.batch, n - done);
       for (let i = 0; i < b; i++) {
         const m = masks.subarray(i * plane, (i + 1) * plane);
         next(m);
