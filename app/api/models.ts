@@ -31,6 +31,11 @@ export const modelEndpoints = {
         outputKind: z.enum(['logits', 'probabilities']).optional(),
         intendedUse: z.string().max(2000).optional(),
         training: z.string().max(2000).optional(),
+        /** CAM / Grad-CAM: the graph's last convolutional feature-map output and its GAP + linear head's JSON file. */
+        cam: z
+          .object({ features: z.string().min(1).max(200), head: z.string().min(1).max(4096) })
+          .strict()
+          .optional(),
       })
       .strict(),
   ),

@@ -137,3 +137,46 @@ test('the coordinator adds an ONNX classifier through the pack form; a class lis
   await expect(page.getByTestId('models-table').locator('tr[data-pack-id="e2e-cnn"]')).toContainText('dermoscopy');
   await screenshot(page, 'models-view-onnx');
 });
+
+test('the coordinator adds a CNN with its CAM fields through the pack form: it offers CAM and Grad-CAM; one field alone is refused naming the other', async ({
+  page,
+  host,
+  api,
+}) => {
+  test.setTimeout(180_000);
+  const pack = join(repoRoot, 'models/isic-cnn/pack');
+  await page.goto(host.url);
+  await page.getByTestId('view-study').click();
+  await page.getByTestId('admin-tab-models').click();
+
+  await page.getByTestId('onnx-path').fill(join(pack, 'model.onnx'));
+  await page.getByTestId('onnx-input').fill('128');
+  await page.getByTestId('onnx-labels').fill(['MEL', 'NV', 'BCC', 'AKIEC', 'BKL', 'DF', 'VASC'].join('\n'));
+  await page.getByTestId('onnx-id').fill('e2e-cam-cnn');
+  await page.getByTestId('onnx-name').fill('E2E CAM CNN');
+  await page.getByTestId('onnx-cam-features').fill('features');
+  await page.getByTestId('onnx-add').click();
+  const refusal = page.getByTestId('onnx-refusal');
+  await expect(refusal).toContainText('CAM head file:');
+
+  // A feature-map output the graph lacks: main's refusal names the field too.
+  await page.getByTestId('onnx-cam-features').fill('pool5');
+  await page.getByTestId('onnx-cam-head').fill(join(pack, 'cam-head.json'));
+  await page.getByTestId('onnx-add').click();
+  await expect(refusal).toHaveAttribute('data-code', 'model.bad-shape');
+  await expect(refusal).toContainText('CAM feature-map output: model.onnx: the graph has no output "pool5"');
+
+  await page.getByTestId('onnx-cam-features').fill('features');
+  await page.getByTestId('onnx-add').click();
+  const card = page.getByTestId('model-card');
+  await expect(card).toContainText('E2E CAM CNN');
+  await expect(refusal).toHaveCount(0);
+  const methods = page.getByTestId('model-card-methods');
+  for (const label of ['CAM', 'Grad-CAM', 'LiMA', 'RISE', 'Occlusion']) await expect(methods).toContainText(label);
+  const entry = (await api.call('models.catalogue', {})).find((m) => m.packId === 'e2e-cam-cnn')!;
+  expect(entry.methods).toEqual(expect.arrayContaining(['cam', 'grad-cam']));
+  await expect(page.getByTestId('models-table').locator('tr[data-pack-id="e2e-cam-cnn"] [data-testid="model-methods"]')).toContainText(
+    'Grad-CAM',
+  );
+  expect(entry.path.startsWith(join(host.dataDir, 'model-packs'))).toBe(true);
+});

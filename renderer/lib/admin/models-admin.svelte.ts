@@ -34,6 +34,9 @@ export type OnnxForm = {
   name: string;
   intendedUse: string;
   training: string;
+  /** Optional, together: the graph's last convolutional feature-map output and its GAP + linear head's JSON file. */
+  camFeatures: string;
+  camHead: string;
 };
 
 export const emptyOnnxForm = (): OnnxForm => ({
@@ -49,6 +52,8 @@ export const emptyOnnxForm = (): OnnxForm => ({
   name: '',
   intendedUse: '',
   training: '',
+  camFeatures: '',
+  camHead: '',
 });
 
 const numbers = (text: string): number[] | null => {
@@ -71,6 +76,18 @@ export function onnxRequest(f: OnnxForm): { problem: string } | { args: ArgsOf<'
     if (std.some((x) => x <= 0)) return { problem: 'Normalisation: every std must be above 0.' };
     normalise = { mean, std };
   }
+  const features = f.camFeatures.trim();
+  const head = f.camHead.trim();
+  if (features && !head)
+    return {
+      problem:
+        'CAM head file: give the JSON file of the head’s weights ({"weight": [classes][channels], "bias": [classes]}) with the feature-map output, or leave both empty.',
+    };
+  if (head && !features)
+    return {
+      problem:
+        'CAM feature-map output: give the name of the graph’s output holding the last convolutional feature map with the head file, or leave both empty.',
+    };
   const optional = (v: string) => (v.trim() ? v.trim() : undefined);
   return {
     args: {
@@ -84,6 +101,7 @@ export function onnxRequest(f: OnnxForm): { problem: string } | { args: ArgsOf<'
       name: optional(f.name),
       intendedUse: optional(f.intendedUse),
       training: optional(f.training),
+      ...(features ? { cam: { features, head } } : {}),
     },
   };
 }

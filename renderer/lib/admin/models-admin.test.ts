@@ -52,4 +52,14 @@ describe('the Models tab', () => {
       problem: 'Normalisation: every std must be above 0.',
     });
   });
+
+  it('sends the CAM fields together, and names the missing one when only one is given', () => {
+    const f = { ...emptyOnnxForm(), onnx: '/m/model.onnx', labels: 'MEL\nNV\n' };
+    expect(onnxRequest({ ...f, camFeatures: ' features ', camHead: ' /m/head.json ' })).toMatchObject({
+      args: { cam: { features: 'features', head: '/m/head.json' } },
+    });
+    expect(onnxRequest({ ...f, camFeatures: ' ', camHead: '' })).not.toHaveProperty('args.cam');
+    expect(onnxRequest({ ...f, camFeatures: 'features' })).toMatchObject({ problem: expect.stringMatching(/^CAM head file: /) });
+    expect(onnxRequest({ ...f, camHead: '/m/head.json' })).toMatchObject({ problem: expect.stringMatching(/^CAM feature-map output: /) });
+  });
 });
