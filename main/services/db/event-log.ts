@@ -51,15 +51,30 @@ function appendStatementsOf(db: Database) {
 
 /** Appends one event; call inside the transaction that makes the change it records. */
 export function appendEvent(db: Database, kind: EventKind, payload: Record<string, unknown>, at: string): number {
+  return appendEvents(db, [{ kind, payload, at }])[0];
+}
+
+export type NewEvent = { kind: EventKind; payload: Record<string, unknown>; at: string };
+
+/**
+ * Appends events in order, inside the caller's transaction; returns their ids. One check of the
+ * write-ahead log and one read of the head for all of them: a merge appends one per answer.
+ */
+export function appendEvents(db: Database, events: readonly NewEvent[]): number[] {
+  if (events.length === 0) return [];
   checkWriteAhead(db);
   const statements = appendStatementsOf(db);
-  const last = statements.last.get() as { hash: string } | undefined;
-  const prev = last?.hash ?? GENESIS_HASH;
-  const payloadJson = canonicalJson(payload);
-  const hash = eventHash(prev, at, kind, JSON.parse(payloadJson));
-  const id = Number(statements.insert.run(at, kind, payloadJson, prev, hash).lastInsertRowid);
+  let prev = (statements.last.get() as { hash: string } | undefined)?.hash ?? GENESIS_HASH;
+  const ids = events.map(({ kind, payload, at }) => {
+    const payloadJson = canonicalJson(payload);
+    // eventHash's text, built from the payload's canonical JSON as it is (canonicalJson of it parsed again is the same text).
+    const hash = sha256Of(`${prev}\n[${JSON.stringify(at)},${JSON.stringify(kind)},${payloadJson}]`);
+    const id = Number(statements.insert.run(at, kind, payloadJson, prev, hash).lastInsertRowid);
+    prev = hash;
+    return id;
+  });
   scheduleHeadWrite(db);
-  return id;
+  return ids;
 }
 
 const APPEND_ONLY_TRIGGERS = ['answer_no_update', 'answer_no_delete', 'event_no_update', 'event_no_delete'];
