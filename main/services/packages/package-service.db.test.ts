@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verdictPerTest } from '../../../tests/support/verdict';
+import { call, PASS, refusal } from '../../../tests/support/study-fixture';
 import { canonicalFingerprint, dataFolderOf } from './package-service';
 
 const fresh = verdictPerTest();
@@ -34,5 +35,27 @@ describe('package service', () => {
     expect(v.packages.coordinatorFingerprint()).toBe(key);
     expect(v.packages.dataDir).toBe(join(v.dbPath, '..'));
     expect(() => v.packages.list(999)).toThrow(/No study with id 999/);
+  });
+
+  it("on a coordinator's workstation a reader may not open a package, import or list; anyone may ask whether it is a workspace", async () => {
+    const v = fresh();
+    const admin = v.newCaller();
+    const a = await call(v, admin, 'readers.create', { name: 'Coordinator', role: 'admin', passphrase: PASS });
+    await call(v, admin, 'session.signIn', { readerId: a.id, passphrase: PASS });
+    const r = await call(v, admin, 'readers.create', { name: 'Dr Here', role: 'reader', passphrase: PASS });
+    const reader = v.newCaller();
+    await call(v, reader, 'session.signIn', { readerId: r.id, passphrase: PASS });
+    const out = join(v.packages.dataDir, 'x.tar');
+    for (const c of [reader, v.newCaller()]) {
+      expect(await refusal(v, c, 'packages.open', { file: out, passphrase: PASS })).toMatchObject({ code: 'api.unauthorised' });
+      expect(await refusal(v, c, 'packages.import', { file: out })).toMatchObject({ code: 'api.unauthorised' });
+      expect(await refusal(v, c, 'packages.list', { studyId: 1 })).toMatchObject({ code: 'api.unauthorised' });
+      expect(await call(v, c, 'packages.workspace', {})).toBeNull();
+    }
+    expect(await refusal(v, reader, 'packages.writeAnswers', { out })).toMatchObject({ code: 'package.wrong-database' });
+    expect(await refusal(v, admin, 'packages.import', { file: out, trust: 'not a fingerprint' })).toMatchObject({
+      code: 'api.invalid-args',
+      detail: { field: 'trust' },
+    });
   });
 });
