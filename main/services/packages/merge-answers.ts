@@ -13,14 +13,14 @@
 import type { Database } from 'better-sqlite3';
 import type { DisplayState, Roi } from '../../../app/study';
 import { VerdictError } from '../../../app/errors';
-import { answerContentSha256, appendEvent, type AnswerRowContent } from '../db/event-log';
-import type { ExplanationService } from '../explain/explain-service';
+import { answerContentSha256, appendEvent, appendEvents, type AnswerRowContent, type NewEvent } from '../db/event-log';
+import type { ExplanationService, MapRequest } from '../explain/explain-service';
 import type { ImagingService } from '../imaging/imaging-service';
 import { checkAnswer } from '../study/answer-check';
 import { maskTruthOf, roiAnswerScores, type MaskTruth } from '../study/answer-scores';
 import { imageSize, readerCase } from '../study/reader-case';
 import { assignmentOf, studyContext, trialsOf, type TrialRow } from '../study/study-rows';
-import { recordShownElsewhere } from '../study/trial-display';
+import { recordShownElsewhere, type DisplayDeps } from '../study/trial-display';
 import { questionsFor } from '../study/trial-plan';
 import { checkAnswerContent, type AnswerContent } from './answer-log';
 import type { PackagedAnswer } from './answer-package';
@@ -242,13 +242,21 @@ function recordOpenedTrials(
 ): void {
   const labels = JSON.parse(labelsJson) as Record<string, string>;
   const visit = d.db.prepare('INSERT OR IGNORE INTO trial_visit (trial_id, first_opened_at) VALUES (?, ?)');
+  // A reader's trials show each prepared map several times (phases, the AI outputs beside a map): each is looked up once.
+  const maps = new Map<string, ReturnType<ExplanationService['cached']>>();
+  const cached = (req: MapRequest) => {
+    const key = JSON.stringify(req);
+    if (!maps.has(key)) maps.set(key, d.explain.cached(req));
+    return maps.get(key)!;
+  };
+  const display: DisplayDeps = { db: d.db, explain: { cached }, now: d.now };
   for (const v of content.visits) {
     const trial = trials.get(v.trial_id);
     if (!trial)
       throw refuse('package.forged', `visits.json: trial ${v.trial_id} is not one of the reader's trials`, { part: 'visits.json' });
     if (visit.run(trial.id, v.first_opened_at).changes === 0) continue;
     const shown = content.shown.get(trial.id);
-    const mapSha256 = recordShownElsewhere(d, ctx, labels, trial, shown?.at ?? v.first_opened_at);
+    const mapSha256 = recordShownElsewhere(display, ctx, labels, trial, shown?.at ?? v.first_opened_at);
     if (shown && shown.mapSha256.join() !== mapSha256.join())
       throw refuse('package.forged', `trial ${trial.id} showed the reader maps other than this study's prepared maps for it`, {
         part: 'log.json',
@@ -273,12 +281,13 @@ function insertAnswers(
      VALUES (@trial_id, @reader_id, @question_id, @question_version, @version, @supersedes, @value_json, @scores_json, @display_state_json,
        @time_to_first_input_ms, @time_on_trial_ms, @created_at, @ai_seen, @explanation_seen)`,
   );
-  const taken = db.prepare('SELECT 1 FROM answer WHERE trial_id = ? AND question_id = ? AND version = ?');
+  const here = new Map<number, number>(); // this package's remote ids → rows here
+  const events: NewEvent[] = [];
   const link = db.prepare('INSERT INTO merged_answer (answer_id, reader_id, study_id, remote_answer_id) VALUES (?, ?, ?, ?)');
   for (const { row: a, trial, roi, image } of checked) {
     let supersedes: number | null = null;
     if (a.supersedes !== null) {
-      supersedes = (localOf.get(studyId, readerId, a.supersedes) as number | undefined) ?? null;
+      supersedes = here.get(a.supersedes) ?? (localOf.get(studyId, readerId, a.supersedes) as number | undefined) ?? null;
       if (supersedes === null)
         throw new VerdictError(
           'package.forged',
@@ -289,12 +298,6 @@ function insertAnswers(
           },
         );
     }
-    if (taken.get(a.trial_id, a.question_id, a.version))
-      throw new VerdictError(
-        'package.invalid',
-        `answers.json: answer ${a.id} is version ${a.version} of "${a.question_id}" on trial ${a.trial_id}, which this database already holds from elsewhere (answered at this workstation?).`,
-        { part: 'answers.json', answerId: a.id },
-      );
     const scores = roi
       ? roiAnswerScores(db, trial, roi, JSON.parse(a.display_state_json) as DisplayState, image, masks.get(a.id) ?? null)
       : null;
@@ -314,12 +317,22 @@ function insertAnswers(
       ai_seen: a.ai_seen ?? null,
       explanation_seen: a.explanation_seen ?? null,
     };
-    const answerId = Number(insert.run(row).lastInsertRowid);
+    let answerId: number;
+    try {
+      answerId = Number(insert.run(row).lastInsertRowid);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
+      throw new VerdictError(
+        'package.invalid',
+        `answers.json: answer ${a.id} (version ${a.version} of "${a.question_id}" on trial ${a.trial_id}) clashes with an answer this database holds from elsewhere (given at this workstation?).`,
+        { part: 'answers.json', answerId: a.id },
+      );
+    }
     link.run(answerId, readerId, studyId, a.id);
-    appendEvent(
-      db,
-      'answer',
-      {
+    here.set(a.id, answerId);
+    events.push({
+      kind: 'answer',
+      payload: {
         answerId,
         studyId,
         trialId: a.trial_id,
@@ -330,7 +343,8 @@ function insertAnswers(
         remoteAnswerId: a.id,
       },
       at,
-    );
+    });
   }
+  appendEvents(db, events);
   return checked.length;
 }

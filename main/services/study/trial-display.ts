@@ -24,7 +24,8 @@ import type { StudyContext, TrialRow } from './study-rows';
 import { packagedCase, packagedPrediction, packagedTrial, showPackagedStimuli } from './packaged-trial';
 import { readerCase } from './reader-case';
 
-export type DisplayDeps = { db: Database; explain: ExplanationService; now: () => Date };
+/** `explain`: only its prepared maps are read here (a merge passes a memo of them: its trials show few distinct maps). */
+export type DisplayDeps = { db: Database; explain: Pick<ExplanationService, 'cached'>; now: () => Date };
 
 type StimulusRow = { slot: number; label: string; method: string; explanation_id: number; map_sha256: string };
 type MapRow = { grid_rows: number; grid_cols: number; map: Buffer; placement_json: string };
