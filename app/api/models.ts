@@ -11,6 +11,8 @@ export const modelEndpoints = {
   'models.catalogue': endpoint<ModelEntry[]>('staff')(noArgs),
   /** Retires a model: not offered for new maps or protocols; studies and cached maps that name it keep it. */
   'models.retire': endpoint<ModelSummary>('staff')(z.object({ modelId: rowId }).strict()),
+  /** Restores a retired model: offered for new maps and protocols again (its pack checked, its id free). */
+  'models.restore': endpoint<ModelSummary>('staff')(z.object({ modelId: rowId }).strict()),
   /**
    * The pack form: an ONNX image classifier (a file main can read) written as a black-box pack,
    * then added like a pack folder (copied into the study's data folder).

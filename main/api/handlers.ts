@@ -68,6 +68,7 @@ export const buildHandlers = (d: HandlerDeps): Handlers => ({
   'models.add': (a) => d.models.add(a.path),
   'models.catalogue': () => d.models.catalogue(),
   'models.retire': (a) => d.models.retire(a.modelId),
+  'models.restore': (a) => d.models.restore(a.modelId),
   'models.addOnnx': (a) => addOnnxClassifier(d.models, a),
   'explain.predict': (a, c) => d.explain.predict({ ...a, to: requester(c) }),
   'explain.map': (a, c) => d.explain.map({ ...a, to: requester(c) }),

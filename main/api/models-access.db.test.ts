@@ -37,6 +37,7 @@ describe('models endpoints', () => {
       for (const [name, args] of [
         ['models.catalogue', {}],
         ['models.retire', { modelId: 1 }],
+        ['models.restore', { modelId: 1 }],
         ['models.add', { path: ISIC_PACK }],
         ['models.list', {}],
         ['models.addOnnx', { onnx: CNN_ONNX, modality: 'dermoscopy', input: 64, normalise: 'imagenet', labels: CNN_LABELS }],
@@ -92,6 +93,14 @@ describe('models endpoints', () => {
     const e = await refusal(v, admin, 'protocols.validate', { protocol: isicProtocol({ id: 'isic-after', version: 1 }) });
     expect(e.code).toBe('protocol.unknown-model');
     expect(e.message).toContain('model pack "test-vit-isic" is retired');
+
+    // Restored: offered again, and a new protocol may name it.
+    expect((await call(v, admin, 'models.restore', { modelId: used.id })).id).toBe(used.id);
+    expect((await call(v, admin, 'models.list', {})).map((m) => m.id)).toContain(used.id);
+    expect((await call(v, admin, 'models.catalogue', {})).find((m) => m.id === used.id)!.retiredAt).toBeNull();
+    expect(
+      (await call(v, admin, 'protocols.validate', { protocol: isicProtocol({ id: 'isic-restored', version: 1 }) })).cases,
+    ).toBeGreaterThan(0);
   });
 
   it('packs an ONNX classifier from the form and adds it like a folder; a wrong class list is refused naming what is wrong', async () => {

@@ -1,4 +1,4 @@
-// `verdict model add | list | retire` as users run it (bin/verdict.js in a child process), on a
+// `verdict model add | list | retire | restore` as users run it (bin/verdict.js in a child process), on a
 // real study database and a copy of the ISIC test pack: the pack is copied beside the database,
 // the original can be deleted, a broken pack is refused naming its fields, a retired model is
 // listed as retired and no longer resolves for new maps.
@@ -64,6 +64,12 @@ describe('verdict model', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/verdict: Model "cli-isic" \(CLI ISIC ViT 0\.1\.0, id \d+\) was retired on/);
     expect(existsSync(entry.path)).toBe(true);
+
+    const restored = await run('model', 'restore', 'cli-isic', '--db', db);
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toBe(`model ${entry.id}: cli-isic 0.1.0 active: offered for new maps and protocols\n`);
+    const back = JSON.parse((await run('model', 'list', '--db', db, '--json')).stdout) as ModelEntry[];
+    expect(back.map((m) => [m.packId, m.retiredAt])).toEqual([['cli-isic', null]]);
   }, 240_000);
 
   it('refuses a broken pack naming every wrong field, and a model id that does not exist', async () => {

@@ -1,7 +1,7 @@
 // `verdict model`: the coordinator's Models view, headless. `add` validates a pack folder, copies
 // it into the study's data folder (model-packs/ beside the database) and registers the copy;
 // `list` shows every model, retired ones too; `retire` takes a model out of new work (studies
-// that used it keep it).
+// that used it keep it); `restore` brings a retired model back into new work.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,9 @@ export const MODEL_USAGE = `usage: verdict model add PATH --db FILE [--json]
          status, SHA-256, methods, execution provider
        verdict model retire ID|PACK-ID --db FILE [--json]
          not offered for new maps or protocols; studies and maps that used it keep it
+       verdict model restore ID|PACK-ID --db FILE [--json]
+         a retired model offered for new maps and protocols again (its pack's hashes checked;
+         refused while another model holds its pack id)
        ${MODEL_PACK_USAGE.replace('usage: ', '')}`;
 
 const OPTIONS = { db: { type: 'string' }, json: { type: 'boolean', default: false } } as const;
@@ -32,6 +35,7 @@ const SUBCOMMANDS: Record<string, { run: Sub; creates?: boolean }> = {
   add: { run: add, creates: true },
   list: { run: list },
   retire: { run: retire },
+  restore: { run: restore },
 };
 
 export async function modelCommand(argv: string[]): Promise<number> {
@@ -89,6 +93,16 @@ async function retire(verdict: Verdict, args: string[], values: Values): Promise
     console.log(
       `model ${entry.id}: ${entry.packId} ${entry.version} retired on ${entry.retiredAt!.slice(0, 10)}; ${entry.studies} stud${entry.studies === 1 ? 'y keeps' : 'ies keep'} it`,
     );
+  return 0;
+}
+
+async function restore(verdict: Verdict, args: string[], values: Values): Promise<number> {
+  if (args.length !== 1) throw new VerdictError('api.invalid-args', `verdict model restore takes one model id or pack id\n${MODEL_USAGE}`);
+  const which = /^\d+$/.test(args[0]) ? Number(args[0]) : args[0];
+  const restored = await verdict.models.restore(which);
+  const entry = (await verdict.models.catalogue()).find((m) => m.id === restored.id)!;
+  if (values.json) console.log(JSON.stringify(entry, null, 1));
+  else console.log(`model ${entry.id}: ${entry.packId} ${entry.version} active: offered for new maps and protocols`);
   return 0;
 }
 

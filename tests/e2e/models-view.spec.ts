@@ -2,7 +2,7 @@
 // under its own id, in a temp folder) through the path field, sees its card, methods and execution
 // provider; deletes the original folder and still explains with it (the study holds its own copy);
 // sees a broken manifest refused with every wrong field named; retires the model, which then
-// drops out of the models offered for new maps.
+// drops out of the models offered for new maps, and restores it.
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isicFolder, repoRoot, tempDir } from '../support/data';
@@ -18,7 +18,7 @@ function packCopy(edit: (m: Record<string, any>) => void): string {
   return dir;
 }
 
-test('the coordinator adds a pack folder, reads its card, sees a refusal naming the fields, and retires the model', async ({
+test('the coordinator adds a pack folder, reads its card, sees a refusal naming the fields, retires the model and restores it', async ({
   page,
   host,
   api,
@@ -98,6 +98,13 @@ test('the coordinator adds a pack folder, reads its card, sees a refusal naming 
   await expect(page.getByTestId('model-retired')).toBeVisible();
   expect((await api.call('models.list', {})).map((m) => m.id)).not.toContain(modelId);
   await screenshot(page, 'models-view-retired');
+
+  // ---- Restore it: active again, offered for new maps.
+  await page.getByTestId('model-restore').click();
+  await expect(row).toHaveAttribute('data-status', 'active');
+  await expect(row.getByTestId('model-status')).toHaveText('active');
+  await expect(page.getByTestId('model-retire')).toBeVisible();
+  expect((await api.call('models.list', {})).map((m) => m.id)).toContain(modelId);
 });
 
 test('the coordinator adds an ONNX classifier through the pack form; a class list that does not fit the graph is refused', async ({

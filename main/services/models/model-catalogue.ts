@@ -84,3 +84,18 @@ export function refuseRetired(db: Database, packId: string): void {
     { packId, modelId: r.id },
   );
 }
+
+/**
+ * Refuses to restore a retired model while another active model holds its pack id (a pack added
+ * under the id after the retirement): one pack id names one pack, so that one is retired first.
+ */
+export function refuseRestoreCollision(db: Database, row: ModelRow): void {
+  const other = currentRows(db).find((r) => r.pack_id === row.pack_id && r.retired_at === null && r.id !== row.id);
+  if (!other) return;
+  throw new VerdictError(
+    'model.id-taken',
+    `Model ${row.id} "${row.name}" ${row.version} cannot be restored: its pack id "${row.pack_id}" is now held by model ${other.id} ` +
+      `"${other.name}" ${other.version} (sha256 ${short(other.sha256)}, in ${other.path}). A pack id names one pack: retire model ${other.id} first.`,
+    { packId: row.pack_id, modelId: row.id, heldById: other.id, heldBy: other.path },
+  );
+}

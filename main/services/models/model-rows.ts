@@ -89,6 +89,13 @@ export function retireModel(db: Database, id: number, now: string): ModelRow {
   return modelRow(db, id);
 }
 
+/** Takes a model out of retirement (offered for new maps and protocols again); a no-op for one in use. */
+export function restoreModel(db: Database, id: number): ModelRow {
+  modelRow(db, id);
+  db.prepare('UPDATE model SET retired_at = NULL WHERE id = ?').run(id);
+  return modelRow(db, id);
+}
+
 export const registered = (row: ModelRow): RegisteredModel => ({
   id: row.id,
   dir: row.path,

@@ -13,8 +13,8 @@ import { loadPack } from './load-pack';
 import type { ModelRuntime } from './model-runtime';
 import { openRuntime } from './open-runtime';
 import { currentRows, knownHash, modelRow, registered, rowByPackId, summaryOf, upsertModel, type RegisteredModel } from './model-rows';
-import { catalogueEntry, refuseIdCollision, refuseRetired } from './model-catalogue';
-import { retireModel, retiredRowByPackId, type ModelRow } from './model-rows';
+import { catalogueEntry, refuseIdCollision, refuseRestoreCollision, refuseRetired } from './model-catalogue';
+import { restoreModel, retireModel, retiredRowByPackId, type ModelRow } from './model-rows';
 import { copyIntoStore } from './model-store';
 import type { ModelEntry } from '../../../app/models';
 
@@ -145,6 +145,38 @@ export class ModelService {
     const retired = retireModel(this.#db, row.id, this.#now().toISOString());
     this.#log.info(`model ${retired.pack_id} ${retired.version} (id ${retired.id}) retired`);
     return this.summary(retired.id);
+  }
+
+  /**
+   * Restores a retired model (by row id, or pack id: its newest retired row): offered for new maps
+   * and protocols again. Its folder must still hold the very pack (every hash checked), and no
+   * other active model may hold its pack id. A model in use is returned as it is.
+   */
+  async restore(idOrPackId: number | string): Promise<ModelSummary> {
+    await this.registerBundled();
+    const row = typeof idOrPackId === 'number' ? modelRow(this.#db, idOrPackId) : retiredRowByPackId(this.#db, idOrPackId);
+    if (!row) {
+      if (typeof idOrPackId === 'string' && rowByPackId(this.#db, idOrPackId)) return this.summary(rowByPackId(this.#db, idOrPackId)!.id);
+      throw new VerdictError('not-found', `No retired model with pack id "${idOrPackId}".`, { packId: String(idOrPackId) });
+    }
+    if (row.retired_at === null) return this.summary(row.id);
+    if (!currentRows(this.#db).some((r) => r.id === row.id))
+      throw new VerdictError(
+        'not-found',
+        `Model ${row.id} "${row.name}" ${row.version} cannot be restored: its folder ${row.path} now holds another model.`,
+        { modelId: row.id, path: row.path },
+      );
+    refuseRestoreCollision(this.#db, row);
+    const pack = await loadPack(row.path, { trusted: (sha256) => sha256 === row.sha256 });
+    if (pack.sha256 !== row.sha256)
+      throw new VerdictError(
+        'model.hash-mismatch',
+        `Model ${row.id} "${row.name}" ${row.version} cannot be restored: the pack in ${row.path} is no longer the one registered (sha256 ${pack.sha256.slice(0, 12)}…, registered ${row.sha256.slice(0, 12)}…).`,
+        { modelId: row.id, expected: row.sha256, actual: pack.sha256 },
+      );
+    const restored = restoreModel(this.#db, row.id);
+    this.#log.info(`model ${restored.pack_id} ${restored.version} (id ${restored.id}) restored`);
+    return this.summary(restored.id);
   }
 
   summary(id: number): ModelSummary {

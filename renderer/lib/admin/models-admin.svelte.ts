@@ -1,6 +1,6 @@
 // The coordinator's Models tab: every registered model (retired ones too) with its card, methods
 // and execution provider; add a pack folder (copied into the study's data folder by main); a
-// refused pack's validation report, one line per wrong field; retire a model. Staff only.
+// refused pack's validation report, one line per wrong field; retire a model, or restore a retired one. Staff only.
 import type { ArgsOf, HostKind } from '../../../app/api';
 import type { ModelEntry } from '../../../app/models';
 import { ApiError, type ApiClient } from '../api-client';
@@ -206,6 +206,19 @@ export class ModelsAdmin {
   select(id: number | null): void {
     this.selected = this.selected === id ? null : id;
     this.confirming = null;
+  }
+
+  /** Brings a retired model back: offered for new maps and protocols again (main checks its pack and its id). */
+  async restore(id: number): Promise<void> {
+    this.busy = true;
+    try {
+      await this.#api.call('models.restore', { modelId: id });
+      await this.load();
+    } catch (e) {
+      this.#errors.report('Could not restore the model', e);
+    } finally {
+      this.busy = false;
+    }
   }
 
   async retire(id: number): Promise<void> {
