@@ -203,6 +203,30 @@ describe('merging answer packages', () => {
     expect(state()).toEqual(before);
   });
 
+  it("refuses an answer to a stimulus the reader's workspace never showed", async () => {
+    const before = state();
+    const e = await merge(
+      resigned(packages[1], (_, parts) => {
+        const answers = json<PackagedAnswer[]>(parts, 'answers.json');
+        const visitedBefore = new Set(
+          json<{ trial_id: number }[]>(readPackage(packages[0], 'answers').parts, 'visits.json').map((v) => v.trial_id),
+        );
+        const stimulusTrials = new Set(
+          coordinator.study.db.prepare("SELECT id FROM trial WHERE kind = 'stimulus'").pluck().all() as number[],
+        );
+        const target = answers.find((a) => !visitedBefore.has(a.trial_id) && stimulusTrials.has(a.trial_id))!;
+        put(
+          parts,
+          'visits.json',
+          json<{ trial_id: number }[]>(parts, 'visits.json').filter((v) => v.trial_id !== target.trial_id),
+        );
+      }),
+    ).catch((x) => x);
+    expect(e).toMatchObject({ code: 'package.forged', detail: { part: 'answers.json' } });
+    expect(e.message).toMatch(/whose stimuli the reader's workspace never showed/);
+    expect(state()).toEqual(before);
+  });
+
   it('appends only what a later package adds: new answers, and an edit superseding the merged version', async () => {
     const before = state();
     const { parts } = readPackage(packages[1], 'answers');

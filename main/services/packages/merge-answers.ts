@@ -11,23 +11,21 @@
 // still vouches for every answer; what the newly opened trials showed, from this study's own
 // prepared maps at the reader's times; the reader's new events; the import; one 'answers.merged'.
 import type { Database } from 'better-sqlite3';
-import type { DisplayState, Roi } from '../../../app/study';
+import type { Roi } from '../../../app/study';
 import { VerdictError } from '../../../app/errors';
-import { answerContentSha256, appendEvent, appendEvents, type AnswerRowContent, type NewEvent } from '../db/event-log';
-import type { ExplanationService, MapRequest } from '../explain/explain-service';
-import type { ImagingService } from '../imaging/imaging-service';
+import { appendEvent } from '../db/event-log';
 import { checkAnswer } from '../study/answer-check';
-import { maskTruthOf, roiAnswerScores, type MaskTruth } from '../study/answer-scores';
+import { maskTruthOf, type MaskTruth } from '../study/answer-scores';
 import { imageSize, readerCase } from '../study/reader-case';
-import { assignmentOf, studyContext, trialsOf, type TrialRow } from '../study/study-rows';
-import { recordShownElsewhere, type DisplayDeps } from '../study/trial-display';
+import { assignmentOf, studyContext, trialsOf, type StudyContext, type TrialRow } from '../study/study-rows';
 import { questionsFor } from '../study/trial-plan';
 import { checkAnswerContent, type AnswerContent } from './answer-log';
 import type { PackagedAnswer } from './answer-package';
 import { readPackage } from './package-archive';
 import { fingerprintOf } from './package-keys';
+import { insertAnswers, recordOpenedTrials, type CheckedAnswer, type MergeDeps, type RefuseFn } from './merge-rows';
 
-export type MergeDeps = { db: Database; explain: ExplanationService; imaging: ImagingService; now: () => Date };
+export type { MergeDeps } from './merge-rows';
 
 export type MergeResult = { readerName: string; site: string | null; added: number; alreadyMerged: boolean; fingerprint: string };
 
@@ -38,8 +36,7 @@ export async function mergeAnswerPackage(d: MergeDeps & { file: string; trust?: 
   const { db, file } = d;
   const pkg = readPackage(file, 'answers');
   const m = pkg.manifest;
-  const refuse = (code: Parameters<typeof refusal>[0], why: string, detail: Record<string, string | number> = {}) =>
-    refusal(code, `${file} is refused: ${why}.`, { file, ...detail });
+  const refuse: RefuseFn = (code, why, detail = {}) => refusal(code, `${file} is refused: ${why}.`, { file, ...detail });
 
   const study = db.prepare('SELECT id, name FROM study WHERE uuid = ?').get(m.study.uuid) as { id: number; name: string } | undefined;
   if (!study)
@@ -88,7 +85,15 @@ export async function mergeAnswerPackage(d: MergeDeps & { file: string; trust?: 
   const content = checkAnswerContent(pkg, reader.id);
   const fresh = newPart(db, content, study.id, reader, refuse);
   const trials = new Map(trialsOf(db, assignment.id).map((t) => [t.id, t]));
-  const checked = checkNewAnswers(db, ctx, trials, fresh.answers, refuse);
+  // An answer to a stimulus is kept with what was shown: its trial must have been opened (now or in an earlier package).
+  const opened = new Set([
+    ...content.visits.map((v) => v.trial_id),
+    ...(db
+      .prepare('SELECT v.trial_id FROM trial_visit v JOIN trial t ON t.id = v.trial_id WHERE t.assignment_id = ?')
+      .pluck()
+      .all(assignment.id) as number[]),
+  ]);
+  const checked = checkNewAnswers(db, ctx, trials, opened, fresh.answers, refuse);
   // Reading a lesion mask is asynchronous: read before the transaction, which must not wait.
   const masks = new Map<number, MaskTruth>();
   for (const a of checked) if (a.roi) masks.set(a.row.id, await maskTruthOf(db, d.imaging, a.trial, a.imageId));
@@ -126,13 +131,8 @@ export async function mergeAnswerPackage(d: MergeDeps & { file: string; trust?: 
   return { ...result, added, alreadyMerged: false };
 }
 
-const refusal = (
-  code: 'package.wrong-study' | 'package.not-issued' | 'package.untrusted-key' | 'package.stale' | 'package.forged' | 'package.invalid',
-  message: string,
-  detail: Record<string, string | number>,
-) => new VerdictError(code, message, detail);
-
-type RefuseFn = (code: Parameters<typeof refusal>[0], why: string, detail?: Record<string, string | number>) => VerdictError;
+const refusal = (code: Parameters<RefuseFn>[0], message: string, detail: Record<string, string | number>) =>
+  new VerdictError(code, message, detail);
 
 /**
  * The part of the package not merged before: its log must extend the reader's merged log (the same
@@ -186,19 +186,12 @@ function newPart(
   return { events, answers };
 }
 
-type CheckedAnswer = {
-  row: PackagedAnswer;
-  trial: TrialRow;
-  roi: Roi | null;
-  imageId: number | null;
-  image: { width: number; height: number };
-};
-
 /** Each new answer is the reader's own trial's, to a question asked there, with a value the question takes (as reading-service checks it). */
 function checkNewAnswers(
   db: Database,
-  ctx: ReturnType<typeof studyContext>,
+  ctx: StudyContext,
   trials: Map<number, TrialRow>,
+  opened: Set<number>,
   answers: PackagedAnswer[],
   refuse: RefuseFn,
 ): CheckedAnswer[] {
@@ -217,6 +210,8 @@ function checkNewAnswers(
         refuse('package.forged', `answers.json: answer ${row.id} ${why}`, { part: 'answers.json', answerId: row.id });
       const trial = trials.get(row.trial_id);
       if (!trial) throw bad(`is to trial ${row.trial_id}, which is not one of the reader's trials in this study`);
+      if (trial.kind !== 'case' && !opened.has(trial.id))
+        throw bad(`is to trial ${trial.id}, whose stimuli the reader's workspace never showed (visits.json has no first opening of it)`);
       const question = questionsFor(ctx.protocol, trial.kind, trial.phase).find((q) => q.id === row.question_id);
       if (!question) throw bad(`answers "${row.question_id}", which is not asked on trial ${trial.id}`);
       const c = caseOf(trial);
@@ -229,122 +224,4 @@ function checkNewAnswers(
       const roi = question.type === 'roi' && value !== null ? (value as Roi) : null;
       return { row, trial, roi, imageId: c.images[0]?.id ?? null, image: imageSize(c) };
     });
-}
-
-/** The trials the reader opened since the last package: their first opening, and what they showed from this study's prepared maps. */
-function recordOpenedTrials(
-  d: MergeDeps,
-  ctx: ReturnType<typeof studyContext>,
-  labelsJson: string,
-  trials: Map<number, TrialRow>,
-  content: AnswerContent,
-  refuse: RefuseFn,
-): void {
-  const labels = JSON.parse(labelsJson) as Record<string, string>;
-  const visit = d.db.prepare('INSERT OR IGNORE INTO trial_visit (trial_id, first_opened_at) VALUES (?, ?)');
-  // A reader's trials show each prepared map several times (phases, the AI outputs beside a map): each is looked up once.
-  const maps = new Map<string, ReturnType<ExplanationService['cached']>>();
-  const cached = (req: MapRequest) => {
-    const key = JSON.stringify(req);
-    if (!maps.has(key)) maps.set(key, d.explain.cached(req));
-    return maps.get(key)!;
-  };
-  const display: DisplayDeps = { db: d.db, explain: { cached }, now: d.now };
-  for (const v of content.visits) {
-    const trial = trials.get(v.trial_id);
-    if (!trial)
-      throw refuse('package.forged', `visits.json: trial ${v.trial_id} is not one of the reader's trials`, { part: 'visits.json' });
-    if (visit.run(trial.id, v.first_opened_at).changes === 0) continue;
-    const shown = content.shown.get(trial.id);
-    const mapSha256 = recordShownElsewhere(display, ctx, labels, trial, shown?.at ?? v.first_opened_at);
-    if (shown && shown.mapSha256.join() !== mapSha256.join())
-      throw refuse('package.forged', `trial ${trial.id} showed the reader maps other than this study's prepared maps for it`, {
-        part: 'log.json',
-        trialId: trial.id,
-      });
-  }
-}
-
-/** The new answer versions as rows here, in the order given; supersedes maps through merged_answer. */
-function insertAnswers(
-  db: Database,
-  studyId: number,
-  readerId: number,
-  checked: CheckedAnswer[],
-  masks: Map<number, MaskTruth>,
-  at: string,
-): number {
-  const localOf = db.prepare('SELECT answer_id FROM merged_answer WHERE study_id = ? AND reader_id = ? AND remote_answer_id = ?').pluck();
-  const insert = db.prepare(
-    `INSERT INTO answer (trial_id, reader_id, question_id, question_version, version, supersedes, value_json, scores_json,
-       display_state_json, time_to_first_input_ms, time_on_trial_ms, created_at, ai_seen, explanation_seen)
-     VALUES (@trial_id, @reader_id, @question_id, @question_version, @version, @supersedes, @value_json, @scores_json, @display_state_json,
-       @time_to_first_input_ms, @time_on_trial_ms, @created_at, @ai_seen, @explanation_seen)`,
-  );
-  const here = new Map<number, number>(); // this package's remote ids → rows here
-  const events: NewEvent[] = [];
-  const link = db.prepare('INSERT INTO merged_answer (answer_id, reader_id, study_id, remote_answer_id) VALUES (?, ?, ?, ?)');
-  for (const { row: a, trial, roi, image } of checked) {
-    let supersedes: number | null = null;
-    if (a.supersedes !== null) {
-      supersedes = here.get(a.supersedes) ?? (localOf.get(studyId, readerId, a.supersedes) as number | undefined) ?? null;
-      if (supersedes === null)
-        throw new VerdictError(
-          'package.forged',
-          `answers.json: answer ${a.id} supersedes answer ${a.supersedes}, which the reader never sent.`,
-          {
-            part: 'answers.json',
-            answerId: a.id,
-          },
-        );
-    }
-    const scores = roi
-      ? roiAnswerScores(db, trial, roi, JSON.parse(a.display_state_json) as DisplayState, image, masks.get(a.id) ?? null)
-      : null;
-    const row: AnswerRowContent = {
-      trial_id: a.trial_id,
-      reader_id: readerId,
-      question_id: a.question_id,
-      question_version: a.question_version,
-      version: a.version,
-      supersedes,
-      value_json: a.value_json,
-      scores_json: scores ? JSON.stringify(scores) : null,
-      display_state_json: a.display_state_json,
-      time_to_first_input_ms: a.time_to_first_input_ms,
-      time_on_trial_ms: a.time_on_trial_ms,
-      created_at: a.created_at,
-      ai_seen: a.ai_seen ?? null,
-      explanation_seen: a.explanation_seen ?? null,
-    };
-    let answerId: number;
-    try {
-      answerId = Number(insert.run(row).lastInsertRowid);
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
-      throw new VerdictError(
-        'package.invalid',
-        `answers.json: answer ${a.id} (version ${a.version} of "${a.question_id}" on trial ${a.trial_id}) clashes with an answer this database holds from elsewhere (given at this workstation?).`,
-        { part: 'answers.json', answerId: a.id },
-      );
-    }
-    link.run(answerId, readerId, studyId, a.id);
-    here.set(a.id, answerId);
-    events.push({
-      kind: 'answer',
-      payload: {
-        answerId,
-        studyId,
-        trialId: a.trial_id,
-        readerId,
-        questionId: a.question_id,
-        version: a.version,
-        contentSha256: answerContentSha256(row),
-        remoteAnswerId: a.id,
-      },
-      at,
-    });
-  }
-  appendEvents(db, events);
-  return checked.length;
 }
