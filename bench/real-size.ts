@@ -276,15 +276,16 @@ export async function runRealSizeBenchmark(emit: (line: string) => void = consol
             .split('\n')
             .pop()!,
         ) as Reference);
-    const row = (name: string, o: Timed | undefined, r: Timed | number | undefined, goal = '') => {
+    /** The row's line, or none when its stage did not run (BENCH_STAGES). */
+    const row = (name: string, o: Timed | undefined, r: Timed | number | undefined, goal = ''): string[] => {
       if (!o) return [];
       const rms = typeof r === 'number' ? r : r?.ms;
       const est = (t: Timed | number | undefined) => (typeof t === 'object' && t.done !== undefined && t.done < (t.total ?? 0) ? '~' : ' ');
-      return (
+      return [
         `  ${name.padEnd(18)} ours ${est(o)}${pad(s(o.ms), 7)}` +
-        (rms ? ` | reference ${est(r)}${pad(s(rms), 7)} | ${(rms / o.ms).toFixed(1)}× faster` : '') +
-        (goal ? ` | ${goal}` : '')
-      );
+          (rms ? ` | reference ${est(r)}${pad(s(rms), 7)} | ${(rms / o.ms).toFixed(1)}× faster` : '') +
+          (goal ? ` | ${goal}` : ''),
+      ];
     };
     lines.push(
       `${m.label} — ${ours?.provider ?? 'first map only'}, ${threads} threads` +
