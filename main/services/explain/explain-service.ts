@@ -118,6 +118,7 @@ export class ExplanationService {
           progress: (done, total) => progress(2 + done / total, 4),
           subject: { caseId: subject.caseId, noduleId: subject.noduleId },
         });
+        // What this map ran: with the prediction's pass reused, the method alone.
         const ms = performance.now() - t0;
         checkCancelled(signal, label);
         progress(3, 4);
