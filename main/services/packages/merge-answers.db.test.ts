@@ -232,7 +232,15 @@ describe('merging answer packages', () => {
     const { parts } = readPackage(packages[1], 'answers');
     const all = json<PackagedAnswer[]>(parts, 'answers.json');
     const firstIds = new Set(json<PackagedAnswer[]>(readPackage(packages[0], 'answers').parts, 'answers.json').map((a) => a.id));
-    const r = await merge(packages[1]);
+    // Imported twice at once (the same answers sent twice, say): the merges interleave while the marks' masks are read; one
+    // merges, the other finds the reader's log moved on and is refused, changing nothing.
+    const twin = resigned(packages[1], (h) => void (h.appVersion = '0.1.0+twin'));
+    const [a, b] = await Promise.allSettled([merge(packages[1]), merge(twin)]);
+    const [won, lost] = a.status === 'fulfilled' ? [a, b] : [b, a];
+    expect(won.status).toBe('fulfilled');
+    expect(lost).toMatchObject({ status: 'rejected', reason: { code: 'package.stale' } });
+    if (won === b) packages[1] = twin;
+    const r = (won as PromiseFulfilledResult<Awaited<ReturnType<typeof merge>>>).value;
     expect(r).toMatchObject({ added: all.length - firstIds.size, alreadyMerged: false });
     expect(state().answer).toBe(before.answer + r.added);
     // The edit: its remote version superseded a version sent in the first package; here it supersedes that one's merged row.

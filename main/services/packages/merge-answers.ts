@@ -101,6 +101,11 @@ export async function mergeAnswerPackage(d: MergeDeps & { file: string; trust?: 
   const at = d.now().toISOString();
   const added = db
     .transaction(() => {
+      // Checked before the masks were read (which awaits): another import of this reader's answers may have committed meanwhile.
+      const head = db.prepare('SELECT max(seq) FROM remote_event WHERE study_id = ? AND reader_id = ?').pluck().get(study.id, reader.id) as
+        number | null;
+      if ((head ?? 0) !== fresh.fromSeq)
+        throw refuse('package.stale', `another package from ${reader.name} was merged while this one was being checked: import it again`);
       if (!registered)
         db.prepare('INSERT INTO reader_key (reader_id, public_key, fingerprint, trusted_at) VALUES (?, ?, ?, ?)').run(
           reader.id,
@@ -144,7 +149,7 @@ function newPart(
   studyId: number,
   reader: Reader,
   refuse: RefuseFn,
-): { events: AnswerContent['log']; answers: PackagedAnswer[] } {
+): { events: AnswerContent['log']; answers: PackagedAnswer[]; fromSeq: number } {
   const merged = db
     .prepare('SELECT seq, hash FROM remote_event WHERE study_id = ? AND reader_id = ? ORDER BY seq DESC LIMIT 1')
     .get(studyId, reader.id) as { seq: number; hash: string } | undefined;
@@ -183,7 +188,7 @@ function newPart(
   const events = content.log.filter((e) => e.id > fromSeq);
   // Answers whose events were merged before were merged with them.
   const answers = content.answers.filter((a) => content.answerEvent.get(a.id)! > fromSeq);
-  return { events, answers };
+  return { events, answers, fromSeq };
 }
 
 /** Each new answer is the reader's own trial's, to a question asked there, with a value the question takes (as reading-service checks it). */
