@@ -227,6 +227,34 @@ describe('merging answer packages', () => {
     expect(state()).toEqual(before);
   });
 
+  it("refuses a package whose reader was shown maps other than this study's prepared maps", async () => {
+    const before = state();
+    const merged = json<LogRow[]>(readPackage(packages[0], 'answers').parts, 'log.json').length;
+    const e = await merge(
+      resigned(packages[1], (_, parts) => {
+        // A later event rewritten and the chain after it recomputed: the log still extends the one merged.
+        const log = json<LogRow[]>(parts, 'log.json');
+        let prev = log[merged - 1].hash;
+        let changed = false;
+        for (const ev of log.slice(merged)) {
+          const payload = JSON.parse(ev.payload_json);
+          if (!changed && ev.kind === 'stimulus.shown') {
+            payload.stimuli[0].mapSha256 = 'f'.repeat(64);
+            changed = true;
+          }
+          ev.payload_json = JSON.stringify(payload);
+          ev.prev_hash = prev;
+          ev.hash = prev = eventHash(prev, ev.at, ev.kind, payload);
+        }
+        expect(changed).toBe(true);
+        put(parts, 'log.json', log);
+      }),
+    ).catch((x) => x);
+    expect(e).toMatchObject({ code: 'package.forged', detail: { part: 'log.json' } });
+    expect(e.message).toMatch(/showed the reader maps other than this study's prepared maps/);
+    expect(state()).toEqual(before);
+  });
+
   it('appends only what a later package adds: new answers, and an edit superseding the merged version', async () => {
     const before = state();
     const { parts } = readPackage(packages[1], 'answers');
