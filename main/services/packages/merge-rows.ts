@@ -33,6 +33,23 @@ export type CheckedAnswer = {
   image: { width: number; height: number };
 };
 
+// Every reader's trials show the same prepared maps, each several times (phases, the AI outputs beside
+// a map): each is looked up once per coordinator's process. Prepared maps are never changed or removed
+// (explanation rows are a cache that only grows); a map not prepared yet is not remembered.
+type PreparedMap = NonNullable<ReturnType<ExplanationService['cached']>>;
+const preparedMaps = new WeakMap<Pick<ExplanationService, 'cached'>, Map<string, PreparedMap>>();
+function preparedMapOf(explain: Pick<ExplanationService, 'cached'>, req: MapRequest): PreparedMap | null {
+  let maps = preparedMaps.get(explain);
+  if (!maps) preparedMaps.set(explain, (maps = new Map()));
+  const key = JSON.stringify(req);
+  let map = maps.get(key);
+  if (!map) {
+    map = explain.cached(req) ?? undefined;
+    if (map) maps.set(key, map);
+  }
+  return map ?? null;
+}
+
 /** The trials the reader opened since the last package: their first opening, and what they showed from this study's prepared maps. */
 export function recordOpenedTrials(
   d: MergeDeps,
@@ -44,13 +61,7 @@ export function recordOpenedTrials(
 ): void {
   const labels = JSON.parse(labelsJson) as Record<string, string>;
   const visit = d.db.prepare('INSERT OR IGNORE INTO trial_visit (trial_id, first_opened_at) VALUES (?, ?)');
-  // A reader's trials show each prepared map several times (phases, the AI outputs beside a map): each is looked up once.
-  const maps = new Map<string, ReturnType<ExplanationService['cached']>>();
-  const cached = (req: MapRequest) => {
-    const key = JSON.stringify(req);
-    if (!maps.has(key)) maps.set(key, d.explain.cached(req));
-    return maps.get(key)!;
-  };
+  const cached = (req: MapRequest) => preparedMapOf(d.explain, req);
   const display: DisplayDeps = { db: d.db, explain: { cached }, now: d.now };
   for (const v of content.visits) {
     const trial = trials.get(v.trial_id);
