@@ -9,6 +9,7 @@ import { ApiError } from '../../renderer/lib/api-client';
 import { tempDir } from '../support/data';
 import { startServeProcess, type ServeProcess } from '../support/serve-process';
 import { call, demoVerdict, isicProtocol, signedIn } from '../support/study-fixture';
+import { answerFor } from '../support/answer-trials';
 
 let made: StudyPackageMade;
 let host: ServeProcess;
@@ -70,5 +71,33 @@ describe('serve host: opening a study package', () => {
     expect(refused).toMatchObject({ code: 'package.wrong-database' });
     page.close();
     other.close();
+  }, 60_000);
+
+  it("after a restart, a reader's workstation opens the workspace again, with the answers given", async () => {
+    const before = await host.api();
+    const [me] = await before.call('session.readers', {});
+    await before.call('session.signIn', { readerId: me.id, passphrase: 'my own passphrase' });
+    const [study] = await before.call('reading.studies', {});
+    const view = await before.call('reading.trial', { studyId: study.id, position: 0 });
+    const question = view.questions[0];
+    await before.call('reading.answer', {
+      studyId: study.id,
+      trialId: view.trial.id,
+      questionId: question.id,
+      value: answerFor(question, 0, 0) as never,
+      displayState: {},
+      timings: { timeToFirstInputMs: 100, timeOnTrialMs: 200 },
+    });
+    before.close();
+    await host.stop();
+
+    host = await startServeProcess({ dataDir: host.dataDir });
+    await expect.poll(() => host.output()).toContain(`serving the reading workspace ${join(host.dataDir, 'workspaces')}`);
+    const after = await host.api();
+    expect(await after.call('packages.workspace', {})).toMatchObject({ studyName: 'Away study', readerName: 'Dr Away' });
+    await after.call('session.signIn', { readerId: me.id, passphrase: 'my own passphrase' });
+    const [again] = await after.call('reading.studies', {});
+    expect(again).toMatchObject({ title: 'Away study', done: 1 });
+    after.close();
   }, 60_000);
 });

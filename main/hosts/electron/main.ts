@@ -15,6 +15,7 @@ import { ensurePrivateDir, makePrivate, preparePrivateFile } from '../../service
 import { APP_ORIGIN, CALL_CHANNEL, EVENT_CHANNEL } from './channels';
 import { buildMenu } from './menu';
 import { registerSchemePrivileges, serveRenderer } from './app-protocol';
+import { startupDatabase } from '../../services/packages/startup-database';
 
 // Packaged: migrations, demo and renderer sit in the resources folder; `npm start` sets the
 // variable to the repository root instead.
@@ -100,7 +101,8 @@ async function start() {
   serveRenderer(rendererDir());
   const dataDir = app.getPath('userData');
   ensurePrivateDir(dataDir);
-  openStudy(join(dataDir, 'study.db'), true);
+  // The data folder's study.db, or on a reader's workstation the workspace they opened last.
+  openStudy(startupDatabase(dataDir).dbPath, true);
 
   ipcMain.handle(CALL_CHANNEL, (e, msg: unknown) => {
     if (!isOurRenderer(e))

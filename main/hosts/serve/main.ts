@@ -12,6 +12,7 @@ import { openDemoStudy } from '../../demo-study';
 import { VerdictError } from '../../../app/errors';
 import { startServeHost } from './server';
 import { ensurePrivateDir, PRIVATE_DIR_MODE } from '../../services/db/private-files';
+import { startupDatabase } from '../../services/packages/startup-database';
 
 const USAGE = `Usage: npm run serve -- [--data DIR | --db FILE] [--port N] [--no-demo]
   --data DIR   folder holding study.db (default: $VERDICT_HOME or ~/.verdict)
@@ -33,13 +34,15 @@ async function main() {
   });
   if (values.help) return void console.log(USAGE);
   const dataDir = resolve(values.data ?? process.env.VERDICT_HOME ?? join(homedir(), '.verdict'));
-  const dbPath = resolve(values.db ?? join(dataDir, 'study.db'));
+  // Without --db: the data folder's study.db, or on a reader's workstation the workspace they opened last.
+  const startup = values.db ? { dbPath: resolve(values.db), workspace: false } : startupDatabase(dataDir);
+  const dbPath = startup.dbPath;
   // The study holds unblinded answers and reader names: a data folder for this user only. A
   // --db file's folder is the user's own choice: created 0700 if missing, otherwise left as it is
   // (the database files themselves are made 0600 either way).
   if (values.db) mkdirSync(resolve(dbPath, '..'), { recursive: true, mode: PRIVATE_DIR_MODE });
   else ensurePrivateDir(dataDir);
-  const firstLaunch = !existsSync(dbPath);
+  const firstLaunch = !startup.workspace && !existsSync(dbPath);
   // One event bus for every database this host serves: connections stay subscribed across a switch.
   const events = new EventBus();
   const open = (path: string): Verdict => createVerdict({ dbPath: path, host: 'serve', events, openWorkspace });
@@ -54,7 +57,6 @@ async function main() {
       host.restartSessions({ event: 'study.changed', payload: { studyName: basename(workspaceDb) } });
       previous.close();
       console.log(`Verdict is serving the reading workspace ${workspaceDb}`);
-      console.log(`(after a restart: npm run serve -- --db ${workspaceDb})`);
     });
   }
   let verdict = open(dbPath);
@@ -69,7 +71,8 @@ async function main() {
     onLaunchLinkUsed: (next) => console.log(`That link has been used (it works once). To open Verdict in another browser: ${next}`),
   });
   if (firstLaunch && !values['no-demo']) void openDemoStudy(verdict, consoleLog).catch((e) => consoleLog.error('demo study failed', e));
-  console.log(`Verdict is serving ${dbPath}`);
+  console.log(`Verdict is serving ${startup.workspace ? 'the reading workspace ' : ''}${dbPath}`);
+  if (startup.workspace) console.log(`(this data folder's own study: npm run serve -- --db ${join(dataDir, 'study.db')})`);
   console.log(`Open ${host.url}`);
   console.log(`VERDICT_URL=${host.url}`);
   const stop = async () => {

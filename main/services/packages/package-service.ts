@@ -14,6 +14,8 @@ import { createStudyPackage } from './study-package';
 import { openStudyPackage } from './workspace';
 import { createAnswerPackage } from './answer-package';
 import { mergeAnswerPackage } from './merge-answers';
+import { rememberWorkspace } from './startup-database';
+import { hasAdmin } from '../access/caller';
 
 export type PackageServiceDeps = {
   db: Database;
@@ -152,8 +154,11 @@ export class PackageService {
   // ---- reader ----
 
   /** Opens a study package into a workspace under this data folder (the host then serves its database). */
-  open(a: { file: string; passphrase: string }): Promise<OpenedWorkspace> {
-    return openPackageInto(this.dataDir, a, this.#deps.now);
+  async open(a: { file: string; passphrase: string }): Promise<OpenedWorkspace> {
+    const opened = await openPackageInto(this.dataDir, a, this.#deps.now);
+    // A workstation without a coordinator is a reader's: the host opens this workspace again after a restart.
+    rememberWorkspace(this.dataDir, opened.dbPath, !hasAdmin(this.#db));
+    return opened;
   }
 
   /** The workspace this database is, or null (a coordinator's or a fresh database). */
