@@ -357,12 +357,16 @@ export class ExplanationService {
     );
   }
 
-  /** One backbone pass over the subject's model input (inside a queued job); `ms` covers input and pass. */
+  /** One backbone pass over the subject's model input (inside a queued job); `ms` covers the pass and what remained of reading the input once the sessions were open. */
   async #onePass(model: RegisteredModel, subject: Subject, signal: AbortSignal) {
+    // The image is read and decoded (off the main thread) while the model's sessions open, which a
+    // first prediction waits for; a failure surfaces at the await below.
+    const loading = loadModelInput(this.#imaging, model.manifest, subject);
+    loading.catch(() => {});
     const runtime = await this.#models.runtime(model.id);
     checkCancelled(signal);
     const t0 = performance.now();
-    const input = await loadModelInput(this.#imaging, model.manifest, subject);
+    const input = await loading;
     const pass = await runtime.backbone(input.image, 1);
     const ms = performance.now() - t0;
     this.#lastPass = { key: passKey(model, subject), input, pass };
