@@ -36,7 +36,16 @@ export type ProtocolSummary = {
 
 export type StudyStatus = 'open' | 'closed';
 
-export type ReaderProgress = { readerId: ReaderId; name: string; done: number; total: number; timeSpentMs: number; seed: number };
+export type ReaderProgress = {
+  readerId: ReaderId;
+  name: string;
+  /** Where the reader reads (set when a study package is made for them); null: at this workstation. */
+  site: string | null;
+  done: number;
+  total: number;
+  timeSpentMs: number;
+  seed: number;
+};
 
 export type StudySummary = {
   id: StudyId;

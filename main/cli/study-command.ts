@@ -110,7 +110,9 @@ function status(verdict: Verdict, v: Values): number {
       `study ${s.id} "${s.name}" (${s.status}): protocol ${s.protocol.id} v${s.protocol.version}, ${s.cases} case(s), ${s.answers} answer(s)`,
     );
     for (const r of s.readers)
-      console.log(`  ${r.name.padEnd(24)} ${r.done}/${r.total} done, ${(r.timeSpentMs / 60_000).toFixed(1)} min, seed ${r.seed}`);
+      console.log(
+        `  ${r.name.padEnd(24)} ${r.done}/${r.total} done, ${(r.timeSpentMs / 60_000).toFixed(1)} min, seed ${r.seed}${r.site ? ` (at ${r.site})` : ''}`,
+      );
   }
   return 0;
 }

@@ -169,6 +169,10 @@ describe('an answer package', () => {
         trust: signingKey(readerDir, 'reader').fingerprint,
       });
       expect(merged).toMatchObject({ readerName: 'Dr Away', site: 'Hospital B', added: made.answers, alreadyMerged: false });
+      // The study's progress names the reader's site and counts the merged answers.
+      const progress = coordinator.studies.summary(studyId).readers.find((r) => r.name === 'Dr Away')!;
+      expect(progress).toMatchObject({ site: 'Hospital B', done: expect.any(Number) });
+      expect(progress.done).toBeGreaterThan(0);
       const csv = (v: SiteVerdict) => {
         const [header, ...rows] = v.exports.build(studyId, 'csv').content.split('\r\n');
         const at = header.split(',').indexOf('reader_site');

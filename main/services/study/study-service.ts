@@ -177,8 +177,11 @@ export class StudyService {
     const ctx = studyContext(this.#db, studyId);
     const readers = assignmentsOf(this.#db, studyId).map((a): ReaderProgress => {
       const p = progressOf(trialStates(this.#db, ctx.protocol, a.id));
-      const name = (this.#db.prepare('SELECT name FROM reader WHERE id = ?').get(a.reader_id) as { name: string }).name;
-      return { readerId: a.reader_id, name, done: p.done, total: p.total, timeSpentMs: p.timeSpentMs, seed: a.seed };
+      const { name, site } = this.#db.prepare('SELECT name, site FROM reader WHERE id = ?').get(a.reader_id) as {
+        name: string;
+        site: string | null;
+      };
+      return { readerId: a.reader_id, name, site, done: p.done, total: p.total, timeSpentMs: p.timeSpentMs, seed: a.seed };
     });
     const answers = (
       this.#db
