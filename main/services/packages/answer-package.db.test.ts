@@ -200,6 +200,15 @@ describe('an answer package', () => {
       expect(verifyEventLog(coordinator.study.db)).toMatchObject({ ok: true });
     });
 
+  it('is not recorded as exported when it cannot be written', () => {
+    const db = remote.isic.workspace.study.db;
+    const events = db.prepare('SELECT count(*) FROM event').pluck().get();
+    expect(() =>
+      createAnswerPackage({ db, dataDir: readerDir, out: join(tempDir(), 'no such folder', 'a.verdict'), appVersion: '0.1.0', now }),
+    ).toThrow(expect.objectContaining({ code: 'file.not-found' }));
+    expect(db.prepare('SELECT count(*) FROM event').pluck().get()).toBe(events);
+  });
+
   it("is refused in a coordinator's database, which is not a workspace", () => {
     expect(() =>
       createAnswerPackage({

@@ -4,7 +4,8 @@
 // folder's reader key. The 'answers.exported' event is appended first, in the same transaction the
 // rows are read in, so the package's log ends with it and a later package's log extends this one.
 import type { Database } from 'better-sqlite3';
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { VerdictError } from '../../../app/errors';
 import { appendEvent } from '../db/event-log';
 import type { AnswerRow } from '../study/study-rows';
@@ -59,6 +60,11 @@ export function createAnswerPackage(d: AnswerPackageDeps & { out: string }): {
   fingerprint: string;
   answers: number;
 } {
+  // Checked before 'answers.exported' is recorded: a package that cannot be written was not exported.
+  if (!existsSync(dirname(d.out)))
+    throw new VerdictError('file.not-found', `Cannot write ${basename(d.out)}: the folder ${dirname(d.out)} does not exist.`, {
+      path: d.out,
+    });
   const key = signingKey(d.dataDir, 'reader');
   const ws = workspaceReader(d.db);
   const at = d.now().toISOString();

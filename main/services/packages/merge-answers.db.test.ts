@@ -406,6 +406,17 @@ describe('merging answer packages', () => {
     expect(e.message).toMatch(/differs from the one Dr Away sent before/);
   });
 
+  it('refuses an answer version this database holds from elsewhere (the reader also read at this workstation)', async () => {
+    // Dr Away changes an answer here, and the same answer in the workspace: both are its version n + 1.
+    for (const v of [coordinator, away]) await readTrials(v, await signIn(v, awayId), studyId, 0, 1, 9);
+    const third = writeAnswers('third.verdict').file;
+    const before = state();
+    const e = await merge(third).catch((x) => x);
+    expect(e).toMatchObject({ code: 'package.invalid', detail: { part: 'answers.json' } });
+    expect(e.message).toMatch(/clashes with an answer this database holds from elsewhere/);
+    expect(state()).toEqual(before);
+  });
+
   it('refuses a package from another study or another protocol version', async () => {
     const other = await merge(resigned(packages[1], (h) => void (h.study.uuid = '00000000-0000-4000-8000-000000000000'))).catch((e) => e);
     expect(other).toMatchObject({ code: 'package.wrong-study', message: expect.stringContaining('from another study') });
