@@ -89,7 +89,15 @@ export function createVerdict(opts: VerdictOptions): Verdict {
   const reading = new ReadingService({ db: study.db, explain, imaging, now });
   const exports = new ExportService(study.db, APP_VERSION, now);
   const results = new ResultsService(study.db, now);
-  const packages = new PackageService({ db: study.db, dbPath: opts.dbPath, appVersion: APP_VERSION, now, explain, imaging });
+  const packages = new PackageService({
+    db: study.db,
+    dbPath: opts.dbPath,
+    appVersion: APP_VERSION,
+    now,
+    explain,
+    imaging,
+    sqliteBinding: opts.sqliteBinding,
+  });
   // Every open checks the hash-chained event log; a break is reported, and the app still opens
   // so the coordinator can see it (studies.integrity) and export what is there.
   const integrity = verifyEventLog(study.db);

@@ -26,6 +26,8 @@ export type PackageServiceDeps = {
   imaging: ImagingService;
   appVersion: string;
   now: () => Date;
+  /** better-sqlite3 built for the host's ABI (Electron's), for the workspaces it opens. */
+  sqliteBinding?: string;
 };
 
 /** A workspace just opened: the database the host should serve now, and what the reader is shown. */
@@ -59,8 +61,9 @@ export async function openPackageInto(
   dataDir: string,
   a: { file: string; passphrase: string },
   now: () => Date = () => new Date(),
+  sqliteBinding?: string,
 ): Promise<OpenedWorkspace> {
-  const opened = await openStudyPackage({ file: resolve(a.file), dataDir, passphrase: a.passphrase, now });
+  const opened = await openStudyPackage({ file: resolve(a.file), dataDir, passphrase: a.passphrase, now, nativeBinding: sqliteBinding });
   return {
     dbPath: opened.dbPath,
     studyName: opened.studyName,
@@ -155,7 +158,7 @@ export class PackageService {
 
   /** Opens a study package into a workspace under this data folder (the host then serves its database). */
   async open(a: { file: string; passphrase: string }): Promise<OpenedWorkspace> {
-    const opened = await openPackageInto(this.dataDir, a, this.#deps.now);
+    const opened = await openPackageInto(this.dataDir, a, this.#deps.now, this.#deps.sqliteBinding);
     // A workstation without a coordinator is a reader's: the host opens this workspace again after a restart.
     rememberWorkspace(this.dataDir, opened.dbPath, !hasAdmin(this.#db));
     return opened;

@@ -214,6 +214,16 @@ describe('a reader workspace', () => {
     expect(readdirSync(blocked)).toEqual(['notes.txt']);
   });
 
+  it("opens the workspace with the host's build of SQLite (Electron's), not Node's", async () => {
+    // A binding that cannot load shows it is the one used (Electron's own cannot load under Node).
+    const fresh = tempDir('verdict-reader-');
+    const nativeBinding = join(fresh, 'electron-abi.node');
+    writeFileSync(nativeBinding, 'not a shared object');
+    await expect(
+      openStudyPackage({ file: s.isic.made.file, dataDir: fresh, passphrase: PASS, now: () => new Date(), nativeBinding }),
+    ).rejects.toThrow(/electron-abi\.node|invalid ELF|not a shared object|file too short/i);
+  });
+
   it('a package with one image byte flipped is refused, naming the image, and leaves no workspace', async () => {
     const pkg = readPackage(s.isic.made.file, 'study');
     const [part, data] = [...pkg.parts].find(([name]) => name.startsWith('images/'))!;

@@ -23,7 +23,14 @@ import { readPackage, type OpenedPackage } from './package-archive';
 import { signingKey } from './package-keys';
 import { insertPackagedRows, STUDY_JSON_FORMAT, type Row, type StudyJson } from './packaged-study';
 
-export type OpenStudyPackageRequest = { file: string; dataDir: string; passphrase: string; now: () => Date };
+export type OpenStudyPackageRequest = {
+  file: string;
+  dataDir: string;
+  passphrase: string;
+  now: () => Date;
+  /** better-sqlite3 built for the host's ABI (Electron's), as createVerdict got it. */
+  nativeBinding?: string;
+};
 export type OpenedWorkspace = {
   dbPath: string;
   studyId: number;
@@ -44,7 +51,7 @@ export async function openStudyPackage(a: OpenStudyPackageRequest): Promise<Open
   const { uuid } = pkg.manifest.study;
   if (!UUID.test(uuid)) throw invalid(pkg, 'verdict-package.json', `its study uuid "${uuid}" is not a UUID`);
   const dbPath = workspaceDbPath(a.dataDir, uuid);
-  if (existsSync(dbPath)) return alreadyOpened(pkg, dbPath, a.dataDir);
+  if (existsSync(dbPath)) return alreadyOpened(pkg, dbPath, a);
   if (a.passphrase.length < 8)
     throw new VerdictError('api.invalid-args', 'passphrase: use at least 8 characters.', { field: 'passphrase' });
   const study = studyJsonOf(pkg);
@@ -56,7 +63,7 @@ export async function openStudyPackage(a: OpenStudyPackageRequest): Promise<Open
   ensurePrivateDir(temp);
   try {
     writeImages(pkg, study, temp, finalDir);
-    const ws = openStudyDb(join(temp, 'study.db'), loadMigrations(migrationsDir()), { now: a.now });
+    const ws = openStudyDb(join(temp, 'study.db'), loadMigrations(migrationsDir()), { now: a.now, nativeBinding: a.nativeBinding });
     try {
       fillWorkspace(ws.db, pkg, study, { passphraseHash: hash, readerFingerprint: readerKey.fingerprint, at: a.now().toISOString() });
       // The event log's head is written once the transaction has committed (a microtask).
@@ -81,7 +88,7 @@ export async function openStudyPackage(a: OpenStudyPackageRequest): Promise<Open
     rmSync(temp, { recursive: true, force: true });
     throw e;
   }
-  return resultOf(pkg, dbPath, a.dataDir);
+  return resultOf(pkg, dbPath, a);
 }
 
 const invalid = (pkg: OpenedPackage, part: string, what: string) =>
@@ -197,8 +204,8 @@ function packagedTrialRow(pkg: OpenedPackage, trialId: number, json: Buffer, val
 }
 
 /** The workspace exists: the same package again is a no-op; any other is refused (a workspace holds one package). */
-function alreadyOpened(pkg: OpenedPackage, dbPath: string, dataDir: string): OpenedWorkspace {
-  const db = new Sqlite(dbPath, { readonly: true, fileMustExist: true });
+function alreadyOpened(pkg: OpenedPackage, dbPath: string, a: OpenStudyPackageRequest): OpenedWorkspace {
+  const db = readOnly(dbPath, a.nativeBinding);
   let ws: { study_uuid: string; package_sha256: string; opened_at: string } | undefined;
   try {
     ws = db.prepare('SELECT study_uuid, package_sha256, opened_at FROM workspace').get() as typeof ws;
@@ -227,11 +234,14 @@ function alreadyOpened(pkg: OpenedPackage, dbPath: string, dataDir: string): Ope
       `${pkg.file} is refused: the workspace at ${dirname(dbPath)} already holds another package of "${pkg.manifest.study.name}" (opened ${ws.opened_at}), and its answers stay with that one.`,
       { file: pkg.file },
     );
-  return resultOf(pkg, dbPath, dataDir);
+  return resultOf(pkg, dbPath, a);
 }
 
-function resultOf(pkg: OpenedPackage, dbPath: string, dataDir: string): OpenedWorkspace {
-  const db = new Sqlite(dbPath, { readonly: true, fileMustExist: true });
+const readOnly = (dbPath: string, nativeBinding?: string): Database =>
+  new Sqlite(dbPath, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+
+function resultOf(pkg: OpenedPackage, dbPath: string, a: OpenStudyPackageRequest): OpenedWorkspace {
+  const db = readOnly(dbPath, a.nativeBinding);
   try {
     const s = db.prepare('SELECT id, name FROM study').get() as { id: number; name: string };
     return {
@@ -240,7 +250,7 @@ function resultOf(pkg: OpenedPackage, dbPath: string, dataDir: string): OpenedWo
       studyName: s.name,
       readerName: pkg.manifest.reader.name,
       coordinatorFingerprint: pkg.manifest.signer.fingerprint,
-      readerFingerprint: signingKey(dataDir, 'reader').fingerprint,
+      readerFingerprint: signingKey(a.dataDir, 'reader').fingerprint,
     };
   } finally {
     db.close();
