@@ -219,14 +219,16 @@ function checkNewAnswers(
         throw bad(`is to trial ${trial.id}, whose stimuli the reader's workspace never showed (visits.json has no first opening of it)`);
       const question = questionsFor(ctx.protocol, trial.kind, trial.phase).find((q) => q.id === row.question_id);
       if (!question) throw bad(`answers "${row.question_id}", which is not asked on trial ${trial.id}`);
-      const c = caseOf(trial);
+      // Only an evidence mark is checked against (and scored on) the case's image; other answers need no case.
+      const c = question.type === 'roi' ? caseOf(trial) : null;
+      const image = c ? imageSize(c) : { width: 0, height: 0 };
       let value;
       try {
-        value = checkAnswer(question, JSON.parse(row.value_json), imageSize(c));
+        value = checkAnswer(question, JSON.parse(row.value_json), image);
       } catch (e) {
         throw bad(`is not a valid answer: ${(e as Error).message}`);
       }
       const roi = question.type === 'roi' && value !== null ? (value as Roi) : null;
-      return { row, trial, roi, imageId: c.images[0]?.id ?? null, image: imageSize(c) };
+      return { row, trial, roi, imageId: c?.images[0]?.id ?? null, image };
     });
 }
