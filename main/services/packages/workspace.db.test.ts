@@ -224,9 +224,14 @@ describe('a reader workspace', () => {
     ).rejects.toThrow(/electron-abi\.node|invalid ELF|not a shared object|file too short/i);
   });
 
-  it('a package with one image byte flipped is refused, naming the image, and leaves no workspace', async () => {
+  it.each([
+    ['an image', 'images/'],
+    ["a trial's map values", 'trials/'],
+  ])('a package with one byte of %s flipped is refused, naming the part, and leaves no workspace', async (_what, prefix) => {
     const pkg = readPackage(s.isic.made.file, 'study');
-    const [part, data] = [...pkg.parts].find(([name]) => name.startsWith('images/'))!;
+    const [part, data] = [...pkg.parts].find(
+      ([name, bytes]) => name.startsWith(prefix) && name.endsWith(prefix === 'trials/' ? '.bin' : '') && bytes.length > 0,
+    )!;
     const bytes = readFileSync(s.isic.made.file);
     const at = bytes.indexOf(data) + Math.floor(data.length / 2);
     bytes[at] ^= 0x01;
