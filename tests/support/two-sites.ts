@@ -10,9 +10,30 @@ import type { TrialView } from '../../app/study';
 import { silentLog } from '../../main/log';
 import { createVerdict, type Verdict } from '../../main/verdict';
 import { tempDir } from './data';
-import { call, PASS } from './study-fixture';
+import type { ProtocolInput } from '../../app/protocol';
+import { call, DERM_LABELS, DIAGNOSIS_QUESTION, isicProtocol, PASS } from './study-fixture';
 
 export type SiteVerdict = Verdict & { dbPath: string; dataDir: string };
+
+/**
+ * The ISIC study read at two sites: two conditions, three phases (earlier answers left editable: edits
+ * are part of the scripts), a truth-scored diagnosis, a rating and an evidence mark scored at the merge.
+ */
+export const twoSiteProtocol = (cases: number): ProtocolInput =>
+  isicProtocol({
+    cases: { labels: DERM_LABELS.slice(0, cases) },
+    conditions: [
+      { id: 'cdam-mel', model: 'test-vit-isic', method: 'cdam', target: 'MEL' },
+      { id: 'attention', model: 'test-vit-isic', method: 'attention', target: 'attention' },
+    ],
+    phases: ['unaided', 'ai', 'ai-explanation'],
+    lockEarlierPhases: false,
+    questions: [
+      { ...DIAGNOSIS_QUESTION, truth: 'diagnosis' },
+      { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Localisation' },
+      { id: 'evidence', level: 'stimulus', type: 'roi', shape: 'box', required: false, prompt: 'Mark the evidence' },
+    ],
+  });
 
 /** One clock for every Verdict of a test: set it before each step, so two sites doing the same step record the same times. */
 export const clock = { at: Date.parse('2026-12-01T09:00:00.000Z') };

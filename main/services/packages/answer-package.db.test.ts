@@ -14,8 +14,8 @@ import { createVerdict } from '../../verdict';
 import { verifyEventLog } from '../db/event-log';
 import { tempDir } from '../../../tests/support/data';
 import type { ProtocolInput } from '../../../app/protocol';
-import { call, ctProtocol, DERM_LABELS, DIAGNOSIS_QUESTION, isicProtocol, PASS, signedIn } from '../../../tests/support/study-fixture';
-import { clock, copySite, now, readTrials, siteVerdict, type SiteVerdict } from '../../../tests/support/two-sites';
+import { call, ctProtocol, PASS, signedIn } from '../../../tests/support/study-fixture';
+import { clock, copySite, now, readTrials, siteVerdict, twoSiteProtocol, type SiteVerdict } from '../../../tests/support/two-sites';
 import { createAnswerPackage, type LogRow, type PackagedAnswer, type VisitRow } from './answer-package';
 import { mergeAnswerPackage } from './merge-answers';
 import { readPackage, type OpenedPackage } from './package-archive';
@@ -34,20 +34,7 @@ const remote: Record<'isic' | 'ct', Remote> = {} as never;
 
 const part = <T>(r: Remote, name: string): T => JSON.parse(r.pkg.parts.get(name)!.toString('utf8')) as T;
 
-const ISIC: ProtocolInput = isicProtocol({
-  cases: { labels: DERM_LABELS.slice(0, 3) },
-  conditions: [
-    { id: 'cdam-mel', model: 'test-vit-isic', method: 'cdam', target: 'MEL' },
-    { id: 'attention', model: 'test-vit-isic', method: 'attention', target: 'attention' },
-  ],
-  phases: ['unaided', 'ai', 'ai-explanation'],
-  lockEarlierPhases: false,
-  questions: [
-    { ...DIAGNOSIS_QUESTION, truth: 'diagnosis' },
-    { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Localisation' },
-    { id: 'evidence', level: 'stimulus', type: 'roi', shape: 'box', required: false, prompt: 'Mark the evidence' },
-  ],
-});
+const ISIC: ProtocolInput = twoSiteProtocol(3);
 // CT-001's nodules, marks scored against the LIDC readers' contours on their slice.
 const CT: ProtocolInput = ctProtocol({
   phases: ['unaided', 'ai', 'ai-explanation'],

@@ -13,7 +13,7 @@ import type { ProtocolInput } from '../../../app/protocol';
 import { demoDir } from '../../paths';
 import { answerContentSha256, eventHash, GENESIS_HASH, verifyEventLog } from '../db/event-log';
 import { tempDir } from '../../../tests/support/data';
-import { call, DERM_LABELS, DIAGNOSIS_QUESTION, isicProtocol, signedIn } from '../../../tests/support/study-fixture';
+import { call, signedIn } from '../../../tests/support/study-fixture';
 import {
   clock,
   copySite,
@@ -22,6 +22,7 @@ import {
   readTrials,
   signIn,
   siteVerdict,
+  twoSiteProtocol,
   type SiteVerdict,
 } from '../../../tests/support/two-sites';
 import { createAnswerPackage, type LogRow, type PackagedAnswer } from './answer-package';
@@ -29,21 +30,7 @@ import { mergeAnswerPackage } from './merge-answers';
 import { readPackage, writePackage, type PackageHead } from './package-archive';
 import { signingKey } from './package-keys';
 
-const protocol: ProtocolInput = isicProtocol({
-  cases: { labels: DERM_LABELS.slice(0, 4) },
-  conditions: [
-    { id: 'cdam-mel', model: 'test-vit-isic', method: 'cdam', target: 'MEL' },
-    { id: 'attention', model: 'test-vit-isic', method: 'attention', target: 'attention' },
-  ],
-  phases: ['unaided', 'ai', 'ai-explanation'],
-  // Edits of earlier answers are part of the script.
-  lockEarlierPhases: false,
-  questions: [
-    { ...DIAGNOSIS_QUESTION, truth: 'diagnosis' },
-    { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Localisation' },
-    { id: 'evidence', level: 'stimulus', type: 'roi', shape: 'box', required: false, prompt: 'Mark the evidence' },
-  ],
-});
+const protocol: ProtocolInput = twoSiteProtocol(4);
 
 let coordinator: SiteVerdict; // the study's own database: Dr Here reads here, Dr Away's answers are merged in
 let single: SiteVerdict; // both readers at one workstation
