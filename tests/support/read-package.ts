@@ -3,9 +3,9 @@
 // the workspace with the passphrase it chose, reads every trial (answer-trials.ts) and writes the
 // answer package. Prints one JSON line: what opening showed, the workspace info and the answer package.
 //   node --import tsx tests/support/read-package.ts PACKAGE DATA_DIR READER_INDEX OUT
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createVerdict } from '../../main/verdict';
+import { startupDatabase } from '../../main/services/packages/startup-database';
 import { silentLog } from '../../main/log';
 import { answerEveryTrial, apiCall, readingClock } from './answer-trials';
 
@@ -17,8 +17,10 @@ async function main([pkg, dataDir, index, out]: string[]) {
   const install = createVerdict({ dbPath: join(dataDir, 'study.db'), host: 'cli', log: silentLog, now: clock.now });
   const opened = await apiCall(install, install.newCaller(), 'packages.open', { file: pkg, passphrase: READER_PASSPHRASE });
   install.close();
-  const [uuid] = readdirSync(join(dataDir, 'workspaces'));
-  const ws = createVerdict({ dbPath: join(dataDir, 'workspaces', uuid, 'study.db'), host: 'cli', log: silentLog, now: clock.now });
+  // The workspace a host opens at its next start (a reader's workstation remembers the one opened last).
+  const startup = startupDatabase(dataDir);
+  if (!startup.workspace) throw new Error(`opening the package left no workspace for the next start in ${dataDir}`);
+  const ws = createVerdict({ dbPath: startup.dbPath, host: 'cli', log: silentLog, now: clock.now });
   try {
     const caller = ws.newCaller();
     const workspace = await apiCall(ws, caller, 'packages.workspace', {});
