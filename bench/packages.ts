@@ -16,6 +16,7 @@ import { silentLog } from '../main/log';
 import { openPackageInto } from '../main/services/packages/package-service';
 import { isicImages, isicLabels, tempDir } from '../tests/support/data';
 import { answerFor, apiCall } from '../tests/support/answer-trials';
+import { DIAGNOSIS_QUESTION } from '../tests/support/study-fixture';
 
 const PASS = 'bench passphrase';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -99,19 +100,7 @@ async function packageSizeAndOpen(): Promise<string[]> {
       cases: { filter: { source: 'isic' } },
       conditions,
       phases: ['unaided', 'ai-explanation'],
-      questions: [
-        {
-          id: 'diagnosis',
-          level: 'case',
-          type: 'single-choice',
-          prompt: 'Diagnosis',
-          options: [
-            { value: 'mel', label: 'Melanoma' },
-            { value: 'nv', label: 'Nevus' },
-          ],
-        },
-        { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Localisation' },
-      ],
+      questions: [DIAGNOSIS_QUESTION, { id: 'localisation', level: 'stimulus', type: 'likert', prompt: 'Localisation' }],
       order: { seed: 17 },
     },
     1,
